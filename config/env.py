@@ -1,0 +1,171 @@
+"""Strict parsing of environment variables.
+
+Every setting comes from the environment. A value that does not parse is a configuration error
+with one clear line, never a silent default: a typo in production must stop the start, not
+quietly weaken security.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from waarborg.core.errors import ConfigError
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+def env_str(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    low = value.strip().lower()
+    if low in _TRUE:
+        return True
+    if low in _FALSE:
+        return False
+    raise ConfigError(f"{name} must be one of true/false/1/0/yes/no/on/off, not {value!r}")
+
+
+def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        number = int(value.strip())
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {value!r}") from None
+    if minimum is not None and number < minimum:
+        raise ConfigError(f"{name} must be at least {minimum}, not {number}")
+    return number
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = env_str(name, default)
+    assert value is not None
+    if value not in choices:
+        raise ConfigError(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+    return value
+
+
+def data_dir(name: str = "WAARBORG_DATA_DIR") -> Path:
+    """The data directory (database, stored files, generated keys); created when missing."""
+    raw = env_str(name)
+    if raw:
+        path = Path(raw).expanduser()
+    else:
+        base = env_str("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+        path = Path(base) / "waarborg"
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        probe = path / ".write-test"
+        probe.write_text("ok")
+        probe.unlink()
+    except OSError as exc:
+        raise ConfigError(
+            f"{name}: cannot create or write the data directory {str(path)!r} ({exc.strerror})"
+        ) from None
+    return path.resolve()
+
+
+def database_from_url(url: str, *, sqlite_default: Path) -> dict:
+    """Django DATABASES['default'] from a DATABASE_URL (postgres://… or sqlite:///…)."""
+    sqlite_options = {
+        # WAL for concurrent readers; secure_delete so erased rows leave no bytes in the file;
+        # IMMEDIATE so that two writers never deadlock on a lock upgrade (the audit chain).
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA secure_delete=ON; PRAGMA foreign_keys=ON; "
+            "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;"
+        ),
+        "transaction_mode": "IMMEDIATE",
+    }
+    if not url:
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(sqlite_default),
+            "OPTIONS": sqlite_options,
+        }
+    parts = urlsplit(url)
+    if parts.scheme == "sqlite":
+        path = unquote(parts.path)
+        if not path or path == "/":
+            raise ConfigError("DATABASE_URL: a sqlite URL needs a file path, e.g. sqlite:////srv/w.db")
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": path, "OPTIONS": sqlite_options}
+    if parts.scheme in ("postgres", "postgresql", "pgsql"):
+        name = unquote(parts.path.lstrip("/"))
+        if not name:
+            raise ConfigError("DATABASE_URL: a postgres URL needs a database name")
+        try:
+            port = parts.port
+        except ValueError:
+            raise ConfigError("DATABASE_URL: the port is not a number") from None
+        return {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": name,
+            "USER": unquote(parts.username or ""),
+            "PASSWORD": unquote(parts.password or ""),
+            "HOST": parts.hostname or "",
+            "PORT": str(port or ""),
+            "CONN_MAX_AGE": 60,
+            "OPTIONS": {"connect_timeout": 5},
+        }
+    raise ConfigError("DATABASE_URL must start with postgres:// or sqlite:///")
+
+
+def keyfile_secrets(directory: Path) -> dict[str, str]:
+    """Keys generated once per data directory, for development and the demo.
+
+    Production must set them in the environment (the settings refuse otherwise), so that keys
+    live apart from the data they protect.
+    """
+    path = directory / "keys.json"
+    if path.exists():
+        try:
+            stored = json.loads(path.read_text())
+        except (OSError, ValueError):
+            raise ConfigError(f"the key file in the data directory is unreadable: {path.name}") from None
+    else:
+        stored = {}
+    wanted = {
+        "secret_key": lambda: secrets.token_urlsafe(50),
+        "encryption_key": lambda: _fernet_key(),
+        "audit_key": lambda: secrets.token_hex(32),
+        "identifier_key": lambda: secrets.token_hex(32),
+    }
+    changed = False
+    for key, make in wanted.items():
+        if key not in stored:
+            stored[key] = make()
+            changed = True
+    if changed:
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w") as fh:
+                json.dump(stored, fh)
+        except OSError as exc:
+            raise ConfigError(f"cannot write the key file in the data directory ({exc.strerror})") from None
+    return stored
+
+
+def _fernet_key() -> str:
+    import base64
+
+    return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()

@@ -1,0 +1,168 @@
+"""Waarborg settings: one module, everything from environment variables (see README)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from config.env import (
+    data_dir,
+    database_from_url,
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    env_str,
+    keyfile_secrets,
+)
+from waarborg.core.errors import ConfigError
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+WAARBORG_ENV = env_choice("WAARBORG_ENV", "development", ("development", "production"))
+PRODUCTION = WAARBORG_ENV == "production"
+DEBUG = env_bool("WAARBORG_DEBUG", False)
+if PRODUCTION and DEBUG:
+    raise ConfigError("WAARBORG_DEBUG must be off when WAARBORG_ENV=production")
+
+DATA_DIR = data_dir()
+FILES_DIR = DATA_DIR / "files"
+
+_keys = {} if PRODUCTION else keyfile_secrets(DATA_DIR)
+
+
+def _secret(env_name: str, key: str) -> str:
+    value = env_str(env_name)
+    if value:
+        return value
+    if PRODUCTION:
+        raise ConfigError(f"{env_name} must be set when WAARBORG_ENV=production")
+    return _keys[key]
+
+
+SECRET_KEY = _secret("WAARBORG_SECRET_KEY", "secret_key")
+WAARBORG_ENCRYPTION_KEY = _secret("WAARBORG_ENCRYPTION_KEY", "encryption_key")
+WAARBORG_AUDIT_KEY = _secret("WAARBORG_AUDIT_KEY", "audit_key")
+WAARBORG_IDENTIFIER_KEY = _secret("WAARBORG_IDENTIFIER_KEY", "identifier_key")
+
+ALLOWED_HOSTS = env_list("WAARBORG_ALLOWED_HOSTS", [] if PRODUCTION else ["localhost", "127.0.0.1", "[::1]", "testserver"])
+if PRODUCTION and not ALLOWED_HOSTS:
+    raise ConfigError("WAARBORG_ALLOWED_HOSTS must be set when WAARBORG_ENV=production")
+
+DATABASES = {"default": database_from_url(env_str("DATABASE_URL", "") or "", sqlite_default=DATA_DIR / "waarborg.sqlite3")}
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "waarborg.core",
+    "waarborg.audit",
+    "waarborg.accounts",
+    "waarborg.customers",
+    "waarborg.catalogue",
+    "waarborg.billing",
+    "waarborg.correspondence",
+    "waarborg.consents",
+    "waarborg.careers",
+    "waarborg.register",
+    "waarborg.subjects",
+    "waarborg.demo",
+    "waarborg.web",
+]
+
+AUTH_USER_MODEL = "accounts.Account"
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "waarborg.web.context.controller",
+            ]
+        },
+    }
+]
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "nl"
+LANGUAGES = [("nl", "Nederlands"), ("en", "English")]
+TIME_ZONE = "Europe/Amsterdam"
+USE_I18N = True
+USE_TZ = True
+LOCALE_PATHS = [BASE_DIR / "waarborg" / "locale"]
+
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Sessions expire: a back office left open must not stay signed in.
+SESSION_COOKIE_AGE = env_int("WAARBORG_SESSION_SECONDS", 8 * 3600, minimum=300)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = PRODUCTION
+CSRF_COOKIE_SECURE = PRODUCTION
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if PRODUCTION:
+    SECURE_HSTS_SECONDS = 31536000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_SSL_REDIRECT = env_bool("WAARBORG_SSL_REDIRECT", True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# The controller (K1): who answers for the data. The defaults are the demo's fictional provider.
+WAARBORG_CONTROLLER = {
+    "name": env_str("WAARBORG_CONTROLLER_NAME", "Duinhost B.V."),
+    "street": env_str("WAARBORG_CONTROLLER_STREET", "Havenkade 12"),
+    "postcode": env_str("WAARBORG_CONTROLLER_POSTCODE", "1013 AB"),
+    "town": env_str("WAARBORG_CONTROLLER_TOWN", "Amsterdam"),
+    "kvk": env_str("WAARBORG_CONTROLLER_KVK", "12345678"),
+    "email": env_str("WAARBORG_CONTROLLER_EMAIL", "privacy@duinhost.example"),
+    "phone": env_str("WAARBORG_CONTROLLER_PHONE", "020 123 4567"),
+}
+
+EMAIL_HOST = env_str("WAARBORG_SMTP_HOST", "localhost")
+EMAIL_PORT = env_int("WAARBORG_SMTP_PORT", 25, minimum=1)
+DEFAULT_FROM_EMAIL = env_str("WAARBORG_MAIL_FROM", "noreply@duinhost.example")
+
+# Logs carry ids and codes, never personal values (B1): the formatter has no place for them,
+# and request data is not logged.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_choice("WAARBORG_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR"))},
+    "loggers": {"django.request": {"level": "ERROR", "propagate": True}},
+}
+
+SILENCED_SYSTEM_CHECKS: list[str] = []

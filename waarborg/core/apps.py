@@ -1,0 +1,21 @@
+from importlib import import_module
+
+from django.apps import AppConfig, apps
+
+
+class CoreConfig(AppConfig):
+    name = "waarborg.core"
+    label = "core"
+    verbose_name = "Waarborg core"
+
+    def ready(self):
+        # Collect every app's personal_data.py into the map, as the admin collects admin.py.
+        from waarborg.core import checks  # noqa: F401  (registers the system checks)
+
+        for config in apps.get_app_configs():
+            try:
+                import_module(f"{config.name}.personal_data")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{config.name}.personal_data":
+                    raise
+        import_module("waarborg.core.personal_data")

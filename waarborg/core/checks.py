@@ -1,0 +1,128 @@
+"""System checks: the personal-data map must cover every field, and be complete where it does."""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.core import checks
+from django.core.exceptions import FieldDoesNotExist
+
+from waarborg.core import datamap
+
+
+def _model_field_names(model) -> list[str]:
+    names = []
+    for f in model._meta.get_fields():
+        if f.auto_created and not f.concrete:
+            continue  # reverse relations live on the other model
+        if getattr(f, "primary_key", False):
+            continue  # a surrogate key says nothing about a person
+        names.append(f.name)
+    return names
+
+
+def _is_indexed(model, field_name: str) -> bool:
+    f = model._meta.get_field(field_name)
+    if f.primary_key or f.unique or f.db_index or f.is_relation:
+        return True
+    for index in model._meta.indexes:
+        if index.fields and index.fields[0].lstrip("-") == field_name:
+            return True
+    for unique in model._meta.unique_together:
+        if unique and unique[0] == field_name:
+            return True
+    return False
+
+
+def _resolve_path(model, path: str):
+    current = model
+    for part in path.split("__"):
+        f = current._meta.get_field(part)
+        if not f.is_relation or f.related_model is None:
+            raise FieldDoesNotExist(part)
+        current = f.related_model
+    return current
+
+
+def check_entry(model, entry) -> list[checks.CheckMessage]:
+    label = model._meta.label
+    errors: list[checks.CheckMessage] = []
+    names = set(_model_field_names(model))
+    declared = set(entry.fields) | set(entry.not_personal)
+    for name in sorted(names - declared):
+        errors.append(
+            checks.Error(
+                f"{label}.{name} is not in the personal-data map",
+                hint="Declare it in the app's personal_data.py, or list it under not_personal.",
+                obj=model,
+                id="waarborg.E002",
+            )
+        )
+    pk_name = model._meta.pk.name if model._meta.pk else None
+    for name in sorted(declared - names - {pk_name}):
+        errors.append(checks.Error(f"{label}: the map names {name!r}, which the model lacks", obj=model, id="waarborg.E003"))
+    for name in sorted(set(entry.fields) & set(entry.not_personal)):
+        errors.append(checks.Error(f"{label}.{name} is declared personal and not personal", obj=model, id="waarborg.E003"))
+    for name, p in sorted(entry.fields.items()):
+        where = f"{label}.{name}"
+        if p.category not in datamap.CATEGORIES:
+            errors.append(checks.Error(f"{where}: unknown category {p.category!r}", obj=model, id="waarborg.E004"))
+        if not p.purposes or any(u not in datamap.PURPOSES for u in p.purposes):
+            errors.append(checks.Error(f"{where}: purposes must be U1–U15 ids", obj=model, id="waarborg.E004"))
+        if p.basis not in datamap.BASES:
+            errors.append(checks.Error(f"{where}: unknown legal basis {p.basis!r}", obj=model, id="waarborg.E004"))
+        if p.erasure not in datamap.ERASURE:
+            errors.append(checks.Error(f"{where}: unknown erasure strategy {p.erasure!r}", obj=model, id="waarborg.E004"))
+        if p.portability not in datamap.PORTABILITY:
+            errors.append(checks.Error(f"{where}: unknown portability class {p.portability!r}", obj=model, id="waarborg.E004"))
+        if any(r not in datamap.RECIPIENT_CATEGORIES for r in p.recipients):
+            errors.append(checks.Error(f"{where}: unknown recipient category", obj=model, id="waarborg.E004"))
+        if "." not in p.key:
+            errors.append(checks.Error(f"{where}: the data-category key must be dotted (user.contact.email)", obj=model, id="waarborg.E004"))
+        if p.retention is None or not p.retention.has_term:
+            errors.append(checks.Error(f"{where}: retention has no term", obj=model, id="waarborg.E005"))
+        if p.identifier is not None:
+            if p.identifier not in datamap.IDENTIFIERS:
+                errors.append(checks.Error(f"{where}: unknown identifier kind {p.identifier!r}", obj=model, id="waarborg.E004"))
+            elif name in names and p.identifier not in ("name",) and not _is_indexed(model, name):
+                errors.append(
+                    checks.Error(f"{where} is an identifier but has no index", obj=model, id="waarborg.E006")
+                )
+    for link in entry.links:
+        try:
+            target = _resolve_path(model, link.path)
+        except FieldDoesNotExist:
+            errors.append(checks.Error(f"{label}: link path {link.path!r} does not resolve", obj=model, id="waarborg.E007"))
+            continue
+        if target._meta.label != link.target:
+            errors.append(
+                checks.Error(f"{label}: link {link.path!r} leads to {target._meta.label}, not {link.target}", obj=model, id="waarborg.E007")
+            )
+    if entry.fields and not entry.links and not entry.anchor:
+        errors.append(checks.Error(f"{label}: personal fields but no path to a subject", obj=model, id="waarborg.E008"))
+    return errors
+
+
+def check_personal_data_map(app_configs=None, models=None, **kwargs) -> list[checks.CheckMessage]:
+    errors: list[checks.CheckMessage] = []
+    if models is None:
+        models = apps.get_models(include_auto_created=True)
+    for model in models:
+        label = model._meta.label
+        if label in datamap.EXEMPT or model._meta.auto_created:
+            continue  # many-to-many tables are covered by the field on the owning model
+        entry = datamap.entry_for(label)
+        if entry is None or entry.model is not model:
+            errors.append(
+                checks.Error(
+                    f"{label} is not in the personal-data map",
+                    hint="Declare its fields in the app's personal_data.py, or exempt the model with a reason.",
+                    obj=model,
+                    id="waarborg.E001",
+                )
+            )
+            continue
+        errors.extend(check_entry(model, entry))
+    return errors
+
+
+checks.register(check_personal_data_map, "waarborg", deploy=False)

@@ -1,0 +1,367 @@
+"""The personal-data map: the single source of truth about every personal field.
+
+Each app declares its models in `personal_data.py` with `declare(...)`. Generic engines (the
+subject finder, later the access package, erasure, retention sweep, register) read this map and
+know no model by name. The system check in `checks.py` refuses to start when a model field is
+neither declared here nor marked not personal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models
+
+# --- The vocabularies (ids from the privacy statement's promises) -------------------------
+
+CATEGORIES: dict[str, tuple[str, str]] = {
+    "D1": ("Bedrijfsnaam en -gegevens", "Company name and details"),
+    "D2": ("NAW-gegevens contactpersoon", "Contact person's name and address"),
+    "D3": ("E-mailadres contactpersoon", "Contact person's e-mail address"),
+    "D4": ("Telefoonnummer contactpersoon", "Contact person's phone number"),
+    "D5": ("Inloggegevens en klantnummer", "Login data and customer number"),
+    "D6": ("IP-adres", "IP address"),
+    "D7": ("Betaalgegevens", "Payment data"),
+    "D8": ("Werkgerelateerde persoonsgegevens", "Work-related personal data"),
+    "D9": ("Cookies", "Cookies"),
+    "D10": ("Serverlogs", "Server logs"),
+    "D11": ("E-mail en andere correspondentie", "E-mail and other correspondence"),
+}
+
+PURPOSES: dict[str, tuple[str, str]] = {
+    "U1": ("Het aangaan en uitvoeren van de overeenkomst", "Entering into and performing the agreement"),
+    "U2": ("Toegang tot website en diensten", "Access to the website and services"),
+    "U3": ("Factureren", "Invoicing"),
+    "U4": ("Betalingen controleren", "Checking payments"),
+    "U5": ("Ondersteuning", "Support"),
+    "U6": ("Updates, notificaties en contact", "Updates, notifications and contact"),
+    "U7": ("Het laten functioneren van de website", "Operating the website"),
+    "U8": ("Inzicht in het gebruik van de website", "Insight into website use"),
+    "U9": ("Verbeteren en evalueren van website en diensten", "Improving and evaluating website and services"),
+    "U10": ("Content afstemmen op interesses", "Tailoring content to interests"),
+    "U11": ("Klachten behandelen", "Handling complaints"),
+    "U12": ("Beveiliging en fraudebestrijding", "Security and fraud prevention"),
+    "U13": ("Sollicitaties behandelen", "Handling job applications"),
+    "U14": ("Wettelijke administratieve verplichtingen", "Statutory administrative obligations"),
+    "U15": ("Reageren op dagvaardingen, bevelen en juridische claims", "Responding to subpoenas, court orders and legal claims"),
+}
+
+BASES: dict[str, tuple[str, str, str]] = {
+    # key: (nl, en, GDPR article)
+    "contract": ("Uitvoering van de overeenkomst", "Performance of a contract", "art. 6(1)(b)"),
+    "legal_obligation": ("Wettelijke verplichting", "Legal obligation", "art. 6(1)(c)"),
+    "legitimate_interest": ("Gerechtvaardigd belang", "Legitimate interest", "art. 6(1)(f)"),
+    "consent": ("Toestemming", "Consent", "art. 6(1)(a)"),
+}
+
+ERASURE = ("delete", "anonymise", "pseudonymise", "retain")
+PORTABILITY = ("provided", "observed", "derived", "excluded")
+IDENTIFIERS = ("email", "phone", "customer_number", "ip", "name", "postcode", "iban", "domain")
+
+# Recipient categories (the register holds the concrete organisations per category).
+RECIPIENT_CATEGORIES: dict[str, tuple[str, str]] = {
+    "datacenter": ("Datacenter en hostingpartner (verwerker)", "Data centre and hosting partner (processor)"),
+    "registry": ("Domeinnaamregistrar en registry (SIDN e.a.)", "Domain registrar and registry (SIDN etc.)"),
+    "certificate_authority": ("Certificaatautoriteit", "Certificate authority"),
+    "payment_provider": ("Betaaldienstverlener en bank", "Payment service provider and bank"),
+    "mail_provider": ("E-mailverzending (verwerker)", "E-mail delivery (processor)"),
+    "accountant": ("Accountant", "Accountant"),
+    "tax_authority": ("Belastingdienst (bij controle)", "Tax authority (on audit)"),
+    "bailiff": ("Gerechtsdeurwaarder", "Bailiff"),
+}
+
+
+# --- Retention rules are data: anchor + term, read by the sweep, the access report and the statement.
+
+
+@dataclass(frozen=True)
+class Retention:
+    key: str
+    anchor: str  # what the term counts from
+    years: int = 0
+    months: int = 0
+    days: int = 0
+    restricted: bool = False  # kept locked away from staff meanwhile (R4)
+    nl: str = ""
+    en: str = ""
+
+    @property
+    def has_term(self) -> bool:
+        return self.anchor in ANCHORS
+
+    def describe(self, lang: str = "nl") -> str:
+        return self.nl if lang == "nl" else self.en
+
+
+ANCHORS = {
+    "relationship_end": ("het einde van de klantrelatie", "the end of the customer relationship"),
+    "event": ("het moment van vastleggen", "the moment it was recorded"),
+    "fiscal_year_end": ("31 december van het boekjaar", "31 December of the financial year"),
+    "procedure_end": ("het einde van de sollicitatieprocedure", "the end of the application procedure"),
+    "verification": ("de identiteitscontrole", "the identity check"),
+    "closed": ("het sluiten van het dossier", "the closing of the case"),
+    "withdrawal": ("het intrekken of vervallen", "the withdrawal or lapse"),
+    "employment_end": ("het einde van het dienstverband", "the end of employment"),
+}
+
+RETENTION: dict[str, Retention] = {}
+
+
+def retention(key: str, anchor: str, *, years=0, months=0, days=0, restricted=False, nl="", en=""):
+    rule = Retention(key, anchor, years, months, days, restricted, nl, en)
+    RETENTION[key] = rule
+    return rule
+
+
+WHILE_CUSTOMER = retention(
+    "while_customer", "relationship_end",
+    nl="Zolang u klant bent; bij het einde van de overeenkomst gewist (vergeetverzoek).",
+    en="As long as you are a customer; erased when the contract ends (erasure request).",
+)
+FISCAL_7Y = retention(
+    "fiscal_7y", "fiscal_year_end", years=7, restricted=True,
+    nl="Fiscale bewaarplicht: tot 31 december van het factuurjaar plus 7 jaar, afgeschermd.",
+    en="Fiscal retention: until 31 December of the invoice year plus 7 years, locked away.",
+)
+ASSIGNMENT_7Y = retention(
+    "assignment_7y", "relationship_end", years=7, restricted=True,
+    nl="Na het einde van de opdracht 7 jaar bewaard, afgeschermd voor medewerkers.",
+    en="Kept 7 years after the assignment ends, locked away from staff.",
+)
+LOGIN_6M = retention(
+    "login_6m", "event", months=6,
+    nl="6 maanden na de inlogpoging.", en="6 months after the login attempt.",
+)
+SESSION_2W = retention(
+    "session_2w", "event", days=14,
+    nl="Tot de sessie verloopt, uiterlijk 14 dagen.", en="Until the session expires, at most 14 days.",
+)
+APPLICATION_4W = retention(
+    "application_4w", "procedure_end", days=28,
+    nl="4 weken na de procedure; met uw toestemming 1 jaar.",
+    en="4 weeks after the procedure; 1 year with your consent.",
+)
+ID_CHECK = retention(
+    "id_check", "verification", days=0,
+    nl="Vernietigd zodra uw identiteit is vastgesteld (uiterlijk 7 dagen).",
+    en="Destroyed once your identity is verified (at most 7 days).",
+)
+CORRESPONDENCE_2Y = retention(
+    "correspondence_2y", "closed", years=2,
+    nl="2 jaar na het sluiten van het ticket, en niet langer dan u klant bent.",
+    en="2 years after the ticket is closed, and not longer than you are a customer.",
+)
+COMPLAINT_2Y = retention(
+    "complaint_2y", "closed", years=2,
+    nl="2 jaar na afhandeling van de klacht.", en="2 years after the complaint was handled.",
+)
+CONSENT_PROOF_1Y = retention(
+    "consent_proof_1y", "withdrawal", years=1,
+    nl="Zolang de toestemming geldt, daarna 1 jaar als bewijs.",
+    en="While the consent is in use, then 1 year as proof.",
+)
+ADMIN_LOG_1Y = retention(
+    "admin_log_1y", "event", years=1,
+    nl="1 jaar na de beheerhandeling.", en="1 year after the administrative action.",
+)
+STAFF = retention(
+    "staff", "employment_end", days=0,
+    nl="Zolang de medewerker in dienst is.", en="While the employee is employed.",
+)
+
+
+# --- Declarations ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PD:
+    """One personal field: what it is, why we have it, how long, how it goes."""
+
+    category: str
+    key: str  # fideslang-style data category, e.g. user.contact.email
+    purposes: tuple[str, ...]
+    basis: str
+    retention: Retention
+    erasure: str
+    portability: str
+    recipients: tuple[str, ...] = ()
+    identifier: str | None = None
+    source: str = "subject"  # where it came from (art. 14/15(1)(g)): subject, staff, system, third_party
+
+
+@dataclass(frozen=True)
+class Link:
+    """From a row to a subject row it is about.
+
+    `path` is an ORM lookup from this model to the target model's primary key. A row reached
+    from its target (down) belongs to that subject. `up` says whether a row *found* makes its
+    target a subject too; `up_when` limits that (a contact person is the customer only when the
+    customer is a natural person).
+    """
+
+    path: str
+    target: str  # app_label.ModelName
+    rule: str
+    up: bool = True
+    up_when: tuple[tuple[str, Any], ...] = ()
+
+
+@dataclass
+class Entry:
+    model: type[models.Model]
+    subject: str
+    fields: dict[str, PD]
+    not_personal: frozenset[str]
+    links: tuple[Link, ...] = ()
+    anchor: bool = False  # rows of this model stand for a person or a contracting party
+
+    @property
+    def label(self) -> str:
+        return self.model._meta.label
+
+    def identifier_fields(self, kind: str) -> list[str]:
+        return [name for name, pd in self.fields.items() if pd.identifier == kind]
+
+
+_REGISTRY: dict[str, Entry] = {}
+EXEMPT: dict[str, str] = {}  # model label -> why it holds no personal data at all
+
+
+def declare(
+    model: type[models.Model],
+    *,
+    subject: str,
+    fields: dict[str, PD],
+    not_personal: tuple[str, ...] | list[str] = (),
+    links: tuple[Link, ...] | list[Link] = (),
+    anchor: bool = False,
+) -> Entry:
+    entry = Entry(model, subject, dict(fields), frozenset(not_personal), tuple(links), anchor)
+    _REGISTRY[model._meta.label] = entry
+    return entry
+
+
+def exempt(label: str, *, why: str) -> None:
+    EXEMPT[label] = why
+
+
+def entries() -> list[Entry]:
+    return [_REGISTRY[k] for k in sorted(_REGISTRY)]
+
+
+def entry_for(label: str) -> Entry | None:
+    return _REGISTRY.get(label)
+
+
+def registry() -> dict[str, Entry]:
+    return _REGISTRY
+
+
+def pd(
+    category: str,
+    key: str,
+    purposes: str,
+    basis: str,
+    retention: Retention,
+    erasure: str,
+    portability: str,
+    *,
+    recipients: str = "",
+    identifier: str | None = None,
+    source: str = "subject",
+) -> PD:
+    """Short form: purposes and recipients as space-separated ids."""
+    return PD(
+        category=category,
+        key=key,
+        purposes=tuple(purposes.split()),
+        basis=basis,
+        retention=retention,
+        erasure=erasure,
+        portability=portability,
+        recipients=tuple(recipients.split()),
+        identifier=identifier,
+        source=source,
+    )
+
+
+# --- Output ------------------------------------------------------------------------------
+
+
+def as_dict() -> dict:
+    """The whole map as plain data (for `waarborg datamap --format json` and the engines)."""
+    models_out = []
+    for entry in entries():
+        models_out.append(
+            {
+                "model": entry.label,
+                "table": entry.model._meta.db_table,
+                "subject": entry.subject,
+                "anchor": entry.anchor,
+                "links": [
+                    {"path": link.path, "target": link.target, "rule": link.rule, "up": link.up}
+                    for link in entry.links
+                ],
+                "fields": [
+                    {
+                        "field": name,
+                        "category": p.category,
+                        "key": p.key,
+                        "purposes": list(p.purposes),
+                        "basis": p.basis,
+                        "retention": p.retention.key,
+                        "erasure": p.erasure,
+                        "portability": p.portability,
+                        "recipients": list(p.recipients),
+                        "identifier": p.identifier,
+                        "source": p.source,
+                    }
+                    for name, p in sorted(entry.fields.items())
+                ],
+                "not_personal": sorted(entry.not_personal),
+            }
+        )
+    return {
+        "categories": {k: {"nl": v[0], "en": v[1]} for k, v in CATEGORIES.items()},
+        "purposes": {k: {"nl": v[0], "en": v[1]} for k, v in PURPOSES.items()},
+        "bases": {k: {"nl": v[0], "en": v[1], "article": v[2]} for k, v in BASES.items()},
+        "retention": {
+            k: {
+                "anchor": r.anchor,
+                "term": {"years": r.years, "months": r.months, "days": r.days},
+                "restricted": r.restricted,
+                "nl": r.nl,
+                "en": r.en,
+            }
+            for k, r in sorted(RETENTION.items())
+        },
+        "recipient_categories": {k: {"nl": v[0], "en": v[1]} for k, v in RECIPIENT_CATEGORIES.items()},
+        "models": models_out,
+        "exempt": dict(sorted(EXEMPT.items())),
+    }
+
+
+def as_markdown() -> str:
+    data = as_dict()
+    lines = ["# Personal-data map", ""]
+    lines.append("| model | field | cat. | key | purposes | basis | retention | erasure | portability | identifier |")
+    lines.append("|---|---|---|---|---|---|---|---|---|---|")
+    for m in data["models"]:
+        for f in m["fields"]:
+            lines.append(
+                f"| {m['model']} | {f['field']} | {f['category']} | `{f['key']}` | "
+                f"{' '.join(f['purposes'])} | {f['basis']} | {f['retention']} | {f['erasure']} | "
+                f"{f['portability']} | {f['identifier'] or ''} |"
+            )
+    lines += ["", "## Subjects and links", ""]
+    for m in data["models"]:
+        links = "; ".join(f"`{lk['path']}` → {lk['target']} ({lk['rule']})" for lk in m["links"])
+        lines.append(f"- **{m['model']}** — {m['subject']}" + (f": {links}" if links else ""))
+    lines += ["", "## Retention rules", ""]
+    for key, r in data["retention"].items():
+        lines.append(f"- `{key}` — {r['en']}")
+    lines += ["", "## Models without personal data", ""]
+    for label, why in data["exempt"].items():
+        lines.append(f"- {label}: {why}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,98 @@
+"""Normal forms of the identifiers a subject can be found by.
+
+Stored values and search values go through the same function, so that equality in an index is
+enough to find a subject. Errors name the kind of identifier, never the value.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+import unicodedata
+
+import phonenumbers
+
+from waarborg.core.errors import ValidationError
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_NL_POSTCODE = re.compile(r"^([1-9][0-9]{3})\s*([A-Z]{2})$")
+_CUSTOMER_NUMBER = re.compile(r"^K[0-9]{5,9}$")
+
+
+def normalise_email(value: str) -> str:
+    email = (value or "").strip().lower()
+    if not _EMAIL.match(email) or len(email) > 254:
+        raise ValidationError("not a valid e-mail address", field="email")
+    return email
+
+
+def normalise_phone(value: str, region: str = "NL") -> str:
+    raw = (value or "").strip()
+    try:
+        number = phonenumbers.parse(raw, region)
+    except phonenumbers.NumberParseException:
+        raise ValidationError("not a valid phone number", field="phone") from None
+    if not phonenumbers.is_valid_number(number):
+        raise ValidationError("not a valid phone number", field="phone")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def normalise_customer_number(value: str) -> str:
+    number = (value or "").strip().upper()
+    if not _CUSTOMER_NUMBER.match(number):
+        raise ValidationError("a customer number is K followed by 5 to 9 digits", field="customer")
+    return number
+
+
+def normalise_ip(value: str) -> str:
+    try:
+        return ipaddress.ip_address((value or "").strip()).compressed
+    except ValueError:
+        raise ValidationError("not a valid IP address", field="ip") from None
+
+
+def normalise_postcode(value: str, country: str = "NL") -> str:
+    raw = " ".join((value or "").upper().split())
+    if country == "NL":
+        match = _NL_POSTCODE.match(raw)
+        if not match:
+            raise ValidationError("a Dutch postcode looks like 1234 AB", field="postcode")
+        return f"{match.group(1)} {match.group(2)}"
+    if not raw or len(raw) > 12:
+        raise ValidationError("not a valid postcode", field="postcode")
+    return raw
+
+
+def normalise_name(value: str) -> str:
+    """Case, accents, punctuation and spacing do not distinguish two names."""
+    decomposed = unicodedata.normalize("NFKD", value or "")
+    letters = "".join(c for c in decomposed if not unicodedata.combining(c))
+    letters = re.sub(r"[^\w\s]", " ", letters.casefold())
+    name = " ".join(letters.split())
+    if not name:
+        raise ValidationError("a name is needed", field="name")
+    return name
+
+
+def normalise_iban(value: str) -> str:
+    return "".join((value or "").split()).upper()
+
+
+def normalise_domain(value: str) -> str:
+    domain = (value or "").strip().lower().rstrip(".")
+    try:
+        return domain.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise ValidationError("not a valid domain name", field="domain") from None
+
+
+NORMALISERS = {
+    "email": normalise_email,
+    "phone": normalise_phone,
+    "customer_number": normalise_customer_number,
+    "ip": normalise_ip,
+    "postcode": normalise_postcode,
+    "name": normalise_name,
+    "iban": normalise_iban,
+    "domain": normalise_domain,
+}

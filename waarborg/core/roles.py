@@ -1,0 +1,59 @@
+"""Need-to-know (B2): which record types each role may read.
+
+Selectors ask `require(viewer, scope)`; a role without the scope gets PermissionDenied, and a
+customer is always narrowed to their own customer. One role per task (LAW: role-based access).
+"""
+
+from __future__ import annotations
+
+from waarborg.core.errors import PermissionDenied
+
+CUSTOMER = "customer"
+SUPPORT = "support"
+FINANCE = "finance"
+PRIVACY = "privacy"
+ADMIN = "admin"
+
+ROLES = {
+    CUSTOMER: ("Klant", "Customer"),
+    SUPPORT: ("Support", "Support"),
+    FINANCE: ("Financiën", "Finance"),
+    PRIVACY: ("Privacy officer", "Privacy officer"),
+    ADMIN: ("Beheerder", "Administrator"),
+}
+STAFF_ROLES = (SUPPORT, FINANCE, PRIVACY, ADMIN)
+
+# scope -> roles that may read it. Customers read only their own rows (see selectors).
+SCOPES: dict[str, frozenset[str]] = {
+    "customers": frozenset({CUSTOMER, SUPPORT, FINANCE, PRIVACY}),
+    "contacts": frozenset({CUSTOMER, SUPPORT, FINANCE, PRIVACY}),
+    "subscriptions": frozenset({CUSTOMER, SUPPORT, FINANCE}),
+    "invoices": frozenset({CUSTOMER, FINANCE}),
+    "payments": frozenset({CUSTOMER, FINANCE}),
+    "payment_methods": frozenset({CUSTOMER, FINANCE}),
+    "tickets": frozenset({CUSTOMER, SUPPORT}),
+    "documents": frozenset({SUPPORT}),
+    "consents": frozenset({CUSTOMER, SUPPORT, PRIVACY}),
+    "login_events": frozenset({CUSTOMER, SUPPORT, PRIVACY}),
+    "complaints": frozenset({SUPPORT, PRIVACY}),
+    "applications": frozenset({PRIVACY}),
+    "register": frozenset({PRIVACY, ADMIN}),
+    "audit": frozenset({PRIVACY}),
+    "accounts": frozenset({ADMIN}),
+    "subject_search": frozenset({PRIVACY}),
+}
+
+
+def can(viewer, scope: str) -> bool:
+    if viewer is None or not getattr(viewer, "is_active", False):
+        return False
+    return getattr(viewer, "role", None) in SCOPES.get(scope, frozenset())
+
+
+def require(viewer, scope: str) -> None:
+    if not can(viewer, scope):
+        raise PermissionDenied(f"role may not read {scope}")
+
+
+def scopes_of(role: str) -> list[str]:
+    return sorted(scope for scope, roles in SCOPES.items() if role in roles)

@@ -1,0 +1,84 @@
+from django.db import models
+
+
+class Customer(models.Model):
+    """The contracting party: an organisation, a sole trader or a private person."""
+
+    class Kind(models.TextChoices):
+        ORGANISATION = "organisation", "Organisation"
+        SOLE_TRADER = "sole_trader", "Sole trader"
+        PRIVATE = "private", "Private person"
+
+    class Market(models.TextChoices):
+        B2B = "b2b", "Business"
+        B2C = "b2c", "Consumer"
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        TERMINATING = "terminating", "Terminating"
+        ENDED = "ended", "Ended"
+
+    NATURAL_PERSON_KINDS = (Kind.SOLE_TRADER, Kind.PRIVATE)
+
+    number = models.CharField(max_length=12, unique=True)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    # B2B only with evidence (a KvK or VAT number); in doubt a customer is a consumer (WIK).
+    market = models.CharField(max_length=3, choices=Market.choices, default=Market.B2C)
+    name = models.CharField(max_length=200)
+    kvk_number = models.CharField(max_length=8, blank=True)
+    vat_number = models.CharField(max_length=14, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.ACTIVE, db_index=True)
+    created_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"Customer #{self.pk}"
+
+    @property
+    def is_natural_person(self) -> bool:
+        return self.kind in self.NATURAL_PERSON_KINDS
+
+
+class Contact(models.Model):
+    """A contact person of a customer (D2–D4)."""
+
+    class Role(models.TextChoices):
+        PRIMARY = "primary", "Primary"
+        BILLING = "billing", "Billing"
+        TECHNICAL = "technical", "Technical"
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="contacts")
+    role = models.CharField(max_length=12, choices=Role.choices, default=Role.PRIMARY)
+    first_name = models.CharField(max_length=80)
+    last_name = models.CharField(max_length=120)
+    street = models.CharField(max_length=160, blank=True)
+    postcode = models.CharField(max_length=12, blank=True, db_index=True)
+    town = models.CharField(max_length=80, blank=True)
+    country = models.CharField(max_length=2, default="NL")
+    email = models.EmailField(db_index=True)
+    phone = models.CharField(max_length=20, blank=True, db_index=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["postcode", "last_name"], name="contact_postcode_name")]
+
+    def __str__(self):
+        return f"Contact #{self.pk}"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+class Document(models.Model):
+    """A document made for a customer's assignment (D8): designs, configurations, reports."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="documents")
+    title = models.CharField(max_length=200)
+    kind = models.CharField(max_length=32, default="other")
+    file = models.FileField(upload_to="documents/%Y/", blank=True)
+    created_by = models.ForeignKey("accounts.Account", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"Document #{self.pk}"

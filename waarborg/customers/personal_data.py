@@ -1,0 +1,51 @@
+from waarborg.core.datamap import ASSIGNMENT_7Y, WHILE_CUSTOMER, Link, declare, pd
+from waarborg.customers.models import Contact, Customer, Document
+
+NATURAL = (("kind__in", tuple(Customer.NATURAL_PERSON_KINDS)),)
+
+declare(
+    Customer,
+    subject="the customer; personal data when the customer is a private person or sole trader",
+    anchor=True,
+    fields={
+        "number": pd("D5", "user.unique_id.customer_number", "U1 U2 U3 U5", "contract", WHILE_CUSTOMER, "retain", "provided", recipients="payment_provider bailiff", identifier="customer_number", source="system"),
+        "name": pd("D1", "user.name.company_or_person", "U1 U3 U14", "contract", WHILE_CUSTOMER, "anonymise", "provided", recipients="registry certificate_authority payment_provider bailiff"),
+        "kvk_number": pd("D1", "user.workplace.chamber_of_commerce", "U1 U3 U14", "legal_obligation", WHILE_CUSTOMER, "anonymise", "provided"),
+        "vat_number": pd("D1", "user.workplace.vat_number", "U3 U14", "legal_obligation", WHILE_CUSTOMER, "anonymise", "provided"),
+        "created_at": pd("D5", "user.contract.start", "U1", "contract", WHILE_CUSTOMER, "retain", "observed", source="system"),
+        "ended_at": pd("D5", "user.contract.end", "U1", "contract", WHILE_CUSTOMER, "retain", "observed", source="system"),
+    },
+    not_personal=("kind", "market", "status"),
+)
+
+declare(
+    Contact,
+    subject="the contact person",
+    anchor=True,
+    fields={
+        "first_name": pd("D2", "user.name.first", "U1 U5 U6", "contract", WHILE_CUSTOMER, "delete", "provided", recipients="registry certificate_authority", identifier="name"),
+        "last_name": pd("D2", "user.name.last", "U1 U5 U6", "contract", WHILE_CUSTOMER, "delete", "provided", recipients="registry certificate_authority", identifier="name"),
+        "street": pd("D2", "user.contact.address.street", "U1 U3", "contract", WHILE_CUSTOMER, "delete", "provided", recipients="registry"),
+        "postcode": pd("D2", "user.contact.address.postal_code", "U1 U3", "contract", WHILE_CUSTOMER, "delete", "provided", recipients="registry", identifier="postcode"),
+        "town": pd("D2", "user.contact.address.city", "U1 U3", "contract", WHILE_CUSTOMER, "delete", "provided", recipients="registry"),
+        "country": pd("D2", "user.contact.address.country", "U1 U3", "contract", WHILE_CUSTOMER, "delete", "provided", recipients="registry"),
+        "email": pd("D3", "user.contact.email", "U1 U5 U6", "contract", WHILE_CUSTOMER, "delete", "provided", recipients="registry certificate_authority mail_provider", identifier="email"),
+        "phone": pd("D4", "user.contact.phone_number", "U1 U5 U6", "contract", WHILE_CUSTOMER, "delete", "provided", recipients="registry", identifier="phone"),
+        "created_at": pd("D5", "user.contract.contact_since", "U1", "contract", WHILE_CUSTOMER, "delete", "observed", source="system"),
+    },
+    not_personal=("customer", "role"),
+    links=(
+        Link("customer", "customers.Customer", "contact person of this customer", up_when=NATURAL),
+    ),
+)
+
+declare(
+    Document,
+    subject="the customer the assignment was for",
+    fields={
+        "title": pd("D8", "user.workplace.assignment_document", "U1 U14", "contract", ASSIGNMENT_7Y, "retain", "provided", source="staff"),
+        "file": pd("D8", "user.workplace.assignment_document", "U1 U14", "contract", ASSIGNMENT_7Y, "retain", "provided", source="staff"),
+    },
+    not_personal=("customer", "kind", "created_by", "created_at"),
+    links=(Link("customer", "customers.Customer", "document made for this customer", up_when=NATURAL),),
+)

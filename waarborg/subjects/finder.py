@@ -1,0 +1,128 @@
+"""The subject finder: identifiers in, every row about that person out.
+
+It reads the personal-data map and knows no model by name. Three steps:
+
+1. *Direct*: rows whose identifier fields (declared `identifier=` in the map) equal the
+   normalised value — every one of these lookups is an index lookup (the system check demands
+   the index).
+2. *Up*: a row found directly (or a subject row reached later) makes the subject rows it links
+   to subjects too — a login event found by IP leads to its account, an account to its contact
+   person, a contact person to the customer *only* when that customer is a natural person.
+3. *Down*: every row that links to a subject row is about that subject (its invoices, tickets,
+   consents…); rows of anchor models reached this way are subjects in turn.
+
+Each hit carries the rule that linked it, so staff can see why a row belongs to the person.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import asdict, dataclass
+
+from waarborg.core import datamap
+from waarborg.core.errors import ValidationError
+from waarborg.core.identifiers import NORMALISERS, normalise_name
+
+MAX_ROUNDS = 8
+
+
+@dataclass(frozen=True)
+class Hit:
+    model: str
+    pk: int | str
+    field: str
+    rule: str
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Query:
+    email: str | None = None
+    phone: str | None = None
+    customer_number: str | None = None
+    ip: str | None = None
+    name: str | None = None
+    postcode: str | None = None
+
+    def normalised(self) -> dict[str, str]:
+        given = {k: v for k, v in asdict(self).items() if v not in (None, "")}
+        if not given:
+            raise ValidationError("give an identifier: e-mail, phone, customer number, IP, or name with postcode")
+        if ("name" in given) != ("postcode" in given):
+            raise ValidationError("a name is only searched together with a postcode", field="name")
+        return {kind: NORMALISERS[kind](value) for kind, value in given.items()}
+
+
+def _reverse_links() -> dict[str, list[tuple[datamap.Entry, datamap.Link]]]:
+    reverse: dict[str, list[tuple[datamap.Entry, datamap.Link]]] = defaultdict(list)
+    for entry in datamap.entries():
+        for link in entry.links:
+            reverse[link.target].append((entry, link))
+    return reverse
+
+
+def subject_find(query: Query) -> list[Hit]:
+    values = query.normalised()
+    registry = datamap.registry()
+    reverse = _reverse_links()
+    hits: dict[tuple[str, object], Hit] = {}
+    frontier: dict[str, set] = defaultdict(set)  # rows found in the last round, per model
+    subjects: dict[str, set] = defaultdict(set)  # anchor rows that stand for the person
+
+    def add(label: str, pk, field: str, rule: str) -> bool:
+        if (label, pk) in hits:
+            return False
+        hits[(label, pk)] = Hit(label, pk, field, rule)
+        frontier[label].add(pk)
+        return True
+
+    # 1. Direct matches on identifier fields.
+    for entry in datamap.entries():
+        manager = entry.model._default_manager
+        for kind, value in values.items():
+            if kind in ("name", "postcode"):
+                continue
+            for field in entry.identifier_fields(kind):
+                for pk in manager.filter(**{field: value}).values_list("pk", flat=True):
+                    add(entry.label, pk, field, f"{kind} matches {field}")
+        if "postcode" in values:
+            pc_fields = entry.identifier_fields("postcode")
+            name_fields = entry.identifier_fields("name")
+            if pc_fields and name_fields:
+                wanted = values["name"]
+                for row in manager.filter(**{pc_fields[0]: values["postcode"]}).values("pk", *name_fields):
+                    full = " ".join(str(row[f] or "") for f in name_fields)
+                    if full.strip() and normalise_name(full) == wanted:
+                        add(entry.label, row["pk"], "+".join(name_fields), f"name and postcode match {'+'.join(name_fields)}+{pc_fields[0]}")
+
+    direct = {label: set(pks) for label, pks in frontier.items()}
+
+    for _ in range(MAX_ROUNDS):
+        if not frontier:
+            break
+        current, frontier = frontier, defaultdict(set)
+        for label, pks in current.items():
+            entry = registry[label]
+            if entry.anchor:
+                subjects[label].update(pks)
+            is_subject = entry.anchor or pks & direct.get(label, set())
+            # 2. Up: from found rows to the subject rows they are about.
+            if is_subject:
+                up_pks = pks if entry.anchor else pks & direct.get(label, set())
+                for link in entry.links:
+                    if not link.up:
+                        continue
+                    flt = {"pk__in": up_pks, f"{link.path}__isnull": False}
+                    flt.update({f"{link.path}__{k}": v for k, v in link.up_when})
+                    targets = entry.model._default_manager.filter(**flt).values_list(link.path, flat=True).distinct()
+                    for target_pk in targets:
+                        add(link.target, target_pk, link.path, f"{link.rule} (from {label})")
+            # 3. Down: rows that are about a subject row.
+            if entry.anchor:
+                for other, link in reverse.get(label, []):
+                    rows = other.model._default_manager.filter(**{f"{link.path}__in": pks}).values_list("pk", flat=True)
+                    for pk in rows:
+                        add(other.label, pk, link.path, link.rule)
+    return sorted(hits.values(), key=lambda h: (h.model, str(h.pk)))

@@ -1,0 +1,5 @@
+from django.conf import settings
+
+
+def controller(request):
+    return {"controller": settings.WAARBORG_CONTROLLER}
