@@ -1,0 +1,10 @@
+import pytest
+
+from waarborg.audit.services import audit_record, audit_verify
+
+
+@pytest.mark.django_db
+@pytest.mark.promise("B4")
+def test_it_starts_a_chain():
+    audit_record(actor="system", action="test.ping")
+    assert audit_verify().ok
