@@ -113,30 +113,37 @@ class VerifyResult:
     problem: str = ""
 
 
+def audit_head() -> tuple[int, str]:
+    head = AuditHead.objects.filter(pk=1).first()
+    return (head.seq, head.hash) if head else (0, GENESIS)
+
+
 def audit_verify(*, batch: int = 5000) -> VerifyResult:
-    """Walk the chain in order; name the first event that was changed, inserted or deleted."""
+    """Walk the chain in order; name the first event that was changed, inserted or deleted.
+
+    The walk covers the events up to the head read at the start, so that events appended
+    meanwhile are not mistaken for insertions; a row beyond the head read *afterwards* is one.
+    """
+    head_seq, head_hash = audit_head()
     expected_seq = 1
     prev_hash = GENESIS
     checked = 0
-    last_seq = 0
-    qs = AuditEvent.objects.order_by("seq")
-    for event in qs.iterator(chunk_size=batch):
+    for event in AuditEvent.objects.filter(seq__lte=head_seq).order_by("seq").iterator(chunk_size=batch):
         checked += 1
         if event.seq != expected_seq:
-            if event.seq > expected_seq:
-                return VerifyResult(False, checked, expected_seq, f"event #{expected_seq} is missing (deleted)")
-            return VerifyResult(False, checked, event.seq, f"event #{event.seq} is out of sequence (inserted)")
+            return VerifyResult(False, checked, expected_seq, f"event #{expected_seq} is missing (deleted)")
         if event.prev_hash != prev_hash:
             return VerifyResult(False, checked, event.seq, f"event #{event.seq} does not follow its predecessor (inserted or reordered)")
         if _chain_hash(prev_hash, event) != event.hash:
-            return VerifyResult(False, checked, event.seq, f"event #{event.seq} was changed (its hash does not match)")
+            return VerifyResult(False, checked, event.seq, f"event #{event.seq} was changed or inserted (its hash does not match)")
         prev_hash = event.hash
         expected_seq += 1
-        last_seq = event.seq
-    head = AuditHead.objects.filter(pk=1).first()
-    head_seq, head_hash = (head.seq, head.hash) if head else (0, GENESIS)
-    if head_seq != last_seq or head_hash != prev_hash:
-        if head_seq > last_seq:
-            return VerifyResult(False, checked, last_seq + 1, f"event #{last_seq + 1} is missing (deleted from the end)")
-        return VerifyResult(False, checked, head_seq + 1, f"event #{head_seq + 1} is not in the chain's head (inserted)")
+    if expected_seq - 1 != head_seq:
+        return VerifyResult(False, checked, expected_seq, f"event #{expected_seq} is missing (deleted from the end)")
+    if prev_hash != head_hash:
+        return VerifyResult(False, checked, head_seq, f"event #{head_seq} does not match the chain's head (changed)")
+    later_head, _ = audit_head()
+    beyond = AuditEvent.objects.filter(seq__gt=later_head).order_by("seq").first()
+    if beyond is not None:
+        return VerifyResult(False, checked, beyond.seq, f"event #{beyond.seq} was inserted (it lies beyond the chain's head)")
     return VerifyResult(True, checked)
