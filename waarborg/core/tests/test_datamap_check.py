@@ -1,0 +1,125 @@
+"""The system check refuses personal data that is not declared in the map."""
+
+import json
+
+import pytest
+from django.core.management import call_command
+from django.db import models
+from django.test.utils import isolate_apps
+
+from waarborg.core import datamap
+from waarborg.core.checks import check_personal_data_map
+from waarborg.core.datamap import WHILE_CUSTOMER, Retention, declare, pd
+
+pytestmark = pytest.mark.promise("D1", "D2", "D3", "D4", "D5", "D6", "D7", "D8", "D9", "D11")
+
+
+@pytest.fixture
+def registry_snapshot():
+    saved = dict(datamap._REGISTRY)
+    yield
+    datamap._REGISTRY.clear()
+    datamap._REGISTRY.update(saved)
+
+
+def _ids(errors):
+    return sorted({e.id for e in errors})
+
+
+def test_it_passes_for_the_project_itself():
+    assert check_personal_data_map() == []
+    call_command("check")  # raises SystemCheckError on any error
+
+
+@isolate_apps("waarborg.core")
+def test_it_fails_on_a_model_missing_from_the_map():
+    class Newsletter(models.Model):
+        email = models.EmailField()
+
+        class Meta:
+            app_label = "core"
+
+    errors = check_personal_data_map(models=[Newsletter])
+    assert _ids(errors) == ["waarborg.E001"]
+    assert "core.Newsletter" in errors[0].msg
+
+
+@isolate_apps("waarborg.core")
+def test_it_fails_on_an_undeclared_field(registry_snapshot):
+    class Lead(models.Model):
+        email = models.EmailField(db_index=True)
+        notes = models.TextField()
+
+        class Meta:
+            app_label = "core"
+
+    declare(
+        Lead, subject="a sales lead", anchor=True,
+        fields={"email": pd("D3", "user.contact.email", "U6", "consent", WHILE_CUSTOMER, "delete", "provided", identifier="email")},
+    )
+    errors = check_personal_data_map(models=[Lead])
+    assert _ids(errors) == ["waarborg.E002"]
+    assert "core.Lead.notes" in errors[0].msg
+    # The message names the field, never a value.
+
+
+@isolate_apps("waarborg.core")
+def test_it_fails_on_incomplete_declarations(registry_snapshot):
+    class Visit(models.Model):
+        ip = models.GenericIPAddressField()  # an identifier without an index
+        page = models.CharField(max_length=100)
+        referrer = models.CharField(max_length=100)
+        agent = models.CharField(max_length=100)
+
+        class Meta:
+            app_label = "core"
+
+    forever = Retention("forever", "never")
+    declare(
+        Visit, subject="a visitor", anchor=True,
+        fields={
+            "ip": pd("D6", "user.device.ip_address", "U8", "consent", WHILE_CUSTOMER, "delete", "observed", identifier="ip"),
+            "page": pd("D10", "user.behavior.page", "U99", "consent", WHILE_CUSTOMER, "delete", "observed"),
+            "referrer": pd("D10", "user.behavior.referrer", "U8", "consent", forever, "delete", "observed"),
+            "agent": pd("D99", "agent", "U8", "whim", WHILE_CUSTOMER, "shred", "maybe"),
+        },
+        not_personal=("missing_field",),
+    )
+    errors = check_personal_data_map(models=[Visit])
+    messages = "\n".join(e.msg for e in errors)
+    assert _ids(errors) == ["waarborg.E003", "waarborg.E004", "waarborg.E005", "waarborg.E006"]
+    assert "core.Visit.ip is an identifier but has no index" in messages
+    assert "core.Visit.referrer: retention has no term" in messages
+    assert "purposes must be U1–U15" in messages
+
+
+@isolate_apps("waarborg.core")
+def test_it_fails_on_personal_fields_without_a_path_to_a_subject(registry_snapshot):
+    class Orphan(models.Model):
+        remark = models.TextField()
+
+        class Meta:
+            app_label = "core"
+
+    declare(Orphan, subject="?", fields={"remark": pd("D11", "user.note", "U5", "contract", WHILE_CUSTOMER, "delete", "provided")})
+    assert _ids(check_personal_data_map(models=[Orphan])) == ["waarborg.E008"]
+
+
+def test_every_retention_rule_has_a_term_and_every_category_is_used():
+    data = datamap.as_dict()
+    used = {f["category"] for m in data["models"] for f in m["fields"]}
+    assert {"D1", "D2", "D3", "D4", "D5", "D6", "D7", "D8", "D9", "D11"} <= used
+    for key, rule in datamap.RETENTION.items():
+        assert rule.has_term, key
+
+
+def test_the_datamap_command_prints_json_and_markdown(capsys):
+    call_command("datamap", "--format", "json")
+    data = json.loads(capsys.readouterr().out)
+    contact = next(m for m in data["models"] if m["model"] == "customers.Contact")
+    email = next(f for f in contact["fields"] if f["field"] == "email")
+    assert email["category"] == "D3" and email["identifier"] == "email" and "U1" in email["purposes"]
+    assert data["retention"]["fiscal_7y"]["term"]["years"] == 7
+    call_command("datamap", "--format", "markdown")
+    out = capsys.readouterr().out
+    assert "| customers.Contact | email | D3 |" in out
