@@ -80,9 +80,7 @@ def data_dir(name: str = "WAARBORG_DATA_DIR") -> Path:
         probe.write_text("ok")
         probe.unlink()
     except OSError as exc:
-        raise ConfigError(
-            f"{name}: cannot create or write the data directory {str(path)!r} ({exc.strerror})"
-        ) from None
+        raise ConfigError(f"{name}: cannot create or write the data directory {str(path)!r} ({exc.strerror})") from None
     return path.resolve()
 
 

@@ -44,11 +44,15 @@ WAARBORG_ENCRYPTION_KEY = _secret("WAARBORG_ENCRYPTION_KEY", "encryption_key")
 WAARBORG_AUDIT_KEY = _secret("WAARBORG_AUDIT_KEY", "audit_key")
 WAARBORG_IDENTIFIER_KEY = _secret("WAARBORG_IDENTIFIER_KEY", "identifier_key")
 
-ALLOWED_HOSTS = env_list("WAARBORG_ALLOWED_HOSTS", [] if PRODUCTION else ["localhost", "127.0.0.1", "[::1]", "testserver"])
+ALLOWED_HOSTS = env_list(
+    "WAARBORG_ALLOWED_HOSTS", [] if PRODUCTION else ["localhost", "127.0.0.1", "[::1]", "testserver"]
+)
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ConfigError("WAARBORG_ALLOWED_HOSTS must be set when WAARBORG_ENV=production")
 
-DATABASES = {"default": database_from_url(env_str("DATABASE_URL", "") or "", sqlite_default=DATA_DIR / "waarborg.sqlite3")}
+DATABASES = {
+    "default": database_from_url(env_str("DATABASE_URL", "") or "", sqlite_default=DATA_DIR / "waarborg.sqlite3")
+}
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -161,7 +165,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_choice("WAARBORG_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR"))},
+    "root": {
+        "handlers": ["console"],
+        "level": env_choice("WAARBORG_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR")),
+    },
     "loggers": {"django.request": {"level": "ERROR", "propagate": True}},
 }
 

@@ -31,7 +31,9 @@ class Account(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(unique=True)
     display_name = models.CharField(max_length=120, blank=True)  # staff only; customers' names live on Contact
     role = models.CharField(max_length=16, choices=[(k, v[1]) for k, v in roles.ROLES.items()], default=roles.CUSTOMER)
-    contact = models.ForeignKey("customers.Contact", null=True, blank=True, on_delete=models.SET_NULL, related_name="accounts")
+    contact = models.ForeignKey(
+        "customers.Contact", null=True, blank=True, on_delete=models.SET_NULL, related_name="accounts"
+    )
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -6,10 +6,32 @@ declare(
     subject="the person who signs in (a customer's contact person or a staff member)",
     anchor=True,
     fields={
-        "email": pd("D5", "user.authorization.login_name", "U2 U6 U12", "contract", WHILE_CUSTOMER, "delete", "provided", identifier="email"),
-        "password": pd("D5", "user.authorization.credentials", "U2 U12", "contract", WHILE_CUSTOMER, "delete", "excluded"),
-        "display_name": pd("D8", "user.workplace.name", "U12", "legitimate_interest", STAFF, "delete", "provided", source="staff"),
-        "last_login": pd("D5", "user.behavior.login_time", "U2 U12", "legitimate_interest", WHILE_CUSTOMER, "delete", "observed", source="system"),
+        "email": pd(
+            "D5",
+            "user.authorization.login_name",
+            "U2 U6 U12",
+            "contract",
+            WHILE_CUSTOMER,
+            "delete",
+            "provided",
+            identifier="email",
+        ),
+        "password": pd(
+            "D5", "user.authorization.credentials", "U2 U12", "contract", WHILE_CUSTOMER, "delete", "excluded"
+        ),
+        "display_name": pd(
+            "D8", "user.workplace.name", "U12", "legitimate_interest", STAFF, "delete", "provided", source="staff"
+        ),
+        "last_login": pd(
+            "D5",
+            "user.behavior.login_time",
+            "U2 U12",
+            "legitimate_interest",
+            WHILE_CUSTOMER,
+            "delete",
+            "observed",
+            source="system",
+        ),
     },
     not_personal=("role", "contact", "is_active", "is_superuser", "created_at", "groups", "user_permissions"),
     links=(Link("contact", "customers.Contact", "portal account of this contact person"),),
@@ -19,9 +41,30 @@ declare(
     LoginEvent,
     subject="the person who tried to sign in",
     fields={
-        "ip_address": pd("D6", "user.device.ip_address", "U2 U12", "legitimate_interest", LOGIN_6M, "delete", "observed", identifier="ip", source="system"),
-        "user_agent": pd("D6", "user.device.browser", "U12", "legitimate_interest", LOGIN_6M, "delete", "observed", source="system"),
-        "at": pd("D5", "user.behavior.login_time", "U12", "legitimate_interest", LOGIN_6M, "delete", "observed", source="system"),
+        "ip_address": pd(
+            "D6",
+            "user.device.ip_address",
+            "U2 U12",
+            "legitimate_interest",
+            LOGIN_6M,
+            "delete",
+            "observed",
+            identifier="ip",
+            source="system",
+        ),
+        "user_agent": pd(
+            "D6", "user.device.browser", "U12", "legitimate_interest", LOGIN_6M, "delete", "observed", source="system"
+        ),
+        "at": pd(
+            "D5",
+            "user.behavior.login_time",
+            "U12",
+            "legitimate_interest",
+            LOGIN_6M,
+            "delete",
+            "observed",
+            source="system",
+        ),
     },
     not_personal=("account", "succeeded", "method"),
     links=(Link("account", "accounts.Account", "sign-in of this account"),),

@@ -133,9 +133,13 @@ def audit_verify(*, batch: int = 5000) -> VerifyResult:
         if event.seq != expected_seq:
             return VerifyResult(False, checked, expected_seq, f"event #{expected_seq} is missing (deleted)")
         if event.prev_hash != prev_hash:
-            return VerifyResult(False, checked, event.seq, f"event #{event.seq} does not follow its predecessor (inserted or reordered)")
+            return VerifyResult(
+                False, checked, event.seq, f"event #{event.seq} does not follow its predecessor (inserted or reordered)"
+            )
         if _chain_hash(prev_hash, event) != event.hash:
-            return VerifyResult(False, checked, event.seq, f"event #{event.seq} was changed or inserted (its hash does not match)")
+            return VerifyResult(
+                False, checked, event.seq, f"event #{event.seq} was changed or inserted (its hash does not match)"
+            )
         prev_hash = event.hash
         expected_seq += 1
     if expected_seq - 1 != head_seq:
@@ -145,5 +149,7 @@ def audit_verify(*, batch: int = 5000) -> VerifyResult:
     later_head, _ = audit_head()
     beyond = AuditEvent.objects.filter(seq__gt=later_head).order_by("seq").first()
     if beyond is not None:
-        return VerifyResult(False, checked, beyond.seq, f"event #{beyond.seq} was inserted (it lies beyond the chain's head)")
+        return VerifyResult(
+            False, checked, beyond.seq, f"event #{beyond.seq} was inserted (it lies beyond the chain's head)"
+        )
     return VerifyResult(True, checked)

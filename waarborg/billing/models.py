@@ -12,7 +12,9 @@ class Invoice(models.Model):
         CANCELLED = "cancelled", "Cancelled"
 
     customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="invoices")
-    billing_contact = models.ForeignKey("customers.Contact", null=True, blank=True, on_delete=models.SET_NULL, related_name="invoices")
+    billing_contact = models.ForeignKey(
+        "customers.Contact", null=True, blank=True, on_delete=models.SET_NULL, related_name="invoices"
+    )
     number = models.CharField(max_length=20, unique=True)
     issue_date = models.DateField(db_index=True)
     due_date = models.DateField(db_index=True)
@@ -35,7 +37,9 @@ class Invoice(models.Model):
 
 class InvoiceLine(models.Model):
     invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
-    subscription = models.ForeignKey("catalogue.Subscription", null=True, blank=True, on_delete=models.SET_NULL, related_name="invoice_lines")
+    subscription = models.ForeignKey(
+        "catalogue.Subscription", null=True, blank=True, on_delete=models.SET_NULL, related_name="invoice_lines"
+    )
     description = models.CharField(max_length=300)
     quantity = models.DecimalField(max_digits=10, decimal_places=2, default=1)
     unit_price = models.DecimalField(max_digits=12, decimal_places=2)
@@ -76,7 +80,9 @@ class Payment(models.Model):
 
     invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="payments")
     customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="payments")
-    payment_method = models.ForeignKey(PaymentMethod, null=True, blank=True, on_delete=models.SET_NULL, related_name="payments")
+    payment_method = models.ForeignKey(
+        PaymentMethod, null=True, blank=True, on_delete=models.SET_NULL, related_name="payments"
+    )
     amount = models.DecimalField(max_digits=12, decimal_places=2)
     currency = models.CharField(max_length=3, default="EUR")
     received_at = models.DateTimeField(db_index=True)

@@ -4,14 +4,30 @@ from django.db import models
 PRODUCT_KINDS: dict[str, dict] = {
     "website": {"nl": "Website", "en": "Website", "data": ["D1", "D2", "D3"]},
     "webhosting": {"nl": "Webhosting", "en": "Web hosting", "data": ["D1", "D2", "D3", "D5", "D6", "D10"]},
-    "email_hosting": {"nl": "E-mailhosting", "en": "E-mail hosting", "data": ["D1", "D2", "D3", "D5", "D6", "D10", "D11"]},
+    "email_hosting": {
+        "nl": "E-mailhosting",
+        "en": "E-mail hosting",
+        "data": ["D1", "D2", "D3", "D5", "D6", "D10", "D11"],
+    },
     "vps": {"nl": "CloudinVPS", "en": "CloudinVPS (virtual server)", "data": ["D1", "D2", "D3", "D5", "D6", "D10"]},
     "domain": {"nl": "Domeinnaamregistratie", "en": "Domain name registration", "data": ["D1", "D2", "D3", "D4"]},
-    "backup": {"nl": "Online cloudopslag / back-up", "en": "Online cloud storage / backup", "data": ["D1", "D3", "D5", "D10"]},
-    "email_security": {"nl": "E-mail Security Gateway", "en": "E-mail security gateway", "data": ["D1", "D3", "D6", "D10", "D11"]},
+    "backup": {
+        "nl": "Online cloudopslag / back-up",
+        "en": "Online cloud storage / backup",
+        "data": ["D1", "D3", "D5", "D10"],
+    },
+    "email_security": {
+        "nl": "E-mail Security Gateway",
+        "en": "E-mail security gateway",
+        "data": ["D1", "D3", "D6", "D10", "D11"],
+    },
     "ssl": {"nl": "SSL-certificaat", "en": "SSL certificate", "data": ["D1", "D2", "D3", "D4"]},
     "marketing": {"nl": "Online marketing", "en": "Online marketing", "data": ["D1", "D3", "D8"]},
-    "development": {"nl": "Ontwikkeling websites en webshops", "en": "Website and webshop development", "data": ["D1", "D2", "D3", "D4", "D8"]},
+    "development": {
+        "nl": "Ontwikkeling websites en webshops",
+        "en": "Website and webshop development",
+        "data": ["D1", "D2", "D3", "D4", "D8"],
+    },
     "applications": {"nl": "Applicaties en content", "en": "Applications and content", "data": ["D1", "D3", "D5"]},
 }
 

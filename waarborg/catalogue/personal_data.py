@@ -1,5 +1,5 @@
-from waarborg.core.datamap import WHILE_CUSTOMER, Link, declare, exempt, pd
 from waarborg.catalogue.models import Subscription
+from waarborg.core.datamap import WHILE_CUSTOMER, Link, declare, exempt, pd
 from waarborg.customers.personal_data import NATURAL
 
 exempt("catalogue.Product", why="the product catalogue: names and prices")
@@ -8,9 +8,37 @@ declare(
     Subscription,
     subject="the customer holding the service",
     fields={
-        "label": pd("D1", "user.workplace.domain_name", "U1 U2 U5", "contract", WHILE_CUSTOMER, "delete", "provided", recipients="registry certificate_authority datacenter", identifier="domain"),
-        "start_date": pd("D1", "user.contract.service_start", "U1 U3", "contract", WHILE_CUSTOMER, "delete", "observed", source="system"),
-        "end_date": pd("D1", "user.contract.service_end", "U1 U3", "contract", WHILE_CUSTOMER, "delete", "observed", source="system"),
+        "label": pd(
+            "D1",
+            "user.workplace.domain_name",
+            "U1 U2 U5",
+            "contract",
+            WHILE_CUSTOMER,
+            "delete",
+            "provided",
+            recipients="registry certificate_authority datacenter",
+            identifier="domain",
+        ),
+        "start_date": pd(
+            "D1",
+            "user.contract.service_start",
+            "U1 U3",
+            "contract",
+            WHILE_CUSTOMER,
+            "delete",
+            "observed",
+            source="system",
+        ),
+        "end_date": pd(
+            "D1",
+            "user.contract.service_end",
+            "U1 U3",
+            "contract",
+            WHILE_CUSTOMER,
+            "delete",
+            "observed",
+            source="system",
+        ),
     },
     not_personal=("customer", "product", "status", "block_reason"),
     links=(Link("customer", "customers.Customer", "service of this customer", up_when=NATURAL),),

@@ -11,8 +11,12 @@ CONSENT_PURPOSES = {
 class ConsentRecord(models.Model):
     """What was consented to, under which policy version, when; and when it was withdrawn (C1, G4)."""
 
-    account = models.ForeignKey("accounts.Account", null=True, blank=True, on_delete=models.CASCADE, related_name="consents")
-    contact = models.ForeignKey("customers.Contact", null=True, blank=True, on_delete=models.CASCADE, related_name="consents")
+    account = models.ForeignKey(
+        "accounts.Account", null=True, blank=True, on_delete=models.CASCADE, related_name="consents"
+    )
+    contact = models.ForeignKey(
+        "customers.Contact", null=True, blank=True, on_delete=models.CASCADE, related_name="consents"
+    )
     device_id = models.CharField(max_length=64, blank=True, db_index=True)  # pseudonymous cookie id
     kind = models.CharField(max_length=24, choices=[(k, v[1]) for k, v in CONSENT_PURPOSES.items()])
     granted = models.BooleanField()

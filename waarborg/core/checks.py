@@ -59,9 +59,13 @@ def check_entry(model, entry) -> list[checks.CheckMessage]:
         )
     pk_name = model._meta.pk.name if model._meta.pk else None
     for name in sorted(declared - names - {pk_name}):
-        errors.append(checks.Error(f"{label}: the map names {name!r}, which the model lacks", obj=model, id="waarborg.E003"))
+        errors.append(
+            checks.Error(f"{label}: the map names {name!r}, which the model lacks", obj=model, id="waarborg.E003")
+        )
     for name in sorted(set(entry.fields) & set(entry.not_personal)):
-        errors.append(checks.Error(f"{label}.{name} is declared personal and not personal", obj=model, id="waarborg.E003"))
+        errors.append(
+            checks.Error(f"{label}.{name} is declared personal and not personal", obj=model, id="waarborg.E003")
+        )
     for name, p in sorted(entry.fields.items()):
         where = f"{label}.{name}"
         if p.category not in datamap.CATEGORIES:
@@ -71,31 +75,45 @@ def check_entry(model, entry) -> list[checks.CheckMessage]:
         if p.basis not in datamap.BASES:
             errors.append(checks.Error(f"{where}: unknown legal basis {p.basis!r}", obj=model, id="waarborg.E004"))
         if p.erasure not in datamap.ERASURE:
-            errors.append(checks.Error(f"{where}: unknown erasure strategy {p.erasure!r}", obj=model, id="waarborg.E004"))
+            errors.append(
+                checks.Error(f"{where}: unknown erasure strategy {p.erasure!r}", obj=model, id="waarborg.E004")
+            )
         if p.portability not in datamap.PORTABILITY:
-            errors.append(checks.Error(f"{where}: unknown portability class {p.portability!r}", obj=model, id="waarborg.E004"))
+            errors.append(
+                checks.Error(f"{where}: unknown portability class {p.portability!r}", obj=model, id="waarborg.E004")
+            )
         if any(r not in datamap.RECIPIENT_CATEGORIES for r in p.recipients):
             errors.append(checks.Error(f"{where}: unknown recipient category", obj=model, id="waarborg.E004"))
         if "." not in p.key:
-            errors.append(checks.Error(f"{where}: the data-category key must be dotted (user.contact.email)", obj=model, id="waarborg.E004"))
+            errors.append(
+                checks.Error(
+                    f"{where}: the data-category key must be dotted (user.contact.email)", obj=model, id="waarborg.E004"
+                )
+            )
         if p.retention is None or not p.retention.has_term:
             errors.append(checks.Error(f"{where}: retention has no term", obj=model, id="waarborg.E005"))
         if p.identifier is not None:
             if p.identifier not in datamap.IDENTIFIERS:
-                errors.append(checks.Error(f"{where}: unknown identifier kind {p.identifier!r}", obj=model, id="waarborg.E004"))
-            elif name in names and p.identifier not in ("name",) and not _is_indexed(model, name):
                 errors.append(
-                    checks.Error(f"{where} is an identifier but has no index", obj=model, id="waarborg.E006")
+                    checks.Error(f"{where}: unknown identifier kind {p.identifier!r}", obj=model, id="waarborg.E004")
                 )
+            elif name in names and p.identifier not in ("name",) and not _is_indexed(model, name):
+                errors.append(checks.Error(f"{where} is an identifier but has no index", obj=model, id="waarborg.E006"))
     for link in entry.links:
         try:
             target = _resolve_path(model, link.path)
         except FieldDoesNotExist:
-            errors.append(checks.Error(f"{label}: link path {link.path!r} does not resolve", obj=model, id="waarborg.E007"))
+            errors.append(
+                checks.Error(f"{label}: link path {link.path!r} does not resolve", obj=model, id="waarborg.E007")
+            )
             continue
         if target._meta.label != link.target:
             errors.append(
-                checks.Error(f"{label}: link {link.path!r} leads to {target._meta.label}, not {link.target}", obj=model, id="waarborg.E007")
+                checks.Error(
+                    f"{label}: link {link.path!r} leads to {target._meta.label}, not {link.target}",
+                    obj=model,
+                    id="waarborg.E007",
+                )
             )
     if entry.fields and not entry.links and not entry.anchor:
         errors.append(checks.Error(f"{label}: personal fields but no path to a subject", obj=model, id="waarborg.E008"))

@@ -8,7 +8,7 @@ neither declared here nor marked not personal.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
@@ -44,7 +44,10 @@ PURPOSES: dict[str, tuple[str, str]] = {
     "U12": ("Beveiliging en fraudebestrijding", "Security and fraud prevention"),
     "U13": ("Sollicitaties behandelen", "Handling job applications"),
     "U14": ("Wettelijke administratieve verplichtingen", "Statutory administrative obligations"),
-    "U15": ("Reageren op dagvaardingen, bevelen en juridische claims", "Responding to subpoenas, court orders and legal claims"),
+    "U15": (
+        "Reageren op dagvaardingen, bevelen en juridische claims",
+        "Responding to subpoenas, court orders and legal claims",
+    ),
 }
 
 BASES: dict[str, tuple[str, str, str]] = {
@@ -115,59 +118,89 @@ def retention(key: str, anchor: str, *, years=0, months=0, days=0, restricted=Fa
 
 
 WHILE_CUSTOMER = retention(
-    "while_customer", "relationship_end",
+    "while_customer",
+    "relationship_end",
     nl="Zolang u klant bent; bij het einde van de overeenkomst gewist (vergeetverzoek).",
     en="As long as you are a customer; erased when the contract ends (erasure request).",
 )
 FISCAL_7Y = retention(
-    "fiscal_7y", "fiscal_year_end", years=7, restricted=True,
+    "fiscal_7y",
+    "fiscal_year_end",
+    years=7,
+    restricted=True,
     nl="Fiscale bewaarplicht: tot 31 december van het factuurjaar plus 7 jaar, afgeschermd.",
     en="Fiscal retention: until 31 December of the invoice year plus 7 years, locked away.",
 )
 ASSIGNMENT_7Y = retention(
-    "assignment_7y", "relationship_end", years=7, restricted=True,
+    "assignment_7y",
+    "relationship_end",
+    years=7,
+    restricted=True,
     nl="Na het einde van de opdracht 7 jaar bewaard, afgeschermd voor medewerkers.",
     en="Kept 7 years after the assignment ends, locked away from staff.",
 )
 LOGIN_6M = retention(
-    "login_6m", "event", months=6,
-    nl="6 maanden na de inlogpoging.", en="6 months after the login attempt.",
+    "login_6m",
+    "event",
+    months=6,
+    nl="6 maanden na de inlogpoging.",
+    en="6 months after the login attempt.",
 )
 SESSION_2W = retention(
-    "session_2w", "event", days=14,
-    nl="Tot de sessie verloopt, uiterlijk 14 dagen.", en="Until the session expires, at most 14 days.",
+    "session_2w",
+    "event",
+    days=14,
+    nl="Tot de sessie verloopt, uiterlijk 14 dagen.",
+    en="Until the session expires, at most 14 days.",
 )
 APPLICATION_4W = retention(
-    "application_4w", "procedure_end", days=28,
+    "application_4w",
+    "procedure_end",
+    days=28,
     nl="4 weken na de procedure; met uw toestemming 1 jaar.",
     en="4 weeks after the procedure; 1 year with your consent.",
 )
 ID_CHECK = retention(
-    "id_check", "verification", days=0,
+    "id_check",
+    "verification",
+    days=0,
     nl="Vernietigd zodra uw identiteit is vastgesteld (uiterlijk 7 dagen).",
     en="Destroyed once your identity is verified (at most 7 days).",
 )
 CORRESPONDENCE_2Y = retention(
-    "correspondence_2y", "closed", years=2,
+    "correspondence_2y",
+    "closed",
+    years=2,
     nl="2 jaar na het sluiten van het ticket, en niet langer dan u klant bent.",
     en="2 years after the ticket is closed, and not longer than you are a customer.",
 )
 COMPLAINT_2Y = retention(
-    "complaint_2y", "closed", years=2,
-    nl="2 jaar na afhandeling van de klacht.", en="2 years after the complaint was handled.",
+    "complaint_2y",
+    "closed",
+    years=2,
+    nl="2 jaar na afhandeling van de klacht.",
+    en="2 years after the complaint was handled.",
 )
 CONSENT_PROOF_1Y = retention(
-    "consent_proof_1y", "withdrawal", years=1,
+    "consent_proof_1y",
+    "withdrawal",
+    years=1,
     nl="Zolang de toestemming geldt, daarna 1 jaar als bewijs.",
     en="While the consent is in use, then 1 year as proof.",
 )
 ADMIN_LOG_1Y = retention(
-    "admin_log_1y", "event", years=1,
-    nl="1 jaar na de beheerhandeling.", en="1 year after the administrative action.",
+    "admin_log_1y",
+    "event",
+    years=1,
+    nl="1 jaar na de beheerhandeling.",
+    en="1 year after the administrative action.",
 )
 STAFF = retention(
-    "staff", "employment_end", days=0,
-    nl="Zolang de medewerker in dienst is.", en="While the employee is employed.",
+    "staff",
+    "employment_end",
+    days=0,
+    nl="Zolang de medewerker in dienst is.",
+    en="While the employee is employed.",
 )
 
 
@@ -300,8 +333,7 @@ def as_dict() -> dict:
                 "subject": entry.subject,
                 "anchor": entry.anchor,
                 "links": [
-                    {"path": link.path, "target": link.target, "rule": link.rule, "up": link.up}
-                    for link in entry.links
+                    {"path": link.path, "target": link.target, "rule": link.rule, "up": link.up} for link in entry.links
                 ],
                 "fields": [
                     {

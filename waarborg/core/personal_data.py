@@ -13,7 +13,9 @@ declare(
     Session,
     subject="the signed-in person (the session data names their account id)",
     fields={
-        "session_data": pd("D5", "user.authorization.session", "U2 U12", "contract", SESSION_2W, "delete", "excluded", source="system"),
+        "session_data": pd(
+            "D5", "user.authorization.session", "U2 U12", "contract", SESSION_2W, "delete", "excluded", source="system"
+        ),
     },
     not_personal=("session_key", "expire_date"),
     anchor=True,  # session data is opaque: the account link lives inside it, so it stands alone
@@ -23,8 +25,26 @@ declare(
     LogEntry,
     subject="the superuser who changed configuration, and the object changed",
     fields={
-        "object_repr": pd("D8", "user.workplace.admin_action", "U12 U14", "legitimate_interest", ADMIN_LOG_1Y, "delete", "excluded", source="system"),
-        "change_message": pd("D8", "user.workplace.admin_action", "U12 U14", "legitimate_interest", ADMIN_LOG_1Y, "delete", "excluded", source="system"),
+        "object_repr": pd(
+            "D8",
+            "user.workplace.admin_action",
+            "U12 U14",
+            "legitimate_interest",
+            ADMIN_LOG_1Y,
+            "delete",
+            "excluded",
+            source="system",
+        ),
+        "change_message": pd(
+            "D8",
+            "user.workplace.admin_action",
+            "U12 U14",
+            "legitimate_interest",
+            ADMIN_LOG_1Y,
+            "delete",
+            "excluded",
+            source="system",
+        ),
     },
     not_personal=("action_time", "user", "content_type", "object_id", "action_flag"),
     links=(Link("user", "accounts.Account", "action by this staff account", up=False),),

@@ -63,11 +63,11 @@ def scan_tests(root: Path = PROJECT_ROOT) -> dict[str, list[str]]:
             if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "pytestmark" for t in node.targets):
                 module_ids += _marks_of(node.value)
 
-        def visit(nodes, prefix: str, inherited: list[str]):
+        def visit(nodes, prefix: str, inherited: list[str], rel: str = rel):
             for node in nodes:
                 if isinstance(node, ast.ClassDef) and node.name.startswith("Test"):
                     ids = inherited + [i for d in node.decorator_list for i in _marks_of(d)]
-                    visit(node.body, f"{prefix}{node.name}::", ids)
+                    visit(node.body, f"{prefix}{node.name}::", ids, rel)
                 elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name.startswith("test"):
                     ids = inherited + [i for d in node.decorator_list for i in _marks_of(d)]
                     for pid in dict.fromkeys(ids):

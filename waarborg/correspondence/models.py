@@ -8,7 +8,9 @@ class Ticket(models.Model):
         CLOSED = "closed", "Closed"
 
     customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="tickets")
-    contact = models.ForeignKey("customers.Contact", null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets")
+    contact = models.ForeignKey(
+        "customers.Contact", null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets"
+    )
     number = models.CharField(max_length=16, unique=True)
     subject = models.CharField(max_length=200)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True)
@@ -53,8 +55,12 @@ class Complaint(models.Model):
         OPEN = "open", "Open"
         HANDLED = "handled", "Handled"
 
-    customer = models.ForeignKey("customers.Customer", null=True, blank=True, on_delete=models.SET_NULL, related_name="complaints")
-    contact = models.ForeignKey("customers.Contact", null=True, blank=True, on_delete=models.SET_NULL, related_name="complaints")
+    customer = models.ForeignKey(
+        "customers.Customer", null=True, blank=True, on_delete=models.SET_NULL, related_name="complaints"
+    )
+    contact = models.ForeignKey(
+        "customers.Contact", null=True, blank=True, on_delete=models.SET_NULL, related_name="complaints"
+    )
     name = models.CharField(max_length=160)
     email = models.EmailField(db_index=True)
     description = models.TextField()

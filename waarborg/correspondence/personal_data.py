@@ -7,8 +7,26 @@ declare(
     subject="the customer and the contact person who asked",
     fields={
         "subject": pd("D11", "user.correspondence.subject", "U5", "contract", CORRESPONDENCE_2Y, "delete", "provided"),
-        "opened_at": pd("D11", "user.correspondence.date", "U5", "contract", CORRESPONDENCE_2Y, "delete", "observed", source="system"),
-        "closed_at": pd("D11", "user.correspondence.date", "U5", "contract", CORRESPONDENCE_2Y, "delete", "observed", source="system"),
+        "opened_at": pd(
+            "D11",
+            "user.correspondence.date",
+            "U5",
+            "contract",
+            CORRESPONDENCE_2Y,
+            "delete",
+            "observed",
+            source="system",
+        ),
+        "closed_at": pd(
+            "D11",
+            "user.correspondence.date",
+            "U5",
+            "contract",
+            CORRESPONDENCE_2Y,
+            "delete",
+            "observed",
+            source="system",
+        ),
     },
     not_personal=("customer", "contact", "number", "status"),
     links=(
@@ -21,9 +39,20 @@ declare(
     Message,
     subject="the writer and the people the ticket is about",
     fields={
-        "from_address": pd("D11", "user.contact.email", "U5", "contract", CORRESPONDENCE_2Y, "delete", "provided", identifier="email"),
+        "from_address": pd(
+            "D11", "user.contact.email", "U5", "contract", CORRESPONDENCE_2Y, "delete", "provided", identifier="email"
+        ),
         "body": pd("D11", "user.correspondence.body", "U5 U11", "contract", CORRESPONDENCE_2Y, "delete", "provided"),
-        "sent_at": pd("D11", "user.correspondence.date", "U5", "contract", CORRESPONDENCE_2Y, "delete", "observed", source="system"),
+        "sent_at": pd(
+            "D11",
+            "user.correspondence.date",
+            "U5",
+            "contract",
+            CORRESPONDENCE_2Y,
+            "delete",
+            "observed",
+            source="system",
+        ),
     },
     not_personal=("ticket", "direction", "author"),
     links=(
@@ -36,12 +65,19 @@ declare(
     Attachment,
     subject="the writer of the message it came with",
     fields={
-        "filename": pd("D11", "user.correspondence.attachment", "U5", "contract", CORRESPONDENCE_2Y, "delete", "provided"),
+        "filename": pd(
+            "D11", "user.correspondence.attachment", "U5", "contract", CORRESPONDENCE_2Y, "delete", "provided"
+        ),
         "file": pd("D11", "user.correspondence.attachment", "U5", "contract", CORRESPONDENCE_2Y, "delete", "provided"),
     },
     not_personal=("message", "content_type", "size"),
     links=(
-        Link("message__ticket__customer", "customers.Customer", "attachment in a ticket of this customer", up_when=NATURAL),
+        Link(
+            "message__ticket__customer",
+            "customers.Customer",
+            "attachment in a ticket of this customer",
+            up_when=NATURAL,
+        ),
         Link("message__ticket__contact", "customers.Contact", "attachment in a ticket of this contact person"),
     ),
 )
@@ -51,11 +87,49 @@ declare(
     subject="the person who complained",
     fields={
         "name": pd("D2", "user.name", "U11", "legitimate_interest", COMPLAINT_2Y, "delete", "provided"),
-        "email": pd("D3", "user.contact.email", "U11", "legitimate_interest", COMPLAINT_2Y, "delete", "provided", identifier="email"),
-        "description": pd("D11", "user.correspondence.complaint", "U11", "legitimate_interest", COMPLAINT_2Y, "delete", "provided"),
-        "resolution": pd("D11", "user.correspondence.complaint", "U11", "legitimate_interest", COMPLAINT_2Y, "delete", "derived", source="staff"),
-        "received_at": pd("D11", "user.correspondence.date", "U11", "legitimate_interest", COMPLAINT_2Y, "delete", "observed", source="system"),
-        "closed_at": pd("D11", "user.correspondence.date", "U11", "legitimate_interest", COMPLAINT_2Y, "delete", "observed", source="system"),
+        "email": pd(
+            "D3",
+            "user.contact.email",
+            "U11",
+            "legitimate_interest",
+            COMPLAINT_2Y,
+            "delete",
+            "provided",
+            identifier="email",
+        ),
+        "description": pd(
+            "D11", "user.correspondence.complaint", "U11", "legitimate_interest", COMPLAINT_2Y, "delete", "provided"
+        ),
+        "resolution": pd(
+            "D11",
+            "user.correspondence.complaint",
+            "U11",
+            "legitimate_interest",
+            COMPLAINT_2Y,
+            "delete",
+            "derived",
+            source="staff",
+        ),
+        "received_at": pd(
+            "D11",
+            "user.correspondence.date",
+            "U11",
+            "legitimate_interest",
+            COMPLAINT_2Y,
+            "delete",
+            "observed",
+            source="system",
+        ),
+        "closed_at": pd(
+            "D11",
+            "user.correspondence.date",
+            "U11",
+            "legitimate_interest",
+            COMPLAINT_2Y,
+            "delete",
+            "observed",
+            source="system",
+        ),
     },
     not_personal=("customer", "contact", "status"),
     links=(

@@ -77,7 +77,9 @@ class Document(models.Model):
     title = models.CharField(max_length=200)
     kind = models.CharField(max_length=32, default="other")
     file = models.FileField(upload_to="documents/%Y/", blank=True)
-    created_by = models.ForeignKey("accounts.Account", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        "accounts.Account", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField()
 
     def __str__(self):

@@ -95,7 +95,12 @@ def subject_find(query: Query) -> list[Hit]:
                 for row in manager.filter(**{pc_fields[0]: values["postcode"]}).values("pk", *name_fields):
                     full = " ".join(str(row[f] or "") for f in name_fields)
                     if full.strip() and normalise_name(full) == wanted:
-                        add(entry.label, row["pk"], "+".join(name_fields), f"name and postcode match {'+'.join(name_fields)}+{pc_fields[0]}")
+                        add(
+                            entry.label,
+                            row["pk"],
+                            "+".join(name_fields),
+                            f"name and postcode match {'+'.join(name_fields)}+{pc_fields[0]}",
+                        )
 
     direct = {label: set(pks) for label, pks in frontier.items()}
 

@@ -14,7 +14,9 @@ pytestmark = [pytest.mark.django_db, pytest.mark.promise("B4")]
 
 def _events(n=5):
     for i in range(n):
-        audit_record(actor="account:7", action="customer.view", purpose="U5", object_type="customers.customer", object_ids=[i])
+        audit_record(
+            actor="account:7", action="customer.view", purpose="U5", object_type="customers.customer", object_ids=[i]
+        )
 
 
 class _Tamper:
@@ -69,8 +71,13 @@ def test_it_names_an_inserted_event_beyond_the_head():
     _events()
     last = AuditEvent.objects.order_by("-seq").first()
     forged = AuditEvent(
-        seq=6, at=last.at, actor="account:1", action="customer.view", object_ids=["9"],
-        prev_hash=last.hash, hash="f" * 64,
+        seq=6,
+        at=last.at,
+        actor="account:1",
+        action="customer.view",
+        object_ids=["9"],
+        prev_hash=last.hash,
+        hash="f" * 64,
     )
     forged.save(force_insert=True)
     result = audit_verify()
@@ -85,8 +92,13 @@ def test_it_names_an_event_inserted_in_the_middle():
             AuditEvent.objects.filter(seq=seq).update(seq=seq + 1)
         prev = AuditEvent.objects.get(seq=2)
         AuditEvent.objects.create(
-            seq=3, at=prev.at, actor="account:1", action="customer.export", object_ids=["1"],
-            prev_hash=prev.hash, hash="e" * 64,
+            seq=3,
+            at=prev.at,
+            actor="account:1",
+            action="customer.export",
+            object_ids=["1"],
+            prev_hash=prev.hash,
+            hash="e" * 64,
         )
         AuditHead.objects.filter(pk=1).update(seq=6)
     result = audit_verify()

@@ -54,8 +54,14 @@ def test_it_fails_on_an_undeclared_field(registry_snapshot):
             app_label = "core"
 
     declare(
-        Lead, subject="a sales lead", anchor=True,
-        fields={"email": pd("D3", "user.contact.email", "U6", "consent", WHILE_CUSTOMER, "delete", "provided", identifier="email")},
+        Lead,
+        subject="a sales lead",
+        anchor=True,
+        fields={
+            "email": pd(
+                "D3", "user.contact.email", "U6", "consent", WHILE_CUSTOMER, "delete", "provided", identifier="email"
+            )
+        },
     )
     errors = check_personal_data_map(models=[Lead])
     assert _ids(errors) == ["waarborg.E002"]
@@ -76,9 +82,13 @@ def test_it_fails_on_incomplete_declarations(registry_snapshot):
 
     forever = Retention("forever", "never")
     declare(
-        Visit, subject="a visitor", anchor=True,
+        Visit,
+        subject="a visitor",
+        anchor=True,
         fields={
-            "ip": pd("D6", "user.device.ip_address", "U8", "consent", WHILE_CUSTOMER, "delete", "observed", identifier="ip"),
+            "ip": pd(
+                "D6", "user.device.ip_address", "U8", "consent", WHILE_CUSTOMER, "delete", "observed", identifier="ip"
+            ),
             "page": pd("D10", "user.behavior.page", "U99", "consent", WHILE_CUSTOMER, "delete", "observed"),
             "referrer": pd("D10", "user.behavior.referrer", "U8", "consent", forever, "delete", "observed"),
             "agent": pd("D99", "agent", "U8", "whim", WHILE_CUSTOMER, "shred", "maybe"),
@@ -101,7 +111,11 @@ def test_it_fails_on_personal_fields_without_a_path_to_a_subject(registry_snapsh
         class Meta:
             app_label = "core"
 
-    declare(Orphan, subject="?", fields={"remark": pd("D11", "user.note", "U5", "contract", WHILE_CUSTOMER, "delete", "provided")})
+    declare(
+        Orphan,
+        subject="?",
+        fields={"remark": pd("D11", "user.note", "U5", "contract", WHILE_CUSTOMER, "delete", "provided")},
+    )
     assert _ids(check_personal_data_map(models=[Orphan])) == ["waarborg.E008"]
 
 

@@ -32,28 +32,47 @@ def _customer(number, kind, name):
 
 def _contact(customer, first, last, email, phone="", postcode="", role="primary"):
     return Contact.objects.create(
-        customer=customer, role=role, first_name=first, last_name=last, email=email, phone=phone,
-        postcode=postcode, street="Dorpsstraat 1", town="Zutphen", created_at=NOW,
+        customer=customer,
+        role=role,
+        first_name=first,
+        last_name=last,
+        email=email,
+        phone=phone,
+        postcode=postcode,
+        street="Dorpsstraat 1",
+        town="Zutphen",
+        created_at=NOW,
     )
 
 
 def _invoice(customer, number, contact=None):
     return Invoice.objects.create(
-        customer=customer, billing_contact=contact, number=number, issue_date=dt.date(2026, 1, 1),
-        due_date=dt.date(2026, 1, 15), total_excl=Decimal("10.00"), vat_amount=Decimal("2.10"),
-        total_incl=Decimal("12.10"), name_printed="x", address_printed="y",
+        customer=customer,
+        billing_contact=contact,
+        number=number,
+        issue_date=dt.date(2026, 1, 1),
+        due_date=dt.date(2026, 1, 15),
+        total_excl=Decimal("10.00"),
+        vat_amount=Decimal("2.10"),
+        total_incl=Decimal("12.10"),
+        name_printed="x",
+        address_printed="y",
     )
 
 
 @pytest.fixture
 def world():
     w = {}
-    product = Product.objects.create(code="HOST-S", kind="webhosting", name="Webhosting S", monthly_price=Decimal("5.00"))
+    product = Product.objects.create(
+        code="HOST-S", kind="webhosting", name="Webhosting S", monthly_price=Decimal("5.00")
+    )
     # Jan is a private customer, and also the technical contact of a company.
     w["jan_cust"] = _customer("K100001", "private", "J. de Vries")
     w["jan"] = _contact(w["jan_cust"], "Jan", "de Vries", "jan@example.nl", "+31612345678", "7203 EM")
     w["jan_inv"] = _invoice(w["jan_cust"], "F2026-0001", w["jan"])
-    w["jan_sub"] = Subscription.objects.create(customer=w["jan_cust"], product=product, label="devries.example", start_date=dt.date(2025, 1, 1))
+    w["jan_sub"] = Subscription.objects.create(
+        customer=w["jan_cust"], product=product, label="devries.example", start_date=dt.date(2025, 1, 1)
+    )
     w["jan_acc"] = Account.objects.create_user("jan@example.nl", "a-long-password-1", contact=w["jan"])
     w["jan_login"] = LoginEvent.objects.create(account=w["jan_acc"], at=NOW, ip_address="192.0.2.10", succeeded=True)
 
@@ -63,9 +82,15 @@ def world():
     w["jan_at_bv"] = _contact(w["bv"], "Jan", "de Vries", "JAN@example.nl", "", "", role="technical")
     w["bv_inv"] = _invoice(w["bv"], "F2026-0002", w["els"])
     w["piet_acc"] = Account.objects.create_user("piet@jansen.example", "a-long-password-2", contact=w["piet"])
-    w["piet_login"] = LoginEvent.objects.create(account=w["piet_acc"], at=NOW, ip_address="2001:db8::7", succeeded=False)
-    w["bv_ticket"] = Ticket.objects.create(customer=w["bv"], contact=w["jan_at_bv"], number="T-1", subject="DNS", opened_at=NOW)
-    w["bv_msg"] = Message.objects.create(ticket=w["bv_ticket"], direction="in", from_address="jan@example.nl", body="...", sent_at=NOW)
+    w["piet_login"] = LoginEvent.objects.create(
+        account=w["piet_acc"], at=NOW, ip_address="2001:db8::7", succeeded=False
+    )
+    w["bv_ticket"] = Ticket.objects.create(
+        customer=w["bv"], contact=w["jan_at_bv"], number="T-1", subject="DNS", opened_at=NOW
+    )
+    w["bv_msg"] = Message.objects.create(
+        ticket=w["bv_ticket"], direction="in", from_address="jan@example.nl", body="...", sent_at=NOW
+    )
     w["applicant"] = JobApplication.objects.create(
         first_name="Jan", last_name="de Vries", email="jan@example.nl", position="Support", received_at=NOW
     )
@@ -84,7 +109,18 @@ def test_it_finds_everything_about_a_person_by_email_and_nothing_about_others(wo
     w = world
     hits = subject_find(Query(email="Jan@Example.nl "))
     keys = _keys(hits)
-    expected = {w["jan"], w["jan_cust"], w["jan_inv"], w["jan_sub"], w["jan_acc"], w["jan_login"], w["jan_at_bv"], w["bv_ticket"], w["bv_msg"], w["applicant"]}
+    expected = {
+        w["jan"],
+        w["jan_cust"],
+        w["jan_inv"],
+        w["jan_sub"],
+        w["jan_acc"],
+        w["jan_login"],
+        w["jan_at_bv"],
+        w["bv_ticket"],
+        w["bv_msg"],
+        w["applicant"],
+    }
     assert {_key(o) for o in expected} <= keys
     # The company Jan works for is not Jan: its record, its invoices and colleagues are not his.
     for other in ("bv", "bv_inv", "piet", "els", "piet_acc", "piet_login"):
@@ -132,8 +168,16 @@ def test_unknown_subjects_give_nothing(world):
 
 @pytest.mark.parametrize(
     "query",
-    [Query(), Query(email="not-an-address"), Query(phone="12"), Query(customer_number="100001"),
-     Query(ip="999.1.1.1"), Query(name="Jan"), Query(postcode="7203 EM"), Query(name="Jan", postcode="ABCD")],
+    [
+        Query(),
+        Query(email="not-an-address"),
+        Query(phone="12"),
+        Query(customer_number="100001"),
+        Query(ip="999.1.1.1"),
+        Query(name="Jan"),
+        Query(postcode="7203 EM"),
+        Query(name="Jan", postcode="ABCD"),
+    ],
 )
 def test_malformed_identifiers_are_refused(query):
     with pytest.raises(ValidationError):

@@ -28,4 +28,6 @@ class Command(BaseCommand):
             raise CommandError("--limit must be at least 1")
         for e in AuditEvent.objects.order_by("-seq")[:limit]:
             ids = ",".join(e.object_ids)
-            self.stdout.write(f"#{e.seq} {e.at:%Y-%m-%d %H:%M:%S} {e.actor} {e.action} {e.purpose} {e.object_type}:{ids}")
+            self.stdout.write(
+                f"#{e.seq} {e.at:%Y-%m-%d %H:%M:%S} {e.actor} {e.action} {e.purpose} {e.object_type}:{ids}"
+            )

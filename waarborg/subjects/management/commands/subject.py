@@ -25,8 +25,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, action, **o):
         query = Query(
-            email=o["email"], phone=o["phone"], customer_number=o["customer"], ip=o["ip"],
-            name=o["name"], postcode=o["postcode"],
+            email=o["email"],
+            phone=o["phone"],
+            customer_number=o["customer"],
+            ip=o["ip"],
+            name=o["name"],
+            postcode=o["postcode"],
         )
         try:
             with transaction.atomic():
