@@ -64,21 +64,9 @@ def _reverse_links() -> dict[str, list[tuple[datamap.Entry, datamap.Link]]]:
 
 
 def subject_find(query: Query) -> list[Hit]:
+    """Every row about the person the identifiers point to."""
     values = query.normalised()
-    registry = datamap.registry()
-    reverse = _reverse_links()
-    hits: dict[tuple[str, object], Hit] = {}
-    frontier: dict[str, set] = defaultdict(set)  # rows found in the last round, per model
-    subjects: dict[str, set] = defaultdict(set)  # anchor rows that stand for the person
-
-    def add(label: str, pk, field: str, rule: str) -> bool:
-        if (label, pk) in hits:
-            return False
-        hits[(label, pk)] = Hit(label, pk, field, rule)
-        frontier[label].add(pk)
-        return True
-
-    # 1. Direct matches on identifier fields.
+    direct: list[Hit] = []
     for entry in datamap.entries():
         manager = entry.model._default_manager
         for kind, value in values.items():
@@ -86,7 +74,7 @@ def subject_find(query: Query) -> list[Hit]:
                 continue
             for field in entry.identifier_fields(kind):
                 for pk in manager.filter(**{field: value}).values_list("pk", flat=True):
-                    add(entry.label, pk, field, f"{kind} matches {field}")
+                    direct.append(Hit(entry.label, pk, field, f"{kind} matches {field}"))
         if "postcode" in values:
             pc_fields = entry.identifier_fields("postcode")
             name_fields = entry.identifier_fields("name")
@@ -95,14 +83,36 @@ def subject_find(query: Query) -> list[Hit]:
                 for row in manager.filter(**{pc_fields[0]: values["postcode"]}).values("pk", *name_fields):
                     full = " ".join(str(row[f] or "") for f in name_fields)
                     if full.strip() and normalise_name(full) == wanted:
-                        add(
-                            entry.label,
-                            row["pk"],
-                            "+".join(name_fields),
-                            f"name and postcode match {'+'.join(name_fields)}+{pc_fields[0]}",
+                        fields = "+".join(name_fields)
+                        direct.append(
+                            Hit(entry.label, row["pk"], fields, f"name and postcode match {fields}+{pc_fields[0]}")
                         )
+    return subject_expand(direct)
 
-    direct = {label: set(pks) for label, pks in frontier.items()}
+
+def subject_rows_of(obj) -> list[Hit]:
+    """Every row about the person a known subject row stands for (e.g. a signed-in account)."""
+    label = obj._meta.label
+    return subject_expand([Hit(label, obj.pk, "pk", "the signed-in subject")])
+
+
+def subject_expand(direct: list[Hit]) -> list[Hit]:
+    """From rows found directly, follow the map's links up to subjects and down to their rows."""
+    registry = datamap.registry()
+    reverse = _reverse_links()
+    hits: dict[tuple[str, object], Hit] = {}
+    frontier: dict[str, set] = defaultdict(set)  # rows found in the last round, per model
+
+    def add(label: str, pk, field: str, rule: str) -> bool:
+        if (label, pk) in hits:
+            return False
+        hits[(label, pk)] = Hit(label, pk, field, rule)
+        frontier[label].add(pk)
+        return True
+
+    for hit in direct:
+        add(hit.model, hit.pk, hit.field, hit.rule)
+    direct_pks = {label: set(pks) for label, pks in frontier.items()}
 
     for _ in range(MAX_ROUNDS):
         if not frontier:
@@ -110,12 +120,10 @@ def subject_find(query: Query) -> list[Hit]:
         current, frontier = frontier, defaultdict(set)
         for label, pks in current.items():
             entry = registry[label]
-            if entry.anchor:
-                subjects[label].update(pks)
-            is_subject = entry.anchor or pks & direct.get(label, set())
-            # 2. Up: from found rows to the subject rows they are about.
-            if is_subject:
-                up_pks = pks if entry.anchor else pks & direct.get(label, set())
+            # Up: from found rows to the subject rows they are about. Rows reached *down* from a
+            # subject do not lead up again unless they stand for a person themselves.
+            up_pks = pks if entry.anchor else pks & direct_pks.get(label, set())
+            if up_pks:
                 for link in entry.links:
                     if not link.up:
                         continue
@@ -124,7 +132,7 @@ def subject_find(query: Query) -> list[Hit]:
                     targets = entry.model._default_manager.filter(**flt).values_list(link.path, flat=True).distinct()
                     for target_pk in targets:
                         add(link.target, target_pk, link.path, f"{link.rule} (from {label})")
-            # 3. Down: rows that are about a subject row.
+            # Down: rows that are about a subject row.
             if entry.anchor:
                 for other, link in reverse.get(label, []):
                     rows = other.model._default_manager.filter(**{f"{link.path}__in": pks}).values_list("pk", flat=True)

@@ -213,3 +213,11 @@ def test_the_command_fails_clearly_on_bad_or_unknown_identifiers(world):
     with pytest.raises(CommandError) as unknown:
         call_command("subject", "find", "--email", "nobody@example.nl")
     assert unknown.value.returncode == 1
+
+
+def test_a_known_subject_row_leads_to_the_same_rows(world):
+    from waarborg.subjects.finder import subject_rows_of
+
+    keys = _keys(subject_rows_of(world["jan_acc"]))
+    assert {_key(world[n]) for n in ("jan_acc", "jan", "jan_cust", "jan_inv", "jan_login")} <= keys
+    assert _key(world["bv"]) not in keys
