@@ -1,0 +1,59 @@
+"""Reads of accounts and sign-in events, scoped to the viewer (B2)."""
+
+from __future__ import annotations
+
+from waarborg.accounts.models import Account, LoginEvent
+from waarborg.core import roles
+from waarborg.core.errors import NotFound
+from waarborg.customers.selectors import (
+    filter_customer,
+    get_scoped,
+    is_customer_viewer,
+    scope_queryset,
+)
+
+
+def account_list_for(*, viewer, role: str | None = None):
+    """Accounts, for administrators (scope `accounts`)."""
+    roles.require(viewer, "accounts")
+    qs = Account.objects.select_related("contact")
+    if role:
+        qs = qs.filter(role=role)
+    return qs.order_by("pk")
+
+
+def account_get_for(*, viewer, pk) -> Account:
+    roles.require(viewer, "accounts")
+    try:
+        return Account.objects.select_related("contact").get(pk=getattr(pk, "pk", pk))
+    except (Account.DoesNotExist, ValueError, TypeError):
+        raise NotFound(f"accounts.account {getattr(pk, 'pk', pk)} not found") from None
+
+
+def login_event_list_for(*, viewer, account=None, customer=None):
+    """Sign-in events, newest first.
+
+    A customer sees only the sign-ins of their own account: the IP addresses of a colleague's
+    sign-ins are that colleague's data, not the customer's.
+    """
+    qs = scope_queryset(
+        LoginEvent.objects.select_related("account"),
+        viewer=viewer,
+        scope="login_events",
+        customer_path="account__contact__customer_id",
+    )
+    if is_customer_viewer(viewer):
+        qs = qs.filter(account_id=viewer.pk)
+        if account is not None and getattr(account, "pk", account) != viewer.pk:
+            raise NotFound(f"accounts.account {getattr(account, 'pk', account)} not found")
+    elif account is not None:
+        qs = qs.filter(account_id=getattr(account, "pk", account))
+    qs = filter_customer(qs, viewer=viewer, customer=customer, customer_path="account__contact__customer_id")
+    return qs.order_by("-at", "-pk")
+
+
+def login_event_get_for(*, viewer, pk) -> LoginEvent:
+    qs = LoginEvent.objects.select_related("account")
+    if is_customer_viewer(viewer):
+        qs = qs.filter(account_id=viewer.pk)
+    return get_scoped(qs, viewer=viewer, scope="login_events", pk=pk, customer_path="account__contact__customer_id")

@@ -1,0 +1,167 @@
+"""Writes of accounts (logins) and sign-in events.
+
+Passwords are validated with the configured validators and stored only as a hash (D5).
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+
+from waarborg.accounts.models import Account, LoginEvent
+from waarborg.audit.services import audit_record
+from waarborg.core import clock, roles
+from waarborg.core.errors import ValidationError
+from waarborg.core.identifiers import normalise_email, normalise_ip
+from waarborg.customers.models import Contact
+from waarborg.customers.selectors import check_actor
+from waarborg.customers.services import clean_choice, clean_text, customer_ref
+
+USER_AGENT_MAX = LoginEvent._meta.get_field("user_agent").max_length
+
+
+def _clean_password(password: str, account: Account) -> None:
+    if not password:
+        raise ValidationError("a password is required", field="password")
+    try:
+        validate_password(password, user=account)
+    except DjangoValidationError as exc:
+        # The validators' messages name rules and field names, never the password itself.
+        raise ValidationError(" ".join(exc.messages), field="password") from None
+
+
+def _email_free(email: str) -> None:
+    if Account.objects.filter(email=email).exists():
+        raise ValidationError("an account with this e-mail address already exists", field="email")
+
+
+def account_subject_ref(account: Account) -> str:
+    if account.contact_id:
+        return customer_ref(account.contact.customer_id)
+    return f"account:{account.pk}"
+
+
+@transaction.atomic
+def account_create_for_contact(
+    *, actor, contact: Contact, password: str, email: str | None = None, purpose: str = "U2"
+) -> Account:
+    """A portal login for a customer's contact person; the e-mail defaults to the contact's."""
+    check_actor(actor=actor, scope="accounts", customer_id=contact.customer_id)
+    email = normalise_email(email if email is not None else contact.email)
+    _email_free(email)
+    account = Account(email=email, role=roles.CUSTOMER, contact=contact, is_active=True)
+    _clean_password(password, account)
+    account.set_password(password)
+    account.save()
+    audit_record(
+        actor=actor,
+        action="account.create",
+        purpose=purpose,
+        object_type="accounts.account",
+        object_ids=[account.pk],
+        subject_ref=customer_ref(contact.customer_id),
+        data={"fields": ["email", "password", "contact"], "role": roles.CUSTOMER},
+    )
+    return account
+
+
+@transaction.atomic
+def staff_account_create(
+    *, actor, email: str, password: str, role: str, display_name: str = "", purpose: str = "U12"
+) -> Account:
+    """A staff login with one role (support, finance, privacy or admin)."""
+    check_actor(actor=actor, scope="accounts", customers_may=False)
+    role = clean_choice(role, field="role", choices=roles.STAFF_ROLES)
+    email = normalise_email(email)
+    display_name = clean_text(display_name, field="display_name", max_length=120)
+    _email_free(email)
+    account = Account(email=email, role=role, display_name=display_name, is_active=True)
+    _clean_password(password, account)
+    account.set_password(password)
+    account.save()
+    fields = ["email", "password"] + (["display_name"] if display_name else [])
+    audit_record(
+        actor=actor,
+        action="account.create",
+        purpose=purpose,
+        object_type="accounts.account",
+        object_ids=[account.pk],
+        subject_ref=f"account:{account.pk}",
+        data={"fields": fields, "role": role},
+    )
+    return account
+
+
+@transaction.atomic
+def account_password_set(*, actor, account: Account, password: str, purpose: str = "U2") -> Account:
+    """Change a password (the account itself, an administrator, or the system)."""
+    if not (actor is not None and not isinstance(actor, str) and actor.pk == account.pk):
+        check_actor(actor=actor, scope="accounts", customers_may=False)
+    _clean_password(password, account)
+    account.set_password(password)
+    account.save(update_fields=["password"])
+    audit_record(
+        actor=actor,
+        action="account.password_set",
+        purpose=purpose,
+        object_type="accounts.account",
+        object_ids=[account.pk],
+        subject_ref=account_subject_ref(account),
+        data={"fields": ["password"]},
+    )
+    return account
+
+
+@transaction.atomic
+def account_deactivate(*, actor, account: Account, purpose: str = "U12") -> Account:
+    check_actor(actor=actor, scope="accounts", customers_may=False)
+    if account.is_active:
+        account.is_active = False
+        account.save(update_fields=["is_active"])
+        audit_record(
+            actor=actor,
+            action="account.deactivate",
+            purpose=purpose,
+            object_type="accounts.account",
+            object_ids=[account.pk],
+            subject_ref=account_subject_ref(account),
+            data={"fields": ["is_active"]},
+        )
+    return account
+
+
+@transaction.atomic
+def login_event_record(
+    *,
+    account: Account | None,
+    ip_address: str,
+    succeeded: bool,
+    user_agent: str = "",
+    method: str = "password",
+    actor=None,
+    purpose: str = "U12",
+) -> LoginEvent:
+    """One sign-in attempt: the IP address in its normal form, the user agent truncated."""
+    ip = normalise_ip(ip_address)
+    agent = " ".join(str(user_agent or "").split())[:USER_AGENT_MAX]
+    method = clean_text(method, field="method", max_length=16, required=True)
+    event = LoginEvent.objects.create(
+        account=account,
+        at=clock.now(),
+        ip_address=ip,
+        user_agent=agent,
+        succeeded=bool(succeeded),
+        method=method,
+    )
+    fields = ["at", "ip_address"] + (["user_agent"] if agent else [])
+    audit_record(
+        actor=actor if actor is not None else "system",
+        action="login_event.record",
+        purpose=purpose,
+        object_type="accounts.loginevent",
+        object_ids=[event.pk],
+        subject_ref=account_subject_ref(account) if account is not None else "",
+        data={"fields": fields, "succeeded": bool(succeeded), "method": method},
+    )
+    return event
