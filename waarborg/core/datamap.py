@@ -188,6 +188,13 @@ CONSENT_PROOF_1Y = retention(
     nl="Zolang de toestemming geldt, daarna 1 jaar als bewijs.",
     en="While the consent is in use, then 1 year as proof.",
 )
+CORRECTION_3M = retention(
+    "correction_3m",
+    "event",
+    months=3,
+    nl="3 maanden na de correctie, om misbruik van uw account te kunnen herstellen.",
+    en="3 months after the correction, so that abuse of your account can be undone.",
+)
 ADMIN_LOG_1Y = retention(
     "admin_log_1y",
     "event",

@@ -84,3 +84,18 @@ class Document(models.Model):
 
     def __str__(self):
         return f"Document #{self.pk}"
+
+
+class ContactHistory(models.Model):
+    """The value a contact field had before a correction, kept briefly to undo an abuse."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="history")
+    field = models.CharField(max_length=32)
+    old_value = models.CharField(max_length=254, blank=True)
+    changed_at = models.DateTimeField(db_index=True)
+    changed_by = models.ForeignKey(
+        "accounts.Account", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    def __str__(self):
+        return f"ContactHistory #{self.pk}"

@@ -1,5 +1,5 @@
-from waarborg.core.datamap import ASSIGNMENT_7Y, WHILE_CUSTOMER, Link, declare, pd
-from waarborg.customers.models import Contact, Customer, Document
+from waarborg.core.datamap import ASSIGNMENT_7Y, CORRECTION_3M, WHILE_CUSTOMER, Link, declare, pd
+from waarborg.customers.models import Contact, ContactHistory, Customer, Document
 
 NATURAL = (("kind__in", tuple(Customer.NATURAL_PERSON_KINDS)),)
 
@@ -177,4 +177,26 @@ declare(
     },
     not_personal=("customer", "kind", "created_by", "created_at"),
     links=(Link("customer", "customers.Customer", "document made for this customer", up_when=NATURAL),),
+)
+
+declare(
+    ContactHistory,
+    subject="the contact person whose details were corrected",
+    fields={
+        "old_value": pd(
+            "D2", "user.contact.previous_value", "U12", "legitimate_interest", CORRECTION_3M, "delete", "derived"
+        ),
+        "changed_at": pd(
+            "D5",
+            "user.behavior.correction_time",
+            "U12",
+            "legitimate_interest",
+            CORRECTION_3M,
+            "delete",
+            "observed",
+            source="system",
+        ),
+    },
+    not_personal=("contact", "field", "changed_by"),
+    links=(Link("contact", "customers.Contact", "earlier value of this contact person's details"),),
 )

@@ -11,11 +11,12 @@ import re
 
 from django.db import IntegrityError, transaction
 
+from waarborg.accounts.models import Account
 from waarborg.audit.services import audit_record
 from waarborg.core import clock
 from waarborg.core.errors import ValidationError
 from waarborg.core.identifiers import normalise_email, normalise_phone, normalise_postcode
-from waarborg.customers.models import Contact, Customer
+from waarborg.customers.models import Contact, ContactHistory, Customer
 from waarborg.customers.selectors import check_actor
 
 # --- Helpers shared by the services of the other apps -------------------------------------
@@ -240,6 +241,18 @@ def contact_update(*, actor, contact: Contact, data: dict, purpose: str = "U1") 
     changed = [name for name in CONTACT_FIELDS if clean[name] != getattr(current, name)]
     if not changed:
         return current
+    # The old value is kept only as long as the map's retention rule for ContactHistory says
+    # (a short term, to undo an account takeover); the retention sweep removes it after.
+    ContactHistory.objects.bulk_create(
+        ContactHistory(
+            contact=current,
+            field=name,
+            old_value=str(getattr(current, name) or ""),
+            changed_at=clock.now(),
+            changed_by=actor if isinstance(actor, Account) else None,
+        )
+        for name in changed
+    )
     for name in changed:
         setattr(current, name, clean[name])
     current.save(update_fields=changed)

@@ -3,8 +3,9 @@ import re
 import pytest
 
 from waarborg.audit.models import AuditEvent
+from waarborg.core import datamap
 from waarborg.core.errors import NotFound, PermissionDenied, ValidationError
-from waarborg.customers.models import Contact, Customer
+from waarborg.customers.models import Contact, ContactHistory, Customer
 from waarborg.customers.services import contact_create, contact_update, customer_create
 from waarborg.testing import factories as f
 from waarborg.testing.checks import assert_clean_event, last_event, row_counts
@@ -120,6 +121,7 @@ def test_it_lets_a_customer_add_a_contact_only_to_their_own_customer(alice, pers
 
 @pytest.mark.promise("G2", "D4", "B4")
 def test_it_lets_a_customer_correct_their_own_details(alice):
+    old_phone = alice.contact.phone
     contact = contact_update(
         actor=alice,
         contact=alice.contact,
@@ -138,6 +140,11 @@ def test_it_lets_a_customer_correct_their_own_details(alice):
     assert sorted(event.data["fields"]) == ["phone", "postcode", "street"]
     assert event.purpose == "U1"
     assert event.actor == f"account:{alice.pk}"
+    # The old values are kept (briefly, per the map) to undo an abuse, and no longer than that.
+    history = {h.field: h for h in ContactHistory.objects.filter(contact=contact)}
+    assert sorted(history) == ["phone", "postcode", "street"]
+    assert history["phone"].old_value == old_phone and history["phone"].changed_by_id == alice.pk
+    assert datamap.entry_for("customers.ContactHistory").fields["old_value"].retention.months == 3
 
 
 def test_it_records_nothing_when_a_correction_changes_nothing(alice):
