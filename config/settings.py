@@ -55,12 +55,14 @@ DATABASES = {
 }
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "waarborg.auth_web.apps.AdminConfig",  # Django's admin: verified superusers only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "waarborg.core",
     "waarborg.audit",
     "waarborg.accounts",
@@ -73,6 +75,7 @@ INSTALLED_APPS = [
     "waarborg.register",
     "waarborg.subjects",
     "waarborg.demo",
+    "waarborg.auth_web",
     "waarborg.web",
 ]
 
@@ -80,13 +83,18 @@ AUTH_USER_MODEL = "accounts.Account"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "waarborg.auth_web.middleware.SecurityHeadersMiddleware",  # CSP, Permissions-Policy
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "waarborg.web.middleware.DutchFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "waarborg.auth_web.middleware.SecondFactorMiddleware",  # nobody half signed in (B3)
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "waarborg.web.middleware.DomainErrorsMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -100,9 +108,11 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "waarborg.web.context.controller",
+                "waarborg.web.context.navigation",
             ]
         },
     }
@@ -124,6 +134,10 @@ LOCALE_PATHS = [BASE_DIR / "waarborg" / "locale"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+# Static files are served by the application itself (WhiteNoise), straight from the apps.
+WHITENOISE_USE_FINDERS = True
+STATIC_ROOT.mkdir(exist_ok=True)  # filled by `collectstatic`; until then the apps' files serve
+WHITENOISE_AUTOREFRESH = DEBUG
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Sessions expire: a back office left open must not stay signed in.
@@ -137,6 +151,20 @@ CSRF_COOKIE_SECURE = PRODUCTION
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+LANGUAGE_COOKIE_SECURE = PRODUCTION
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"  # a session cookie set only by the language switch
+
+# Sign-in (B3): email + password, then an authenticator code for staff (django-otp TOTP).
+LOGIN_URL = "auth_web:login"
+LOGIN_REDIRECT_URL = "web:start"
+LOGOUT_REDIRECT_URL = "web:start"
+PASSWORD_RESET_TIMEOUT = 3600
+# Throttling, counted from LoginEvent rows: failures in a window lock sign-in for a while.
+WAARBORG_LOGIN_MAX_FAILURES = env_int("WAARBORG_LOGIN_MAX_FAILURES", 5, minimum=1)
+WAARBORG_LOGIN_MAX_FAILURES_PER_IP = env_int("WAARBORG_LOGIN_MAX_FAILURES_PER_IP", 20, minimum=1)
+WAARBORG_LOGIN_WINDOW_SECONDS = 15 * 60
+WAARBORG_LOGIN_LOCK_SECONDS = 15 * 60
 if PRODUCTION:
     SECURE_HSTS_SECONDS = 31536000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -153,6 +181,7 @@ WAARBORG_CONTROLLER = {
     "email": env_str("WAARBORG_CONTROLLER_EMAIL", "privacy@duinhost.example"),
     "phone": env_str("WAARBORG_CONTROLLER_PHONE", "020 123 4567"),
 }
+OTP_TOTP_ISSUER = f"{WAARBORG_CONTROLLER['name']} Waarborg"
 
 EMAIL_HOST = env_str("WAARBORG_SMTP_HOST", "localhost")
 EMAIL_PORT = env_int("WAARBORG_SMTP_PORT", 25, minimum=1)

@@ -3,5 +3,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("django-admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("waarborg.auth_web.urls")),
     path("", include("waarborg.web.urls")),
 ]

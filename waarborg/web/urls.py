@@ -6,4 +6,6 @@ app_name = "web"
 urlpatterns = [
     path("", views.start, name="start"),
     path("healthz", views.healthz, name="healthz"),
+    path("backoffice/", views.backoffice, name="backoffice"),
+    path("portaal/", views.portal, name="portal"),
 ]

@@ -1,7 +1,9 @@
 from django.http import JsonResponse
 from django.shortcuts import render
 
+from waarborg.auth_web.decorators import customer_required, staff_required
 from waarborg.core import datamap
+from waarborg.web import nav
 
 
 def start(request):
@@ -20,3 +22,17 @@ def start(request):
 
 def healthz(request):
     return JsonResponse({"status": "ok"})
+
+
+@staff_required
+def backoffice(request):
+    return render(
+        request,
+        "web/backoffice.html",
+        {"sections": nav.backoffice_sections(request.user.role)},
+    )
+
+
+@customer_required
+def portal(request):
+    return render(request, "web/portal.html")

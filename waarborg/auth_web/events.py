@@ -1,0 +1,42 @@
+"""Recording sign-in attempts (U12) as LoginEvent rows, via accounts.services.
+
+Every attempt is recorded: wrong passwords and codes, refusals by the throttle, and sign-ins that
+succeeded. The row holds the account (when the address is known), the IP address and the
+browser's user agent, nothing typed in.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+
+from waarborg.accounts.services import login_event_record
+
+PASSWORD = "password"
+TOTP = "totp"
+THROTTLED = "throttled"
+
+UNKNOWN_IP = "0.0.0.0"  # noqa: S104  (a placeholder value, not a bind address)
+
+
+def client_ip(request) -> str:
+    """REMOTE_ADDR, as the server saw it (a proxy in front must set it, not a header)."""
+    raw = (request.META.get("REMOTE_ADDR") or "").strip()
+    try:
+        return str(ipaddress.ip_address(raw))
+    except ValueError:
+        return UNKNOWN_IP
+
+
+def user_agent(request) -> str:
+    return (request.META.get("HTTP_USER_AGENT") or "")[:300]
+
+
+def record_login_event(request, *, account, succeeded: bool, method: str):
+    """One attempt, through the accounts service (which also writes the audit trail)."""
+    return login_event_record(
+        account=account,
+        ip_address=client_ip(request),
+        user_agent=user_agent(request),
+        succeeded=succeeded,
+        method=method,
+    )

@@ -1,0 +1,29 @@
+from django.urls import path
+
+from waarborg.auth_web import views
+
+app_name = "auth_web"
+urlpatterns = [
+    path("aanmelden/", views.sign_in, name="login"),
+    path("aanmelden/code/", views.verify, name="verify"),
+    path("aanmelden/instellen/", views.enrol, name="enrol"),
+    path("afmelden/", views.sign_out, name="logout"),
+    path("wachtwoord-vergeten/", views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "wachtwoord-vergeten/verstuurd/",
+        views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "wachtwoord-herstellen/<uidb64>/<token>/",
+        views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "wachtwoord-herstellen/klaar/",
+        views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path("portaal/beveiliging/", views.security, name="security"),
+    path("portaal/beveiliging/instellen/", views.security_enrol, name="security_enrol"),
+]
