@@ -36,6 +36,7 @@ class Account(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    deactivated_at = models.DateTimeField(null=True, blank=True)
 
     objects = AccountManager()
 

@@ -3,6 +3,7 @@ from waarborg.core.datamap import LOGIN_6M, STAFF, WHILE_CUSTOMER, Link, declare
 
 declare(
     Account,
+    dates={"relationship_end": "contact__customer__ended_at", "employment_end": "deactivated_at"},
     subject="the person who signs in (a customer's contact person or a staff member)",
     anchor=True,
     fields={
@@ -22,6 +23,9 @@ declare(
         "display_name": pd(
             "D8", "user.workplace.name", "U12", "legitimate_interest", STAFF, "delete", "provided", source="staff"
         ),
+        "deactivated_at": pd(
+            "D5", "user.account.end", "U2 U12", "legitimate_interest", STAFF, "delete", "observed", source="system"
+        ),
         "last_login": pd(
             "D5",
             "user.behavior.login_time",
@@ -39,6 +43,7 @@ declare(
 
 declare(
     LoginEvent,
+    dates={"event": "at"},
     subject="the person who tried to sign in",
     fields={
         "ip_address": pd(

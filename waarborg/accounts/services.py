@@ -118,7 +118,8 @@ def account_deactivate(*, actor, account: Account, purpose: str = "U12") -> Acco
     check_actor(actor=actor, scope="accounts", customers_may=False)
     if account.is_active:
         account.is_active = False
-        account.save(update_fields=["is_active"])
+        account.deactivated_at = clock.now()
+        account.save(update_fields=["is_active", "deactivated_at"])
         audit_record(
             actor=actor,
             action="account.deactivate",
@@ -126,7 +127,7 @@ def account_deactivate(*, actor, account: Account, purpose: str = "U12") -> Acco
             object_type="accounts.account",
             object_ids=[account.pk],
             subject_ref=account_subject_ref(account),
-            data={"fields": ["is_active"]},
+            data={"fields": ["is_active", "deactivated_at"]},
         )
     return account
 

@@ -20,6 +20,7 @@ def _second_factor(purposes: str = "U2 U12"):
 
 declare(
     TOTPDevice,
+    dates={"relationship_end": "user__contact__customer__ended_at"},
     subject="the person whose authenticator app holds this secret",
     fields={
         # The shared secret: whoever has it can make codes. Shown only during enrolment.

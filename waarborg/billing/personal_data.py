@@ -7,6 +7,7 @@ from waarborg.customers.personal_data import NATURAL
 # complete).
 declare(
     Invoice,
+    dates={"fiscal_year_end": "issue_date"},
     subject="the customer invoiced, and the billing contact named on it",
     fields={
         "name_printed": pd(
@@ -83,6 +84,7 @@ declare(
 
 declare(
     InvoiceLine,
+    dates={"fiscal_year_end": "invoice__issue_date"},
     subject="the customer invoiced",
     fields={
         "description": pd(
@@ -106,6 +108,7 @@ declare(
 
 declare(
     PaymentMethod,
+    dates={"relationship_end": "customer__ended_at"},
     subject="the customer who pays, and the account holder",
     fields={
         "holder_name": pd(
@@ -177,6 +180,7 @@ declare(
 
 declare(
     Payment,
+    dates={"fiscal_year_end": "received_at"},
     subject="the customer who paid",
     fields={
         "amount": pd(

@@ -5,6 +5,7 @@ _A = dict(basis="legitimate_interest", retention=APPLICATION_4W, erasure="delete
 
 declare(
     JobApplication,
+    dates={"procedure_end": "procedure_closed_at"},
     subject="the job applicant",
     anchor=True,
     fields={

@@ -6,6 +6,7 @@ exempt("catalogue.Product", why="the product catalogue: names and prices")
 
 declare(
     Subscription,
+    dates={"relationship_end": "customer__ended_at"},
     subject="the customer holding the service",
     fields={
         "label": pd(

@@ -3,6 +3,7 @@ from waarborg.core.datamap import CONSENT_PROOF_1Y, Link, declare, pd
 
 declare(
     ConsentRecord,
+    dates={"withdrawal": "withdrawn_at"},
     subject="the person who gave or refused consent",
     fields={
         "device_id": pd(

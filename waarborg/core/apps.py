@@ -13,9 +13,10 @@ class CoreConfig(AppConfig):
         from waarborg.core import checks  # noqa: F401  (registers the system checks)
 
         for config in apps.get_app_configs():
-            try:
-                import_module(f"{config.name}.personal_data")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{config.name}.personal_data":
-                    raise
+            for module in ("personal_data", "jobs"):
+                try:
+                    import_module(f"{config.name}.{module}")
+                except ModuleNotFoundError as exc:
+                    if exc.name != f"{config.name}.{module}":
+                        raise
         import_module("waarborg.core.personal_data")

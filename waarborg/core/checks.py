@@ -115,6 +115,27 @@ def check_entry(model, entry) -> list[checks.CheckMessage]:
                     id="waarborg.E007",
                 )
             )
+    for anchor in sorted({p.retention.anchor for p in entry.fields.values() if p.retention is not None}):
+        path = entry.dates.get(anchor)
+        if path is None:
+            errors.append(
+                checks.Error(
+                    f"{label}: no date for the retention anchor {anchor!r}",
+                    hint="Add it to dates= in the declaration.",
+                    obj=model,
+                    id="waarborg.E009",
+                )
+            )
+            continue
+        try:
+            *hops, last = path.split("__")
+            target = _resolve_path(model, "__".join(hops)) if hops else model
+            date_field = target._meta.get_field(last)
+        except FieldDoesNotExist:
+            errors.append(checks.Error(f"{label}: date path {path!r} does not resolve", obj=model, id="waarborg.E009"))
+            continue
+        if date_field.get_internal_type() not in ("DateField", "DateTimeField"):
+            errors.append(checks.Error(f"{label}: date path {path!r} is not a date", obj=model, id="waarborg.E009"))
     if entry.fields and not entry.links and not entry.anchor:
         errors.append(checks.Error(f"{label}: personal fields but no path to a subject", obj=model, id="waarborg.E008"))
     return errors

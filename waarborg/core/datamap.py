@@ -8,8 +8,11 @@ neither declared here nor marked not personal.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import calendar
+import datetime as dt
+from dataclasses import dataclass, field
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db import models
 
@@ -75,6 +78,17 @@ RECIPIENT_CATEGORIES: dict[str, tuple[str, str]] = {
 }
 
 
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+
+
+def add_term(day: dt.date, *, years: int = 0, months: int = 0, days: int = 0) -> dt.date:
+    """Calendar arithmetic: 31 January + 1 month is the last day of February."""
+    month_index = day.month - 1 + months + 12 * years
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    last = calendar.monthrange(year, month)[1]
+    return dt.date(year, month, min(day.day, last)) + dt.timedelta(days=days)
+
+
 # --- Retention rules are data: anchor + term, read by the sweep, the access report and the statement.
 
 
@@ -92,6 +106,20 @@ class Retention:
     @property
     def has_term(self) -> bool:
         return self.anchor in ANCHORS
+
+    def purge_date(self, anchor_date) -> dt.date | None:
+        """The day the data may go: the anchor date plus the term; None while the anchor lies ahead.
+
+        `fiscal_year_end` counts from 31 December of the anchor's year (AWR art. 52: the
+        conservative reading of the seven years).
+        """
+        if anchor_date is None:
+            return None
+        if isinstance(anchor_date, dt.datetime):
+            anchor_date = anchor_date.astimezone(AMSTERDAM).date() if anchor_date.tzinfo else anchor_date.date()
+        if self.anchor == "fiscal_year_end":
+            anchor_date = dt.date(anchor_date.year, 12, 31)
+        return add_term(anchor_date, years=self.years, months=self.months, days=self.days)
 
     def describe(self, lang: str = "nl") -> str:
         return self.nl if lang == "nl" else self.en
@@ -255,6 +283,7 @@ class Entry:
     not_personal: frozenset[str]
     links: tuple[Link, ...] = ()
     anchor: bool = False  # rows of this model stand for a person or a contracting party
+    dates: dict[str, str] = field(default_factory=dict)  # retention anchor -> ORM path to its date
 
     @property
     def label(self) -> str:
@@ -276,8 +305,15 @@ def declare(
     not_personal: tuple[str, ...] | list[str] = (),
     links: tuple[Link, ...] | list[Link] = (),
     anchor: bool = False,
+    dates: dict[str, str] | None = None,
 ) -> Entry:
-    entry = Entry(model, subject, dict(fields), frozenset(not_personal), tuple(links), anchor)
+    """Declare a model's personal fields.
+
+    `dates` maps each retention anchor its fields use to the ORM path of that date on the row
+    (e.g. {"fiscal_year_end": "issue_date"}); the sweep and the access report read the term from
+    it, and the system check demands it.
+    """
+    entry = Entry(model, subject, dict(fields), frozenset(not_personal), tuple(links), anchor, dict(dates or {}))
     _REGISTRY[model._meta.label] = entry
     return entry
 
@@ -339,6 +375,7 @@ def as_dict() -> dict:
                 "table": entry.model._meta.db_table,
                 "subject": entry.subject,
                 "anchor": entry.anchor,
+                "dates": dict(sorted(entry.dates.items())),
                 "links": [
                     {"path": link.path, "target": link.target, "rule": link.rule, "up": link.up} for link in entry.links
                 ],

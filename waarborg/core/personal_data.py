@@ -11,6 +11,7 @@ exempt("contenttypes.ContentType", why="names of models")
 
 declare(
     Session,
+    dates={"event": "expire_date"},
     subject="the signed-in person (the session data names their account id)",
     fields={
         "session_data": pd(
@@ -23,6 +24,7 @@ declare(
 
 declare(
     LogEntry,
+    dates={"event": "action_time"},
     subject="the superuser who changed configuration, and the object changed",
     fields={
         "object_repr": pd(

@@ -4,6 +4,7 @@ from waarborg.customers.personal_data import NATURAL
 
 declare(
     Ticket,
+    dates={"closed": "closed_at"},
     subject="the customer and the contact person who asked",
     fields={
         "subject": pd("D11", "user.correspondence.subject", "U5", "contract", CORRESPONDENCE_2Y, "delete", "provided"),
@@ -37,6 +38,7 @@ declare(
 
 declare(
     Message,
+    dates={"closed": "ticket__closed_at"},
     subject="the writer and the people the ticket is about",
     fields={
         "from_address": pd(
@@ -63,6 +65,7 @@ declare(
 
 declare(
     Attachment,
+    dates={"closed": "message__ticket__closed_at"},
     subject="the writer of the message it came with",
     fields={
         "filename": pd(
@@ -84,6 +87,7 @@ declare(
 
 declare(
     Complaint,
+    dates={"closed": "closed_at"},
     subject="the person who complained",
     fields={
         "name": pd("D2", "user.name", "U11", "legitimate_interest", COMPLAINT_2Y, "delete", "provided"),

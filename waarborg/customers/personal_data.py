@@ -5,6 +5,7 @@ NATURAL = (("kind__in", tuple(Customer.NATURAL_PERSON_KINDS)),)
 
 declare(
     Customer,
+    dates={"relationship_end": "ended_at"},
     subject="the customer; personal data when the customer is a private person or sole trader",
     anchor=True,
     fields={
@@ -54,6 +55,7 @@ declare(
 
 declare(
     Contact,
+    dates={"relationship_end": "customer__ended_at"},
     subject="the contact person",
     anchor=True,
     fields={
@@ -152,6 +154,7 @@ declare(
 
 declare(
     Document,
+    dates={"relationship_end": "customer__ended_at"},
     subject="the customer the assignment was for",
     fields={
         "title": pd(
@@ -181,6 +184,7 @@ declare(
 
 declare(
     ContactHistory,
+    dates={"event": "changed_at"},
     subject="the contact person whose details were corrected",
     fields={
         "old_value": pd(
