@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from waarborg.testing.personas import Personas, make_personas
+from waarborg.testing.smtp import smtp_server  # noqa: F401  (re-exported fixture)
 
-__all__ = ["personas", "alice", "bob", "carol", "dave", "erin", "frank"]
+__all__ = ["smtp_server", "personas", "alice", "bob", "carol", "dave", "erin", "frank"]
 
 
 @pytest.fixture
