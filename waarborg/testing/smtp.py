@@ -9,12 +9,19 @@ from __future__ import annotations
 
 import email
 import email.policy
+import socket
 import threading
 import time
 from email.message import EmailMessage
 
 import pytest
 from aiosmtpd.controller import Controller
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 class _Handler:
@@ -34,7 +41,7 @@ class _Handler:
 class LocalSMTP:
     def __init__(self):
         self.handler = _Handler()
-        self.controller = Controller(self.handler, hostname="127.0.0.1", port=0)
+        self.controller = Controller(self.handler, hostname="127.0.0.1", port=_free_port())
 
     def start(self):
         self.controller.start()
@@ -45,7 +52,7 @@ class LocalSMTP:
 
     @property
     def port(self) -> int:
-        return self.controller.server.sockets[0].getsockname()[1]
+        return self.controller.port
 
     @property
     def messages(self) -> list[EmailMessage]:
