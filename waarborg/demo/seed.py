@@ -1,0 +1,592 @@
+"""Synthetic data in bulk, for load tests and benchmarks: `waarborg seed --customers N --seed S`.
+
+Rows are generated in plain Python and written with one multi-row statement per table and batch
+(`executemany` on SQLite, `COPY` on PostgreSQL), inside one transaction. Primary keys are chosen
+here, counting on from the largest key already in each table, so rows link to each other without
+a round trip, and seeding twice appends without a collision: customer numbers, e-mail
+addresses, phone numbers and document numbers are all derived from those keys.
+
+The values are in the normal form the identifiers module produces (lower-case e-mail, E.164
+phone numbers, "1234 AB" postcodes, compressed IP addresses), so the subject finder's index
+lookups find them. IBANs are encrypted like every other IBAN. The same seed on the same database
+and date gives the same rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import ipaddress
+import random
+import time
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib.auth.hashers import make_password
+from django.core.management.color import no_style
+from django.db import connection, transaction
+
+from waarborg.core import clock
+from waarborg.core.crypto import encrypt, keyed_hash
+from waarborg.core.errors import ConfigError
+from waarborg.demo import vocab
+from waarborg.demo.data import CATALOGUE, DEMO_PASSWORD, ensure_catalogue, refuse_production, vat_of
+
+SEED_DOMAIN = "seed.example"
+POLICY_VERSION = "2025.1"
+
+_TRADES = [
+    "Klusbedrijf",
+    "Fotografie",
+    "Vertaalbureau",
+    "Schildersbedrijf",
+    "Hoveniersbedrijf",
+    "Kapsalon",
+    "Administratiekantoor",
+    "Webdesign",
+    "Rijschool",
+    "Praktijk",
+    "Loodgietersbedrijf",
+    "Muziekles",
+    "Bijlesbureau",
+    "Tekstbureau",
+]
+_ORG_SUFFIXES = [
+    "Installatietechniek B.V.",
+    "Bouw B.V.",
+    "Advies B.V.",
+    "Logistiek B.V.",
+    "Holding B.V.",
+    "& Zonen B.V.",
+    "Accountants",
+    "Makelaardij B.V.",
+    "Transport B.V.",
+    "Techniek B.V.",
+]
+_TICKET_SUBJECTS = [
+    ("E-mail komt niet aan", "Sinds gisteren ontvang ik geen e-mail meer. Kunnen jullie kijken wat er mis is?"),
+    ("Website traag", "Onze website laadt erg traag sinds de laatste update. Ligt het aan de server?"),
+    ("Vraag over factuur", "Op de laatste factuur staat een bedrag dat ik niet begrijp. Kunt u het toelichten?"),
+    ("Wachtwoord vergeten", "Ik kan niet meer inloggen op het klantportaal. Hoe stel ik mijn wachtwoord opnieuw in?"),
+    ("Domeinnaam verhuizen", "Ik wil mijn domeinnaam naar jullie verhuizen. Wat heb ik daarvoor nodig?"),
+    ("SSL-waarschuwing", "Bezoekers krijgen een melding dat de website niet veilig is."),
+]
+_ANSWER = (
+    "Beste {first},\n\nDank voor uw bericht. We hebben het uitgezocht en het probleem is verholpen. "
+    "Laat het ons weten als u nog vragen heeft.\n\nMet vriendelijke groet,\nDuinhost support"
+)
+_BASE_KINDS = [kind for _, kind, _, _ in CATALOGUE if kind != "domain"]
+
+
+@dataclass
+class SeedReport:
+    counts: dict[str, int]
+    seconds: float
+    first_customer_id: int
+    last_customer_id: int
+
+
+class _Table:
+    """One table's insert: fixed columns, plus constant defaults for fields the seed leaves alone."""
+
+    def __init__(self, model, names: list[str]):
+        meta = model._meta
+        self.model = model
+        self.name = meta.db_table
+        self.fields = [meta.pk] + [meta.get_field(n) for n in names]
+        self.extra: tuple = ()
+        covered = {f.name for f in self.fields}
+        for f in meta.concrete_fields:
+            if f.name in covered:
+                continue
+            value = f.get_default()
+            if value is None and not f.null:
+                raise ConfigError(f"the seed does not fill {meta.label}.{f.name}; add it to waarborg/demo/seed.py")
+            self.fields.append(f)
+            self.extra += (f.get_db_prep_save(value, connection),)
+        self.rows: list[tuple] = []
+        self.count = 0
+        self.next_id = 0
+
+    def start(self, cursor) -> None:
+        qn = connection.ops.quote_name  # table and column names come from the models, quoted
+        cursor.execute(f"SELECT MAX({qn(self.fields[0].column)}) FROM {qn(self.name)}")  # noqa: S608
+        self.next_id = (cursor.fetchone()[0] or 0) + 1
+
+    def take_id(self) -> int:
+        pk = self.next_id
+        self.next_id += 1
+        return pk
+
+    def flush(self, cursor) -> None:
+        if not self.rows:
+            return
+        rows = self.rows if not self.extra else [r + self.extra for r in self.rows]
+        qn = connection.ops.quote_name
+        columns = ", ".join(qn(f.column) for f in self.fields)
+        if connection.vendor == "postgresql":
+            raw = cursor.cursor if hasattr(cursor, "cursor") else cursor
+            with raw.copy(f"COPY {qn(self.name)} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(self.fields))
+            sql = f"INSERT INTO {qn(self.name)} ({columns}) VALUES ({marks})"  # noqa: S608
+            cursor.executemany(sql, rows)
+        self.count += len(rows)
+        self.rows = []
+
+
+def seed(customers: int, *, seed: int = 1, batch: int = 5000, progress=None) -> SeedReport:
+    """Append `customers` synthetic customers with everything that hangs off them."""
+    from waarborg.accounts.models import Account, LoginEvent
+    from waarborg.audit.services import audit_record
+    from waarborg.billing.models import Invoice, InvoiceLine, Payment, PaymentMethod
+    from waarborg.catalogue.models import Subscription
+    from waarborg.consents.models import ConsentRecord
+    from waarborg.correspondence.models import Message, Ticket
+    from waarborg.customers.models import Contact, Customer
+
+    refuse_production("seeding synthetic data")
+    if customers < 1:
+        raise ConfigError("--customers must be at least 1")
+    started = time.perf_counter()
+    postgres = connection.vendor == "postgresql"
+    T = {
+        "customers": _Table(
+            Customer,
+            ["number", "kind", "market", "name", "kvk_number", "vat_number", "status", "created_at", "ended_at"],
+        ),
+        "contacts": _Table(
+            Contact,
+            [
+                "customer",
+                "role",
+                "first_name",
+                "last_name",
+                "street",
+                "postcode",
+                "town",
+                "country",
+                "email",
+                "phone",
+                "created_at",
+            ],
+        ),
+        "accounts": _Table(
+            Account,
+            [
+                "password",
+                "last_login",
+                "is_superuser",
+                "email",
+                "display_name",
+                "role",
+                "contact",
+                "is_active",
+                "created_at",
+            ],
+        ),
+        "subscriptions": _Table(
+            Subscription, ["customer", "product", "label", "start_date", "end_date", "status", "block_reason"]
+        ),
+        "payment_methods": _Table(
+            PaymentMethod,
+            [
+                "customer",
+                "kind",
+                "holder_name",
+                "iban",
+                "iban_last4",
+                "iban_hash",
+                "mandate_reference",
+                "mandate_signed_at",
+                "created_at",
+            ],
+        ),
+        "invoices": _Table(
+            Invoice,
+            [
+                "customer",
+                "billing_contact",
+                "number",
+                "issue_date",
+                "due_date",
+                "currency",
+                "total_excl",
+                "vat_amount",
+                "total_incl",
+                "amount_paid",
+                "status",
+                "name_printed",
+                "address_printed",
+            ],
+        ),
+        "invoice_lines": _Table(
+            InvoiceLine, ["invoice", "subscription", "description", "quantity", "unit_price", "vat_rate"]
+        ),
+        "payments": _Table(
+            Payment, ["invoice", "customer", "payment_method", "amount", "currency", "received_at", "reference"]
+        ),
+        "tickets": _Table(Ticket, ["customer", "contact", "number", "subject", "status", "opened_at", "closed_at"]),
+        "messages": _Table(Message, ["ticket", "direction", "author", "from_address", "body", "sent_at"]),
+        "consents": _Table(
+            ConsentRecord,
+            [
+                "account",
+                "contact",
+                "device_id",
+                "kind",
+                "granted",
+                "policy_version",
+                "source",
+                "given_at",
+                "withdrawn_at",
+            ],
+        ),
+        "login_events": _Table(LoginEvent, ["account", "at", "ip_address", "user_agent", "succeeded", "method"]),
+    }
+
+    with transaction.atomic():
+        products = ensure_catalogue()
+        with connection.cursor() as cursor:
+            if not postgres:
+                cursor.execute("PRAGMA cache_size=-262144")  # 256 MB page cache while we write
+            for table in T.values():
+                table.start(cursor)
+            first_customer = T["customers"].next_id
+            gen = _Generator(T, products, random.Random(f"{seed}:{first_customer}"), clock.today(), postgres)
+            done = 0
+            while done < customers:
+                step = min(batch, customers - done)
+                for _ in range(step):
+                    gen.customer()
+                for table in T.values():  # parents before children
+                    table.flush(cursor)
+                done += step
+                if progress:
+                    progress(done, customers)
+            if postgres:
+                for sql in connection.ops.sequence_reset_sql(no_style(), [t.model for t in T.values()]):
+                    cursor.execute(sql)
+                for table in T.values():  # fresh planner statistics after a bulk load
+                    cursor.execute(f"ANALYZE {connection.ops.quote_name(table.name)}")
+            else:
+                cursor.execute("PRAGMA cache_size=-2000")
+        counts = {key: table.count for key, table in T.items()}
+        audit_record(actor="system", action="seed.load", object_type="seed", data={"seed": seed, **counts})
+    return SeedReport(counts, time.perf_counter() - started, first_customer, first_customer + customers - 1)
+
+
+class _Generator:
+    """Makes the rows of one customer at a time; every random choice comes from `rng`."""
+
+    def __init__(self, tables: dict[str, _Table], products: dict, rng: random.Random, today: dt.date, postgres: bool):
+        self.T = tables
+        self.rng = rng
+        self.today = today
+        # Timestamps count back from midnight (UTC) of today: the same date gives the same rows.
+        self.base = dt.datetime.combine(today, dt.time(0, 0))
+        self.ts = (lambda d: d.replace(tzinfo=dt.UTC)) if postgres else (lambda d: d)
+        self.products = products
+        self.password = make_password(DEMO_PASSWORD)
+        self.first_slugs = [vocab.slug(n) for n in vocab.FIRST_NAMES]
+        self.last_slugs = [vocab.slug(n) for n in vocab.LAST_NAMES]
+        self.months = []
+        for back in range(5, -1, -1):
+            year, month = today.year, today.month - back
+            while month < 1:
+                year, month = year - 1, month + 12
+            self.months.append(dt.date(year, month, 1))
+        self.prices = {}
+        for kind, product in products.items():
+            excl = product.monthly_price
+            vat = vat_of(excl)
+            self.prices[kind] = (excl, vat, excl + vat)
+        self.vat_rate = Decimal(21)
+        self.one = Decimal(1)
+        self.zero = Decimal("0.00")
+
+    def customer(self) -> None:
+        T, rng, ts, base = self.T, self.rng, self.ts, self.base
+        rnd = rng.random
+        first_names, last_names = vocab.FIRST_NAMES, vocab.LAST_NAMES
+        nf, nl = len(first_names), len(last_names)
+
+        cid = T["customers"].take_id()
+        r = rnd()
+        kind = "private" if r < 0.6 else ("sole_trader" if r < 0.75 else "organisation")
+        fi, li = int(rnd() * nf), int(rnd() * nl)
+        first, last = first_names[fi], last_names[li]
+        last_cap = last[0].upper() + last[1:]
+        if kind == "private":
+            name = f"{first} {last}"
+        elif kind == "sole_trader":
+            name = f"{_TRADES[int(rnd() * len(_TRADES))]} {last_cap}"
+        else:
+            name = f"{last_cap} {_ORG_SUFFIXES[int(rnd() * len(_ORG_SUFFIXES))]}"
+        kvk = vat = ""
+        if kind != "private" and rnd() < 0.95:
+            kvk = vocab.kvk_number(cid * 7919 + 31)
+            if rnd() < 0.85:
+                vat = vocab.vat_number(cid * 104729 + 17)
+        r = rnd()
+        status = "active" if r < 0.92 else ("terminating" if r < 0.96 else "ended")
+        created = base - dt.timedelta(days=30 + int(rnd() * 2900), seconds=int(rnd() * 86400))
+        ended = base - dt.timedelta(days=1 + int(rnd() * 25), seconds=int(rnd() * 86400)) if status == "ended" else None
+        T["customers"].rows.append(
+            (
+                cid,
+                f"K{cid + 200000:06d}",
+                kind,
+                "b2b" if kvk or vat else "b2c",
+                name,
+                kvk,
+                vat,
+                status,
+                ts(created),
+                ts(ended) if ended else None,
+            )
+        )
+
+        # Contact persons: the person themselves for a private customer, else 1 to 3.
+        town = vocab.TOWNS[int(rnd() * len(vocab.TOWNS))]
+        low, high = town[1]
+        roles = ["primary"]
+        if kind != "private":
+            if rnd() < 0.5:
+                roles.append("billing")
+            if rnd() < 0.3:
+                roles.append("technical")
+        contacts = []
+        for index, role in enumerate(roles):
+            kid = T["contacts"].take_id()
+            if index:
+                fi, li = int(rnd() * nf), int(rnd() * nl)
+            c_first, c_last = first_names[fi], last_names[li]
+            email = f"{self.first_slugs[fi]}.{self.last_slugs[li]}.{kid}@{SEED_DOMAIN}"
+            phone = f"+316{1 + kid // 10_000_000}{kid % 10_000_000:07d}" if rnd() < 0.9 else ""
+            street = f"{vocab.STREETS[int(rnd() * len(vocab.STREETS))]} {1 + int(rnd() * 180)}"
+            postcode = (
+                f"{low + int(rnd() * (high - low + 1))} {vocab.POSTCODE_PAIRS[int(rnd() * len(vocab.POSTCODE_PAIRS))]}"
+            )
+            T["contacts"].rows.append(
+                (kid, cid, role, c_first, c_last, street, postcode, town[0], "NL", email, phone, ts(created))
+            )
+            contacts.append((kid, c_first, c_last, street, postcode, email))
+        primary = contacts[0]
+        billing = contacts[1] if len(contacts) > 1 and roles[1] == "billing" else primary
+
+        # The primary contact's portal account, and its sign-ins.
+        aid = T["accounts"].take_id()
+        logins = []
+        for k in range(1 + int(rnd() * 5)):  # 1 to 5, about 3
+            at = base - dt.timedelta(days=int(rnd() * 180), seconds=int(rnd() * 86400))
+            logins.append((at, k, rnd() < 0.92))
+        last_login = max((at for at, _, ok in logins if ok), default=None)
+        T["accounts"].rows.append(
+            (
+                aid,
+                self.password,
+                ts(last_login) if last_login else None,
+                False,
+                primary[5],
+                "",
+                "customer",
+                primary[0],
+                status != "ended",
+                ts(created),
+            )
+        )
+        v4 = f"100.{64 + ((aid >> 16) & 63)}.{(aid >> 8) & 255}.{aid & 255}"
+        for at, k, ok in logins:
+            if k % 2:
+                ip = ipaddress.IPv6Address(f"2001:db8:{aid >> 16:x}:{aid & 0xFFFF:x}::{k:x}").compressed
+            else:
+                ip = v4
+            T["login_events"].rows.append(
+                (T["login_events"].take_id(), aid, ts(at), ip, vocab.USER_AGENTS[int(rnd() * 5)], ok, "password")
+            )
+
+        # Two services: a domain name and one more.
+        domain = f"{self.last_slugs[li]}{cid}.example"
+        start = created.date()
+        sub_status = "cancelled" if status == "ended" else "active"
+        end = ended.date() if ended else None
+        other = _BASE_KINDS[int(rnd() * len(_BASE_KINDS))]
+        dom_sid = T["subscriptions"].take_id()
+        T["subscriptions"].rows.append((dom_sid, cid, self.products["domain"].pk, domain, start, end, sub_status, ""))
+        sid = T["subscriptions"].take_id()
+        label = (
+            domain
+            if other in ("webhosting", "website", "email_hosting", "email_security", "marketing")
+            else f"{other.replace('_', '-')}.{domain}"
+        )
+        T["subscriptions"].rows.append((sid, cid, self.products[other].pk, label, start, end, sub_status, ""))
+
+        # A SEPA mandate for about half the customers.
+        pmid = None
+        if rnd() < 0.5:
+            pmid = T["payment_methods"].take_id()
+            iban = vocab.iban_nl(
+                vocab.BANK_CODES[cid % len(vocab.BANK_CODES)], vocab.account_number(cid * 7 + 123456789)
+            )
+            T["payment_methods"].rows.append(
+                (
+                    pmid,
+                    cid,
+                    "sepa_mandate",
+                    name,
+                    encrypt(iban),
+                    iban[-4:],
+                    keyed_hash(iban, purpose="iban"),
+                    f"DH-K{cid + 200000:06d}-01",
+                    ts(created),
+                    ts(created),
+                )
+            )
+
+        # Monthly invoices for the last six months, one line each.
+        excl, vat, incl = self.prices[other]
+        address = f"{billing[3]}, {billing[4]} {town[0]}"
+        if kind != "private":
+            address = f"t.a.v. {billing[1]} {billing[2]}, {address}"
+        description = f"{self.products[other].name} — {label}"
+        for month in self.months:
+            if month < start.replace(day=1) or (end and month > end):
+                continue
+            iid = T["invoices"].take_id()
+            due = month + dt.timedelta(days=14)
+            r = rnd()
+            if due < self.today:
+                paid = (
+                    incl
+                    if (r < 0.85 or status == "ended")
+                    else (self.zero if r > 0.9 else (incl / 2).quantize(self.zero))
+                )
+            else:
+                paid = incl if r < 0.5 else self.zero
+            T["invoices"].rows.append(
+                (
+                    iid,
+                    cid,
+                    billing[0],
+                    f"F{month.year}-{iid:08d}",
+                    month,
+                    due,
+                    "EUR",
+                    excl,
+                    vat,
+                    incl,
+                    paid,
+                    "paid" if paid == incl else "open",
+                    name,
+                    address,
+                )
+            )
+            T["invoice_lines"].rows.append(
+                (
+                    T["invoice_lines"].take_id(),
+                    iid,
+                    sid,
+                    f"{description} — {vocab.MONTHS_NL[month.month - 1]} {month.year}",
+                    self.one,
+                    excl,
+                    self.vat_rate,
+                )
+            )
+            if paid:
+                received = dt.datetime.combine(
+                    min(due, self.today - dt.timedelta(days=1)), dt.time(6 + int(rnd() * 14), int(rnd() * 60))
+                )
+                T["payments"].rows.append(
+                    (
+                        T["payments"].take_id(),
+                        iid,
+                        cid,
+                        pmid,
+                        paid,
+                        "EUR",
+                        ts(received),
+                        f"Betaling F{month.year}-{iid:08d}",
+                    )
+                )
+
+        # Support tickets for some.
+        if rnd() < 0.08:
+            for _ in range(1 + int(rnd() * 2)):
+                tid = T["tickets"].take_id()
+                subject, body = _TICKET_SUBJECTS[int(rnd() * len(_TICKET_SUBJECTS))]
+                opened = base - dt.timedelta(days=int(rnd() * 400), seconds=int(rnd() * 86400))
+                closed_ticket = rnd() < 0.7
+                T["tickets"].rows.append(
+                    (
+                        tid,
+                        cid,
+                        primary[0],
+                        f"T{tid:09d}",
+                        subject,
+                        "closed" if closed_ticket else "open",
+                        ts(opened),
+                        ts(opened + dt.timedelta(days=2)) if closed_ticket else None,
+                    )
+                )
+                T["messages"].rows.append(
+                    (
+                        T["messages"].take_id(),
+                        tid,
+                        "in",
+                        None,
+                        primary[5],
+                        f"{body}\n\nMet vriendelijke groet,\n{primary[1]} {primary[2]}",
+                        ts(opened),
+                    )
+                )
+                T["messages"].rows.append(
+                    (
+                        T["messages"].take_id(),
+                        tid,
+                        "out",
+                        None,
+                        "",
+                        _ANSWER.format(first=primary[1]),
+                        ts(opened + dt.timedelta(hours=3)),
+                    )
+                )
+
+        # Consents: newsletter for some, analytics cookies for fewer; some withdrawn.
+        if rnd() < 0.3:
+            given = base - dt.timedelta(days=int(rnd() * 700), seconds=int(rnd() * 86400))
+            granted = rnd() < 0.8
+            withdrawn = given + dt.timedelta(days=1 + int(rnd() * 100)) if granted and rnd() < 0.2 else None
+            if withdrawn and withdrawn >= base:
+                withdrawn = None
+            T["consents"].rows.append(
+                (
+                    T["consents"].take_id(),
+                    aid,
+                    primary[0],
+                    "",
+                    "marketing_email",
+                    granted,
+                    POLICY_VERSION,
+                    "portal",
+                    ts(given),
+                    ts(withdrawn) if withdrawn else None,
+                )
+            )
+        if rnd() < 0.15:
+            given = base - dt.timedelta(days=int(rnd() * 300), seconds=int(rnd() * 86400))
+            T["consents"].rows.append(
+                (
+                    T["consents"].take_id(),
+                    aid,
+                    primary[0],
+                    f"{rng.getrandbits(128):032x}",
+                    "cookies_analytics",
+                    rnd() < 0.7,
+                    POLICY_VERSION,
+                    "website",
+                    ts(given),
+                    None,
+                )
+            )
