@@ -351,6 +351,27 @@ class DemoAlreadyLoaded(ValidationError):
     pass
 
 
+def demo_totp_key(email: str) -> str:
+    """The demo staff's authenticator key (hex, 20 bytes): fixed and published — demo only."""
+    import hashlib
+
+    return hashlib.sha1(f"waarborg-demo-totp:{email}".encode(), usedforsecurity=False).hexdigest()
+
+
+def demo_totp_secret(email: str) -> str:
+    """The same key in base32, as an authenticator app asks for it."""
+    from base64 import b32encode
+
+    return b32encode(bytes.fromhex(demo_totp_key(email))).decode().rstrip("=")
+
+
+def demo_logins_with_secrets() -> list[dict]:
+    return [
+        {**login, "totp_secret": demo_totp_secret(login["email"]) if login["role"] != roles.CUSTOMER else ""}
+        for login in DEMO_LOGINS
+    ]
+
+
 def demo_loaded() -> bool:
     """True when the demo accounts exist in the database."""
     from waarborg.accounts.models import Account
@@ -477,6 +498,8 @@ class _DemoBuilder:
         return dict(sorted(self.counts.items()))
 
     def make_staff(self) -> None:
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
         from waarborg.accounts.models import Account
 
         for login in DEMO_LOGINS:
@@ -487,6 +510,9 @@ class _DemoBuilder:
                 account = Account.objects.create_superuser(login["email"], DEMO_PASSWORD, **extra)
             else:
                 account = Account.objects.create_user(login["email"], DEMO_PASSWORD, **extra)
+            # A confirmed authenticator with a published key, so that the demo's staff can sign
+            # in at once (the start page and `waarborg demo` print the key). Demo only.
+            TOTPDevice.objects.create(user=account, name="Demo", key=demo_totp_key(login["email"]), confirmed=True)
             self.staff[login["role"]] = account
             self.count("accounts")
 

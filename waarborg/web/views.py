@@ -1,19 +1,19 @@
 from django.http import JsonResponse
 from django.shortcuts import render
 
-from waarborg.auth_web.decorators import customer_required, staff_required
+from waarborg.auth_web.decorators import staff_required
 from waarborg.core import datamap
 from waarborg.web import nav
 
 
 def start(request):
-    from waarborg.demo.data import DEMO_LOGINS, demo_loaded
+    from waarborg.demo.data import demo_loaded, demo_logins_with_secrets
 
     return render(
         request,
         "web/start.html",
         {
-            "demo_logins": DEMO_LOGINS if demo_loaded() else [],
+            "demo_logins": demo_logins_with_secrets() if demo_loaded() else [],
             "model_count": len(datamap.entries()),
             "field_count": sum(len(e.fields) for e in datamap.entries()),
         },
@@ -31,8 +31,3 @@ def backoffice(request):
         "web/backoffice.html",
         {"sections": nav.backoffice_sections(request.user.role)},
     )
-
-
-@customer_required
-def portal(request):
-    return render(request, "web/portal.html")

@@ -201,3 +201,31 @@ def test_it_prepares_the_demo_and_prints_the_sign_ins():
     call_command("demo", "--no-serve", stdout=again)
     assert "already loaded" in again.getvalue() and "http://127.0.0.1:8000/" in again.getvalue()
     assert Customer.objects.count() == loaded
+
+
+@pytest.mark.django_db
+@pytest.mark.promise("B3")
+def test_it_gives_demo_staff_a_published_authenticator_key(client):
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from waarborg.demo.data import DEMO_LOGINS, demo_totp_key, load_demo
+
+    load_demo()
+    staff = [login for login in DEMO_LOGINS if login["role"] != "customer"]
+    for login in staff:
+        device = TOTPDevice.objects.get(user__email=login["email"], confirmed=True)
+        assert device.key == demo_totp_key(login["email"])
+    page = client.get("/").content.decode()
+    from waarborg.demo.data import demo_totp_secret
+
+    assert all(demo_totp_secret(login["email"]) in page for login in staff)
+    # The published key really signs a staff member in: password, then the code it makes.
+    support = staff[0]
+    response = client.post("/aanmelden/", {"email": support["email"], "password": support["password"]})
+    assert response.status_code == 302
+    device = TOTPDevice.objects.get(user__email=support["email"])
+    code = f"{totp(bytes.fromhex(device.key)):06d}"
+    response = client.post(response["Location"], {"code": code})
+    assert response.status_code == 302
+    assert client.get("/backoffice/").status_code == 200

@@ -4,7 +4,7 @@ from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 
 from waarborg.core.errors import ConfigError
 from waarborg.customers.models import Customer
-from waarborg.demo.data import DEMO_LOGINS, demo_loaded, load_demo, refuse_production
+from waarborg.demo.data import demo_loaded, demo_logins_with_secrets, load_demo, refuse_production
 
 # Pages worth opening, shown when this installation has them: URL names or paths, first found.
 _PAGES = [
@@ -51,9 +51,10 @@ class Command(BaseCommand):
         if demo_loaded():
             self.stdout.write("")
             self.stdout.write("Demo sign-ins (every account uses the same password):")
-            self.stdout.write(f"  {'role':<10} {'e-mail':<34} password")
-            for login in DEMO_LOGINS:
-                self.stdout.write(f"  {login['role']:<10} {login['email']:<34} {login['password']}")
+            self.stdout.write(f"  {'role':<10} {'e-mail':<34} {'password':<15} authenticator key (TOTP, demo only)")
+            for login in demo_logins_with_secrets():
+                secret = login["totp_secret"] or "-"
+                self.stdout.write(f"  {login['role']:<10} {login['email']:<34} {login['password']:<15} {secret}")
         self.stdout.write("")
         self.stdout.flush()
         if no_serve:
