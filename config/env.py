@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -63,6 +64,25 @@ def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
     assert value is not None
     if value not in choices:
         raise ConfigError(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+    return value
+
+
+def env_email(name: str, default: str) -> str:
+    value = env_str(name, default)
+    assert value is not None
+    if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value.strip()) or len(value) > 254:
+        raise ConfigError(f"{name} must be an e-mail address, not {value!r}")
+    return value.strip().lower()
+
+
+def env_url(name: str, default: str, *, https: bool = False) -> str:
+    """An absolute http(s) URL without a trailing slash; `https` demands TLS."""
+    value = (env_str(name, default) or "").strip().rstrip("/")
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise ConfigError(f"{name} must be an absolute URL such as https://example.nl, not {value!r}")
+    if https and parts.scheme != "https":
+        raise ConfigError(f"{name} must start with https:// when WAARBORG_ENV=production")
     return value
 
 

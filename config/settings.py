@@ -9,9 +9,11 @@ from config.env import (
     database_from_url,
     env_bool,
     env_choice,
+    env_email,
     env_int,
     env_list,
     env_str,
+    env_url,
     keyfile_secrets,
 )
 from waarborg.core.errors import ConfigError
@@ -73,6 +75,7 @@ INSTALLED_APPS = [
     "waarborg.consents",
     "waarborg.careers",
     "waarborg.register",
+    "waarborg.privacy",
     "waarborg.subjects",
     "waarborg.demo",
     "waarborg.auth_web",
@@ -186,6 +189,15 @@ OTP_TOTP_ISSUER = f"{WAARBORG_CONTROLLER['name']} Waarborg"
 EMAIL_HOST = env_str("WAARBORG_SMTP_HOST", "localhost")
 EMAIL_PORT = env_int("WAARBORG_SMTP_PORT", 25, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("WAARBORG_MAIL_FROM", "noreply@duinhost.example")
+
+# Privacy requests (G9): the team lead gets the day-21 deadline warning; links in mails to data
+# subjects (one-time links) start with the site URL.
+WAARBORG_PRIVACY_TEAM_LEAD_EMAIL = env_email("WAARBORG_PRIVACY_TEAM_LEAD_EMAIL", WAARBORG_CONTROLLER["email"])
+WAARBORG_SITE_URL = env_url(
+    "WAARBORG_SITE_URL",
+    f"https://{ALLOWED_HOSTS[0].lstrip('.')}" if PRODUCTION else "http://localhost:8000",
+    https=PRODUCTION,
+)
 
 # Logs carry ids and codes, never personal values (B1): the formatter has no place for them,
 # and request data is not logged.

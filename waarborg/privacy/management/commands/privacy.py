@@ -1,0 +1,165 @@
+import json
+import smtplib
+
+from django.core.management.base import BaseCommand, CommandError
+
+from waarborg.accounts.models import Account
+from waarborg.core import clock
+from waarborg.core.errors import NotFound, PermissionDenied, ValidationError
+from waarborg.privacy.models import PrivacyRequest
+from waarborg.privacy.selectors import queue_for_system
+from waarborg.privacy.services import privacy_request_create, privacy_request_start_verification
+
+STAFF_CHANNELS = ("email", "post", "phone")
+
+
+def _fail(exc: Exception) -> CommandError:
+    return CommandError(str(exc), returncode=1 if isinstance(exc, NotFound) else 2)
+
+
+class Command(BaseCommand):
+    help = "Privacy requests: register one that came by e-mail, post or phone; list the open ones."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        reg = sub.add_parser("register", help="register a request received by e-mail, post or phone")
+        reg.add_argument("--type", required=True, choices=[t for t, _ in PrivacyRequest.Type.choices])
+        reg.add_argument("--channel", required=True, choices=STAFF_CHANNELS)
+        reg.add_argument("--received", required=True, help="the date it was received (YYYY-MM-DD)")
+        reg.add_argument("--email", default="", help="the requester's e-mail address (answers go there)")
+        reg.add_argument("--phone", default="")
+        reg.add_argument("--customer", default="", help="customer number, e.g. K100001")
+        reg.add_argument("--name", default="", help="full name (found together with --postcode)")
+        reg.add_argument("--postcode", default="")
+        reg.add_argument("--details", default="", help="what the requester asks, in their words (never a BSN)")
+        reg.add_argument("--purpose", action="append", default=[], help="objection: a purpose to stop (U-id)")
+        reg.add_argument("--consent", action="append", default=[], help="withdrawal: a consent kind")
+        reg.add_argument("--transmit-to", default="", help="portability: the organisation to send the data to")
+        reg.add_argument("--language", choices=("nl", "en"), default="nl")
+        reg.add_argument("--handler", default="", help="e-mail address of the privacy officer handling it")
+        reg.add_argument("--no-verify", action="store_true", help="do not start the identity check yet")
+
+        verify = sub.add_parser("verify", help="(re)send the identity check of a request")
+        verify.add_argument("number", help="the request number, e.g. PV000012")
+
+        queue = sub.add_parser("queue", help="open requests with their due dates, overdue flagged")
+        queue.add_argument("--as-of", help="the day to compute for (YYYY-MM-DD); default today")
+        queue.add_argument("--all", action="store_true", help="include closed requests")
+        queue.add_argument("--format", choices=("text", "json"), default="text")
+
+    def handle(self, *args, action, **o):
+        try:
+            if action == "register":
+                return self._register(o)
+            if action == "verify":
+                return self._verify(o["number"])
+            return self._queue(o)
+        except (ValidationError, NotFound, PermissionDenied) as exc:
+            raise _fail(exc) from None
+
+    def _register(self, o):
+        handler = None
+        if o["handler"]:
+            handler = Account.objects.filter(email=o["handler"].strip().lower(), is_active=True).first()
+            if handler is None:
+                raise ValidationError("no active account with that e-mail address", field="handler")
+        request = privacy_request_create(
+            actor="cli",
+            type=o["type"],
+            channel=o["channel"],
+            received_at=clock.parse_date(o["received"]),
+            email=o["email"],
+            phone=o["phone"],
+            customer_number=o["customer"],
+            name=o["name"],
+            postcode=o["postcode"],
+            details=o["details"],
+            purposes=o["purpose"],
+            consent_kinds=o["consent"],
+            transmit_to=o["transmit_to"],
+            language=o["language"],
+            handler=handler,
+        )
+        self.stdout.write(
+            f"registered {request.number} ({request.type}, by {request.channel}), received "
+            f"{request.received_at.astimezone(clock.AMSTERDAM).date().isoformat()}; promised by "
+            f"{request.promise_due.isoformat()}, legally due {request.legal_due.isoformat()}"
+        )
+        if not o["no_verify"]:
+            self._verify(request.number)
+
+    def _verify(self, number: str):
+        request = PrivacyRequest.objects.filter(number=(number or "").strip().upper()).first()
+        if request is None:
+            raise NotFound("no such privacy request")
+        try:
+            started = privacy_request_start_verification(actor="cli", request=request)
+        except (OSError, smtplib.SMTPException) as exc:
+            raise CommandError(
+                f"the identity check of {request.number} could not be e-mailed ({type(exc).__name__}); "
+                f"the request is registered — try again with: waarborg privacy verify {request.number}",
+                returncode=1,
+            ) from None
+        if started.emailed:
+            what = "a one-time confirmation link" if started.kind == "email_link" else "a link to upload an ID copy"
+            self.stdout.write(f"identity check: {what} was e-mailed to the requester")
+        else:
+            self.stdout.write("identity check: no e-mail address — post this one-time link to upload an ID copy:")
+            self.stdout.write(f"  {started.url}")
+
+    def _queue(self, o):
+        day = clock.parse_date(o["as_of"]) if o["as_of"] else clock.today()
+        if o["all"]:
+            from waarborg.privacy.selectors import queue_row
+
+            qs = PrivacyRequest.objects.select_related("handler")
+            rows = sorted((queue_row(r, day) for r in qs), key=lambda r: (r.due, r.promise_due, r.request.pk))
+        else:
+            rows = queue_for_system(today=day)
+        if o["format"] == "json":
+            self.stdout.write(
+                json.dumps(
+                    [
+                        {
+                            "number": r.request.number,
+                            "type": r.request.type,
+                            "status": r.request.status,
+                            "channel": r.request.channel,
+                            "received": r.received.isoformat(),
+                            "day": r.day,
+                            "promise_due": r.promise_due.isoformat(),
+                            "legal_due": r.legal_due.isoformat(),
+                            "extended_due": r.extended_due.isoformat() if r.extended_due else None,
+                            "due": r.due.isoformat(),
+                            "days_left": r.days_left,
+                            "overdue": r.overdue,
+                            "late": r.late,
+                            "sla_paused": r.sla_paused,
+                            "sla_due": r.sla_due.isoformat(),
+                            "handler": r.request.handler_id,
+                        }
+                        for r in rows
+                    ],
+                    indent=2,
+                )
+            )
+            return
+        self.stdout.write(
+            f"{'number':<9} {'type':<13} {'status':<11} {'received':<10} {'day':>4} {'promised':<10} {'due':<10}  flags"
+        )
+        for r in rows:
+            flags = []
+            if r.late:
+                flags.append("LATE")
+            if r.overdue:
+                flags.append("OVERDUE")
+            if r.extended_due:
+                flags.append("extended")
+            if r.sla_paused:
+                flags.append("SLA paused (awaiting ID)")
+            self.stdout.write(
+                f"{r.request.number:<9} {r.request.type:<13} {r.request.status:<11} {r.received.isoformat():<10} "
+                f"{r.day:>4} {r.promise_due.isoformat():<10} {r.due.isoformat():<10}  {', '.join(flags)}"
+            )
+        overdue = sum(1 for r in rows if r.overdue)
+        self.stdout.write(f"{len(rows)} requests as of {day.isoformat()}; {overdue} overdue")

@@ -1,0 +1,284 @@
+"""Reads of privacy requests, scoped to the viewer (B2), and the questions other code asks.
+
+Who may do what:
+- the privacy officer handles requests and reads them all;
+- support may register a request that came in by phone, post or e-mail (not read them);
+- a customer makes requests in the portal and reads only their own.
+
+Other code asks `processing_allowed(subject, purpose)` before processing for a purpose, and
+`is_restricted(subject)` before doing anything but storing a subject's data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from waarborg.core import clock, datamap, roles
+from waarborg.core.errors import NotFound, PermissionDenied
+from waarborg.customers.selectors import is_customer_viewer
+from waarborg.privacy import deadlines
+from waarborg.privacy.models import (
+    IdDocument,
+    PrivacyRequest,
+    ProcessingStop,
+    RecipientNotice,
+    RectificationProposal,
+    Restriction,
+)
+from waarborg.privacy.resolve import subject_keys
+
+HANDLER_ROLES = frozenset({roles.PRIVACY})
+INTAKE_ROLES = frozenset({roles.SUPPORT, roles.PRIVACY})
+OBJECTABLE_BASES = ("consent", "legitimate_interest")
+
+# --- Who may act ------------------------------------------------------------------------
+
+
+def is_system(actor) -> bool:
+    return actor is None or isinstance(actor, str)
+
+
+def _active(actor) -> None:
+    if not getattr(actor, "is_active", False):
+        raise PermissionDenied("inactive account")
+
+
+def require_handler(actor) -> None:
+    """The system, or a privacy officer."""
+    if is_system(actor):
+        return
+    _active(actor)
+    if getattr(actor, "role", None) not in HANDLER_ROLES:
+        raise PermissionDenied("only the privacy officer handles privacy requests")
+
+
+def require_person_handler(actor) -> None:
+    """A privacy officer in person (a review is a human decision)."""
+    if is_system(actor):
+        raise PermissionDenied("this is decided by a privacy officer, not by the system")
+    require_handler(actor)
+
+
+def require_intake(actor) -> None:
+    """The system, a customer for themselves, support or a privacy officer."""
+    if is_system(actor):
+        return
+    _active(actor)
+    if is_customer_viewer(actor):
+        return
+    if getattr(actor, "role", None) not in INTAKE_ROLES:
+        raise PermissionDenied("this role does not register privacy requests")
+
+
+def _own(qs, viewer):
+    condition = Q(account_id=viewer.pk)
+    if getattr(viewer, "contact_id", None):
+        condition |= Q(contact_id=viewer.contact_id)
+    return qs.filter(condition)
+
+
+def _readable(viewer, qs=None):
+    qs = PrivacyRequest.objects.all() if qs is None else qs
+    if viewer is None or not getattr(viewer, "is_active", False):
+        raise PermissionDenied("sign in first")
+    if is_customer_viewer(viewer):
+        return _own(qs, viewer)
+    if getattr(viewer, "role", None) in HANDLER_ROLES:
+        return qs
+    raise PermissionDenied("role may not read privacy requests")
+
+
+def check_own_or_handler(actor, request: PrivacyRequest) -> None:
+    """A customer acts only on their own request (another's is NotFound); others must handle."""
+    if not is_system(actor) and is_customer_viewer(actor):
+        _active(actor)
+        if not _own(PrivacyRequest.objects.filter(pk=request.pk), actor).exists():
+            raise NotFound(f"privacy.privacyrequest {request.pk} not found")
+        return
+    require_handler(actor)
+
+
+# --- Requests ---------------------------------------------------------------------------
+
+
+def privacy_request_list_for(*, viewer, status: str | None = None, type: str | None = None, open_only=False):
+    qs = _readable(viewer)
+    if status:
+        qs = qs.filter(status=status)
+    if type:
+        qs = qs.filter(type=type)
+    if open_only:
+        qs = qs.filter(status__in=PrivacyRequest.OPEN_STATUSES)
+    return qs.order_by("promise_due", "pk")
+
+
+def privacy_request_get_for(*, viewer, pk) -> PrivacyRequest:
+    qs = _readable(viewer)
+    try:
+        return qs.get(pk=getattr(pk, "pk", pk))
+    except (PrivacyRequest.DoesNotExist, ValueError, TypeError):
+        raise NotFound(f"privacy.privacyrequest {getattr(pk, 'pk', pk)} not found") from None
+
+
+def privacy_request_by_number_for(*, viewer, number: str) -> PrivacyRequest:
+    qs = _readable(viewer)
+    found = qs.filter(number=(number or "").strip().upper()).first()
+    if found is None:
+        raise NotFound("no such privacy request")
+    return found
+
+
+def rectification_proposal_list_for(*, viewer, request):
+    privacy_request_get_for(viewer=viewer, pk=request)
+    return RectificationProposal.objects.filter(request_id=getattr(request, "pk", request)).order_by("pk")
+
+
+def recipient_notice_list_for(*, viewer, request=None, open_only: bool = False):
+    roles_ok = not is_customer_viewer(viewer) and getattr(viewer, "role", None) in HANDLER_ROLES
+    if not (viewer is not None and getattr(viewer, "is_active", False) and roles_ok):
+        raise PermissionDenied("role may not read recipient notices")
+    qs = RecipientNotice.objects.select_related("recipient", "request")
+    if request is not None:
+        qs = qs.filter(request_id=getattr(request, "pk", request))
+    if open_only:
+        qs = qs.filter(status=RecipientNotice.Status.OPEN)
+    return qs.order_by("request_id", "recipient__key", "pk")
+
+
+def id_document_list_for(*, viewer, request):
+    """The identity documents of a request (handlers only): times and results, never the file."""
+    if is_customer_viewer(viewer):
+        raise PermissionDenied("role may not read identity documents")
+    privacy_request_get_for(viewer=viewer, pk=request)
+    return IdDocument.objects.filter(request_id=getattr(request, "pk", request)).order_by("pk")
+
+
+# --- The queue (G9) ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    request: PrivacyRequest
+    received: dt.date
+    day: int  # days since receipt
+    promise_due: dt.date
+    legal_due: dt.date
+    extended_due: dt.date | None
+    due: dt.date  # what the law holds us to: the extended date when extended
+    days_left: int  # until `due`
+    overdue: bool  # the promised term (day 28), or the extended term, has passed
+    late: bool  # the legal term has passed
+    sla_paused: bool  # awaiting the identity check: the internal count stands still
+    sla_due: dt.date  # the promised date with the days spent awaiting the identity check added
+
+
+def queue_row(request: PrivacyRequest, today: dt.date) -> QueueRow:
+    received = deadlines.received_date(request.received_at)
+    paused = request.paused_days
+    if request.paused_since is not None:
+        paused += max((today - deadlines.received_date(request.paused_since)).days, 0)
+    return QueueRow(
+        request=request,
+        received=received,
+        day=deadlines.day_number(request.received_at, today),
+        promise_due=request.promise_due,
+        legal_due=request.legal_due,
+        extended_due=request.extended_due,
+        due=request.due,
+        days_left=(request.due - today).days,
+        overdue=deadlines.is_overdue(request.received_at, today, request.extended_due),
+        late=today > request.due,
+        sla_paused=request.status == PrivacyRequest.Status.AWAITING_ID,
+        sla_due=request.promise_due + dt.timedelta(days=paused),
+    )
+
+
+def privacy_queue(*, viewer, today: dt.date | None = None, include_closed: bool = False) -> list[QueueRow]:
+    """Open requests, the first due first, with their dates and whether they are overdue."""
+    if is_customer_viewer(viewer):
+        raise PermissionDenied("the queue is for the privacy officer")
+    qs = _readable(viewer).select_related("handler")
+    if not include_closed:
+        qs = qs.filter(status__in=PrivacyRequest.OPEN_STATUSES)
+    today = today or clock.today()
+    rows = [queue_row(r, today) for r in qs]
+    return sorted(rows, key=lambda row: (row.due, row.promise_due, row.request.pk))
+
+
+def queue_for_system(*, today: dt.date) -> list[QueueRow]:
+    """The open requests for the command line and the daily job (no viewer: the system)."""
+    qs = PrivacyRequest.objects.filter(status__in=PrivacyRequest.OPEN_STATUSES).select_related("handler")
+    return sorted((queue_row(r, today) for r in qs), key=lambda row: (row.due, row.promise_due, row.request.pk))
+
+
+# --- Purposes a subject can stop (from the map's bases) ---------------------------------
+
+
+def purposes_by_basis() -> dict[str, set[str]]:
+    """Each purpose with the legal bases the map's declarations give it."""
+    result: dict[str, set[str]] = defaultdict(set)
+    for entry in datamap.entries():
+        for p in entry.fields.values():
+            for purpose in p.purposes:
+                result[purpose].add(p.basis)
+    return dict(result)
+
+
+def objectable_purposes() -> dict[str, tuple[str, ...]]:
+    """Purposes that rest (partly) on consent or legitimate interest, with those bases."""
+    out = {}
+    for purpose, bases in purposes_by_basis().items():
+        stoppable = tuple(b for b in OBJECTABLE_BASES if b in bases)
+        if stoppable:
+            out[purpose] = stoppable
+    return dict(sorted(out.items(), key=lambda item: int(item[0][1:])))
+
+
+def consent_purposes() -> list[str]:
+    """Purposes that rest on consent somewhere in the map."""
+    return [p for p, bases in objectable_purposes().items() if "consent" in bases]
+
+
+# --- The questions other code asks ------------------------------------------------------
+
+
+def stopped_purposes(subject) -> dict[str, set[str]]:
+    """Purpose -> the bases it may no longer rest on for this subject (objection, withdrawal)."""
+    keys = subject_keys(subject)
+    out: dict[str, set[str]] = defaultdict(set)
+    if not keys:
+        return {}
+    for purpose, bases in ProcessingStop.objects.filter(subject_row__in=keys, lifted_at__isnull=True).values_list(
+        "purpose", "bases"
+    ):
+        out[purpose] |= set(bases or ())
+    return dict(out)
+
+
+def processing_allowed(subject, purpose: str, *, basis: str | None = None) -> bool:
+    """May this subject's data be processed for `purpose` (on `basis`, when given)?
+
+    `subject` is a contact person, an account, a (natural-person) customer or another subject
+    row. False when the subject objected to, or withdrew consent for, that purpose — for any
+    basis when `basis` is None, else only when the stop covers that basis. Restricted data is
+    not processed for any purpose (storing aside): that is `is_restricted`.
+    """
+    stops = stopped_purposes(subject)
+    if purpose not in stops:
+        return True
+    return basis is not None and basis not in stops[purpose]
+
+
+def is_restricted(subject, *, category: str | None = None) -> bool:
+    """Is this subject's data restricted (only stored, art. 18)? Optionally for one D-category."""
+    keys = subject_keys(subject)
+    if not keys:
+        return False
+    active = Restriction.objects.filter(subject_row__in=keys, lifted_at__isnull=True)
+    if category is None:
+        return active.exists()
+    return any(category in (cats or ()) for cats in active.values_list("categories", flat=True))

@@ -1,0 +1,45 @@
+import datetime as dt
+
+import pytest
+from django.apps import apps
+
+from waarborg.core import clock
+from waarborg.testing.checks import row_counts
+from waarborg.testing.fixtures import *  # noqa: F403
+
+PRIVACY_MODELS = (
+    "privacy.PrivacyRequest",
+    "privacy.VerificationLink",
+    "privacy.IdDocument",
+    "privacy.RectificationProposal",
+    "privacy.RecipientNotice",
+    "privacy.DeadlineWarning",
+    "privacy.ProcessingStop",
+    "privacy.Restriction",
+)
+
+
+def all_counts() -> dict[str, int]:
+    """The shared row counts plus this app's tables: a refused call changes none of them."""
+    return row_counts() | {label: apps.get_model(label).objects.count() for label in PRIVACY_MODELS}
+
+
+@pytest.fixture(autouse=True)
+def mail(smtp_server):
+    """Every mail of these tests goes through a real local SMTP server."""
+    return smtp_server
+
+
+@pytest.fixture(autouse=True)
+def files(settings, tmp_path):
+    settings.FILES_DIR = tmp_path / "files"
+    return settings.FILES_DIR
+
+
+@pytest.fixture
+def on():
+    """Run as of a day: `with on(date): ...` (clock.now() is noon in Amsterdam that day)."""
+    return clock.as_of
+
+
+D = dt.date
