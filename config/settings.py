@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "waarborg.demo",
     "waarborg.auth_web",
     "waarborg.web",
+    "waarborg.backoffice",
 ]
 
 AUTH_USER_MODEL = "accounts.Account"

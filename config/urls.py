@@ -6,4 +6,5 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("waarborg.auth_web.urls")),
     path("", include("waarborg.web.urls")),
+    path("backoffice/", include("waarborg.backoffice.urls")),
 ]

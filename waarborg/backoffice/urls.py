@@ -1,0 +1,13 @@
+from django.urls import path
+
+from waarborg.backoffice import views
+
+# Mounted at "backoffice/"; the landing page itself is web:backoffice. The URL names of the
+# sections are the scopes of waarborg.core.roles, which links them in the navigation.
+app_name = "backoffice"
+urlpatterns = [
+    path("klanten/", views.customer_search, name="customers"),
+    path("klanten/<int:pk>/", views.customer_detail, name="customer"),
+    path("audit/", views.audit_trail, name="audit"),
+    path("audit/controleren/", views.audit_verify_now, name="audit_verify"),
+]
