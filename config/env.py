@@ -187,3 +187,29 @@ def _fernet_key() -> str:
     import base64
 
     return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+
+
+def env_webhook(url_name: str, secret_name: str, *, https: bool = False) -> tuple[str, str]:
+    """An optional webhook: (URL, signing secret), or ("", "") when the URL is unset.
+
+    The URL must be absolute http(s) (https when `https`); the secret is required with it, at
+    least 32 characters, and refused without it (a secret nobody uses is a configuration slip).
+    """
+    url = (os.environ.get(url_name) or "").strip()
+    secret = os.environ.get(secret_name) or ""
+    if not url:
+        if secret:
+            raise ConfigError(f"{secret_name} is set but {url_name} is not")
+        return "", ""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.fragment or parts.username:
+        raise ConfigError(f"{url_name} must be an absolute URL such as https://platform.example/hook")
+    try:
+        parts.port  # noqa: B018 (raises on a port that is not a number)
+    except ValueError:
+        raise ConfigError(f"{url_name}: the port is not a number") from None
+    if https and parts.scheme != "https":
+        raise ConfigError(f"{url_name} must start with https:// when WAARBORG_ENV=production")
+    if len(secret) < 32:
+        raise ConfigError(f"{secret_name} must be set with {url_name}, at least 32 characters")
+    return url, secret

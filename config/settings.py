@@ -14,6 +14,7 @@ from config.env import (
     env_list,
     env_str,
     env_url,
+    env_webhook,
     keyfile_secrets,
 )
 from waarborg.core.errors import ConfigError
@@ -75,6 +76,7 @@ INSTALLED_APPS = [
     "waarborg.consents",
     "waarborg.careers",
     "waarborg.register",
+    "waarborg.dunning",
     "waarborg.privacy",
     "waarborg.subjects",
     "waarborg.demo",
@@ -198,6 +200,12 @@ WAARBORG_SITE_URL = env_url(
     "WAARBORG_SITE_URL",
     f"https://{ALLOWED_HOSTS[0].lstrip('.')}" if PRODUCTION else "http://localhost:8000",
     https=PRODUCTION,
+)
+
+# Dunning (A2, A4): blocks, unblocks and cancellations also go to the provisioning platform as a
+# signed webhook (HMAC-SHA256) when a URL is set; see README.
+WAARBORG_PROVISIONING_WEBHOOK_URL, WAARBORG_PROVISIONING_WEBHOOK_SECRET = env_webhook(
+    "WAARBORG_PROVISIONING_WEBHOOK_URL", "WAARBORG_PROVISIONING_WEBHOOK_SECRET", https=PRODUCTION
 )
 
 # Logs carry ids and codes, never personal values (B1): the formatter has no place for them,

@@ -336,6 +336,9 @@ def payment_record(
             "invoice_status": current.status,
         },
     )
+    from waarborg.dunning.services import payment_booked  # dunning re-evaluates at once (A5)
+
+    payment_booked(payment)
     if isinstance(invoice, Invoice):
         invoice.amount_paid = current.amount_paid
         invoice.status = current.status

@@ -1,0 +1,323 @@
+"""Ladders as data: their validation, the collection-cost rules, and the default ladders.
+
+A ladder is a list of steps with a day offset from the due date of the oldest unpaid invoice,
+plus settings. The order is fixed by the promises: reminders (and, for consumers, the WIK
+"14-dagenbrief"), a final notice that names the block date, the block, the bailiff hand-off,
+the cancellation. A ladder that breaks the order, puts two steps on one day or leaves too little
+time between a notice and the step it announces is refused with an error naming the steps.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from waarborg.core.errors import ValidationError
+
+CENT = Decimal("0.01")
+
+REMINDER, WIK_LETTER, FINAL_NOTICE, BLOCK, BAILIFF, CANCEL = (
+    "reminder",
+    "wik_letter",
+    "final_notice",
+    "block",
+    "bailiff",
+    "cancel",
+)
+
+# kind -> (rank in the ladder, Dutch name, English name)
+STEP_KINDS: dict[str, tuple[int, str, str]] = {
+    REMINDER: (0, "betalingsherinnering", "payment reminder"),
+    WIK_LETTER: (0, "veertiendagenbrief (aanmaning)", "fourteen-day letter (formal demand)"),
+    FINAL_NOTICE: (1, "laatste aanmaning met blokkeerdatum", "final notice with the block date"),
+    BLOCK: (2, "blokkeren van diensten", "blocking of services"),
+    BAILIFF: (3, "overdracht aan de deurwaarder", "hand-off to a bailiff"),
+    CANCEL: (4, "opzeggen van diensten", "cancellation of services"),
+}
+NOTICE_KINDS = (REMINDER, WIK_LETTER, FINAL_NOTICE, BLOCK, CANCEL)  # steps that send an e-mail themselves
+SINGLE_KINDS = (WIK_LETTER, FINAL_NOTICE, BLOCK, BAILIFF, CANCEL)
+
+WIK_TERM_DAYS = 14  # art. 6:96(6) BW
+WIK_MIN_GAP_DAYS = 21  # the term, plus the days a letter may take to count as received
+MAX_DAY = 730
+_KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
+
+# The statutory scale (Besluit vergoeding voor buitengerechtelijke incassokosten), as data.
+WIK_SCALE = {
+    "kind": "wik_scale",
+    "brackets": [["2500.00", "15"], ["2500.00", "10"], ["5000.00", "5"], ["190000.00", "1"], [None, "0.5"]],
+    "minimum": "40.00",
+    "maximum": "6775.00",
+}
+# Business customers: at least EUR 40 per invoice paid late (art. 6:96(4) BW).
+B2B_FIXED = {"kind": "fixed_per_invoice", "amount": "40.00"}
+
+DEFAULT_SETTINGS = {
+    "block_scope": "invoice",  # block only the services the unpaid invoices are for; or "all"
+    "block_notice_days": 7,  # at least this many days between the final notice and the block
+    "cancel_silence_days": 14,  # no response this long after a notice with the contest link
+    "cost_rule": WIK_SCALE,
+    "cost_vat_rate": "0",  # 21 only when the provider charges VAT on collection costs
+}
+
+DEFAULT_LADDERS = {
+    "business": {
+        "market": "b2b",
+        "name_nl": "Zakelijke klanten",
+        "name_en": "Business customers",
+        "steps": [
+            {"key": "reminder-1", "kind": REMINDER, "day": 7},
+            {"key": "reminder-2", "kind": REMINDER, "day": 14},
+            {"key": "final-notice", "kind": FINAL_NOTICE, "day": 21},
+            {"key": "block", "kind": BLOCK, "day": 28},
+            {"key": "bailiff", "kind": BAILIFF, "day": 56},
+            {"key": "cancel", "kind": CANCEL, "day": 84},
+        ],
+        "settings": {**DEFAULT_SETTINGS, "cost_rule": B2B_FIXED},
+    },
+    "consumer": {
+        "market": "b2c",
+        "name_nl": "Consumenten",
+        "name_en": "Consumers",
+        "steps": [
+            {"key": "reminder-1", "kind": REMINDER, "day": 7},
+            {"key": "wik-letter", "kind": WIK_LETTER, "day": 14},
+            {"key": "final-notice", "kind": FINAL_NOTICE, "day": 35},
+            {"key": "block", "kind": BLOCK, "day": 42},
+            {"key": "bailiff", "kind": BAILIFF, "day": 70},
+            {"key": "cancel", "kind": CANCEL, "day": 100},
+        ],
+        "settings": dict(DEFAULT_SETTINGS),
+    },
+}
+
+
+def kind_name(kind: str, lang: str = "nl") -> str:
+    entry = STEP_KINDS.get(kind)
+    if entry is None:
+        return kind
+    return entry[1] if lang == "nl" else entry[2]
+
+
+def _desc(index: int, step: dict) -> str:
+    return f"step {index + 1} ({step['kind']}, day {step['day']})"
+
+
+def _decimal(value, *, field: str) -> Decimal:
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError, TypeError):
+        raise ValidationError(f"{field} is not a number", field="settings") from None
+    if not number.is_finite():
+        raise ValidationError(f"{field} is not a number", field="settings")
+    return number
+
+
+def _int(value, *, field: str, minimum: int, maximum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationError(f"{field} must be a whole number", field="settings")
+    if not minimum <= value <= maximum:
+        raise ValidationError(f"{field} must be between {minimum} and {maximum}", field="settings")
+    return value
+
+
+def clean_cost_rule(rule, *, market: str) -> dict:
+    if not isinstance(rule, dict):
+        raise ValidationError("the cost rule must be an object", field="settings")
+    kind = rule.get("kind")
+    if kind == "wik_scale":
+        brackets = rule.get("brackets")
+        if not isinstance(brackets, list) or not brackets:
+            raise ValidationError("the cost rule needs brackets [[width, percent], ...]", field="settings")
+        clean = []
+        for n, bracket in enumerate(brackets):
+            if not isinstance(bracket, (list, tuple)) or len(bracket) != 2:
+                raise ValidationError(f"cost bracket {n + 1} must be [width, percent]", field="settings")
+            width, rate = bracket
+            last = n == len(brackets) - 1
+            if last != (width is None):
+                raise ValidationError("only the last cost bracket is open-ended (width null)", field="settings")
+            if width is not None:
+                w = _decimal(width, field=f"cost bracket {n + 1} width")
+                if w <= 0:
+                    raise ValidationError(f"cost bracket {n + 1} must be wider than zero", field="settings")
+                width = str(w.quantize(CENT))
+            r = _decimal(rate, field=f"cost bracket {n + 1} percent")
+            if not Decimal(0) <= r <= Decimal(100):
+                raise ValidationError(f"cost bracket {n + 1}: a percentage lies between 0 and 100", field="settings")
+            clean.append([width, str(r)])
+        minimum = _decimal(rule.get("minimum", "0"), field="the minimum cost")
+        maximum = _decimal(rule.get("maximum", "0"), field="the maximum cost")
+        if minimum < 0 or maximum <= 0 or minimum > maximum:
+            raise ValidationError("the cost minimum and maximum must satisfy 0 <= minimum <= maximum", field="settings")
+        return {
+            "kind": kind,
+            "brackets": clean,
+            "minimum": str(minimum.quantize(CENT)),
+            "maximum": str(maximum.quantize(CENT)),
+        }
+    if kind == "fixed_per_invoice":
+        if market == "b2c":
+            raise ValidationError(
+                "consumers may be charged collection costs only on the statutory scale (kind wik_scale)",
+                field="settings",
+            )
+        amount = _decimal(rule.get("amount"), field="the fixed cost")
+        if amount < 0:
+            raise ValidationError("the fixed cost cannot be negative", field="settings")
+        return {"kind": kind, "amount": str(amount.quantize(CENT))}
+    raise ValidationError("the cost rule kind must be wik_scale or fixed_per_invoice", field="settings")
+
+
+def clean_settings(settings, *, market: str) -> dict:
+    if settings is None:
+        settings = {}
+    if not isinstance(settings, dict):
+        raise ValidationError("settings must be an object", field="settings")
+    unknown = sorted(set(settings) - set(DEFAULT_SETTINGS))
+    if unknown:
+        raise ValidationError(f"unknown ladder settings: {', '.join(unknown)}", field="settings")
+    merged = {**DEFAULT_SETTINGS, **({"cost_rule": B2B_FIXED} if market == "b2b" else {}), **settings}
+    scope = merged["block_scope"]
+    if scope not in ("invoice", "all"):
+        raise ValidationError("block_scope must be invoice or all", field="settings")
+    vat = _decimal(merged["cost_vat_rate"], field="cost_vat_rate")
+    if vat not in (Decimal(0), Decimal(21)):
+        raise ValidationError("cost_vat_rate must be 0 or 21", field="settings")
+    return {
+        "block_scope": scope,
+        "block_notice_days": _int(merged["block_notice_days"], field="block_notice_days", minimum=5, maximum=90),
+        "cancel_silence_days": _int(merged["cancel_silence_days"], field="cancel_silence_days", minimum=7, maximum=180),
+        "cost_rule": clean_cost_rule(merged["cost_rule"], market=market),
+        "cost_vat_rate": str(vat.normalize()),
+    }
+
+
+def clean_steps(steps, *, market: str, settings: dict) -> list[dict]:
+    """The steps in their normal form, or ValidationError naming the step that is wrong."""
+    if not isinstance(steps, list) or not steps:
+        raise ValidationError("a ladder needs at least one step", field="steps")
+    clean: list[dict] = []
+    keys: set[str] = set()
+    for n, raw in enumerate(steps):
+        if not isinstance(raw, dict) or set(raw) - {"key", "kind", "day"}:
+            raise ValidationError(f"step {n + 1} must have only key, kind and day", field="steps")
+        kind = raw.get("kind")
+        if kind not in STEP_KINDS:
+            raise ValidationError(
+                f"step {n + 1}: unknown kind {kind!r} (one of {', '.join(STEP_KINDS)})", field="steps"
+            )
+        day = raw.get("day")
+        if isinstance(day, bool) or not isinstance(day, int) or not 1 <= day <= MAX_DAY:
+            raise ValidationError(f"step {n + 1}: day must be a whole number from 1 to {MAX_DAY}", field="steps")
+        key = str(raw.get("key") or f"{kind.replace('_', '-')}-{n + 1}").strip().lower()
+        if not _KEY.match(key):
+            raise ValidationError(f"step {n + 1}: a key is lower-case letters, digits and -", field="steps")
+        if key in keys:
+            raise ValidationError(f"step {n + 1}: the key {key!r} is used twice", field="steps")
+        keys.add(key)
+        clean.append({"key": key, "kind": kind, "day": day})
+
+    for n in range(1, len(clean)):
+        before, step = clean[n - 1], clean[n]
+        if step["day"] == before["day"]:
+            raise ValidationError(
+                f"{_desc(n, step)} overlaps {_desc(n - 1, before)}: two steps may not fall on the same day",
+                field="steps",
+            )
+        if step["day"] < before["day"]:
+            raise ValidationError(
+                f"{_desc(n, step)} comes before {_desc(n - 1, before)}: steps must be in the order of their day",
+                field="steps",
+            )
+        if STEP_KINDS[step["kind"]][0] < STEP_KINDS[before["kind"]][0]:
+            raise ValidationError(
+                f"{_desc(n, step)} cannot follow {_desc(n - 1, before)}: the order is reminders, "
+                "final notice, block, bailiff, cancellation",
+                field="steps",
+            )
+    if clean[0]["kind"] not in (REMINDER, WIK_LETTER):
+        raise ValidationError("the first step must be a reminder or the fourteen-day letter", field="steps")
+    kinds = [s["kind"] for s in clean]
+    for kind in SINGLE_KINDS:
+        if kinds.count(kind) > 1:
+            raise ValidationError(f"a ladder has at most one {kind} step", field="steps")
+    if BLOCK in kinds or FINAL_NOTICE in kinds:
+        if BLOCK not in kinds or FINAL_NOTICE not in kinds:
+            raise ValidationError(
+                "a block must be announced: a final_notice step must come right before the block step",
+                field="steps",
+            )
+        b = kinds.index(BLOCK)
+        if kinds[b - 1] != FINAL_NOTICE:
+            raise ValidationError(
+                f"{_desc(b, clean[b])} must come right after the final notice that announces it", field="steps"
+            )
+        gap = clean[b]["day"] - clean[b - 1]["day"]
+        if gap < settings["block_notice_days"]:
+            raise ValidationError(
+                f"{_desc(b, clean[b])} overlaps the notice period of {_desc(b - 1, clean[b - 1])}: "
+                f"at least {settings['block_notice_days']} days must lie between them (block_notice_days)",
+                field="steps",
+            )
+    if CANCEL in kinds and BLOCK not in kinds:
+        raise ValidationError("a ladder that cancels services must block them first", field="steps")
+    if market == "b2c":
+        if WIK_LETTER not in kinds:
+            raise ValidationError(
+                "a consumer ladder must send the fourteen-day letter (WIK) before any collection step",
+                field="steps",
+            )
+        w = kinds.index(WIK_LETTER)
+        for n in range(w + 1, len(clean)):
+            if clean[n]["kind"] == BAILIFF and clean[n]["day"] - clean[w]["day"] < WIK_MIN_GAP_DAYS:
+                raise ValidationError(
+                    f"{_desc(n, clean[n])} overlaps the fourteen-day term of {_desc(w, clean[w])}: "
+                    f"at least {WIK_MIN_GAP_DAYS} days must lie between them",
+                    field="steps",
+                )
+        if BAILIFF in kinds and kinds.index(BAILIFF) < w:
+            raise ValidationError("the fourteen-day letter must come before the bailiff hand-off", field="steps")
+    return clean
+
+
+def clean_ladder(steps, settings, *, market: str) -> tuple[list[dict], dict]:
+    clean_set = clean_settings(settings, market=market)
+    return clean_steps(steps, market=market, settings=clean_set), clean_set
+
+
+# --- Collection costs ---------------------------------------------------------------------
+
+
+def _round(amount: Decimal) -> Decimal:
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def scale_costs(principal: Decimal, rule: dict) -> Decimal:
+    """The statutory scale over `principal`: per bracket, then minimum and maximum; excl. VAT."""
+    principal = Decimal(principal)
+    if principal <= 0:
+        return Decimal("0.00")
+    rest, total = principal, Decimal(0)
+    for width, percent in rule["brackets"]:
+        part = rest if width is None else min(rest, Decimal(width))
+        total += part * Decimal(percent) / 100
+        rest -= part
+        if rest <= 0:
+            break
+    total = max(total, Decimal(rule["minimum"]))
+    total = min(total, Decimal(rule["maximum"]))
+    return _round(total)
+
+
+def collection_costs(principal: Decimal, invoices: int, settings: dict) -> tuple[Decimal, Decimal]:
+    """(costs excl. VAT, VAT on them) for an unpaid `principal` over `invoices` invoices."""
+    rule = settings["cost_rule"]
+    if principal <= 0 or invoices <= 0:
+        return Decimal("0.00"), Decimal("0.00")
+    if rule["kind"] == "fixed_per_invoice":
+        costs = _round(Decimal(rule["amount"]) * invoices)
+    else:
+        costs = scale_costs(principal, rule)
+    vat = _round(costs * Decimal(settings["cost_vat_rate"]) / 100)
+    return costs, vat

@@ -1,0 +1,346 @@
+"""Notices: each decision in words a customer understands (Dutch or English), sent by e-mail.
+
+The text is rendered from the decision's facts when it is sent (and whenever the decision is
+shown), so the record keeps facts, not prose. What depends on the day a notice really goes out
+is computed then and stored on the notice: the date the next step may come (a block date), and
+for the fourteen-day letter the last day of the term (counted from the day after the letter
+counts as received, core.holidays) and the exact collection costs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import smtplib
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.template.loader import render_to_string
+
+from waarborg.core import clock
+from waarborg.core.holidays import wik_term_end
+from waarborg.customers.models import Contact
+from waarborg.dunning import ladders as L
+from waarborg.dunning.adapters import backoff_seconds
+from waarborg.dunning.links import links_for
+from waarborg.dunning.models import Case, Decision, LadderVersion, Notice, NoticePreference
+
+log = logging.getLogger(__name__)
+
+MONTHS = {
+    "nl": ("januari februari maart april mei juni juli augustus september oktober november december".split(),),
+    "en": ("January February March April May June July August September October November December".split(),),
+}
+
+SUBJECTS = {
+    "reminder": ("Betalingsherinnering", "Payment reminder"),
+    "wik_letter": ("Aanmaning: betaal binnen veertien dagen zonder extra kosten", "Formal demand: pay within fourteen days without extra costs"),
+    "final_notice": ("Laatste aanmaning: uw diensten worden geblokkeerd op {next_on}", "Final notice: your services will be blocked on {next_on}"),
+    "block": ("Uw diensten zijn geblokkeerd wegens niet-betaling", "Your services have been blocked for non-payment"),
+    "cancel": ("Uw diensten zijn opgezegd wegens niet-betaling", "Your services have been cancelled for non-payment"),
+    "bailiff_handoff": ("Uw vordering is overgedragen aan de deurwaarder", "Your debt has been handed to a bailiff"),
+    "cancel_approved": ("Uw diensten zijn opgezegd wegens niet-betaling", "Your services have been cancelled for non-payment"),
+    "payment_booked": ("Betaling ontvangen: dit staat nog open", "Payment received: this is still open"),
+    "closed": ("Alles is betaald: dank u wel", "Everything is paid: thank you"),
+    "paused": ("Uw bezwaar is ontvangen: de incasso staat stil", "We received your objection: collection is on hold"),
+    "contest_decided": ("Besluit over uw bezwaar", "Decision on your objection"),
+}  # fmt: skip
+
+
+def format_date(day, lang: str) -> str:
+    if day is None:
+        return ""
+    if isinstance(day, str):
+        day = dt.date.fromisoformat(day)
+    month = MONTHS["nl" if lang == "nl" else "en"][0][day.month - 1]
+    return f"{day.day} {month} {day.year}"
+
+
+def format_money(amount, currency: str, lang: str) -> str:
+    value = Decimal(str(amount)).quantize(L.CENT)
+    sign = "-" if value < 0 else ""
+    whole, cents = f"{abs(value):.2f}".split(".")
+    groups = f"{int(whole):,}"
+    if lang == "nl":
+        text = f"{groups.replace(',', '.')},{cents}"
+        return f"{sign}€ {text}" if currency == "EUR" else f"{sign}{currency} {text}"
+    text = f"{groups}.{cents}"
+    return f"{sign}€{text}" if currency == "EUR" else f"{sign}{currency} {text}"
+
+
+def _services(items, lang):
+    return [
+        f"{s.get('product') or ('dienst' if lang == 'nl' else 'service')} {s.get('label') or ''}".strip() for s in items
+    ]
+
+
+def context_for(decision: Decision, *, lang: str, notice: Notice | None = None, version: LadderVersion | None = None):
+    """Everything the templates need, formatted for `lang`."""
+    version = version or decision.ladder_version
+    facts = decision.facts or {}
+    data = decision.outcome_data or {}
+    step = version.steps[decision.step_index] if decision.step_index is not None else None
+    fd = lambda d: format_date(d, lang)  # noqa: E731
+    fm = lambda a, c="EUR": format_money(a, c, lang)  # noqa: E731
+    invoices = [
+        {
+            "number": i["number"],
+            "due": fd(i["due_date"]),
+            "total": fm(i["total"], i["currency"]),
+            "paid": fm(i["paid"], i["currency"]),
+            "open": fm(i["open"], i["currency"]),
+            "days": i["days_overdue"],
+        }
+        for i in facts.get("invoices", [])
+    ]
+    totals = " + ".join(fm(amount, cur) for cur, amount in facts.get("totals", {}).items())
+    costs = facts.get("costs")
+    costs_ctx = None
+    if costs:
+        total = Decimal(costs["amount"]) + Decimal(costs["vat"])
+        costs_ctx = {
+            "kind": costs["kind"],
+            "amount": fm(costs["amount"]),
+            "vat": fm(costs["vat"]) if Decimal(costs["vat"]) else "",
+            "total": fm(total),
+            "due": costs.get("due", False),
+            "due_from": fd(costs.get("due_from")),
+            "basis": costs["basis"],
+            "invoices": costs.get("invoices", 0),
+        }
+    next_on = notice.next_on if notice is not None and notice.next_on else decision.next_on
+    next_kind = decision.next_kind
+    controller = getattr(settings, "WAARBORG_CONTROLLER", {})
+    ctx = {
+        "lang": lang,
+        "kind": decision.kind,
+        "outcome": decision.outcome,
+        "automated": decision.decided_by_id is None,
+        "employee": data.get("employee", ""),
+        "reason": decision.reason,
+        "decided_on": fd(decision.decided_on),
+        "invoices": invoices,
+        "total": totals,
+        "days_overdue": facts.get("days_overdue"),
+        "oldest_due": fd(facts.get("oldest_due_date")),
+        "sent": [{"name": L.kind_name(n["kind"], lang), "on": fd(n["sent_on"])} for n in facts.get("notices", [])],
+        "ladder": version.ladder.name_nl if lang == "nl" else version.ladder.name_en,
+        "version": version.version,
+        "step_no": (decision.step_index + 1) if step else None,
+        "step_name": L.kind_name(step["kind"], lang) if step else "",
+        "step_day": step["day"] if step else None,
+        "late_days": facts.get("late_days", 0),
+        "planned_on": fd(facts.get("planned_on")),
+        "next_name": L.kind_name(next_kind, lang) if next_kind and next_kind != "approval" else "",
+        "next_is_approval": next_kind == "approval",
+        "next_on": fd(next_on),
+        "costs": costs_ctx,
+        "blocked": _services(data.get("blocked", []) + data.get("already_blocked", []), lang),
+        "blocked_otherwise": _services(data.get("blocked_otherwise", []), lang),
+        "cancelled": _services(data.get("cancelled", []), lang),
+        "unblocked": _services(data.get("unblocked", []), lang),
+        "held": data.get("held", []),
+        "scope_all": version.settings.get("block_scope") == "all",
+        "payment": None,
+        "recipient": data.get("recipient", ""),
+        "paused_days": data.get("paused_days", 0),
+        "silence_days": data.get("silence_days") or version.settings.get("cancel_silence_days"),
+        "last_notice_on": fd(data.get("last_notice_on")),
+        "links": links_for(decision.pk),
+        "controller": controller,
+        "wik": None,
+        "contest_kind": (facts.get("contest") or {}).get("kind", ""),
+        "close_reason": decision.outcome,
+    }
+    payment = facts.get("payment")
+    if payment:
+        ctx["payment"] = {
+            "amount": fm(payment["amount"], payment["currency"]),
+            "invoice": payment["invoice"],
+            "on": fd(payment["received_on"]),
+        }
+    if decision.kind == L.WIK_LETTER:
+        term_end = notice.term_end if notice is not None and notice.term_end else None
+        ctx["wik"] = {
+            "costs": fm(data.get("costs", "0")),
+            "costs_vat": fm(data.get("costs_vat", "0")) if Decimal(data.get("costs_vat", "0")) else "",
+            "costs_total": fm(data.get("costs_total", "0")),
+            "principal": fm(data.get("principal", "0")),
+            "term_end": fd(term_end),
+            "term_days": data.get("term_days", L.WIK_TERM_DAYS),
+        }
+    return ctx
+
+
+def explain(decision: Decision, lang: str = "nl", *, notice: Notice | None = None) -> str:
+    """The decision in words: what, why (facts and rule), what next, what the customer can do."""
+    lang = "en" if lang == "en" else "nl"
+    return render_to_string(f"dunning/decision_{lang}.txt", context_for(decision, lang=lang, notice=notice)).strip()
+
+
+def subject_for(decision: Decision, lang: str, next_on: str = "") -> str:
+    pair = SUBJECTS.get(decision.kind, ("Uw betaling", "Your payment"))
+    text = pair[0] if lang == "nl" else pair[1]
+    return text.format(next_on=next_on)
+
+
+def render(
+    notice: Notice, *, contact: Contact | None, lang: str, version: LadderVersion | None = None
+) -> tuple[str, str]:
+    ctx = context_for(notice.decision, lang=lang, notice=notice, version=version)
+    ctx["name"] = contact.full_name if contact is not None else ""
+    body = render_to_string(f"dunning/notice_{lang}.txt", ctx).strip() + "\n"
+    return subject_for(notice.decision, lang, ctx["next_on"]), body
+
+
+# --- Sending ----------------------------------------------------------------------------------
+
+
+def recipient_contacts(customer_ids) -> dict[int, Contact]:
+    """Per customer the contact that gets notices: the billing contact, else the primary one."""
+    best: dict[int, tuple[int, int, Contact]] = {}
+    order = {Contact.Role.BILLING: 0, Contact.Role.PRIMARY: 1}
+    ids = sorted(set(customer_ids))
+    for start in range(0, len(ids), 500):
+        for contact in Contact.objects.filter(customer_id__in=ids[start : start + 500]).order_by("pk"):
+            rank = (order.get(contact.role, 2), contact.pk)
+            seen = best.get(contact.customer_id)
+            if seen is None or rank < seen[:2]:
+                best[contact.customer_id] = (*rank, contact)
+    return {cid: entry[2] for cid, entry in best.items()}
+
+
+def languages(customer_ids) -> dict[int, str]:
+    return dict(
+        NoticePreference.objects.filter(customer_id__in=list(customer_ids)).values_list("customer_id", "language")
+    )
+
+
+def _stamp(notice: Notice, case: Case, version: LadderVersion, today: dt.date) -> list[str]:
+    """Fix what the notice states on the day it goes out; returns the case fields to save."""
+    fields: list[str] = []
+    if notice.decision.kind == L.WIK_LETTER:
+        notice.term_end = wik_term_end(today)
+        notice.costs_amount = Decimal(notice.decision.outcome_data.get("costs_total", "0"))
+        case.costs_from = notice.term_end + dt.timedelta(days=1)
+        case.costs_amount = notice.costs_amount
+        fields += ["costs_from", "costs_amount"]
+    if notice.gates_next_step and case.status in (Case.Status.OPEN, Case.Status.DONE):
+        case.last_effective_on = today
+        case.pending_notice = False
+        from waarborg.dunning.services import plan_next
+
+        case.next_step_on = plan_next(case, version) if case.status == Case.Status.OPEN else None
+        notice.next_on = case.next_step_on
+        fields += ["last_effective_on", "pending_notice", "next_step_on"]
+        case.last_notice_on = today  # the silence before a cancellation counts from a step's notice
+        fields.append("last_notice_on")
+    elif notice.decision.next_on:
+        notice.next_on = notice.decision.next_on
+    return fields
+
+
+def send_due_notices(*, limit: int | None = None, batch: int = 200) -> dict[str, int]:
+    """Send the queued notices that are due; retries with backoff; returns counts."""
+    counts = {"sent": 0, "failed": 0, "undeliverable": 0, "withdrawn": 0, "held": 0}
+    now = clock.now()
+    today = clock.today()
+    ids = list(
+        Notice.objects.filter(status=Notice.Status.QUEUED, next_attempt_at__lte=now)
+        .order_by("pk")
+        .values_list("pk", flat=True)[: limit or None]
+    )
+    if not ids:
+        return counts
+    versions: dict[int, LadderVersion] = {}
+    mail = get_connection()
+    try:
+        for start in range(0, len(ids), batch):
+            chunk = list(
+                Notice.objects.select_related("decision", "case")
+                .filter(pk__in=ids[start : start + batch])
+                .order_by("pk")
+            )
+            customers = {n.customer_id for n in chunk}
+            contacts = recipient_contacts(customers)
+            langs = languages(customers)
+            for notice in chunk:
+                vid = notice.decision.ladder_version_id
+                if vid not in versions:
+                    versions[vid] = LadderVersion.objects.select_related("ladder").get(pk=vid)
+                _send_one(notice, versions[vid], contacts.get(notice.customer_id), langs, mail, now, today, counts)
+    finally:
+        mail.close()
+    return counts
+
+
+def _send_one(notice, version, contact, langs, mail, now, today, counts) -> None:
+    with transaction.atomic():
+        current = Notice.objects.select_for_update().filter(pk=notice.pk, status=Notice.Status.QUEUED).first()
+        if current is None:
+            return
+        case = Case.objects.select_for_update().get(pk=notice.case_id)
+        current.decision = notice.decision
+        if current.gates_next_step and case.status == Case.Status.CLOSED:
+            current.status = Notice.Status.WITHDRAWN
+            current.save(update_fields=["status"])
+            counts["withdrawn"] += 1
+            return
+        if current.gates_next_step and case.status == Case.Status.PAUSED:
+            counts["held"] += 1  # sent once the contest is decided
+            return
+        if contact is None or not contact.email:
+            current.status = Notice.Status.UNDELIVERABLE
+            current.last_error = "no e-mail address"
+            current.save(update_fields=["status", "last_error"])
+            counts["undeliverable"] += 1
+            return
+        lang = langs.get(notice.customer_id, "nl")
+        case_fields = _stamp(current, case, version, today)
+        subject, body = render(current, contact=contact, lang=lang, version=version)
+        domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "localhost"
+        message = EmailMessage(
+            subject=subject,
+            body=body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[contact.email],
+            headers={
+                "Message-ID": f"<dunning.{current.key.replace(':', '.')}@{domain}>",
+                "Content-Language": lang,
+            },
+            connection=mail,
+        )
+        try:
+            message.send()
+        except (smtplib.SMTPException, OSError) as exc:
+            current.attempts += 1
+            current.last_error = f"{type(exc).__name__}"[:120]
+            current.next_attempt_at = now + dt.timedelta(seconds=backoff_seconds(current.attempts))
+            current.save(update_fields=["attempts", "last_error", "next_attempt_at"])
+            mail.close()  # a broken connection is opened afresh for the next notice
+            log.warning("dunning notice %s not sent (%s), attempt %s", current.pk, current.last_error, current.attempts)
+            counts["failed"] += 1
+            return
+        current.status = Notice.Status.SENT
+        current.attempts += 1
+        current.sent_at = clock.now()
+        current.contact = contact
+        current.language = lang
+        current.last_error = ""
+        current.save(
+            update_fields=[
+                "status",
+                "attempts",
+                "sent_at",
+                "contact",
+                "language",
+                "last_error",
+                "next_on",
+                "term_end",
+                "costs_amount",
+            ]
+        )
+        case.save(update_fields=case_fields)
+        counts["sent"] += 1

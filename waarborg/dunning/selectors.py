@@ -1,0 +1,200 @@
+"""Reads of dunning, scoped to the viewer (B2), for the back office, the portal and the shell.
+
+Cases, decisions and notices hold invoice data: the "invoices" scope (finance, and a customer
+for their own cases). Deciding — contests, approvals, ladders — is for finance only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from waarborg.core import clock, roles
+from waarborg.core.errors import PermissionDenied
+from waarborg.customers.selectors import filter_customer, get_scoped, scope_queryset
+from waarborg.dunning import ladders as L
+from waarborg.dunning.models import (
+    Approval,
+    Case,
+    Contest,
+    Decision,
+    Hold,
+    Ladder,
+    Notice,
+    ProvisioningMessage,
+)
+from waarborg.dunning.notices import explain
+
+SCOPE = "invoices"
+
+
+def _finance(viewer) -> None:
+    roles.require(viewer, SCOPE)
+    if getattr(viewer, "role", None) != roles.FINANCE:
+        raise PermissionDenied("only finance decides on dunning")
+
+
+def dunning_cases_for(*, viewer, customer=None, status: str | None = None, active_only: bool = False):
+    """Cases the viewer may see, newest first; `active_only` leaves out closed cases."""
+    qs = scope_queryset(Case.objects.select_related("customer", "ladder_version__ladder"), viewer=viewer, scope=SCOPE)
+    qs = filter_customer(qs, viewer=viewer, customer=customer)
+    if status:
+        qs = qs.filter(status=status)
+    if active_only:
+        qs = qs.filter(status__in=Case.ACTIVE)
+    return qs.order_by("-opened_on", "-pk")
+
+
+def case_get_for(*, viewer, pk) -> Case:
+    return get_scoped(
+        Case.objects.select_related("customer", "ladder_version__ladder"), viewer=viewer, scope=SCOPE, pk=pk
+    )
+
+
+def decision_get_for(*, viewer, pk) -> Decision:
+    return get_scoped(Decision.objects.select_related("ladder_version__ladder"), viewer=viewer, scope=SCOPE, pk=pk)
+
+
+@dataclass
+class TimelineEntry:
+    decision_id: int
+    on: dt.date
+    at: dt.datetime
+    kind: str
+    name: str
+    outcome: str
+    automated: bool
+    decided_by: str
+    rule: str
+    next_kind: str
+    next_on: dt.date | None
+    notice_status: str = ""
+    notice_sent_on: dt.date | None = None
+    text: str = ""
+
+
+@dataclass
+class Timeline:
+    case: Case
+    entries: list[TimelineEntry] = field(default_factory=list)
+    next_kind: str = ""
+    next_name: str = ""
+    next_on: dt.date | None = None
+    waiting_for: str = ""  # why no automatic step comes: notice, contest, approval, finished, closed
+
+    @property
+    def status(self) -> str:
+        return self.case.status
+
+
+def _local_day(moment):
+    return moment.astimezone(clock.AMSTERDAM).date() if moment else None
+
+
+def case_timeline_for(*, viewer, case, lang: str = "nl", with_text: bool = True) -> Timeline:
+    """Every decision of a case in order, with its notice and, with `with_text`, the words the
+    customer got; and the next step with its date (or what the case waits for)."""
+    case = case_get_for(viewer=viewer, pk=getattr(case, "pk", case))
+    version = case.ladder_version
+    decisions = (
+        Decision.objects.filter(case_id=case.pk)
+        .select_related("decided_by", "ladder_version__ladder")
+        .order_by("decided_at", "pk")
+    )
+    notices = {n.decision_id: n for n in Notice.objects.filter(case_id=case.pk)}
+    timeline = Timeline(case=case)
+    for d in decisions:
+        notice = notices.get(d.pk)
+        by = ""
+        if d.decided_by_id:
+            by = d.decided_by.display_name or f"account {d.decided_by_id}"
+        timeline.entries.append(
+            TimelineEntry(
+                decision_id=d.pk,
+                on=d.decided_on,
+                at=d.decided_at,
+                kind=d.kind,
+                name=L.kind_name(d.kind, lang),
+                outcome=d.outcome,
+                automated=d.decided_by_id is None,
+                decided_by=by,
+                rule=d.rule,
+                next_kind=d.next_kind,
+                next_on=(notice.next_on if notice and notice.next_on else d.next_on),
+                notice_status=notice.status if notice else "",
+                notice_sent_on=_local_day(notice.sent_at) if notice else None,
+                text=explain(d, lang, notice=notice) if with_text else "",
+            )
+        )
+    if case.status == Case.Status.CLOSED:
+        timeline.waiting_for = "closed"
+    elif case.status == Case.Status.PAUSED:
+        timeline.waiting_for = "contest"
+    elif case.status == Case.Status.WAITING:
+        timeline.waiting_for = "approval"
+    elif case.status == Case.Status.DONE:
+        timeline.waiting_for = "finished"
+    elif case.pending_notice:
+        timeline.waiting_for = "notice"
+    if case.status in (Case.Status.OPEN, Case.Status.PAUSED) and case.next_index < len(version.steps):
+        step = version.steps[case.next_index]
+        timeline.next_kind = step["kind"]
+        timeline.next_name = L.kind_name(step["kind"], lang)
+        timeline.next_on = case.next_step_on
+    return timeline
+
+
+def contests_to_decide_for(*, viewer):
+    """Open contests and requests for a person, oldest first (finance)."""
+    _finance(viewer)
+    return (
+        Contest.objects.filter(status=Contest.Status.OPEN)
+        .select_related("case", "customer")
+        .order_by("received_at", "pk")
+    )
+
+
+def approvals_waiting_for(*, viewer, kind: str | None = None):
+    """Bailiff hand-offs and cancellations waiting for a person, oldest first (finance)."""
+    _finance(viewer)
+    qs = Approval.objects.filter(status=Approval.Status.PENDING).select_related("case", "customer", "decision")
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.order_by("requested_on", "pk")
+
+
+def notices_needing_attention_for(*, viewer, min_attempts: int = 3):
+    """Notices that cannot go out (no address) or keep failing: the case waits for them (finance)."""
+    from django.db.models import Q
+
+    _finance(viewer)
+    return (
+        Notice.objects.filter(
+            Q(status=Notice.Status.UNDELIVERABLE) | Q(status=Notice.Status.QUEUED, attempts__gte=min_attempts)
+        )
+        .select_related("case", "customer")
+        .order_by("created_at", "pk")
+    )
+
+
+def provisioning_backlog_for(*, viewer, min_attempts: int = 1):
+    """Webhook messages not yet delivered after a failure (finance)."""
+    _finance(viewer)
+    return ProvisioningMessage.objects.filter(
+        status=ProvisioningMessage.Status.PENDING, attempts__gte=min_attempts
+    ).order_by("created_at", "pk")
+
+
+def holds_for(*, viewer, active_only: bool = True):
+    """Invoices taken out of dunning after an upheld contest (finance)."""
+    _finance(viewer)
+    qs = Hold.objects.select_related("invoice", "customer", "contest")
+    if active_only:
+        qs = qs.filter(released_at__isnull=True)
+    return qs.order_by("created_at", "pk")
+
+
+def ladders_for(*, viewer):
+    """The ladders with their versions, newest first (finance)."""
+    _finance(viewer)
+    return Ladder.objects.prefetch_related("versions").order_by("key")
