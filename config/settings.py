@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from config.env import (
@@ -29,6 +30,13 @@ if PRODUCTION and DEBUG:
 
 DATA_DIR = data_dir()
 FILES_DIR = DATA_DIR / "files"
+# Uploaded and generated files (documents, attachments) live in the data directory, never in
+# the working directory of the process.
+MEDIA_ROOT = FILES_DIR
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": FILES_DIR}},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 
 _keys = {} if PRODUCTION else keyfile_secrets(DATA_DIR)
 
@@ -82,6 +90,8 @@ INSTALLED_APPS = [
     "waarborg.demo",
     "waarborg.auth_web",
     "waarborg.web",
+    "waarborg.portal",
+    "waarborg.public",
     "waarborg.backoffice",
 ]
 
@@ -188,6 +198,15 @@ WAARBORG_CONTROLLER = {
     "phone": env_str("WAARBORG_CONTROLLER_PHONE", "020 123 4567"),
 }
 OTP_TOTP_ISSUER = f"{WAARBORG_CONTROLLER['name']} Waarborg"
+
+# The version of the privacy statement and cookie policy that consents are given under (C1):
+# every consent record keeps it, and a new version shows which consents predate it.
+WAARBORG_POLICY_VERSION = env_str("WAARBORG_POLICY_VERSION", "2025-01") or ""
+if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,15}", WAARBORG_POLICY_VERSION):
+    raise ConfigError(
+        "WAARBORG_POLICY_VERSION must be 1 to 16 letters, digits, dots, dashes or underscores, "
+        f"not {WAARBORG_POLICY_VERSION!r}"
+    )
 
 EMAIL_HOST = env_str("WAARBORG_SMTP_HOST", "localhost")
 EMAIL_PORT = env_int("WAARBORG_SMTP_PORT", 25, minimum=1)

@@ -6,5 +6,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("waarborg.auth_web.urls")),
     path("", include("waarborg.web.urls")),
+    path("portaal/", include("waarborg.portal.urls")),
+    path("", include("waarborg.public.urls")),
     path("backoffice/", include("waarborg.backoffice.urls")),
 ]

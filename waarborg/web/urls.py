@@ -1,5 +1,6 @@
 from django.urls import path
 
+from waarborg.portal import views as portal_views
 from waarborg.web import views
 
 app_name = "web"
@@ -7,5 +8,5 @@ urlpatterns = [
     path("", views.start, name="start"),
     path("healthz", views.healthz, name="healthz"),
     path("backoffice/", views.backoffice, name="backoffice"),
-    path("portaal/", views.portal, name="portal"),
+    path("portaal/", portal_views.landing, name="portal"),  # the portal's landing, in its own app
 ]

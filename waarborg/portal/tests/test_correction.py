@@ -1,0 +1,108 @@
+"""Correcting one's own contact details (G2): stored in normal form, audited, old value kept."""
+
+import pytest
+from django.test import Client
+
+from waarborg.auth_web import testing
+from waarborg.customers.models import Contact, ContactHistory
+from waarborg.testing.checks import assert_clean_event, last_event, row_counts
+
+URL = "/portaal/gegevens/wijzigen/"
+
+
+def _form(contact: Contact, /, **changes) -> dict:
+    data = {
+        "first_name": contact.first_name,
+        "last_name": contact.last_name,
+        "street": contact.street,
+        "postcode": contact.postcode,
+        "town": contact.town,
+        "email": contact.email,
+        "phone": contact.phone,
+    }
+    data.update(changes)
+    return data
+
+
+def _snapshot(contact: Contact) -> dict:
+    return {name: getattr(Contact.objects.get(pk=contact.pk), name) for name in _form(contact)}
+
+
+def test_it_shows_the_current_details_with_labels(as_alice, alice):
+    body = as_alice.get(URL).content.decode()
+    for name in ("first_name", "last_name", "street", "postcode", "town", "email", "phone"):
+        assert f'<label for="id_{name}">' in body
+    assert 'value="Lindenlaan 7"' in body and 'value="+31 6 12345678"' in body
+    assert 'autocomplete="postal-code"' in body and 'type="tel"' in body
+
+
+@pytest.mark.promise("G2", "D4")
+def test_it_corrects_the_details_in_normal_form_and_keeps_the_old_value(as_alice, alice):
+    contact = alice.contact
+    response = as_alice.post(URL, _form(contact, phone="06-87654321", postcode="3521ab", street="Lindenlaan 9"))
+    assert response.status_code == 302 and response["Location"] == "/portaal/gegevens/"
+    contact.refresh_from_db()
+    assert contact.phone == "+31687654321" and contact.postcode == "3521 AB" and contact.street == "Lindenlaan 9"
+    old = dict(ContactHistory.objects.filter(contact=contact).values_list("field", "old_value"))
+    assert old == {"phone": "+31612345678", "street": "Lindenlaan 7"}
+    assert_clean_event(last_event(), action="contact.update", values=["+31687654321", "Lindenlaan", "3521 AB"])
+    assert last_event().actor == f"account:{alice.pk}"
+    body = as_alice.get("/portaal/gegevens/").content.decode()
+    assert "Uw gegevens zijn gecorrigeerd." in body and "+31 6 87654321" in body
+
+
+def test_it_changes_nothing_when_nothing_differs(as_alice, alice):
+    before = row_counts()
+    response = as_alice.post(URL, _form(alice.contact, phone="06 12345678"), follow=True)
+    assert row_counts() == before
+    assert "Er is niets gewijzigd" in response.content.decode()
+
+
+@pytest.mark.promise("G2", "D4")
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("postcode", "12345", "Een Nederlandse postcode bestaat uit vier cijfers en twee letters"),
+        ("postcode", "0123 AB", "Een Nederlandse postcode bestaat uit vier cijfers en twee letters"),
+        ("phone", "12", "Dit is geen geldig telefoonnummer"),
+        ("phone", "06-1234", "Dit is geen geldig telefoonnummer"),
+        ("email", "alice.at.example.nl", "Dit is geen geldig e-mailadres"),
+        ("email", "", "Dit veld is verplicht"),
+        ("first_name", "", "Dit veld is verplicht"),
+    ],
+)
+def test_it_refuses_bad_input_at_its_field_and_changes_nothing(as_alice, alice, field, value, message):
+    contact = alice.contact
+    stored = _snapshot(contact)
+    before = row_counts()
+    history = ContactHistory.objects.count()
+    # a valid change alongside the bad one is not stored either
+    response = as_alice.post(URL, _form(contact, street="Ergens Anders 1", **{field: value}))
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert list(form.errors) == [field]
+    body = response.content.decode()
+    assert message in body and f'id="id_{field}_error"' in body
+    assert 'role="alert"' in body and 'aria-invalid="true"' in body
+    assert 'value="Ergens Anders 1"' in body  # what was typed stays, to correct
+    assert _snapshot(contact) == stored
+    assert row_counts() == before and ContactHistory.objects.count() == history
+
+
+@pytest.mark.promise("B2")
+def test_it_cannot_reach_another_persons_contact(as_alice, alice, bob):
+    """The form has no contact id: it always corrects the signed-in person's own details."""
+    stored = _snapshot(bob.contact)
+    as_alice.post(URL, _form(alice.contact, contact=bob.contact.pk, id=bob.contact.pk, town="Zwolle"))
+    assert _snapshot(bob.contact) == stored
+    assert Contact.objects.get(pk=alice.contact.pk).town == "Zwolle"
+
+
+def test_it_refuses_a_post_without_the_csrf_token(alice):
+    client = Client(enforce_csrf_checks=True)
+    testing.sign_in(client, alice)
+    stored = _snapshot(alice.contact)
+    before = row_counts()
+    response = client.post(URL, _form(alice.contact, town="Zwolle"))
+    assert response.status_code == 403
+    assert _snapshot(alice.contact) == stored and row_counts() == before

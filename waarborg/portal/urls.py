@@ -1,0 +1,16 @@
+"""The portal's pages, under /portaal/ (the landing itself is web:portal, at /portaal/)."""
+
+from django.urls import path
+
+from waarborg.portal import views
+
+app_name = "portal"
+urlpatterns = [
+    path("gegevens/", views.my_data, name="my_data"),
+    path("gegevens/wijzigen/", views.contact_edit, name="contact_edit"),
+    path("toestemmingen/", views.consents, name="consents"),
+    path("toestemmingen/wijzigen/", views.consent_change, name="consent_change"),
+    path("diensten/", views.services, name="services"),
+    path("facturen/", views.invoices, name="invoices"),
+    path("facturen/<int:pk>/", views.invoice_detail, name="invoice"),
+]
