@@ -87,6 +87,8 @@ INSTALLED_APPS = [
     "waarborg.dunning",
     "waarborg.privacy",
     "waarborg.subjects",
+    "waarborg.erasure",
+    "waarborg.retention",
     "waarborg.demo",
     "waarborg.auth_web",
     "waarborg.web",

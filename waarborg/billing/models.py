@@ -26,6 +26,9 @@ class Invoice(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True)
     name_printed = models.CharField(max_length=200)
     address_printed = models.CharField(max_length=300)
+    # Set when an erasure kept this row for a legal term: hidden from every screen, list and export;
+    # only the fiscal archive (finance_archive role, with a reason) opens it (R4).
+    restricted_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     def __str__(self):
         return f"Invoice #{self.pk}"
@@ -44,6 +47,9 @@ class InvoiceLine(models.Model):
     quantity = models.DecimalField(max_digits=10, decimal_places=2, default=1)
     unit_price = models.DecimalField(max_digits=12, decimal_places=2)
     vat_rate = models.DecimalField(max_digits=5, decimal_places=2, default=21)
+    # Set when an erasure kept this row for a legal term: hidden from every screen, list and export;
+    # only the fiscal archive (finance_archive role, with a reason) opens it (R4).
+    restricted_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     def __str__(self):
         return f"InvoiceLine #{self.pk}"
@@ -87,6 +93,9 @@ class Payment(models.Model):
     currency = models.CharField(max_length=3, default="EUR")
     received_at = models.DateTimeField(db_index=True)
     reference = models.CharField(max_length=140, blank=True)
+    # Set when an erasure kept this row for a legal term: hidden from every screen, list and export;
+    # only the fiscal archive (finance_archive role, with a reason) opens it (R4).
+    restricted_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     def __str__(self):
         return f"Payment #{self.pk}"

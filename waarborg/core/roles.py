@@ -13,6 +13,7 @@ SUPPORT = "support"
 FINANCE = "finance"
 PRIVACY = "privacy"
 ADMIN = "admin"
+FINANCE_ARCHIVE = "finance_archive"  # opens the locked fiscal archive, with a reason (R4)
 
 ROLES = {
     CUSTOMER: ("Klant", "Customer"),
@@ -20,8 +21,9 @@ ROLES = {
     FINANCE: ("Financiën", "Finance"),
     PRIVACY: ("Privacy officer", "Privacy officer"),
     ADMIN: ("Beheerder", "Administrator"),
+    FINANCE_ARCHIVE: ("Fiscaal archief", "Fiscal archive"),
 }
-STAFF_ROLES = (SUPPORT, FINANCE, PRIVACY, ADMIN)
+STAFF_ROLES = (SUPPORT, FINANCE, PRIVACY, ADMIN, FINANCE_ARCHIVE)
 
 # scope -> roles that may read it. Customers read only their own rows (see selectors).
 SCOPES: dict[str, frozenset[str]] = {
@@ -41,6 +43,7 @@ SCOPES: dict[str, frozenset[str]] = {
     "audit": frozenset({PRIVACY}),
     "accounts": frozenset({ADMIN}),
     "subject_search": frozenset({PRIVACY}),
+    "fiscal_archive": frozenset({FINANCE_ARCHIVE}),  # only via waarborg.erasure.archive
 }
 
 

@@ -29,7 +29,10 @@ class Customer(models.Model):
     vat_number = models.CharField(max_length=14, blank=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.ACTIVE, db_index=True)
     created_at = models.DateTimeField()
-    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # Set when an erasure kept this row for a legal term: hidden from every screen, list and export;
+    # only the fiscal archive (finance_archive role, with a reason) opens it (R4).
+    restricted_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     def __str__(self):
         return f"Customer #{self.pk}"
@@ -81,6 +84,9 @@ class Document(models.Model):
         "accounts.Account", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField()
+    # Set when an erasure kept this row for a legal term: hidden from every screen, list and export;
+    # only the fiscal archive (finance_archive role, with a reason) opens it (R4).
+    restricted_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     def __str__(self):
         return f"Document #{self.pk}"

@@ -49,6 +49,16 @@ declare(
         "ended_at": pd(
             "D5", "user.contract.end", "U1", "contract", WHILE_CUSTOMER, "retain", "observed", source="system"
         ),
+        "restricted_at": pd(
+            "D5",
+            "user.contract.restriction",
+            "U14",
+            "legal_obligation",
+            WHILE_CUSTOMER,
+            "retain",
+            "excluded",
+            source="system",
+        ),
     },
     not_personal=("kind", "market", "status"),
 )
@@ -176,6 +186,16 @@ declare(
             "retain",
             "provided",
             source="staff",
+        ),
+        "restricted_at": pd(
+            "D8",
+            "user.workplace.restriction",
+            "U14",
+            "legal_obligation",
+            ASSIGNMENT_7Y,
+            "retain",
+            "excluded",
+            source="system",
         ),
     },
     not_personal=("customer", "kind", "created_by", "created_at"),

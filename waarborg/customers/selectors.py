@@ -37,6 +37,14 @@ def _pk_of(value):
     return value.pk if isinstance(value, models.Model) else value
 
 
+def without_restricted(qs):
+    """Rows an erasure kept locked away (R4, art. 18) are hidden from every role; only
+    waarborg.erasure.archive.fiscal_archive_read opens them."""
+    if any(f.name == "restricted_at" for f in qs.model._meta.concrete_fields):
+        return qs.filter(restricted_at__isnull=True)
+    return qs
+
+
 def scope_queryset(qs, *, viewer, scope: str, customer_path: str = "customer_id"):
     """`qs` narrowed to what `viewer` may read under `scope`.
 
@@ -44,6 +52,7 @@ def scope_queryset(qs, *, viewer, scope: str, customer_path: str = "customer_id"
     only rows where it equals their own customer.
     """
     roles.require(viewer, scope)
+    qs = without_restricted(qs)
     if is_customer_viewer(viewer):
         customer_id = own_customer_id(viewer)
         if customer_id is None:

@@ -2,7 +2,8 @@
 
 - alice: a private person, customer and her own contact person, with a portal account;
 - bob: contact person of an organisation (Bakkerij Jansen B.V.), with a portal account;
-- carol (support), dave (finance), erin (privacy officer), frank (administrator).
+- carol (support), dave (finance), erin (privacy officer), frank (administrator);
+- gina (fiscal archive), made only when a test asks for her.
 """
 
 from __future__ import annotations
@@ -40,6 +41,15 @@ class Personas:
     def bob_contact(self) -> Contact:
         return self.bob.contact
 
+    @property
+    def gina(self) -> Account:
+        """The fiscal archive keeper (finance_archive), made on first use: most tests never meet her."""
+        if not hasattr(self, "_gina"):
+            self._gina = f.StaffAccountFactory(
+                email="gina@duinhost.example", role=roles.FINANCE_ARCHIVE, display_name="Gina"
+            )
+        return self._gina
+
     def by_role(self) -> dict[str, Account]:
         """One viewer per role: the customer role is played by alice."""
         return {
@@ -48,6 +58,7 @@ class Personas:
             roles.FINANCE: self.dave,
             roles.PRIVACY: self.erin,
             roles.ADMIN: self.frank,
+            roles.FINANCE_ARCHIVE: self.gina,
         }
 
 

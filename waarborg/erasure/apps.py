@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class ErasureConfig(AppConfig):
+    """Erasure (G3, R2, M2): plans from the personal-data map, atomic execution, proof, replay."""
+
+    name = "waarborg.erasure"
+    label = "erasure"
+    verbose_name = "Erasure"
+
+    def ready(self):
+        from waarborg.erasure import checks, holds  # noqa: F401  (system checks, hold rules)

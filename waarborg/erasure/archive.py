@@ -1,0 +1,197 @@
+"""The fiscal archive (R3, R4): what an erasure had to keep, locked away.
+
+Invoices, their lines, payments — and the customer record and assignment documents they hang on
+— that were kept after an erasure are marked restricted: no selector shows them to any role. Only
+`fiscal_archive_read` opens them, only for the finance_archive role, only with a reason code;
+every opening is an audit event and an e-mail to the privacy officers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.mail import send_mail
+from django.db import transaction
+
+from waarborg.accounts.models import Account
+from waarborg.audit.services import audit_record
+from waarborg.core import roles
+from waarborg.core.errors import NotFound, ValidationError, WaarborgError
+
+SCOPE = "fiscal_archive"
+# reason code -> (purpose id, nl, en)
+REASONS: dict[str, tuple[str, str, str]] = {
+    "tax_audit": ("U14", "Belastingcontrole", "Tax audit"),
+    "legal_claim": ("U15", "Juridische claim", "Legal claim"),
+    "subject_request": ("U14", "Verzoek van de betrokkene", "Request by the person"),
+}
+
+
+@dataclass(frozen=True)
+class ArchivedInvoice:
+    id: int
+    number: str
+    issue_date: dt.date
+    due_date: dt.date
+    currency: str
+    total_excl: Decimal
+    vat_amount: Decimal
+    total_incl: Decimal
+    amount_paid: Decimal
+    status: str
+    name_printed: str
+    address_printed: str
+    lines: tuple[dict, ...]
+    payments: tuple[dict, ...]
+
+
+@dataclass(frozen=True)
+class ArchiveRecord:
+    customer_id: int
+    customer_number: str
+    customer_name: str
+    ended_at: dt.datetime | None
+    restricted_at: dt.datetime | None
+    invoices: tuple[ArchivedInvoice, ...] = ()
+    documents: tuple[dict, ...] = field(default_factory=tuple)
+
+
+class AlertFailed(WaarborgError):
+    """The privacy officer could not be alerted; the archive stays closed."""
+
+
+def _customer_of(customer_or_invoice):
+    from waarborg.billing.models import Invoice
+    from waarborg.customers.models import Customer
+
+    obj = customer_or_invoice
+    if isinstance(obj, Invoice):
+        return Customer.objects.filter(pk=obj.customer_id).first(), obj.pk
+    if isinstance(obj, Customer):
+        return Customer.objects.filter(pk=obj.pk).first(), None
+    if isinstance(obj, str) and obj.strip():
+        text = obj.strip().upper()
+        customer = Customer.objects.filter(number=text).first()
+        if customer is not None:
+            return customer, None
+        invoice = Invoice.objects.filter(number=obj.strip()).first()
+        if invoice is not None:
+            return Customer.objects.filter(pk=invoice.customer_id).first(), invoice.pk
+    return None, None
+
+
+def fiscal_archive_read(*, viewer, customer_or_invoice, reason_code: str) -> ArchiveRecord:
+    """The locked-away records of one customer (or one invoice), for a tax audit, a legal claim
+    or the person's own request. Every other role gets PermissionDenied; unknown or not
+    archived: NotFound."""
+    from waarborg.billing.models import Invoice, InvoiceLine, Payment
+    from waarborg.customers.models import Document
+
+    roles.require(viewer, SCOPE)
+    if reason_code not in REASONS:
+        raise ValidationError(f"a reason code is one of {', '.join(sorted(REASONS))}", field="reason_code")
+    purpose = REASONS[reason_code][0]
+    customer, invoice_pk = _customer_of(customer_or_invoice)
+    if customer is None:
+        raise NotFound("no archived records found")
+    invoices = Invoice.objects.filter(customer=customer, restricted_at__isnull=False)
+    if invoice_pk is not None:
+        invoices = invoices.filter(pk=invoice_pk)
+    invoice_rows = list(invoices.order_by("issue_date", "pk"))
+    documents = []
+    if invoice_pk is None:
+        documents = list(Document.objects.filter(customer=customer, restricted_at__isnull=False).order_by("pk"))
+    if customer.restricted_at is None and not invoice_rows and not documents:
+        raise NotFound("no archived records found")
+    lines: dict[int, list[dict]] = {}
+    for line in InvoiceLine.objects.filter(invoice__in=invoice_rows).order_by("pk"):
+        lines.setdefault(line.invoice_id, []).append(
+            {
+                "description": line.description,
+                "quantity": line.quantity,
+                "unit_price": line.unit_price,
+                "vat_rate": line.vat_rate,
+            }
+        )
+    payments: dict[int, list[dict]] = {}
+    for pay in Payment.objects.filter(invoice__in=invoice_rows).order_by("received_at", "pk"):
+        payments.setdefault(pay.invoice_id, []).append(
+            {"amount": pay.amount, "currency": pay.currency, "received_at": pay.received_at, "reference": pay.reference}
+        )
+    record = ArchiveRecord(
+        customer_id=customer.pk,
+        customer_number=customer.number,
+        customer_name=customer.name,
+        ended_at=customer.ended_at,
+        restricted_at=customer.restricted_at,
+        invoices=tuple(
+            ArchivedInvoice(
+                id=i.pk,
+                number=i.number,
+                issue_date=i.issue_date,
+                due_date=i.due_date,
+                currency=i.currency,
+                total_excl=i.total_excl,
+                vat_amount=i.vat_amount,
+                total_incl=i.total_incl,
+                amount_paid=i.amount_paid,
+                status=i.status,
+                name_printed=i.name_printed,
+                address_printed=i.address_printed,
+                lines=tuple(lines.get(i.pk, [])),
+                payments=tuple(payments.get(i.pk, [])),
+            )
+            for i in invoice_rows
+        ),
+        documents=tuple({"id": d.pk, "title": d.title, "kind": d.kind, "file": d.file.name} for d in documents),
+    )
+    with transaction.atomic():
+        event = audit_record(
+            actor=viewer,
+            action="archive.read",
+            purpose=purpose,
+            reason=reason_code,
+            object_type="billing.invoice" if invoice_pk is not None else "customers.customer",
+            object_ids=[invoice_pk] if invoice_pk is not None else [customer.pk],
+            subject_ref=f"customer:{customer.pk}",
+            data={
+                "reason_code": reason_code,
+                "invoices": len(record.invoices),
+                "documents": len(record.documents),
+            },
+        )
+        _alert_privacy_officers(viewer, reason_code, customer.pk, invoice_pk, event.seq, record)
+    return record
+
+
+def _alert_privacy_officers(viewer, reason_code, customer_pk, invoice_pk, seq, record) -> None:
+    recipients = sorted(Account.objects.filter(role=roles.PRIVACY, is_active=True).values_list("email", flat=True))
+    if not recipients:
+        raise AlertFailed("there is no active privacy officer to alert; the archive stays closed")
+    _, nl, en = REASONS[reason_code]
+    what = f"factuur-id {invoice_pk}" if invoice_pk else f"klant-id {customer_pk}"
+    what_en = f"invoice id {invoice_pk}" if invoice_pk else f"customer id {customer_pk}"
+    body = (
+        f"Het fiscale archief is geopend.\n\n"
+        f"Door: account {viewer.pk} (rol {viewer.role})\nReden: {nl}\nOnderwerp: {what}\n"
+        f"Facturen: {len(record.invoices)}, documenten: {len(record.documents)}\n"
+        f"Audit-gebeurtenis: #{seq}\n\n"
+        f"The fiscal archive was opened.\n\n"
+        f"By: account {viewer.pk} (role {viewer.role})\nReason: {en}\nRecords of: {what_en}\n"
+        f"Invoices: {len(record.invoices)}, documents: {len(record.documents)}\n"
+        f"Audit event: #{seq}\n"
+    )
+    try:
+        send_mail(
+            f"Fiscaal archief geopend / Fiscal archive opened (#{seq})",
+            body,
+            None,
+            recipients,
+            fail_silently=False,
+        )
+    except Exception as exc:
+        raise AlertFailed(
+            f"the privacy officer could not be alerted ({type(exc).__name__}); the archive stays closed"
+        ) from exc

@@ -1,0 +1,211 @@
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from waarborg.audit.services import audit_record
+from waarborg.core.errors import NotFound, ValidationError
+from waarborg.erasure import services
+from waarborg.erasure.models import ErasureCase
+from waarborg.erasure.plan import erasure_plan
+from waarborg.erasure.replay import erasure_replay
+from waarborg.erasure.residual import residual_scan
+from waarborg.subjects.finder import Query, subject_find
+
+EXIT_NOT_FOUND = 1  # unknown, already erased, or the residual scan found data
+EXIT_BAD_INPUT = 2
+EXIT_HOLD = 3
+
+
+def _identifier_args(parser, *, name_help="full name; only with --postcode"):
+    parser.add_argument("--email")
+    parser.add_argument("--phone")
+    parser.add_argument("--customer", help="customer number, e.g. K100001")
+    parser.add_argument("--ip")
+    parser.add_argument("--name", help=name_help)
+    parser.add_argument("--postcode")
+
+
+def _query(o) -> Query:
+    return Query(
+        email=o.get("email"),
+        phone=o.get("phone"),
+        customer_number=o.get("customer"),
+        ip=o.get("ip"),
+        name=o.get("name"),
+        postcode=o.get("postcode"),
+    )
+
+
+class Command(BaseCommand):
+    help = "Erasure: show the plan for a subject, run it, prove it (residual scan), replay after a restore."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        plan = sub.add_parser("plan", help="what erasing this subject would delete, change and keep, and why")
+        _identifier_args(plan)
+        plan.add_argument("--lang", choices=("nl", "en"), default="nl", help="language of the notice to the subject")
+        plan.add_argument("--format", choices=("text", "json"), default="text")
+        run = sub.add_parser("run", help="erase the subject (one transaction), then prove it")
+        _identifier_args(run)
+        run.add_argument("--reason", required=True, help="why (no personal data), e.g. 'verzoek per e-mail'")
+        run.add_argument("--yes", action="store_true", help="confirm: without it nothing is erased")
+        run.add_argument("--lang", choices=("nl", "en"), default="nl")
+        sub.add_parser("replay", help="after restoring a backup: erase again what the ledger records")
+        scan = sub.add_parser("scan", help="search every table and stored file for these identifiers")
+        _identifier_args(scan, name_help="full name as written")
+        scan.add_argument("--iban")
+        scan.add_argument("--no-files", action="store_true", help="skip the stored files")
+        cases = sub.add_parser("cases", help="list erasure cases (ids, status, holds)")
+        cases.add_argument("--status", choices=ErasureCase.Status.values)
+        cases.add_argument("--limit", type=int, default=50)
+
+    def handle(self, *args, action, **o):
+        try:
+            return getattr(self, f"_{action}")(o)
+        except ValidationError as exc:
+            raise CommandError(str(exc), returncode=EXIT_BAD_INPUT) from None
+
+    # --- plan ---
+
+    def _plan(self, o):
+        query = _query(o)
+        with transaction.atomic():
+            hits = subject_find(query)
+            if not hits:
+                known = services._already_erased_for({k: {v} for k, v in query.normalised().items()})
+                raise CommandError(
+                    str(known) if known else "no subject found for these identifiers", returncode=EXIT_NOT_FOUND
+                )
+            plan = erasure_plan(hits)
+            audit_record(
+                actor="cli",
+                action="erasure.plan",
+                purpose=services.PURPOSE,
+                object_type="subject",
+                subject_ref=services._primary_ref(plan.subjects),
+                data={"by": sorted(query.normalised()), "rows": len(plan.rows), "holds": [h.code for h in plan.holds]},
+            )
+        if o["format"] == "json":
+            data = plan.as_dict()
+            data["notice"] = {"nl": plan.notice("nl"), "en": plan.notice("en")}
+            self.stdout.write(json.dumps(data, indent=2, default=str))
+            return
+        self._print_plan(plan, o["lang"])
+
+    def _print_plan(self, plan, lang):
+        self.stdout.write(f"Erasure plan for {len(plan.subjects)} subject row(s), {len(plan.rows)} rows in all")
+        for h in plan.holds:
+            self.stdout.write(f"HOLD {h.code} ({h.article}): {h.en}")
+        self.stdout.write("")
+        self.stdout.write(f"{'action':<8} {'rows':>5}  {'model':<28} {'until':<10} {'locked':<6} fields")
+        for g in plan.groups():
+            until = g.until.isoformat() if g.until else ("-" if g.action == "delete" else "refs")
+            self.stdout.write(
+                f"{g.action:<8} {g.rows:>5}  {g.model:<28} {until:<10} {'yes' if g.restricted else '':<6} "
+                f"{', '.join(g.fields)}"
+            )
+        if not plan.changes and not plan.holds:
+            self.stdout.write("\nNothing left to erase: this subject has been erased already.")
+        self.stdout.write("")
+        self.stdout.write(plan.notice(lang))
+
+    # --- run ---
+
+    def _run(self, o):
+        if not o["yes"]:
+            raise CommandError("add --yes to erase (see 'waarborg erasure plan' first)", returncode=EXIT_BAD_INPUT)
+        reason = services.clean_note(o["reason"], field="reason", max_length=200, required=True)
+        query = _query(o)
+        try:
+            case = services.erasure_request(actor="cli", query=query, reason=reason, source="cli")
+        except services.AlreadyErased as exc:
+            raise CommandError(str(exc), returncode=EXIT_NOT_FOUND) from None
+        except NotFound as exc:
+            raise CommandError(str(exc), returncode=EXIT_NOT_FOUND) from None
+        except services.ErasureFailed as exc:
+            raise CommandError(str(exc), returncode=EXIT_NOT_FOUND) from None
+        if case.status == ErasureCase.Status.ON_HOLD:
+            holds = case.result.get("holds", [])
+            named = "; ".join(f"{h['code']} ({h['article']}, {len(h['refs'])} item(s))" for h in holds)
+            raise CommandError(
+                f"erasure case {case.pk} is on hold: {named}; it runs by itself once released",
+                returncode=EXIT_HOLD,
+            )
+        result = case.result
+        self.stdout.write(f"erasure case {case.pk}: {case.status}")
+        deleted = result.get("deleted", {})
+        for label, n in deleted.items():
+            self.stdout.write(f"  deleted {n:>6}  {label}")
+        self.stdout.write(f"  changed {result.get('updated', 0):>6}  rows (anonymised or cleared)")
+        self.stdout.write(f"  locked  {result.get('restricted', 0):>6}  rows (fiscal archive)")
+        self.stdout.write(f"  files   {result.get('files', 0):>6}  stored files removed")
+        scan = result.get("scan")
+        if isinstance(scan, dict):
+            self.stdout.write(
+                f"  residual scan: {scan['fail']} failing, {scan['review']} to review, {scan['allowed']} in kept "
+                f"records ({scan['tables']} tables, {scan['columns']} columns, {scan['files']} files)"
+            )
+        elif scan == "pending":
+            self.stdout.write("  residual scan: runs after the commit")
+            return
+        for line in result.get("scan_hits", []):
+            self.stdout.write(f"    {line}")
+        if case.status != ErasureCase.Status.COMPLETE:
+            raise CommandError(
+                f"erasure case {case.pk} is incomplete: personal data remained (see above)", returncode=EXIT_NOT_FOUND
+            )
+
+    # --- replay ---
+
+    def _replay(self, o):
+        counts = erasure_replay(actor="cli")
+        self.stdout.write(
+            f"ledger entries: {counts['entries']} ({counts['restored_entries']} put back from the ledger file); "
+            f"subjects erased again: {counts['erased_again']}"
+        )
+
+    # --- scan ---
+
+    def _scan(self, o):
+        from waarborg.core.identifiers import NORMALISERS
+
+        identifiers: dict[str, set[str]] = {}
+        for option, kind in (("email", "email"), ("phone", "phone"), ("customer", "customer_number"), ("ip", "ip")):
+            if o.get(option):
+                identifiers[kind] = {NORMALISERS[kind](o[option])}
+        if o.get("iban"):
+            identifiers["iban"] = {NORMALISERS["iban"](o["iban"])}
+        if o.get("name"):
+            identifiers["name"] = {" ".join(o["name"].split())}
+        if not identifiers:
+            raise ValidationError("give an identifier: e-mail, phone, customer number, IP, IBAN or name")
+        result = residual_scan(identifiers, files=not o["no_files"])
+        audit_record(
+            actor="cli",
+            action="erasure.scan",
+            purpose=services.PURPOSE,
+            object_type="subject",
+            data={"by": sorted(identifiers), **{k: v for k, v in result.summary().items() if k != "ok"}},
+        )
+        for hit in result.hits:
+            self.stdout.write(hit.describe())
+        s = result.summary()
+        self.stdout.write(
+            f"{s['fail']} failing, {s['review']} to review, {s['allowed']} in kept records "
+            f"({s['tables']} tables, {s['columns']} columns, {s['files']} files searched)"
+        )
+        if not result.ok:
+            raise CommandError("personal data of this subject remains outside the kept records", returncode=1)
+
+    # --- cases ---
+
+    def _cases(self, o):
+        qs = ErasureCase.objects.all().order_by("-pk")
+        if o.get("status"):
+            qs = qs.filter(status=o["status"])
+        for case in qs[: o["limit"]]:
+            self.stdout.write(
+                f"{case.pk:>6}  {case.source:<12} {case.status:<10} {case.hold or '-':<24} "
+                f"opened {case.opened_at:%Y-%m-%d}  {case.subject_ref}"
+            )

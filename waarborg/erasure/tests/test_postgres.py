@@ -1,0 +1,41 @@
+"""On PostgreSQL, outside a transaction: the touched tables are vacuumed after the erasure."""
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from waarborg.customers.models import Contact
+from waarborg.erasure import services
+from waarborg.erasure.models import ErasureCase
+from waarborg.erasure.tests.world import build_alice
+from waarborg.subjects.finder import Query
+from waarborg.testing.personas import make_personas
+
+pytestmark = [
+    pytest.mark.postgres_only,
+    pytest.mark.skipif("postgresql" not in settings.DATABASES["default"]["ENGINE"], reason="needs PostgreSQL"),
+    pytest.mark.django_db(transaction=True),
+]
+
+
+@pytest.fixture
+def committed(transactional_db):
+    """Rows are committed here; the audit trail refuses TRUNCATE, so the emptying afterwards runs
+    in this session with triggers off (a transactional test gets a fresh connection)."""
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("SET session_replication_role = replica")
+
+
+@pytest.mark.promise("G3", "B1")
+def test_it_vacuums_the_tables_it_touched(committed):
+    personas = make_personas()
+    build_alice(personas, files=False)
+    case = services.erasure_request(actor=personas.erin, query=Query(email="alice.devries@example.nl"), reason="x")
+    assert case.status == ErasureCase.Status.COMPLETE, case.result.get("scan_hits")
+    assert case.result["forget"]["vacuum"] >= 10
+    assert not Contact.objects.filter(email="alice.devries@example.nl").exists()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT last_vacuum FROM pg_stat_user_tables WHERE relname = 'customers_contact'")
+        (last_vacuum,) = cursor.fetchone()
+    assert last_vacuum is not None

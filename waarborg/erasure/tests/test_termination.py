@@ -1,0 +1,117 @@
+"""Ending the contract is an erasure request (R2); minors' data reported is erased (M2)."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from waarborg.billing.services import payment_record
+from waarborg.catalogue.models import Subscription
+from waarborg.core import clock
+from waarborg.core.daily import run_daily
+from waarborg.core.errors import NotFound, ValidationError
+from waarborg.customers.models import Contact, Customer
+from waarborg.erasure import services
+from waarborg.erasure.models import ErasureCase
+from waarborg.erasure.tests.world import build_alice
+from waarborg.testing import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def daily(django_capture_on_commit_callbacks):
+    def run(day):
+        with django_capture_on_commit_callbacks(execute=True):
+            return run_daily(day, only=["retention", "erasure"])
+
+    return run
+
+
+@pytest.mark.promise("R2", "G3")
+def test_it_erases_by_itself_once_the_last_service_has_ended(personas, daily):
+    world = build_alice(personas, running=True)
+    today = clock.today()
+    case = services.customer_terminate(
+        actor=personas.alice, customer=world.customer, reason="opzegging", end_date=today + dt.timedelta(days=30)
+    )
+    assert case.source == ErasureCase.Source.TERMINATION and case.status == ErasureCase.Status.OPEN
+    customer = Customer.objects.get(pk=world.customer.pk)
+    assert customer.status == Customer.Status.TERMINATING
+    assert set(Subscription.objects.filter(customer=customer).values_list("status", flat=True)) == {"cancelled"}
+    assert services.customer_terminate(actor=personas.alice, customer=customer, reason="nogmaals").pk == case.pk
+
+    daily(today)
+    case.refresh_from_db()
+    assert case.status == ErasureCase.Status.ON_HOLD and case.hold == "active_contract"
+    assert Contact.objects.filter(pk=world.contact.pk).exists()
+
+    daily(today + dt.timedelta(days=31))
+    case.refresh_from_db()
+    assert case.status == ErasureCase.Status.COMPLETE, (case.result["scan"], case.result.get("scan_hits"))
+    assert not Contact.objects.filter(pk=world.contact.pk).exists()
+    assert Customer.objects.get(pk=customer.pk).restricted_at is not None
+
+
+@pytest.mark.promise("R2", "G3")
+def test_it_waits_for_an_unpaid_invoice_and_runs_when_it_is_paid(personas, daily):
+    world = build_alice(personas, unpaid=True)
+    case = services.customer_terminate(actor=personas.carol, customer=world.customer, reason="opzegging")
+    today = clock.today()
+    result = daily(today)
+    case.refresh_from_db()
+    assert case.status == ErasureCase.Status.ON_HOLD and case.hold == "open_claim"
+    assert result["erasure"]["on_hold"] == 1
+    unpaid = world.invoices[-1]
+    payment_record(actor=personas.dave, invoice=unpaid, amount=Decimal("121.00"))
+    daily(today + dt.timedelta(days=1))
+    case.refresh_from_db()
+    assert case.status == ErasureCase.Status.COMPLETE
+
+
+@pytest.mark.promise("R2", "B2")
+def test_it_lets_a_customer_end_only_their_own_contract(personas):
+    with pytest.raises(NotFound):
+        services.customer_terminate(actor=personas.bob, customer=personas.alice_customer, reason="opzegging")
+    with pytest.raises(ValidationError):
+        services.customer_terminate(actor=personas.alice, customer=personas.alice_customer, reason="")
+    assert not ErasureCase.objects.exists()
+
+
+@pytest.mark.promise("R2")
+def test_it_opens_a_case_once_for_a_relationship_that_ended_elsewhere(personas, daily):
+    customer = f.CustomerFactory(private=True, status=Customer.Status.ENDED, ended_at=clock.now())
+    f.ContactFactory(customer=customer, email="ex-klant@example.nl")
+    result = daily(clock.today())
+    assert result["retention"]["erasure_cases_opened"] == 1
+    case = ErasureCase.objects.get(subject_ref=f"customers.Customer:{customer.pk}")
+    assert case.status == ErasureCase.Status.COMPLETE
+    assert not Customer.objects.filter(pk=customer.pk).exists()  # no invoices: nothing to keep
+    assert daily(clock.today())["retention"]["erasure_cases_opened"] == 0
+
+
+@pytest.mark.promise("M2", "G3", "R3")
+def test_it_erases_a_minors_data_on_a_report_and_keeps_only_the_fiscal_records(
+    personas, django_capture_on_commit_callbacks
+):
+    world = build_alice(personas, running=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        case = services.minor_report_register(
+            actor=personas.erin,
+            email="alice.devries@example.nl",
+            details="Ouder meldt: account aangemaakt door een kind van 14 zonder toestemming.",
+        )
+    case.refresh_from_db()
+    assert case.source == ErasureCase.Source.MINOR_REPORT and case.status == ErasureCase.Status.COMPLETE
+    assert "zonder toestemming" in case.details
+    assert not Contact.objects.filter(pk=world.contact.pk).exists()
+    assert not Subscription.objects.filter(customer_id=world.customer.pk).exists()
+    assert all(i.restricted_at for i in type(world.paid_invoice).objects.filter(customer_id=world.customer.pk))
+
+
+@pytest.mark.promise("M2")
+def test_it_records_a_minor_report_even_when_nothing_is_found(personas):
+    case = services.minor_report_register(actor=personas.erin, email="kind@example.nl", details="Melding via school.")
+    assert case.status == ErasureCase.Status.COMPLETE and case.result == {"found": 0}
+    with pytest.raises(ValidationError, match="personal data"):
+        services.minor_report_register(actor=personas.erin, email="kind@example.nl", details="bel 0612345678")

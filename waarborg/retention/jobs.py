@@ -1,0 +1,316 @@
+"""The retention sweep: one daily job that applies every retention rule of the map (R1–R3).
+
+For each declared model and each retention rule its fields use, the rows whose anchor date plus
+the rule's term lies on or before the day are due (`Retention.purge_date`); the query is a range
+on the anchor date's index, so its cost follows what is due, not the size of the tables. A due
+row is deleted when every personal field of its model is declared `delete` (or `retain` under
+this very rule); otherwise only the due fields are erased, each by its strategy (cleared,
+anonymised or pseudonymised). A row something kept still refers to waits for it; a locked-away
+row (the fiscal archive) is deleted once its own term has passed and nothing refers to it any
+more. Stored files go with their rows.
+
+The end of the customer relationship is not swept row by row: it is an erasure request (R2).
+For each subject whose relationship ended, the sweep opens an erasure case (once); the erasure
+job runs it, with its holds (an unpaid or disputed invoice waits until settled).
+
+The sweep is idempotent: what it erased is no longer due, so a second run finds nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import defaultdict
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef, ProtectedError, Q, RestrictedError
+from django.db.models.deletion import PROTECT, RESTRICT
+
+from waarborg.audit.services import audit_record
+from waarborg.core import clock, datamap
+from waarborg.core.daily import daily_job
+from waarborg.core.datamap import AMSTERDAM, Retention, add_term
+from waarborg.erasure import ops
+
+log = logging.getLogger(__name__)
+
+BATCH = 2000
+ORDER = 800  # after payments and dunning, before the erasure job runs the cases it opens
+
+# A consent recorded on the row extends a rule's term (the rule's own text says so): the rule,
+# the data category of the consent's date in the same model, and the longer term.
+CONSENT_EXTENSIONS: dict[str, tuple[str, dict[str, int]]] = {
+    "application_4w": ("user.consent.date", {"years": 1}),
+}
+
+
+# --- Dates ------------------------------------------------------------------------------------
+
+
+def cutoff(rule: Retention, day: dt.date, **term) -> dt.date:
+    """The latest anchor date whose purge date (anchor + term) is on or before `day`."""
+    if term:  # another term than the rule's own (an extension): its parts, the rest zero
+        years, months, days = term.get("years", 0), term.get("months", 0), term.get("days", 0)
+    else:
+        years, months, days = rule.years, rule.months, rule.days
+    if rule.anchor == "fiscal_year_end":
+        year = day.year
+        while add_term(dt.date(year, 12, 31), years=years, months=months, days=days) > day:
+            year -= 1
+        return dt.date(year, 12, 31)
+    c = add_term(day, years=-years, months=-months, days=-days)
+    one = dt.timedelta(days=1)
+    while add_term(c + one, years=years, months=months, days=days) <= day:
+        c += one
+    while add_term(c, years=years, months=months, days=days) > day:
+        c -= one
+    return c
+
+
+def _date_field(model, path: str):
+    *hops, last = path.split("__")
+    current = model
+    for hop in hops:
+        current = current._meta.get_field(hop).related_model
+    return current, current._meta.get_field(last)
+
+
+def on_or_before(model, path: str, day: dt.date) -> Q:
+    """`path` (a date or a timestamp) falls on or before `day` in Amsterdam: an index range."""
+    _, f = _date_field(model, path)
+    if f.get_internal_type() == "DateTimeField":
+        end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0, 0), tzinfo=AMSTERDAM)
+        return Q(**{f"{path}__lt": end})
+    return Q(**{f"{path}__lte": day})
+
+
+def due_q(entry: datamap.Entry, rule: Retention, day: dt.date) -> Q:
+    path = entry.dates[rule.anchor]
+    q = on_or_before(entry.model, path, cutoff(rule, day))
+    extension = CONSENT_EXTENSIONS.get(rule.key)
+    if extension:
+        key, longer = extension
+        consent = [n for n, p in entry.fields.items() if p.key == key and p.retention.key == rule.key]
+        if consent:
+            name = consent[0]
+            q = (Q(**{f"{name}__isnull": True}) & q) | (
+                Q(**{f"{name}__isnull": False}) & on_or_before(entry.model, path, cutoff(rule, day, **longer))
+            )
+    return q
+
+
+def rules_of(entry: datamap.Entry) -> dict[str, tuple[Retention, list[str]]]:
+    out: dict[str, tuple[Retention, list[str]]] = {}
+    for name, p in entry.fields.items():
+        rule = p.retention
+        out.setdefault(rule.key, (rule, []))[1].append(name)
+    return out
+
+
+def is_subject_request(rule: Retention) -> bool:
+    """A rule that ends with the relationship itself is an erasure request (R2), run as a case."""
+    return rule.anchor == "relationship_end" and not rule.restricted
+
+
+# --- Deleting and erasing due rows ------------------------------------------------------------
+
+
+def _has_retained(model) -> bool:
+    entry = datamap.entry_for(model._meta.label)
+    return entry is not None and any(p.erasure == "retain" for p in entry.fields.values())
+
+
+def without_keepers(qs):
+    """Leave out rows a kept row still refers to (deleting would cascade into it or be refused)."""
+    model = qs.model
+    for ref_model, fk, on_delete in ops.strong_referrers(model, with_on_delete=True):
+        if on_delete in (PROTECT, RESTRICT) or _has_retained(ref_model):
+            qs = qs.exclude(Exists(ref_model._default_manager.filter(**{fk: OuterRef("pk")})))
+    return qs
+
+
+def _parents_of(model, pks, parents: dict) -> None:
+    for f in model._meta.concrete_fields:
+        target = f.related_model if f.is_relation and f.many_to_one else None
+        if target is not None and ops.can_restrict(target):
+            values = model._default_manager.filter(pk__in=pks).values_list(f.attname, flat=True)
+            parents[target].update(v for v in values if v is not None)
+
+
+def _delete_due(qs, parents: dict) -> tuple[int, int]:
+    """Delete the rows of `qs` in batches; returns (deleted, blocked)."""
+    model = qs.model
+    label = model._meta.label
+    deleted = blocked = 0
+    skip: set = set()
+    while True:
+        pks = list(qs.exclude(pk__in=skip).values_list("pk", flat=True)[:BATCH])
+        if not pks:
+            break
+        _parents_of(model, pks, parents)
+        try:
+            with transaction.atomic():
+                counts = ops.delete_queryset(model._default_manager.filter(pk__in=pks))
+            deleted += counts.get(label, 0)
+        except (ProtectedError, RestrictedError):
+            for pk in pks:  # one by one: a row something else protects waits
+                try:
+                    with transaction.atomic():
+                        deleted += ops.delete_queryset(model._default_manager.filter(pk=pk)).get(label, 0)
+                except (ProtectedError, RestrictedError):
+                    skip.add(pk)
+                    blocked += 1
+    return deleted, blocked
+
+
+def _erase_fields(entry: datamap.Entry, qs, names: list[str]) -> int:
+    """Erase only these fields of the due rows, each by its strategy."""
+    model = entry.model
+    fields = [model._meta.get_field(n) for n in names]
+    fields = [f for f in fields if f.concrete and not f.many_to_many]
+    if not fields:
+        return 0
+    pending = Q()
+    for f in fields:
+        pending |= ~ops.empty_q(f)
+    qs = qs.filter(pending)
+    changed = 0
+    for _ in range(10_000):
+        rows = list(qs.values("pk", *[f.attname for f in fields])[:BATCH])
+        if not rows:
+            break
+        with transaction.atomic():
+            files = []
+            for row in rows:
+                updates = {}
+                for f in fields:
+                    action = entry.fields[f.name].erasure
+                    current = row[f.attname]
+                    new = ops.target_value(f, "delete" if action == "retain" else action, current, row["pk"])
+                    if (current or None) != (new or None):
+                        updates[f.attname] = new
+                        if f.get_internal_type() == "FileField" and current:
+                            files.append(current)
+                if updates:
+                    model._default_manager.filter(pk=row["pk"]).update(**updates)
+                    changed += 1
+            ops.record_files(files)
+        if len(rows) < BATCH:
+            break
+    return changed
+
+
+def _sweep_rule(entry: datamap.Entry, rule: Retention, names: list[str], day: dt.date, parents: dict) -> int:
+    model = entry.model
+    qs = model._default_manager.filter(due_q(entry, rule, day))
+    whole_row = all(
+        p.erasure == "delete" or (p.erasure == "retain" and p.retention.key == rule.key) for p in entry.fields.values()
+    )
+    if whole_row:
+        deleted, _blocked = _delete_due(without_keepers(qs), parents)
+        return deleted
+    return _erase_fields(entry, qs, names)
+
+
+def _release_archive(day: dt.date, parents: dict) -> int:
+    """Locked-away rows whose own terms have passed and that nothing refers to any more go."""
+    released = 0
+    rounds = 0
+    while parents and rounds < 10:
+        rounds += 1
+        current, parents = parents, defaultdict(set)
+        for model, pks in current.items():
+            entry = datamap.entry_for(model._meta.label)
+            if entry is None or not pks:
+                continue
+            qs = model._default_manager.filter(pk__in=list(pks), **{f"{ops.RESTRICTED_FIELD}__isnull": False})
+            for rule, _names in rules_of(entry).values():
+                qs = qs.filter(due_q(entry, rule, day))
+            for ref_model, fk in ops.strong_referrers(model):
+                qs = qs.exclude(Exists(ref_model._default_manager.filter(**{fk: OuterRef("pk")})))
+            deleted, _ = _delete_due(qs, parents)
+            released += deleted
+    return released
+
+
+# --- Ended relationships: erasure cases -------------------------------------------------------
+
+
+def _relationship_owners() -> dict:
+    """{owner model: date field} of every subject-request rule (all end where the contract ends)."""
+    owners = {}
+    for entry in datamap.entries():
+        for rule, _ in rules_of(entry).values():
+            if not is_subject_request(rule) or rule.anchor not in entry.dates:
+                continue
+            owner, f = _date_field(entry.model, entry.dates[rule.anchor])
+            owner_entry = datamap.entry_for(owner._meta.label)
+            if owner_entry is not None and owner_entry.anchor:
+                owners[owner] = (f.name, rule)
+    return owners
+
+
+def open_ended_relationship_cases(day: dt.date) -> int:
+    from waarborg.erasure.models import ErasureCase
+
+    opened = 0
+    now = clock.now()
+    for owner, (date_field, rule) in sorted(_relationship_owners().items(), key=lambda kv: kv[0]._meta.label):
+        label = owner._meta.label
+        qs = owner._default_manager.filter(on_or_before(owner, date_field, cutoff(rule, day)))
+        if ops.can_restrict(owner):
+            qs = qs.filter(**{f"{ops.RESTRICTED_FIELD}__isnull": True})
+        pks = list(qs.values_list("pk", flat=True))
+        for start in range(0, len(pks), BATCH):
+            refs = [f"{label}:{pk}" for pk in pks[start : start + BATCH]]
+            known = set(ErasureCase.objects.filter(subject_ref__in=refs).values_list("subject_ref", flat=True))
+            new = [
+                ErasureCase(
+                    source=ErasureCase.Source.TERMINATION,
+                    subject_ref=ref,
+                    subject_refs=[ref],
+                    reason="relationship ended",
+                    opened_by="system",
+                    opened_at=now,
+                )
+                for ref in refs
+                if ref not in known
+            ]
+            ErasureCase.objects.bulk_create(new)
+            opened += len(new)
+    return opened
+
+
+# --- The job ----------------------------------------------------------------------------------
+
+
+@daily_job("retention", order=ORDER)
+def retention_sweep(day: dt.date) -> dict[str, int]:
+    from waarborg.retention.models import SweepRun
+
+    run = SweepRun.objects.create(day=day, started_at=clock.now())
+    counts: dict[str, int] = defaultdict(int)
+    parents: dict = defaultdict(set)
+    entries = {e.model: e for e in datamap.entries()}
+    for model in ops.referrers_first(list(entries)):
+        entry = entries[model]
+        for rule, names in sorted(rules_of(entry).values(), key=lambda rn: rn[0].key):
+            if rule.anchor not in entry.dates or is_subject_request(rule):
+                continue
+            counts[rule.key] += _sweep_rule(entry, rule, names, day, parents)
+    counts["archive_released"] = _release_archive(day, parents)
+    counts["erasure_cases_opened"] = open_ended_relationship_cases(day)
+    result = {k: counts[k] for k in sorted(counts)}
+    run.counts = result
+    run.finished_at = clock.now()
+    run.save(update_fields=["counts", "finished_at"])
+    if any(result.values()):
+        audit_record(
+            actor="system",
+            action="retention.sweep",
+            purpose="U14",
+            object_type="retention.sweeprun",
+            object_ids=[run.pk],
+            data=result,
+        )
+    return result
