@@ -34,6 +34,9 @@ from waarborg.privacy.resolve import subject_keys
 HANDLER_ROLES = frozenset({roles.PRIVACY})
 INTAKE_ROLES = frozenset({roles.SUPPORT, roles.PRIVACY})
 OBJECTABLE_BASES = ("consent", "legitimate_interest")
+# What restricted data may still be used for besides storing it (art. 18(2)): statutory records
+# and legal claims.
+RESTRICTION_LEAVES = ("U14", "U15")
 
 # --- Who may act ------------------------------------------------------------------------
 
@@ -264,9 +267,12 @@ def processing_allowed(subject, purpose: str, *, basis: str | None = None) -> bo
 
     `subject` is a contact person, an account, a (natural-person) customer or another subject
     row. False when the subject objected to, or withdrew consent for, that purpose — for any
-    basis when `basis` is None, else only when the stop covers that basis. Restricted data is
-    not processed for any purpose (storing aside): that is `is_restricted`.
+    basis when `basis` is None, else only when the stop covers that basis. False too while the
+    subject's data is restricted (art. 18(2)), except for what restriction leaves: keeping records
+    the law demands (U14) and legal claims (U15).
     """
+    if purpose not in RESTRICTION_LEAVES and is_restricted(subject):
+        return False
     stops = stopped_purposes(subject)
     if purpose not in stops:
         return True

@@ -121,6 +121,8 @@ def test_it_restricts_the_subjects_data_and_closes_only_after_every_recipient_is
     restriction_apply(actor=erin, request=request)
     assert is_restricted(alice) and is_restricted(personas.alice_contact) and is_restricted(personas.alice_customer)
     assert is_restricted(alice, category="D2") and not is_restricted(bob)
+    assert not processing_allowed(alice, "U6") and not processing_allowed(alice, "U1")  # only stored
+    assert processing_allowed(alice, "U15") and processing_allowed(bob, "U6")
     notices = {n.recipient.key: n for n in RecipientNotice.objects.filter(request=request)}
     assert set(notices) == {"datacenter", "registry"}  # alice has no payment data (D7): not the bank
     assert notices["registry"].categories == ["D2", "D3", "D4"]
@@ -140,7 +142,7 @@ def test_it_restricts_the_subjects_data_and_closes_only_after_every_recipient_is
     assert "Rekencentrum Noord B.V." in body and "Registrar B.V." not in body
     assert "Voordat wij de beperking opheffen" in body
     lift = restriction_lift(actor=erin, request=request, reason="U hebt uw nieuwe adres doorgegeven en het klopt nu.")
-    assert lift.emailed and not is_restricted(alice)
+    assert lift.emailed and not is_restricted(alice) and processing_allowed(alice, "U6")
     assert "artikel 18, lid 3" in mail.body(mail.wait_for(2)[1])
 
 
