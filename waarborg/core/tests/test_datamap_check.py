@@ -178,3 +178,20 @@ def test_it_fails_when_a_retention_anchor_has_no_date(registry_snapshot):
     assert _ids(check_personal_data_map(models=[Visit]), ignore=()) == ["waarborg.E009"]
     declare(Visit, subject="a visitor", anchor=True, fields=fields, not_personal=("seen",), dates={"event": "seen"})
     assert "is not a date" in check_personal_data_map(models=[Visit])[0].msg
+
+
+@pytest.mark.promise("U1", "U2", "U3", "U4", "U5", "U6", "U7", "U11", "U12", "U13", "U14", "U15")
+def test_every_purpose_is_in_use_and_rests_on_a_legal_basis():
+    used: dict[str, set[str]] = {}
+    for entry in datamap.entries():
+        for p in entry.fields.values():
+            for purpose in p.purposes:
+                used.setdefault(purpose, set()).add(p.basis)
+    assert set(used) == set(datamap.PURPOSES), "every purpose of the statement is declared somewhere"
+    for purpose, bases in used.items():
+        assert bases and bases <= set(datamap.BASES), purpose
+    # Consent is the basis only where the statement ties the purpose to consent (cookies, marketing).
+    consent_only = {
+        pur for e in datamap.entries() for p in e.fields.values() if p.basis == "consent" for pur in p.purposes
+    }
+    assert consent_only <= {"U6", "U8", "U9", "U10"}
