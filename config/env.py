@@ -79,25 +79,6 @@ def env_url(name: str, default: str, *, https: bool = False) -> str:
     """An absolute http(s) URL without a trailing slash; `https` demands TLS."""
     value = (env_str(name, default) or "").strip().rstrip("/")
     parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
-        raise ConfigError(f"{name} must be an absolute URL such as https://example.nl, not {value!r}")
-    if https and parts.scheme != "https":
-        raise ConfigError(f"{name} must start with https:// when WAARBORG_ENV=production")
-    return value
-
-
-def env_email(name: str, default: str) -> str:
-    value = env_str(name, default)
-    assert value is not None
-    if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value.strip()) or len(value) > 254:
-        raise ConfigError(f"{name} must be an e-mail address, not {value!r}")
-    return value.strip().lower()
-
-
-def env_url(name: str, default: str, *, https: bool = False) -> str:
-    """An absolute http(s) URL without a trailing slash; `https` demands TLS."""
-    value = (env_str(name, default) or "").strip().rstrip("/")
-    parts = urlsplit(value)
     bad = parts.scheme not in ("http", "https") or not parts.hostname or "*" in parts.netloc
     if bad or parts.query or parts.fragment:
         raise ConfigError(f"{name} must be an absolute URL such as https://example.nl, not {value!r}")
