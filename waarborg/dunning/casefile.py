@@ -9,15 +9,20 @@ payments and costs, and the history of the case (decisions, notices, contests).
 from __future__ import annotations
 
 import datetime as dt
+import json
+import smtplib
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.mail import EmailMessage
+from django.core.validators import validate_email
 from django.template.loader import render_to_string
 
 from waarborg.audit.services import audit_record
 from waarborg.billing.models import Invoice, Payment
 from waarborg.core import clock
-from waarborg.core.errors import ValidationError
+from waarborg.core.errors import ValidationError, WaarborgError
 from waarborg.customers.services import customer_ref
 from waarborg.dunning import ladders as L
 from waarborg.dunning.models import Approval, Case, CaseFile, Contest, Decision, Notice
@@ -159,9 +164,43 @@ def render_text(content: dict) -> str:
     return render_to_string("dunning/casefile_nl.txt", ctx).strip() + "\n"
 
 
-def hand_off(*, case: Case, approval: Approval, recipient, actor, day: dt.date, facts: dict) -> CaseFile:
-    """Produce the case file and log the disclosure; called by services.approval_decide."""
+def _clean_address(send_to: str) -> str:
+    address = (send_to or "").strip().lower()
+    if not address:
+        return ""
+    try:
+        validate_email(address)
+    except DjangoValidationError:
+        raise ValidationError("not a valid e-mail address for the bailiff", field="send_to") from None
+    return address
+
+
+def send(case_file: CaseFile, address: str) -> None:
+    """E-mail the case file: the readable text as the body, the JSON as an attachment."""
+    message = EmailMessage(
+        subject=f"Incassodossier {case_file.content['debtor']['customer_number']} (dossier {case_file.case_id})",
+        body=case_file.text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[address],
+    )
+    message.attach(
+        f"dossier-{case_file.case_id}.json",
+        json.dumps(case_file.content, indent=2, ensure_ascii=False),
+        "application/json",
+    )
+    try:
+        message.send()
+    except (smtplib.SMTPException, OSError) as exc:
+        raise WaarborgError(f"the case file could not be sent ({type(exc).__name__}); nothing was handed off") from None
+
+
+def hand_off(
+    *, case: Case, approval: Approval, recipient, actor, day: dt.date, facts: dict, send_to: str = ""
+) -> CaseFile:
+    """Produce the case file, send it when an address is given, and log the disclosure; called
+    by services.approval_decide inside its transaction (a failed send undoes the hand-off)."""
     recipient = check_bailiff(recipient, day)
+    address = _clean_address(send_to)
     content = build_content(case, day=day, facts=facts, approval=approval, actor=actor)
     case_file = CaseFile.objects.create(
         case=case,
@@ -172,6 +211,11 @@ def hand_off(*, case: Case, approval: Approval, recipient, actor, day: dt.date, 
         content=content,
         text=render_text(content),
     )
+    if address:
+        send(case_file, address)
+        case_file.sent_to = address
+        case_file.sent_at = clock.now()
+        case_file.save(update_fields=["sent_to", "sent_at"])
     audit_record(
         actor=actor,
         action="recipient.disclosure",
@@ -187,6 +231,7 @@ def hand_off(*, case: Case, approval: Approval, recipient, actor, day: dt.date, 
             "case_file": case_file.pk,
             "approval": approval.pk,
             "invoices": len(content["invoices"]),
+            "channel": "email" if address else "file",
         },
     )
     return case_file

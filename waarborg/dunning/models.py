@@ -272,6 +272,9 @@ class CaseFile(models.Model):
     handed_on = models.DateField()
     content = models.JSONField()
     text = models.TextField()
+    # Where it was sent (the bailiff's office address, given at the approval), and when.
+    sent_to = models.EmailField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self):
         return f"CaseFile #{self.pk}"

@@ -16,12 +16,13 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
-from django.db import transaction
+from django.db import connection, transaction
 from django.template.loader import render_to_string
 
 from waarborg.core import clock
 from waarborg.core.holidays import wik_term_end
 from waarborg.customers.models import Contact
+from waarborg.dunning import bulk
 from waarborg.dunning import ladders as L
 from waarborg.dunning.adapters import backoff_seconds
 from waarborg.dunning.links import links_for
@@ -76,6 +77,11 @@ def _services(items, lang):
     ]
 
 
+def _s(value) -> str:
+    """Numbers as text: the template engine then skips its number localisation."""
+    return "" if value is None else str(value)
+
+
 def context_for(decision: Decision, *, lang: str, notice: Notice | None = None, version: LadderVersion | None = None):
     """Everything the templates need, formatted for `lang`."""
     version = version or decision.ladder_version
@@ -91,7 +97,7 @@ def context_for(decision: Decision, *, lang: str, notice: Notice | None = None, 
             "total": fm(i["total"], i["currency"]),
             "paid": fm(i["paid"], i["currency"]),
             "open": fm(i["open"], i["currency"]),
-            "days": i["days_overdue"],
+            "days": str(i["days_overdue"]),
         }
         for i in facts.get("invoices", [])
     ]
@@ -123,15 +129,15 @@ def context_for(decision: Decision, *, lang: str, notice: Notice | None = None, 
         "decided_on": fd(decision.decided_on),
         "invoices": invoices,
         "total": totals,
-        "days_overdue": facts.get("days_overdue"),
+        "days_overdue": _s(facts.get("days_overdue")),
         "oldest_due": fd(facts.get("oldest_due_date")),
         "sent": [{"name": L.kind_name(n["kind"], lang), "on": fd(n["sent_on"])} for n in facts.get("notices", [])],
         "ladder": version.ladder.name_nl if lang == "nl" else version.ladder.name_en,
-        "version": version.version,
-        "step_no": (decision.step_index + 1) if step else None,
+        "version": str(version.version),
+        "step_no": str(decision.step_index + 1) if step else "",
         "step_name": L.kind_name(step["kind"], lang) if step else "",
-        "step_day": step["day"] if step else None,
-        "late_days": facts.get("late_days", 0),
+        "step_day": str(step["day"]) if step else "",
+        "late_days": _s(facts.get("late_days") or ""),
         "planned_on": fd(facts.get("planned_on")),
         "next_name": L.kind_name(next_kind, lang) if next_kind and next_kind != "approval" else "",
         "next_is_approval": next_kind == "approval",
@@ -145,8 +151,8 @@ def context_for(decision: Decision, *, lang: str, notice: Notice | None = None, 
         "scope_all": version.settings.get("block_scope") == "all",
         "payment": None,
         "recipient": data.get("recipient", ""),
-        "paused_days": data.get("paused_days", 0),
-        "silence_days": data.get("silence_days") or version.settings.get("cancel_silence_days"),
+        "paused_days": _s(data.get("paused_days") or ""),
+        "silence_days": _s(data.get("silence_days") or version.settings.get("cancel_silence_days")),
         "last_notice_on": fd(data.get("last_notice_on")),
         "links": links_for(decision.pk),
         "controller": controller,
@@ -169,7 +175,7 @@ def context_for(decision: Decision, *, lang: str, notice: Notice | None = None, 
             "costs_total": fm(data.get("costs_total", "0")),
             "principal": fm(data.get("principal", "0")),
             "term_end": fd(term_end),
-            "term_days": data.get("term_days", L.WIK_TERM_DAYS),
+            "term_days": _s(data.get("term_days", L.WIK_TERM_DAYS)),
         }
     return ctx
 
@@ -242,8 +248,13 @@ def _stamp(notice: Notice, case: Case, version: LadderVersion, today: dt.date) -
     return fields
 
 
-def send_due_notices(*, limit: int | None = None, batch: int = 200) -> dict[str, int]:
-    """Send the queued notices that are due; retries with backoff; returns counts."""
+def send_due_notices(*, limit: int | None = None, batch: int = 500) -> dict[str, int]:
+    """Send the queued notices that are due; retries with backoff; returns counts.
+
+    Each notice is claimed (a short lease, so that two senders never send it both), rendered,
+    handed to the mail backend and marked sent with the case's dates in one small transaction:
+    a crash between sending and marking sends it again, with the same Message-ID.
+    """
     counts = {"sent": 0, "failed": 0, "undeliverable": 0, "withdrawn": 0, "held": 0}
     now = clock.now()
     today = clock.today()
@@ -259,10 +270,15 @@ def send_due_notices(*, limit: int | None = None, batch: int = 200) -> dict[str,
     try:
         for start in range(0, len(ids), batch):
             chunk = list(
-                Notice.objects.select_related("decision", "case")
-                .filter(pk__in=ids[start : start + batch])
+                Notice.objects.select_related("decision")
+                .filter(pk__in=ids[start : start + batch], status=Notice.Status.QUEUED)
                 .order_by("pk")
             )
+            case_ids = sorted({n.case_id for n in chunk})
+            cases = {
+                values[0]: bulk.CaseRow(*values)
+                for values in Case.objects.filter(pk__in=case_ids).values_list(*bulk.CASE_FIELDS)
+            }
             customers = {n.customer_id for n in chunk}
             contacts = recipient_contacts(customers)
             langs = languages(customers)
@@ -270,77 +286,94 @@ def send_due_notices(*, limit: int | None = None, batch: int = 200) -> dict[str,
                 vid = notice.decision.ladder_version_id
                 if vid not in versions:
                     versions[vid] = LadderVersion.objects.select_related("ladder").get(pk=vid)
-                _send_one(notice, versions[vid], contacts.get(notice.customer_id), langs, mail, now, today, counts)
+                _send_one(
+                    notice,
+                    cases[notice.case_id],
+                    versions[vid],
+                    contacts.get(notice.customer_id),
+                    langs.get(notice.customer_id, "nl"),
+                    mail,
+                    now,
+                    today,
+                    counts,
+                )
     finally:
         mail.close()
     return counts
 
 
-def _send_one(notice, version, contact, langs, mail, now, today, counts) -> None:
+_SENT_FIELDS = (
+    "status",
+    "attempts",
+    "sent_at",
+    "contact_id",
+    "language",
+    "last_error",
+    "next_on",
+    "term_end",
+    "costs_amount",
+)
+
+
+def _claim(notice: Notice, now: dt.datetime) -> bool:
+    """Lease the notice for a while; False when another sender has it or it is gone."""
+    qn = connection.ops.quote_name
+    adapt = connection.ops.adapt_datetimefield_value
+    lease = now + dt.timedelta(seconds=300)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {qn(Notice._meta.db_table)} SET next_attempt_at = %s "  # noqa: S608
+            "WHERE id = %s AND status = %s AND next_attempt_at = %s",
+            [adapt(lease), notice.pk, Notice.Status.QUEUED.value, adapt(notice.next_attempt_at)],
+        )
+        return cursor.rowcount == 1
+
+
+def _send_one(notice, case, version, contact, lang, mail, now, today, counts) -> None:
+    queued = Notice.objects.filter(pk=notice.pk, status=Notice.Status.QUEUED)
+    if notice.gates_next_step and case.status == Case.Status.CLOSED:
+        counts["withdrawn"] += queued.update(status=Notice.Status.WITHDRAWN)
+        return
+    if notice.gates_next_step and case.status == Case.Status.PAUSED:
+        counts["held"] += 1  # sent once the contest is decided
+        return
+    if contact is None or not contact.email:
+        counts["undeliverable"] += queued.update(status=Notice.Status.UNDELIVERABLE, last_error="no e-mail address")
+        return
+    if not _claim(notice, now):
+        return
+    case_fields = _stamp(notice, case, version, today)
+    subject, body = render(notice, contact=contact, lang=lang, version=version)
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "localhost"
+    message = EmailMessage(
+        subject=subject,
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[contact.email],
+        headers={"Message-ID": f"<dunning.{notice.key.replace(':', '.')}@{domain}>", "Content-Language": lang},
+        connection=mail,
+    )
+    try:
+        message.send()
+    except (smtplib.SMTPException, OSError) as exc:
+        attempts = notice.attempts + 1
+        error = type(exc).__name__[:120]
+        Notice.objects.filter(pk=notice.pk, status=Notice.Status.QUEUED).update(
+            attempts=attempts, last_error=error, next_attempt_at=now + dt.timedelta(seconds=backoff_seconds(attempts))
+        )
+        log.warning("dunning notice %s not sent (%s), attempt %s", notice.pk, error, attempts)
+        mail.close()  # a broken connection is opened afresh for the next notice
+        counts["failed"] += 1
+        return
+    notice.status = Notice.Status.SENT.value
+    notice.attempts += 1
+    notice.sent_at = clock.now()
+    notice.contact_id = contact.pk
+    notice.language = lang
+    notice.last_error = ""
     with transaction.atomic():
-        current = Notice.objects.select_for_update().filter(pk=notice.pk, status=Notice.Status.QUEUED).first()
-        if current is None:
-            return
-        case = Case.objects.select_for_update().get(pk=notice.case_id)
-        current.decision = notice.decision
-        if current.gates_next_step and case.status == Case.Status.CLOSED:
-            current.status = Notice.Status.WITHDRAWN
-            current.save(update_fields=["status"])
-            counts["withdrawn"] += 1
-            return
-        if current.gates_next_step and case.status == Case.Status.PAUSED:
-            counts["held"] += 1  # sent once the contest is decided
-            return
-        if contact is None or not contact.email:
-            current.status = Notice.Status.UNDELIVERABLE
-            current.last_error = "no e-mail address"
-            current.save(update_fields=["status", "last_error"])
-            counts["undeliverable"] += 1
-            return
-        lang = langs.get(notice.customer_id, "nl")
-        case_fields = _stamp(current, case, version, today)
-        subject, body = render(current, contact=contact, lang=lang, version=version)
-        domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "localhost"
-        message = EmailMessage(
-            subject=subject,
-            body=body,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[contact.email],
-            headers={
-                "Message-ID": f"<dunning.{current.key.replace(':', '.')}@{domain}>",
-                "Content-Language": lang,
-            },
-            connection=mail,
-        )
-        try:
-            message.send()
-        except (smtplib.SMTPException, OSError) as exc:
-            current.attempts += 1
-            current.last_error = f"{type(exc).__name__}"[:120]
-            current.next_attempt_at = now + dt.timedelta(seconds=backoff_seconds(current.attempts))
-            current.save(update_fields=["attempts", "last_error", "next_attempt_at"])
-            mail.close()  # a broken connection is opened afresh for the next notice
-            log.warning("dunning notice %s not sent (%s), attempt %s", current.pk, current.last_error, current.attempts)
-            counts["failed"] += 1
-            return
-        current.status = Notice.Status.SENT
-        current.attempts += 1
-        current.sent_at = clock.now()
-        current.contact = contact
-        current.language = lang
-        current.last_error = ""
-        current.save(
-            update_fields=[
-                "status",
-                "attempts",
-                "sent_at",
-                "contact",
-                "language",
-                "last_error",
-                "next_on",
-                "term_end",
-                "costs_amount",
-            ]
-        )
-        case.save(update_fields=case_fields)
-        counts["sent"] += 1
+        bulk.update(Notice, _SENT_FIELDS, [notice])
+        if case_fields:
+            gated = " AND status IN ('open', 'done')" if notice.gates_next_step else ""
+            bulk.update(Case, tuple(dict.fromkeys(case_fields)), [case], where=gated)
+    counts["sent"] += 1

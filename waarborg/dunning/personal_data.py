@@ -222,8 +222,10 @@ declare(
         "content": _collection("user.financial.collection.case_file", recipients="bailiff"),
         "text": _collection("user.financial.collection.case_file", recipients="bailiff"),
         "handed_on": _collection("user.financial.collection.date", recipients="bailiff"),
+        "sent_at": _collection("user.financial.collection.date", recipients="bailiff"),
     },
-    not_personal=("case", "customer", "approval", "recipient"),
+    # sent_to: the bailiff's office address, not the customer's
+    not_personal=("case", "customer", "approval", "recipient", "sent_to"),
     links=(_customer_link("case file about this customer"),),
 )
 

@@ -28,6 +28,43 @@ from waarborg.dunning.notices import explain
 SCOPE = "invoices"
 
 
+@dataclass(frozen=True)
+class ContestLink:
+    """What a one-time link from a notice points at: the portal's contest page shows this."""
+
+    decision_id: int
+    case_id: int
+    customer_id: int
+    kind: str  # contest or person
+    used: bool  # this link has been used (a second use is refused)
+    closed: bool  # the case is closed: nothing to contest
+    text: str  # the decision the notice was about, in the customer's words
+
+
+def contest_link_get(token: str, *, lang: str = "nl") -> ContestLink:
+    """The target of a contest or person link; ValidationError when the token is not ours.
+
+    No viewer: the signed token is the authority, as for the service contest_submit(token=...).
+    """
+    from waarborg.core.errors import ValidationError
+    from waarborg.dunning.links import read_token
+
+    decision_id, kind = read_token(token)
+    decision = Decision.objects.select_related("case", "ladder_version__ladder").filter(pk=decision_id).first()
+    if decision is None:
+        raise ValidationError("this link is not valid", field="token")
+    notice = Notice.objects.filter(decision_id=decision.pk).first()
+    return ContestLink(
+        decision_id=decision.pk,
+        case_id=decision.case_id,
+        customer_id=decision.customer_id,
+        kind=kind,
+        used=Contest.objects.filter(via_decision_id=decision.pk, kind=kind).exists(),
+        closed=decision.case.status == Case.Status.CLOSED,
+        text=explain(decision, lang, notice=notice),
+    )
+
+
 def _finance(viewer) -> None:
     roles.require(viewer, SCOPE)
     if getattr(viewer, "role", None) != roles.FINANCE:

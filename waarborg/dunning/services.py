@@ -29,9 +29,9 @@ import logging
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
-from django.db import connection, transaction
-from django.db.models import Min
+from django.db import IntegrityError, connection, transaction
 
 from waarborg.audit.services import audit_record
 from waarborg.billing.models import Invoice, InvoiceLine, Payment
@@ -41,6 +41,7 @@ from waarborg.core.errors import NotFound, PermissionDenied, ValidationError
 from waarborg.customers.models import Customer
 from waarborg.customers.selectors import check_actor, is_customer_viewer, own_customer_id
 from waarborg.customers.services import clean_choice, clean_text, customer_ref
+from waarborg.dunning import bulk
 from waarborg.dunning import ladders as L
 from waarborg.dunning.adapters import BLOCK, CANCEL, UNBLOCK, deliver_after_commit, provision
 from waarborg.dunning.links import read_token
@@ -80,7 +81,7 @@ def _d(day: dt.date | None) -> str | None:
 
 
 def _money(value: Decimal) -> str:
-    return str(Decimal(value).quantize(L.CENT))
+    return f"{value:.2f}"
 
 
 def _chunks(items, size):
@@ -183,16 +184,93 @@ def overdue_queryset(day: dt.date):
     return qs
 
 
+def _decimal(value) -> Decimal:
+    """A money value as the database returned it (SQLite: a number) as a Decimal in cents."""
+    if isinstance(value, Decimal):
+        return value
+    return Decimal(str(value)).quantize(L.CENT)
+
+
+def _held_clause(alias: str) -> str:
+    """SQL excluding invoices on hold, or "" when none are (the common case)."""
+    if not Hold.objects.filter(released_at__isnull=True).exists():
+        return ""
+    qn = connection.ops.quote_name
+    hold = Hold._meta
+    return (
+        f" AND {alias}.{qn(Invoice._meta.pk.column)} NOT IN (SELECT {qn(hold.get_field('invoice').column)} "  # noqa: S608
+        f"FROM {qn(hold.db_table)} WHERE {qn(hold.get_field('released_at').column)} IS NULL)"
+    )
+
+
+@lru_cache(maxsize=8)
+def _index_on(table: str, column: str) -> str:
+    """The name of an index on exactly `column` of `table`, or ""."""
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, table)
+    for name, info in sorted(constraints.items()):
+        if info.get("index") and info.get("columns") == [column] and not info.get("primary_key"):
+            return name
+    return ""
+
+
+def overdue_by_customer(day: dt.date) -> dict[int, tuple[dt.date, str]]:
+    """{customer id: (the oldest due date still unpaid, market)} over the overdue invoices only.
+
+    One grouped query that reads the open invoices through the status index. SQLite's planner
+    knows only that status has few distinct values, and would rather walk all invoices in
+    customer order to save a sort: it is told to use the status index.
+    """
+    qn = connection.ops.quote_name
+    inv, cust = Invoice._meta, Customer._meta
+    status, due, customer = (qn(inv.get_field(n).column) for n in ("status", "due_date", "customer"))
+    hint = ""
+    if connection.vendor == "sqlite":
+        name = _index_on(inv.db_table, inv.get_field("status").column)
+        if name:
+            hint = f" INDEXED BY {qn(name)}"
+    sql = (
+        f"SELECT i.{customer}, c.{qn(cust.get_field('market').column)}, MIN(i.{due}) "  # noqa: S608
+        f"FROM {qn(inv.db_table)} i{hint} JOIN {qn(cust.db_table)} c ON c.{qn(cust.pk.column)} = i.{customer} "
+        f"WHERE i.{status} = %s AND i.{due} < %s{_held_clause('i')} "
+        f"GROUP BY i.{customer}, c.{qn(cust.get_field('market').column)}"
+    )
+    out = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [Invoice.Status.OPEN.value, connection.ops.adapt_datefield_value(day)])
+        for cid, market, anchor in cursor.fetchall():
+            if isinstance(anchor, str):
+                anchor = dt.date.fromisoformat(anchor)
+            out[cid] = (anchor, market_of(market))
+    return out
+
+
 def overdue_invoices(customer_ids, day: dt.date) -> dict[int, list[OpenInvoice]]:
-    """The open invoices past their due date on `day`, per customer (oldest first)."""
+    """The open invoices past their due date on `day`, per customer (oldest first).
+
+    The hot read of the daily run: plain SQL over the invoices' customer index, a chunk of
+    customers per query, without the ORM's per-row machinery.
+    """
     out: dict[int, list[OpenInvoice]] = defaultdict(list)
-    base = overdue_queryset(day)
-    for chunk in _chunks(sorted(set(customer_ids)), _IN_CHUNK):
-        rows = base.filter(customer_id__in=chunk).values_list(
-            "customer_id", "id", "number", "due_date", "currency", "total_incl", "amount_paid"
-        )
-        for cid, iid, number, due, currency, total, paid in rows:
-            out[cid].append(OpenInvoice(iid, number, due, currency, Decimal(total), Decimal(paid)))
+    qn = connection.ops.quote_name
+    meta = Invoice._meta
+    col = {name: qn(meta.get_field(name).column) for name in ("customer", "status", "due_date")}
+    held = _held_clause("i")
+    sqlite = connection.vendor == "sqlite"
+    day_value = connection.ops.adapt_datefield_value(day)
+    with connection.cursor() as cursor:
+        for chunk in _chunks(sorted(set(customer_ids)), _IN_CHUNK):
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(
+                f"SELECT i.{col['customer']}, i.id, i.number, i.{col['due_date']}, i.currency, i.total_incl, "  # noqa: S608
+                f"i.amount_paid FROM {qn(meta.db_table)} i WHERE i.{col['status']} = %s AND i.{col['due_date']} < %s "
+                f"AND i.{col['customer']} IN ({marks}){held}",
+                [Invoice.Status.OPEN.value, day_value, *chunk],
+            )
+            for cid, iid, number, due, currency, total, paid in cursor.fetchall():
+                if sqlite and isinstance(due, str):
+                    due = dt.date.fromisoformat(due)
+                out[cid].append(OpenInvoice(iid, number, due, currency, _decimal(total), _decimal(paid)))
     for invoices in out.values():
         invoices.sort(key=lambda i: (i.due_date, i.id))
     return out
@@ -338,8 +416,29 @@ def _rule(version: LadderVersion, step_index: int | None = None) -> str:
     return text[:200]
 
 
+_DECISION_FIELDS = (
+    "case_id",
+    "customer_id",
+    "ladder_version_id",
+    "kind",
+    "step_index",
+    "step_key",
+    "rule",
+    "facts",
+    "outcome",
+    "outcome_data",
+    "next_kind",
+    "next_on",
+    "decided_on",
+    "decided_at",
+    "decided_by_id",
+    "reason",
+    "key",
+)
+
+
 def _decision(
-    case: Case,
+    case,
     version: LadderVersion,
     *,
     kind: str,
@@ -351,25 +450,30 @@ def _decision(
     outcome_data: dict | None = None,
     by=None,
     reason: str = "",
-) -> Decision:
+    row: bool = False,
+):
+    """A Decision (or, with `row`, a light row for the batch insert of the daily run)."""
     step = version.steps[step_index] if step_index is not None else None
-    return Decision(
-        case_id=case.pk,
-        customer_id=case.customer_id,
-        ladder_version_id=version.pk,
-        kind=kind,
-        step_index=step_index,
-        step_key=step["key"] if step else "",
-        rule=_rule(version, step_index),
-        facts=facts,
-        outcome=outcome,
-        outcome_data=outcome_data or {},
-        decided_on=day,
-        decided_at=clock.now(),
-        decided_by=by,
-        reason=reason,
-        key=key[:80],
-    )
+    fields = {
+        "case_id": case.pk,
+        "customer_id": case.customer_id,
+        "ladder_version_id": version.pk,
+        "kind": kind,
+        "step_index": step_index,
+        "step_key": step["key"] if step else "",
+        "rule": _rule(version, step_index),
+        "facts": facts,
+        "outcome": outcome,
+        "outcome_data": outcome_data or {},
+        "next_kind": "",
+        "next_on": None,
+        "decided_on": day,
+        "decided_at": clock.now(),
+        "decided_by_id": by.pk if by is not None else None,
+        "reason": reason,
+        "key": key[:80],
+    }
+    return bulk.Row(**fields) if row else Decision(**fields)
 
 
 def _set_next(decision: Decision, case: Case, version: LadderVersion, next_on: dt.date | None) -> None:
@@ -381,18 +485,49 @@ def _set_next(decision: Decision, case: Case, version: LadderVersion, next_on: d
         decision.next_on = next_on
 
 
-def _notice(decision: Decision, *, gates: bool) -> Notice:
+_NOTICE_FIELDS = (
+    "case_id",
+    "customer_id",
+    "decision_id",
+    "kind",
+    "gates_next_step",
+    "contact_id",
+    "language",
+    "status",
+    "attempts",
+    "next_attempt_at",
+    "last_error",
+    "created_at",
+    "sent_at",
+    "next_on",
+    "term_end",
+    "costs_amount",
+    "key",
+)
+
+
+def _notice(decision, *, gates: bool, row: bool = False):
     now = clock.now()
-    return Notice(
-        case_id=decision.case_id,
-        customer_id=decision.customer_id,
-        decision=decision,
-        kind=decision.kind,
-        gates_next_step=gates,
-        next_attempt_at=now,
-        created_at=now,
-        key=f"{decision.key}:notice"[:90],
-    )
+    fields = {
+        "case_id": decision.case_id,
+        "customer_id": decision.customer_id,
+        "decision_id": decision.pk if not row else None,
+        "kind": decision.kind,
+        "gates_next_step": gates,
+        "contact_id": None,
+        "language": "",
+        "status": Notice.Status.QUEUED.value,
+        "attempts": 0,
+        "next_attempt_at": now,
+        "last_error": "",
+        "created_at": now,
+        "sent_at": None,
+        "next_on": None,
+        "term_end": None,
+        "costs_amount": None,
+        "key": f"{decision.key}:notice"[:90],
+    }
+    return bulk.Row(**fields) if row else Notice(**fields)
 
 
 def _save_notice(decision: Decision, *, gates: bool) -> Notice:
@@ -413,20 +548,9 @@ _CASE_STEP_FIELDS = (
 )
 
 
-def _update_cases(cases: list[Case], fields=_CASE_STEP_FIELDS) -> None:
+def _update_cases(cases, fields=_CASE_STEP_FIELDS) -> None:
     """One UPDATE per case through executemany: cheaper than bulk_update's CASE expressions."""
-    if not cases:
-        return
-    meta = Case._meta
-    qn = connection.ops.quote_name
-    model_fields = [meta.get_field(name) for name in fields]
-    sets = ", ".join(f"{qn(f.column)} = %s" for f in model_fields)
-    sql = f"UPDATE {qn(meta.db_table)} SET {sets} WHERE {qn(meta.pk.column)} = %s"  # noqa: S608
-    rows = [
-        [f.get_db_prep_save(getattr(case, f.attname), connection) for f in model_fields] + [case.pk] for case in cases
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+    bulk.update(Case, tuple(fields), cases)
 
 
 # --- Subscriptions the case is about ------------------------------------------------------
@@ -488,16 +612,7 @@ def run_day(day: dt.date) -> dict[str, int]:
 
 def _sync(day: dt.date, versions: dict[str, LadderVersion], counts: Counter) -> list[int]:
     """Open, close and re-anchor cases from one grouped query over the overdue invoices."""
-    overdue: dict[int, tuple[dt.date, str]] = {}
-    grouped = (
-        overdue_queryset(day)
-        .values("customer_id", "customer__market")
-        .annotate(anchor=Min("due_date"))
-        .order_by()
-        .values_list("customer_id", "customer__market", "anchor")
-    )
-    for cid, market, anchor in grouped:
-        overdue[cid] = (anchor, market_of(market))
+    overdue = overdue_by_customer(day)
 
     due: list[int] = []
     have: set[int] = set()
@@ -546,33 +661,71 @@ def _sync(day: dt.date, versions: dict[str, LadderVersion], counts: Counter) -> 
         first = anchor + dt.timedelta(days=version.steps[0]["day"])
         if first <= day:
             new_cases.append(
-                Case(
+                bulk.Row(
                     customer_id=cid,
                     ladder_version_id=version.pk,
-                    status=Case.Status.OPEN,
+                    status=Case.Status.OPEN.value,
                     opened_on=day,
+                    closed_on=None,
+                    close_reason="",
                     anchor_date=anchor,
                     next_index=0,
                     next_step_on=first,
+                    last_effective_on=None,
+                    last_notice_on=None,
+                    pending_notice=False,
+                    shift_days=0,
+                    paused_on=None,
+                    costs_amount=None,
+                    costs_from=None,
+                    costs_invoices=[],
                 )
             )
     for chunk in _chunks(new_cases, BATCH):
         with transaction.atomic():
-            Case.objects.bulk_create(chunk)
-        due.extend(c.pk for c in chunk)
+            bulk.insert(Case, _NEW_CASE_FIELDS, chunk)
+            due.extend(
+                Case.objects.filter(
+                    customer_id__in=[c.customer_id for c in chunk], status=Case.Status.OPEN, next_index=0
+                ).values_list("id", flat=True)
+            )
     counts["opened"] += len(new_cases)
     return due
 
 
+_NEW_CASE_FIELDS = (
+    "customer_id",
+    "ladder_version_id",
+    "status",
+    "opened_on",
+    "closed_on",
+    "close_reason",
+    "anchor_date",
+    "next_index",
+    "next_step_on",
+    "last_effective_on",
+    "last_notice_on",
+    "pending_notice",
+    "shift_days",
+    "paused_on",
+    "costs_amount",
+    "costs_from",
+    "costs_invoices",
+)
+
+
 def _take_steps(case_ids: list[int], day: dt.date, counts: Counter) -> None:
+    """Take the next step of each due case, a batch per transaction (rows locked on PostgreSQL)."""
     versions: dict[int, LadderVersion] = {}
     for chunk in _chunks(case_ids, BATCH):
         with transaction.atomic():
-            cases = list(
-                Case.objects.select_for_update()
+            cases = [
+                bulk.CaseRow(*values)
+                for values in Case.objects.select_for_update()
                 .filter(pk__in=chunk, status=Case.Status.OPEN, pending_notice=False, next_step_on__lte=day)
                 .order_by("pk")
-            )
+                .values_list(*bulk.CASE_FIELDS)
+            ]
             if not cases:
                 continue
             missing = {c.ladder_version_id for c in cases} - set(versions)
@@ -581,35 +734,34 @@ def _take_steps(case_ids: list[int], day: dt.date, counts: Counter) -> None:
             notices = sent_notices([c.pk for c in cases])
             keys = [f"case:{c.pk}:step:{c.next_index}" for c in cases]
             taken = set(Decision.objects.filter(key__in=keys).values_list("key", flat=True))
-            decisions: list[Decision] = []
-            new_notices: list[Notice] = []
-            after: list = []
-            changed: list[Case] = []
+            decisions, gating, after, changed = [], {}, [], []
             for case in cases:
                 key = f"case:{case.pk}:step:{case.next_index}"
                 own = invoices.get(case.customer_id)
                 if key in taken or not own:
                     continue
                 version = versions[case.ladder_version_id]
-                result = _step(case, version, own, notices.get(case.pk, []), day, key)
-                if result is None:
-                    continue
-                decision, gates, then = result
+                decision, gates, then = _step(case, version, own, notices.get(case.pk, []), day, key)
                 decisions.append(decision)
                 if gates is not None:
-                    new_notices.append(_notice(decision, gates=gates))
+                    gating[decision.key] = gates
                 if then is not None:
-                    after.append((then, decision))
+                    after.append((then, decision.key))
                 changed.append(case)
                 counts[decision.kind] += 1
                 if decision.outcome == "approval_requested":
                     counts[f"{decision.kind}_awaits_approval"] += 1
-            Decision.objects.bulk_create(decisions)
-            for notice in new_notices:
-                notice.decision_id = notice.decision.pk
-            Notice.objects.bulk_create(new_notices)
-            for then, decision in after:
-                then(decision)
+            bulk.insert(Decision, _DECISION_FIELDS, decisions)
+            ids = dict(Decision.objects.filter(key__in=[d.key for d in decisions]).values_list("key", "id"))
+            new_notices = []
+            for decision in decisions:
+                if decision.key in gating:
+                    notice = _notice(decision, gates=gating[decision.key], row=True)
+                    notice.decision_id = ids[decision.key]
+                    new_notices.append(notice)
+            bulk.insert(Notice, _NOTICE_FIELDS, new_notices)
+            for then, key in after:
+                then(ids[key])
             _update_cases(changed)
 
 
@@ -665,12 +817,12 @@ def _step(case: Case, version: LadderVersion, invoices, notices, day: dt.date, k
         case.status = Case.Status.WAITING
         gates = None
 
-        def then(decision, case=case, day=day):
+        def then(decision_id, case=case, day=day):
             Approval.objects.create(
                 case_id=case.pk,
                 customer_id=case.customer_id,
                 kind=Approval.Kind.BAILIFF,
-                decision=decision,
+                decision_id=decision_id,
                 requested_on=day,
             )
 
@@ -682,12 +834,12 @@ def _step(case: Case, version: LadderVersion, invoices, notices, day: dt.date, k
             case.status = Case.Status.WAITING
             gates = None
 
-            def then(decision, case=case, day=day):
+            def then(decision_id, case=case, day=day):
                 Approval.objects.create(
                     case_id=case.pk,
                     customer_id=case.customer_id,
                     kind=Approval.Kind.CANCEL,
-                    decision=decision,
+                    decision_id=decision_id,
                     requested_on=day,
                 )
 
@@ -713,6 +865,7 @@ def _step(case: Case, version: LadderVersion, invoices, notices, day: dt.date, k
         outcome_data=outcome_data,
         day=day,
         step_index=index,
+        row=True,
     )
     if case.status == Case.Status.OPEN:
         case.next_index = index + 1
@@ -918,15 +1071,19 @@ def contest_submit(
             raise ValidationError("this case is closed: there is nothing left to contest", field="case")
         submitted_by = actor
     day = clock.today()
-    contest = Contest.objects.create(
-        case=locked,
-        customer_id=locked.customer_id,
-        kind=kind,
-        via_decision=via,
-        submitted_by=submitted_by,
-        statement=statement,
-        received_at=clock.now(),
-    )
+    try:
+        with transaction.atomic():
+            contest = Contest.objects.create(
+                case=locked,
+                customer_id=locked.customer_id,
+                kind=kind,
+                via_decision=via,
+                submitted_by=submitted_by,
+                statement=statement,
+                received_at=clock.now(),
+            )
+    except IntegrityError:  # the same link, used twice at the same moment
+        raise ValidationError("this link has already been used", field="token") from None
     version = _versions_by_id([locked.ladder_version_id])[locked.ladder_version_id]
     _, facts = _case_facts(locked, version, day)
     facts["contest"] = {"id": contest.pk, "kind": kind, "received_on": day.isoformat()}
@@ -1074,12 +1231,15 @@ def hold_release(*, actor, hold: Hold) -> Hold:
 
 
 @transaction.atomic
-def approval_decide(*, actor, approval: Approval, approve: bool, reason: str, recipient=None) -> Decision:
+def approval_decide(
+    *, actor, approval: Approval, approve: bool, reason: str, recipient=None, send_to: str = ""
+) -> Decision:
     """A named employee approves or refuses a waiting step.
 
     Bailiff: approving needs a registered recipient of category "bailiff" with a valid
     agreement today and registered for the data the case file holds; it produces the case file,
-    logs the disclosure and tells the customer. Cancellation: approving cancels the services.
+    sends it to `send_to` (the bailiff's office) when given, logs the disclosure and tells the
+    customer. Cancellation: approving cancels the services.
     """
     from waarborg.dunning.casefile import hand_off
 
@@ -1101,7 +1261,9 @@ def approval_decide(*, actor, approval: Approval, approve: bool, reason: str, re
     gates = False
     if current.kind == Approval.Kind.BAILIFF:
         if approve:
-            case_file = hand_off(case=case, approval=current, recipient=recipient, actor=actor, day=day, facts=facts)
+            case_file = hand_off(
+                case=case, approval=current, recipient=recipient, actor=actor, day=day, facts=facts, send_to=send_to
+            )
             kind, outcome, gates = BAILIFF_HANDOFF, "handed_off", True
             outcome_data.update({"recipient": recipient.name, "case_file": case_file.pk})
         else:

@@ -232,3 +232,52 @@ def test_paying_withdraws_a_waiting_approval(consumer, personas):
     assert consumer.status() == (ACTIVE, ACTIVE)
     assert dt.date(2026, 3, 17) == consumer.case().closed_on
     assert consumer.status()[0] == ACTIVE
+
+
+@pytest.mark.promise("A3", "T3")
+def test_the_case_file_is_sent_to_the_bailiffs_office(consumer, personas, bailiff, mailbox):
+    import json
+
+    invoice = to_bailiff_step(consumer)
+    before = len(mailbox.wait_for(4))
+    with clock.as_of(D(2026, 3, 18)):
+        approval_decide(
+            actor=personas.dave,
+            approval=Approval.objects.get(),
+            approve=True,
+            reason="Geen reactie.",
+            recipient=bailiff,
+            send_to="Dossiers@Deurwaarders-West.example",
+        )
+    case_file = CaseFile.objects.get()
+    assert case_file.sent_to == "dossiers@deurwaarders-west.example" and case_file.sent_at is not None
+    message = mailbox.wait_for(before + 1)[-1]
+    assert message["To"] == "dossiers@deurwaarders-west.example"
+    assert message["Subject"] == f"Incassodossier {consumer.customer.number} (dossier {case_file.case_id})"
+    assert invoice.number in mailbox.body(message)
+    (attachment,) = list(message.iter_attachments())
+    assert attachment.get_filename() == f"dossier-{case_file.case_id}.json"
+    assert json.loads(attachment.get_content())["invoices"][0]["number"] == invoice.number
+    event = AuditEvent.objects.filter(action="recipient.disclosure").last()
+    assert event.data["channel"] == "email"
+
+
+@pytest.mark.promise("A3", "T3")
+def test_a_case_file_that_cannot_be_sent_hands_nothing_off(consumer, personas, bailiff, settings):
+    to_bailiff_step(consumer)
+    approval = Approval.objects.get()
+    with clock.as_of(D(2026, 3, 18)), pytest.raises(ValidationError, match="not a valid e-mail address"):
+        approval_decide(
+            actor=personas.dave, approval=approval, approve=True, reason="ok", recipient=bailiff, send_to="nee"
+        )
+    settings.EMAIL_PORT = 1
+    from waarborg.core.errors import WaarborgError
+
+    with clock.as_of(D(2026, 3, 18)), pytest.raises(WaarborgError, match="could not be sent"):
+        approval_decide(
+            actor=personas.dave, approval=approval, approve=True, reason="ok", recipient=bailiff, send_to="a@b.example"
+        )
+    approval.refresh_from_db()
+    assert approval.status == "pending" and CaseFile.objects.count() == 0
+    assert not AuditEvent.objects.filter(action="recipient.disclosure").exists()
+    assert consumer.case().status == "waiting"

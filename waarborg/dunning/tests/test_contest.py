@@ -186,3 +186,26 @@ def test_the_days_a_case_was_paused_move_every_later_step(consumer, personas):
     assert consumer.decisions()[-1] == "wik_letter"
     assert Decision.objects.get(kind="wik_letter").decided_on == D(2026, 1, 29)
     assert dt.date(2026, 1, 29) == case.next_step_on
+
+
+@pytest.mark.promise("X4")
+def test_the_portal_can_read_what_a_link_points_at(consumer, personas):
+    from waarborg.dunning.selectors import contest_link_get
+
+    consumer.invoice()
+    run_days(DUE, D(2026, 1, 12))
+    decision = Decision.objects.get(kind="reminder")
+    token = make_token(decision.pk, "contest")
+    link = contest_link_get(token, lang="en")
+    assert (link.decision_id, link.case_id, link.kind, link.used, link.closed) == (
+        decision.pk,
+        consumer.case().pk,
+        "contest",
+        False,
+        False,
+    )
+    assert "This is a reminder" in link.text
+    contest_submit(token=token, statement="Al betaald.")
+    assert contest_link_get(token).used
+    with pytest.raises(ValidationError):
+        contest_link_get("garbage")
