@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "waarborg.dunning",
     "waarborg.privacy",
     "waarborg.subjects",
+    "waarborg.exports",
     "waarborg.erasure",
     "waarborg.retention",
     "waarborg.demo",

@@ -1,0 +1,71 @@
+"""`waarborg exports access|portability|schema`: the packages of art. 15 and art. 20 from the command line.
+
+For tests, benchmarks and manual work: a request from a data subject is handled by the privacy
+workflow, which records the request and calls the same services.
+"""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from waarborg.core.errors import ValidationError
+from waarborg.exports.schema import schema_text
+from waarborg.exports.services import DEFAULT_PURPOSE, access_export, portability_export
+from waarborg.subjects.finder import Query, subject_find
+
+
+def _identifiers(parser):
+    parser.add_argument("--email")
+    parser.add_argument("--phone")
+    parser.add_argument("--customer", help="customer number, e.g. K100001")
+    parser.add_argument("--ip")
+    parser.add_argument("--name", help="full name; only with --postcode")
+    parser.add_argument("--postcode")
+    parser.add_argument("--out", required=True, help="the ZIP file to write")
+    parser.add_argument("--purpose", default=DEFAULT_PURPOSE, help="purpose id recorded in the audit trail")
+
+
+class Command(BaseCommand):
+    help = "Build the access (art. 15) or portability (art. 20) package of a data subject, or print the schema."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        access = sub.add_parser("access", help="the access package: a copy of the data and the art. 15(1) information")
+        _identifiers(access)
+        access.add_argument("--lang", choices=("nl", "en"), default="nl", help="the report shown first")
+        portability = sub.add_parser("portability", help="the portability package: provided and observed data")
+        _identifiers(portability)
+        sub.add_parser("schema", help="print the JSON Schema of the portability package's data.json")
+
+    def handle(self, *args, action, **o):
+        if action == "schema":
+            self.stdout.write(schema_text(), ending="")
+            return
+        query = Query(
+            email=o["email"],
+            phone=o["phone"],
+            customer_number=o["customer"],
+            ip=o["ip"],
+            name=o["name"],
+            postcode=o["postcode"],
+        )
+        try:
+            searched_by = sorted(query.normalised())
+            hits = subject_find(query)
+            if not hits:
+                raise CommandError("no subject found for these identifiers", returncode=1)
+            common = {
+                "actor": "cli",
+                "hits": hits,
+                "out": o["out"],
+                "purpose": o["purpose"],
+                "searched_by": searched_by,
+            }
+            if action == "access":
+                _, counts = access_export(lang_primary=o["lang"], **common)
+            else:
+                _, counts = portability_export(**common)
+        except ValidationError as exc:
+            raise CommandError(str(exc), returncode=2) from None
+        except OSError as exc:
+            raise CommandError(f"cannot write {o['out']}: {exc.strerror or exc}", returncode=2) from None
+        summary = ", ".join(f"{k} {v}" for k, v in counts.items())
+        self.stdout.write(f"{action} package written to {o['out']} ({summary})")
