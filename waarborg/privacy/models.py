@@ -44,6 +44,10 @@ class PrivacyRequest(models.Model):
         SESSION = "session", "Signed in to the portal"
         EMAIL_LINK = "email_link", "One-time link to an e-mail address on file"
         ID_DOCUMENT = "id_document", "Redacted copy of an identity document"
+        STAFF_CHECK = (
+            "staff_check",
+            "Checked by the privacy officer (customer number and details only the customer knows)",
+        )
 
     class Ground(models.TextChoices):
         UNVERIFIED = "unverified", "Identity could not be established (art. 12(2), 12(6))"

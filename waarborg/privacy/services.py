@@ -350,17 +350,22 @@ def _clean_categories(categories, *, field: str = "categories") -> list[str]:
     return _categories_sorted(chosen)
 
 
-def subject_categories(request: PrivacyRequest) -> list[str]:
-    """The data categories (D-ids) of everything held about the request's subject."""
+def subject_hits(request: PrivacyRequest) -> list[Hit]:
+    """Every row about the request's subject, from the rows the request resolved to."""
     direct = []
     for key in _current_subject_rows(request):
         label, pk = split_key(key)
         entry = datamap.entry_for(label)
         if entry is not None:
             direct.append(Hit(label, int(pk) if pk.isdigit() else pk, "pk", "the subject of a privacy request"))
+    return subject_expand(direct)
+
+
+def subject_categories(request: PrivacyRequest) -> list[str]:
+    """The data categories (D-ids) of everything held about the request's subject."""
     registry = datamap.registry()
     categories = set()
-    for hit in subject_expand(direct):
+    for hit in subject_hits(request):
         categories |= {p.category for p in registry[hit.model].fields.values()}
     return _categories_sorted(categories)
 
@@ -656,6 +661,30 @@ def _take_link(pk: int) -> tuple[VerificationLink, PrivacyRequest]:
     link.used_at = clock.now()
     link.save(update_fields=["used_at"])
     return link, request
+
+
+@transaction.atomic
+def privacy_request_verify_by_staff(*, actor, request: PrivacyRequest, note: str) -> PrivacyRequest:
+    """The privacy officer establishes identity without an ID copy (a request by post or phone).
+
+    The lightest check that suffices (LAW: customer number plus details only the customer
+    knows, or a letter matching the address on file). `note` says how — never the details
+    themselves, and never a document number.
+    """
+    require_person_handler(actor)
+    note = clean_free_text(note, field="note")
+    if not note:
+        raise ValidationError("say how the identity was checked", field="note")
+    current = _lock(request)
+    _require_open(current)
+    if current.verified_at is not None:
+        raise ValidationError("this request is already verified", field="status")
+    now = clock.now()
+    _mark_verified(current, method=Method.STAFF_CHECK, by=actor, now=now)
+    current.save()
+    _audit(actor, "privacy.request.verify", current, method=Method.STAFF_CHECK)
+    _copy(request, current)
+    return current
 
 
 def privacy_request_verify_email_link(*, link_id, token: str) -> PrivacyRequest:

@@ -39,6 +39,26 @@ class Command(BaseCommand):
         reg.add_argument("--handler", default="", help="e-mail address of the privacy officer handling it")
         reg.add_argument("--no-verify", action="store_true", help="do not start the identity check yet")
 
+        acc = sub.add_parser(
+            "access",
+            help="answer an access request that came by post or phone: record it, verify, write the package",
+        )
+        acc.add_argument("--email", default="")
+        acc.add_argument("--phone", default="")
+        acc.add_argument("--customer", default="", help="customer number, e.g. K100001")
+        acc.add_argument("--name", default="", help="full name (found together with --postcode)")
+        acc.add_argument("--postcode", default="")
+        acc.add_argument("--out", required=True, help="where to write the package (a .zip file)")
+        acc.add_argument("--channel", choices=STAFF_CHANNELS, default="post")
+        acc.add_argument("--received", help="the date it was received (YYYY-MM-DD); default today")
+        acc.add_argument("--handler", required=True, help="e-mail address of the privacy officer answering it")
+        acc.add_argument(
+            "--checked",
+            default="identity checked by the privacy officer against the details on file",
+            help="how the identity was checked (no personal values)",
+        )
+        acc.add_argument("--language", choices=("nl", "en"), default="nl")
+
         verify = sub.add_parser("verify", help="(re)send the identity check of a request")
         verify.add_argument("number", help="the request number, e.g. PV000012")
 
@@ -53,6 +73,8 @@ class Command(BaseCommand):
                 return self._register(o)
             if action == "verify":
                 return self._verify(o["number"])
+            if action == "access":
+                return self._access(o)
             return self._queue(o)
         except (ValidationError, NotFound, PermissionDenied) as exc:
             raise _fail(exc) from None
@@ -87,6 +109,43 @@ class Command(BaseCommand):
         )
         if not o["no_verify"]:
             self._verify(request.number)
+
+    def _access(self, o):
+        from pathlib import Path
+
+        from django.db import transaction
+
+        from waarborg.privacy.fulfil import privacy_request_fulfil
+        from waarborg.privacy.services import privacy_request_verify_by_staff
+
+        out = Path(o["out"])
+        if out.suffix.lower() != ".zip" or not out.parent.is_dir():
+            raise ValidationError("--out must be a .zip file in an existing directory", field="out")
+        handler = Account.objects.filter(email=o["handler"].strip().lower(), is_active=True).first()
+        if handler is None:
+            raise ValidationError("no active account with that e-mail address", field="handler")
+        with transaction.atomic():
+            request = privacy_request_create(
+                actor=handler,
+                type=PrivacyRequest.Type.ACCESS,
+                channel=o["channel"],
+                received_at=clock.parse_date(o["received"]) if o["received"] else clock.today(),
+                email=o["email"],
+                phone=o["phone"],
+                customer_number=o["customer"],
+                name=o["name"],
+                postcode=o["postcode"],
+                language=o["language"],
+                handler=handler,
+            )
+            privacy_request_verify_by_staff(actor=handler, request=request, note=o["checked"])
+            path, counts = privacy_request_fulfil(
+                actor=handler, request=request, by_post=True, copy_to=out, note="sent by post"
+            )
+        self.stdout.write(
+            f"{request.number}: access package written to {out} ({counts.get('records', counts.get('rows', 0))} records); "
+            f"stored as {path.name}; the request is recorded and answered"
+        )
 
     def _verify(self, number: str):
         request = PrivacyRequest.objects.filter(number=(number or "").strip().upper()).first()

@@ -1,0 +1,65 @@
+"""Answering a verified access or portability request with its package.
+
+The package builders (waarborg.exports) make the ZIP from the request's subject rows; the
+package is stored under the data directory, named after the request, and the request is
+completed with its reference. A stored package is a derived copy: erasure removes it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from waarborg.core.errors import ValidationError
+from waarborg.exports.services import access_export, portability_export
+from waarborg.privacy.models import PrivacyRequest
+from waarborg.privacy.services import privacy_request_complete, subject_hits
+
+PACKAGE_DIR = "packages"
+_BUILDERS = {PrivacyRequest.Type.ACCESS: access_export, PrivacyRequest.Type.PORTABILITY: portability_export}
+
+
+def _language(builder, request: PrivacyRequest) -> dict:
+    return {"lang_primary": request.language or "nl"} if builder is access_export else {}
+
+
+def package_path(request: PrivacyRequest) -> Path:
+    return Path(settings.FILES_DIR) / PACKAGE_DIR / f"{request.number}-{request.type}.zip"
+
+
+@transaction.atomic
+def privacy_request_fulfil(
+    *, actor, request: PrivacyRequest, note: str = "", by_post: bool = False, copy_to: Path | None = None
+):
+    """Build the package for a verified access or portability request, store it, and answer.
+
+    Returns (path of the stored package, counts). `copy_to` also writes the ZIP there (the
+    shell's --out). Everything happens in one transaction: no answer without its package.
+    """
+    builder = _BUILDERS.get(request.type)
+    if builder is None:
+        raise ValidationError("only access and portability requests are answered with a package", field="type")
+    if request.verified_at is None:
+        raise ValidationError("verify the requester's identity first", field="status")
+    hits = subject_hits(request)
+    if not hits:
+        raise ValidationError("nothing is held about this subject any more", field="subject")
+    path = package_path(request)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data, counts = builder(
+        actor=actor, hits=hits, out=None, reason=f"request {request.number}", **_language(builder, request)
+    )
+    path.write_bytes(data)
+    path.chmod(0o600)
+    if copy_to is not None:
+        Path(copy_to).write_bytes(data)
+    try:
+        privacy_request_complete(actor=actor, request=request, note=note, package_ref=path.name, by_post=by_post)
+    except Exception:
+        path.unlink(missing_ok=True)
+        if copy_to is not None:
+            Path(copy_to).unlink(missing_ok=True)
+        raise
+    return path, counts
