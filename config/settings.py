@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "waarborg.web",
     "waarborg.portal",
     "waarborg.public",
+    "waarborg.engagement",
     "waarborg.backoffice",
 ]
 
@@ -104,6 +105,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "waarborg.auth_web.middleware.SecurityHeadersMiddleware",  # CSP, Permissions-Policy
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "waarborg.engagement.middleware.CookieConsentMiddleware",  # declared cookies only; analytics with consent (C1)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "waarborg.web.middleware.DutchFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

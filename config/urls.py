@@ -8,5 +8,6 @@ urlpatterns = [
     path("", include("waarborg.web.urls")),
     path("portaal/", include("waarborg.portal.urls")),
     path("", include("waarborg.public.urls")),
+    path("", include("waarborg.engagement.urls")),
     path("backoffice/", include("waarborg.backoffice.urls")),
 ]

@@ -216,6 +216,13 @@ CONSENT_PROOF_1Y = retention(
     nl="Zolang de toestemming geldt, daarna 1 jaar als bewijs.",
     en="While the consent is in use, then 1 year as proof.",
 )
+ANALYTICS_13M = retention(
+    "analytics_13m",
+    "event",
+    months=13,
+    nl="13 maanden na het paginabezoek.",
+    en="13 months after the page visit.",
+)
 CORRECTION_3M = retention(
     "correction_3m",
     "event",

@@ -1,0 +1,8 @@
+import pytest
+
+from waarborg.testing.fixtures import *  # noqa: F403
+
+
+@pytest.fixture(autouse=True)
+def fast_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
