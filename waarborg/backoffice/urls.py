@@ -1,5 +1,7 @@
 from django.urls import path
 
+from waarborg.backoffice import lists
+
 from waarborg.backoffice import views
 
 # Mounted at "backoffice/"; the landing page itself is web:backoffice. The URL names of the
@@ -10,4 +12,6 @@ urlpatterns = [
     path("klanten/<int:pk>/", views.customer_detail, name="customer"),
     path("audit/", views.audit_trail, name="audit"),
     path("audit/controleren/", views.audit_verify_now, name="audit_verify"),
+    # One list per scope of the role; the URL name is the scope, so the navigation links it.
+    *[path(f"lijst/{scope.replace('_', '-')}/", view, name=scope) for scope, view in lists.views.items()],
 ]
