@@ -1,8 +1,6 @@
 from django.urls import path
 
-from waarborg.backoffice import lists
-
-from waarborg.backoffice import views
+from waarborg.backoffice import lists, views
 
 # Mounted at "backoffice/"; the landing page itself is web:backoffice. The URL names of the
 # sections are the scopes of waarborg.core.roles, which links them in the navigation.
