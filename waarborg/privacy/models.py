@@ -311,3 +311,55 @@ class Restriction(models.Model):
 
     def __str__(self):
         return f"Restriction #{self.pk}"
+
+
+class DownloadLink(models.Model):
+    """A one-time, expiring link to a request's package (portability delivery, art. 20).
+
+    The link goes to the subject, or — when they named one — to the organisation they want the
+    data sent to (an e-mail address). Only a keyed hash of the random token is stored; the link
+    works once and locks after a few wrong tokens.
+    """
+
+    class Recipient(models.TextChoices):
+        SUBJECT = "subject", "The data subject"
+        ORGANISATION = "organisation", "The organisation the subject named"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    request = models.ForeignKey(PrivacyRequest, on_delete=models.CASCADE, related_name="download_links")
+    recipient = models.CharField(max_length=12, choices=Recipient.choices)
+    sent_to = models.CharField(max_length=300, blank=True)  # the address mailed; "" when posted
+    package_name = models.CharField(max_length=64)  # the file under FILES_DIR/packages
+    token_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
+
+    def __str__(self):
+        return f"DownloadLink #{self.pk}"
+
+
+class PackagePush(models.Model):
+    """The package sent straight to the organisation the subject named (HTTPS POST, art. 20(2)).
+
+    A failed push is recorded (a code, never a response body) and can be tried again.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Not sent yet"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed (can be retried)"
+
+    request = models.ForeignKey(PrivacyRequest, on_delete=models.CASCADE, related_name="package_pushes")
+    url = models.CharField(max_length=300)  # the organisation's endpoint, as the subject named it
+    package_name = models.CharField(max_length=64)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING, db_index=True)
+    created_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=64, blank=True)  # "http 503", "timeout", ...
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"PackagePush #{self.pk}"

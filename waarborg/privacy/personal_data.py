@@ -1,6 +1,8 @@
 from waarborg.core.datamap import ID_CHECK, Link, declare, exempt, pd, retention
 from waarborg.privacy.models import (
+    DownloadLink,
     IdDocument,
+    PackagePush,
     PrivacyRequest,
     ProcessingStop,
     RecipientNotice,
@@ -108,6 +110,42 @@ declare(
     },
     not_personal=("public_id", "request", "kind", "token_hash", "expires_at", "revoked_at", "failed_attempts"),
     links=_via_request("one-time link"),
+)
+
+declare(
+    DownloadLink,
+    dates={"closed": "request__closed_at"},
+    subject="the person whose portability package the one-time link gives",
+    fields={
+        "sent_to": pd(
+            "D11", "user.privacy_request.portability_recipient", portability="provided", source="subject", **_R
+        ),
+        "created_at": pd("D11", "user.privacy_request.delivery", portability="observed", source="system", **_R),
+        "used_at": pd("D11", "user.privacy_request.delivery", portability="observed", source="system", **_R),
+    },
+    not_personal=(
+        "public_id",
+        "request",
+        "recipient",
+        "package_name",
+        "token_hash",
+        "expires_at",
+        "failed_attempts",
+    ),
+    links=_via_request("download link"),
+)
+
+declare(
+    PackagePush,
+    dates={"closed": "request__closed_at"},
+    subject="the person whose portability package was sent to the organisation they named",
+    fields={
+        "url": pd("D11", "user.privacy_request.portability_recipient", portability="provided", source="subject", **_R),
+        "created_at": pd("D11", "user.privacy_request.delivery", portability="observed", source="system", **_R),
+        "sent_at": pd("D11", "user.privacy_request.delivery", portability="observed", source="system", **_R),
+    },
+    not_personal=("request", "package_name", "status", "attempts", "last_attempt_at", "last_error"),
+    links=_via_request("package transmission"),
 )
 
 _ID = dict(purposes="U14", basis="legal_obligation", retention=ID_CHECK, erasure="delete")

@@ -20,6 +20,7 @@ import hmac
 import logging
 import re
 import secrets
+import smtplib
 import uuid
 from dataclasses import dataclass
 
@@ -55,7 +56,7 @@ from waarborg.privacy.models import (
     VerificationLink,
 )
 from waarborg.privacy.notices import Notice
-from waarborg.privacy.resolve import ACCOUNT, CONTACT, resolve_account, resolve_identifiers, split_key
+from waarborg.privacy.resolve import ACCOUNT, CONTACT, Resolution, resolve_account, resolve_identifiers, split_key
 from waarborg.privacy.selectors import (
     check_own_or_handler,
     consent_purposes,
@@ -474,10 +475,17 @@ def privacy_request_create(
         values = _clean_identifiers(
             email=email, phone=phone, customer_number=customer_number, name=name, postcode=postcode
         )
-        resolution = resolve_identifiers(values)
+        try:
+            resolution = resolve_identifiers(values)
+        except NotFound:
+            # Nobody is known by these identifiers: registered all the same, and answered that we
+            # hold nothing under them (art. 12, 15).
+            resolution = Resolution()
+    unknown = not resolution.rows
+    _refuse_duplicate(actor, type_, resolution.rows, values, by_customer=by_customer)
 
     proposals = []
-    if changes:
+    if changes and not unknown:
         if resolution.contact is None:
             raise ValidationError("corrections need the contact person the request is about", field="changes")
         proposals = [
@@ -532,7 +540,106 @@ def privacy_request_create(
     )
     if request.is_verified:
         signals.request_verified.send(sender=PrivacyRequest, request=request, actor=actor)
+    if unknown and request.email:
+        try:
+            with transaction.atomic():
+                _answer_no_data(actor, request, by_post=False, now=now)
+        except (OSError, smtplib.SMTPException) as exc:
+            # Registered all the same: the queue shows it open, and the privacy officer answers it
+            # (`privacy_request_answer_no_data`).
+            log.warning("privacy request %s: the answer could not be e-mailed (%s)", request.pk, exc.__class__.__name__)
+            request.refresh_from_db()
     return request
+
+
+# --- Duplicates and requests about no one we know -----------------------------------------
+
+_IDENTIFIER_FIELDS = (("email", "email"), ("phone", "phone"), ("customer_number", "customer_number"))
+
+
+def _open_duplicate(type_: str, rows: list[str], values: dict[str, str]) -> PrivacyRequest | None:
+    """The open request of the same type about the same subject rows, or with the same identifiers."""
+    open_requests = PrivacyRequest.objects.filter(type=type_, status__in=PrivacyRequest.OPEN_STATUSES)
+    wanted = set(rows)
+    if wanted:
+        for other in open_requests.order_by("received_at", "pk").only("pk", "number", "subject_rows"):
+            if wanted & set(other.subject_rows or ()):
+                return other
+    same = {model_field: values.get(key, "") for key, model_field in _IDENTIFIER_FIELDS}
+    same["postcode"] = values.get("postcode", "")
+    if not any(same.values()) and not values.get("display_name"):
+        return None
+    return (
+        open_requests.filter(**same, name__iexact=values.get("display_name", "")).order_by("received_at", "pk").first()
+    )
+
+
+def _refuse_duplicate(actor, type_: str, rows: list[str], values: dict[str, str], *, by_customer: bool) -> None:
+    """A request that is still open is not registered twice (the open one is answered).
+
+    Staff and the signed-in person themselves are told its number; a requester who is not
+    signed in (public form, API client) is not, since that would tell them that someone's
+    request exists: their refusal names the identifier, as an unmatched identifier does.
+    """
+    other = _open_duplicate(type_, rows, values)
+    if other is None:
+        return
+    if by_customer or isinstance(actor, Account) or actor in (None, "cli", "system"):
+        raise ValidationError(
+            f"request {other.number} of this type is still open for the same person: it is handled there",
+            field="type",
+        )
+    field = next((k for k in ("email", "phone", "customer_number", "name") if values.get(k)), "email")
+    raise ValidationError("a request of this type with these details is still open: it is answered", field=field)
+
+
+def _identifier_kinds(request: PrivacyRequest, lang: str) -> list[str]:
+    labels = {
+        "email": ("e-mailadres", "e-mail address"),
+        "phone": ("telefoonnummer", "phone number"),
+        "customer_number": ("klantnummer", "customer number"),
+        "name": ("naam", "name"),
+        "postcode": ("postcode", "postcode"),
+    }
+    return [
+        labels[f][notices.idx(lang)]
+        for f in ("email", "phone", "customer_number", "name", "postcode")
+        if getattr(request, f)
+    ]
+
+
+def _answer_no_data(actor, request: PrivacyRequest, *, by_post: bool, now: dt.datetime) -> Notice:
+    """Answer and close a request under whose identifiers nothing is held. The text names the
+    kinds of identifier given (never their values) and nothing about anyone else."""
+    lang = request.language
+    context = notices.base_context(request, lang) | {"kinds": _identifier_kinds(request, lang)}
+    text = notices.render("no_data", lang, context)
+    request.status = Status.COMPLETED
+    request.closed_at = now
+    request.answered_by = "post" if by_post else "email"
+    _unpause(request, now)
+    request.save(update_fields=["status", "closed_at", "answered_by", "paused_since", "paused_days"])
+    _revoke_links(request, now)
+    _audit(actor, "privacy.request.answer_no_data", request, type=request.type, by_post=bool(by_post))
+    emailed = _send_to_requester(request, text, by_post=by_post)
+    signals.request_closed.send(sender=PrivacyRequest, request=request, actor=actor)
+    return Notice(request, text.subject, text.body, emailed)
+
+
+@transaction.atomic
+def privacy_request_answer_no_data(*, actor, request: PrivacyRequest, by_post: bool = False) -> Notice:
+    """Answer a request about no one we know: we hold no personal data under the identifiers
+    given. E-mailed to the address given, or — with `by_post`, or without an address — posted
+    by the caller with the returned text. Refused once the identifiers do point to someone.
+    """
+    require_handler(actor)
+    current = _lock(request)
+    _require_open(current)
+    if _current_subject_rows(current) or current.contact_id or current.account_id:
+        raise ValidationError("this request is about someone we know: answer it after the check", field="status")
+    notice = _answer_no_data(actor, current, by_post=by_post or not current.email, now=clock.now())
+    _copy(request, current)
+    return Notice(request, notice.subject, notice.body, notice.emailed)
 
 
 @transaction.atomic
@@ -574,6 +681,10 @@ def privacy_request_start_verification(*, actor, request: PrivacyRequest) -> Ver
     _require_open(current)
     if current.is_verified:
         raise ValidationError("the requester's identity is already verified", field="status")
+    if not current.subject_rows:
+        raise ValidationError(
+            "nothing is held under these identifiers: answer that, no identity check is needed", field="status"
+        )
     now = clock.now()
     on_file = current.email_on_file and bool(current.email)
     kind = VerificationLink.Kind.EMAIL_LINK if on_file else VerificationLink.Kind.ID_UPLOAD

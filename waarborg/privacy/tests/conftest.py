@@ -16,6 +16,8 @@ PRIVACY_MODELS = (
     "privacy.DeadlineWarning",
     "privacy.ProcessingStop",
     "privacy.Restriction",
+    "privacy.DownloadLink",
+    "privacy.PackagePush",
 )
 
 

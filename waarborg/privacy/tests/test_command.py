@@ -68,7 +68,6 @@ def test_it_prints_the_upload_link_for_a_letter_without_an_e_mail_address(person
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
-        (["--email", "niemand@example.nl"], 1, "no data subject is known"),
         ([], 2, "give an identifier"),
         (["--email", "alice.devries@example.nl", "--details", "BSN 123456782"], 2, "BSN"),
         (["--email", "alice.devries@example.nl", "--received", "31-01-2026"], 2, "YYYY-MM-DD"),
@@ -122,3 +121,38 @@ def test_it_lists_the_queue_with_due_dates_and_flags_the_overdue(personas, mail)
     assert [r["overdue"] for r in rows] == [True, False]
     assert rows[1]["legal_due"] == "2026-04-02" and rows[1]["sla_paused"]
     assert "alice" not in out.lower()  # numbers, types and dates only
+
+
+@pytest.mark.promise("G7", "G1")
+def test_it_registers_a_request_about_no_one_we_know_and_answers_it(personas, mail):
+    out = run(
+        "register",
+        "--type",
+        "access",
+        "--channel",
+        "email",
+        "--received",
+        "2026-01-31",
+        "--email",
+        "niemand@example.nl",
+    )
+    assert "answered by e-mail" in out
+    request = PrivacyRequest.objects.get()
+    assert request.status == "completed" and request.subject_rows == [] and request.answered_by == "email"
+    assert mail.wait_for(1)[0]["To"] == "niemand@example.nl"
+    # By post (no address): the letter's text, to be posted.
+    out = run(
+        "register",
+        "--type",
+        "erasure",
+        "--channel",
+        "post",
+        "--received",
+        "2026-01-31",
+        "--name",
+        "Niemand Bekend",
+        "--postcode",
+        "9999 ZZ",
+    )
+    assert "post this answer" in out and "geen persoonsgegevens" in out
+    assert PrivacyRequest.objects.get(type="erasure").answered_by == "post"

@@ -69,7 +69,7 @@ def test_it_finds_the_subject_by_name_and_postcode_or_customer_number(personas, 
     assert by_name.handler == erin  # a privacy officer registering takes it on
     by_number = privacy_request_create(
         actor=erin,
-        type="access",
+        type="erasure",
         channel="phone",
         received_at=clock.today(),
         customer_number=personas.alice_customer.number,
@@ -127,7 +127,7 @@ def test_it_keeps_the_purposes_an_objection_names_and_defaults_to_all_it_can(per
     )
     assert named.purposes == ["U12", "U10"]
     everything = privacy_request_create(
-        actor=erin, type="objection", channel="email", received_at=clock.today(), email="alice.devries@example.nl"
+        actor=erin, type="objection", channel="email", received_at=clock.today(), email="bob@bakkerijjansen.example"
     )
     assert {"U8", "U9", "U10", "U12", "U13"} <= set(everything.purposes)
     assert not {"U1", "U3", "U5"} & set(everything.purposes)  # contract and legal obligation: no objection
@@ -151,7 +151,6 @@ def test_it_takes_proposed_corrections_with_the_request(personas, alice):
     [
         ({}, ValidationError, "email"),  # no identifier at all
         ({"name": "Alice de Vries"}, ValidationError, "email"),  # a name alone identifies no one
-        ({"email": "niemand@example.nl"}, NotFound, None),  # nobody is known by it
         ({"email": "niet-een-adres"}, ValidationError, "email"),
         ({"email": "alice.devries@example.nl", "phone": "+31503123456"}, ValidationError, "email"),  # two people
         ({"email": "alice.devries@example.nl", "details": "Mijn BSN is 123456782."}, ValidationError, "details"),

@@ -107,8 +107,24 @@ class Command(BaseCommand):
             f"{request.received_at.astimezone(clock.AMSTERDAM).date().isoformat()}; promised by "
             f"{request.promise_due.isoformat()}, legally due {request.legal_due.isoformat()}"
         )
+        if not request.subject_rows:
+            return self._answer_no_data(request)
         if not o["no_verify"]:
             self._verify(request.number)
+
+    def _answer_no_data(self, request):
+        from waarborg.privacy.services import privacy_request_answer_no_data
+
+        if not request.is_open:
+            self.stdout.write("no personal data is held under these identifiers: answered by e-mail, and closed")
+            return
+        notice = privacy_request_answer_no_data(actor="cli", request=request, by_post=not request.email)
+        if notice.emailed:
+            self.stdout.write("no personal data is held under these identifiers: answered by e-mail, and closed")
+            return
+        self.stdout.write("no personal data is held under these identifiers: post this answer, then it is closed")
+        self.stdout.write(notice.subject)
+        self.stdout.write(notice.body)
 
     def _access(self, o):
         from pathlib import Path
