@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from waarborg.portal import views
+from waarborg.portal import payment, views
 
 app_name = "portal"
 urlpatterns = [
@@ -13,4 +13,5 @@ urlpatterns = [
     path("diensten/", views.services, name="services"),
     path("facturen/", views.invoices, name="invoices"),
     path("facturen/<int:pk>/", views.invoice_detail, name="invoice"),
+    path("betaalgegevens/", payment.payment_methods, name="payment_methods"),
 ]
