@@ -15,7 +15,14 @@ declare(
     subject="the signed-in person (the session data names their account id)",
     fields={
         "session_data": pd(
-            "D5", "user.authorization.session", "U2 U7 U12", "contract", SESSION_2W, "delete", "excluded", source="system"
+            "D5",
+            "user.authorization.session",
+            "U2 U7 U12",
+            "contract",
+            SESSION_2W,
+            "delete",
+            "excluded",
+            source="system",
         ),
     },
     not_personal=("session_key", "expire_date"),
