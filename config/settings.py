@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "ninja",  # the API's Swagger UI from its own static files (no CDN)
     "waarborg.core",
     "waarborg.audit",
     "waarborg.accounts",
@@ -97,6 +98,7 @@ INSTALLED_APPS = [
     "waarborg.public",
     "waarborg.engagement",
     "waarborg.backoffice",
+    "waarborg.api",
 ]
 
 AUTH_USER_MODEL = "accounts.Account"

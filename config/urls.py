@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("waarborg.public.urls")),
     path("", include("waarborg.engagement.urls")),
     path("backoffice/", include("waarborg.backoffice.urls")),
+    path("api/v1/", include("waarborg.api.urls")),
 ]
