@@ -214,9 +214,9 @@ def deliver_outbox(*, ids=None, limit: int | None = None) -> dict[str, int]:
         if message.subscription_id in blocked_subscriptions:
             counts["waiting"] += 1
             continue
-        earlier = ProvisioningMessage.objects.filter(
-            status=ProvisioningMessage.Status.PENDING, subscription_id=message.subscription_id, pk__lt=message.pk
-        ).exists()
+        earlier = ProvisioningMessage.Status.PENDING in ProvisioningMessage.objects.filter(
+            subscription_id=message.subscription_id, pk__lt=message.pk
+        ).values_list("status", flat=True)  # the service's index, not the status index
         if earlier or message.next_attempt_at > now:
             blocked_subscriptions.add(message.subscription_id)  # keep the order per service
             counts["waiting"] += 1

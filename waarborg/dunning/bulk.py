@@ -28,7 +28,7 @@ def _plan(model, attnames: tuple[str, ...], vendor: str):
         columns.append(field.column)
         kind = field.get_internal_type()
         if kind == "DateField":
-            adapters.append((index, ops.adapt_datefield_value))
+            adapters.append((index, _memo(ops.adapt_datefield_value)))
         elif kind == "DateTimeField":
             adapters.append((index, _memo(ops.adapt_datetimefield_value)))
         elif kind == "JSONField":

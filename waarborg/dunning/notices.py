@@ -141,6 +141,7 @@ def context_for(decision: Decision, *, lang: str, notice: Notice | None = None, 
         "planned_on": fd(facts.get("planned_on")),
         "next_name": L.kind_name(next_kind, lang) if next_kind and next_kind != "approval" else "",
         "next_is_approval": next_kind == "approval",
+        "next_kind": next_kind,
         "next_on": fd(next_on),
         "costs": costs_ctx,
         "blocked": _services(data.get("blocked", []) + data.get("already_blocked", []), lang),
@@ -269,11 +270,14 @@ def send_due_notices(*, limit: int | None = None, batch: int = 500) -> dict[str,
     mail = get_connection()
     try:
         for start in range(0, len(ids), batch):
-            chunk = list(
-                Notice.objects.select_related("decision")
-                .filter(pk__in=ids[start : start + batch], status=Notice.Status.QUEUED)
+            # By primary key only (a status condition would walk the whole queue per chunk on SQLite).
+            chunk = [
+                n
+                for n in Notice.objects.select_related("decision")
+                .filter(pk__in=ids[start : start + batch])
                 .order_by("pk")
-            )
+                if n.status == Notice.Status.QUEUED
+            ]
             case_ids = sorted({n.case_id for n in chunk})
             cases = {
                 values[0]: bulk.CaseRow(*values)

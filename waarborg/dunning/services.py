@@ -27,9 +27,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections import Counter, defaultdict
-from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
+from typing import NamedTuple
 
 from django.db import IntegrityError, connection, transaction
 
@@ -81,6 +81,11 @@ def _d(day: dt.date | None) -> str | None:
 
 
 def _money(value: Decimal) -> str:
+    """Cents as text; amounts here are in cents already (quantized), so str() mostly suffices."""
+    text = str(value)
+    dot = text.find(".")
+    if dot != -1 and len(text) - dot == 3 and "E" not in text:
+        return text
     return f"{value:.2f}"
 
 
@@ -157,8 +162,7 @@ def ladder_update(*, actor, ladder: Ladder, steps, settings=None, note: str = ""
 # --- Facts -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class OpenInvoice:
+class OpenInvoice(NamedTuple):
     id: int
     number: str
     due_date: dt.date
@@ -171,24 +175,19 @@ class OpenInvoice:
         return self.total - self.paid
 
 
-def held_invoices():
-    """The ids of invoices an employee took out of dunning (a subquery)."""
-    return Hold.objects.filter(released_at__isnull=True).values("invoice_id")
-
-
-def overdue_queryset(day: dt.date):
-    """Open invoices past their due date on `day`, without those on hold (indexes: status, due_date)."""
-    qs = Invoice.objects.filter(status=Invoice.Status.OPEN, due_date__lt=day)
-    if Hold.objects.filter(released_at__isnull=True).exists():
-        qs = qs.exclude(pk__in=held_invoices())
-    return qs
+_DECIMALS: dict = {}
 
 
 def _decimal(value) -> Decimal:
     """A money value as the database returned it (SQLite: a number) as a Decimal in cents."""
     if isinstance(value, Decimal):
         return value
-    return Decimal(str(value)).quantize(L.CENT)
+    found = _DECIMALS.get(value)
+    if found is None:
+        if len(_DECIMALS) > 4096:
+            _DECIMALS.clear()
+        found = _DECIMALS[value] = Decimal(str(value)).quantize(L.CENT)
+    return found
 
 
 def _held_clause(alias: str) -> str:
@@ -257,14 +256,15 @@ def overdue_invoices(customer_ids, day: dt.date) -> dict[int, list[OpenInvoice]]
     col = {name: qn(meta.get_field(name).column) for name in ("customer", "status", "due_date")}
     held = _held_clause("i")
     sqlite = connection.vendor == "sqlite"
+    plus = "+" if sqlite else ""  # SQLite: unary plus keeps the status and due-date indexes out of it
     day_value = connection.ops.adapt_datefield_value(day)
     with connection.cursor() as cursor:
         for chunk in _chunks(sorted(set(customer_ids)), _IN_CHUNK):
             marks = ", ".join(["%s"] * len(chunk))
             cursor.execute(
                 f"SELECT i.{col['customer']}, i.id, i.number, i.{col['due_date']}, i.currency, i.total_incl, "  # noqa: S608
-                f"i.amount_paid FROM {qn(meta.db_table)} i WHERE i.{col['status']} = %s AND i.{col['due_date']} < %s "
-                f"AND i.{col['customer']} IN ({marks}){held}",
+                f"i.amount_paid FROM {qn(meta.db_table)} i WHERE {plus}i.{col['status']} = %s "
+                f"AND {plus}i.{col['due_date']} < %s AND i.{col['customer']} IN ({marks}){held}",
                 [Invoice.Status.OPEN.value, day_value, *chunk],
             )
             for cid, iid, number, due, currency, total, paid in cursor.fetchall():
@@ -279,13 +279,12 @@ def overdue_invoices(customer_ids, day: dt.date) -> dict[int, list[OpenInvoice]]
 def sent_notices(case_ids) -> dict[int, list[tuple[str, str]]]:
     out: dict[int, list[tuple[str, str]]] = defaultdict(list)
     for chunk in _chunks(sorted(set(case_ids)), _IN_CHUNK):
-        rows = (
-            Notice.objects.filter(case_id__in=chunk, status=Notice.Status.SENT)
-            .order_by("sent_at", "pk")
-            .values_list("case_id", "kind", "sent_at")
-        )
-        for case_id, kind, sent_at in rows:
-            out[case_id].append((kind, sent_at.astimezone(clock.AMSTERDAM).date().isoformat()))
+        # Only the case index: a status condition would tempt SQLite into its status index,
+        # which walks every notice with that status for every chunk.
+        rows = Notice.objects.filter(case_id__in=chunk).values_list("case_id", "kind", "sent_at", "status", "pk")
+        for case_id, kind, sent_at, status, _pk in sorted(rows, key=lambda r: (r[2] or clock.now(), r[4])):
+            if status == Notice.Status.SENT:
+                out[case_id].append((kind, sent_at.astimezone(clock.AMSTERDAM).date().isoformat()))
     return out
 
 
@@ -590,7 +589,8 @@ def lift_nonpayment_blocks(customer_id: int, *, key: str, reason: str = "paid", 
 
 
 def _has_overdue(customer_id: int, day: dt.date) -> bool:
-    return overdue_queryset(day).filter(customer_id=customer_id).exists()
+    """Anything of this customer's overdue (and not on hold)? Read through the customer index."""
+    return bool(overdue_invoices([customer_id], day))
 
 
 # --- The daily run -----------------------------------------------------------------------
@@ -684,11 +684,12 @@ def _sync(day: dt.date, versions: dict[str, LadderVersion], counts: Counter) -> 
     for chunk in _chunks(new_cases, BATCH):
         with transaction.atomic():
             bulk.insert(Case, _NEW_CASE_FIELDS, chunk)
-            due.extend(
-                Case.objects.filter(
-                    customer_id__in=[c.customer_id for c in chunk], status=Case.Status.OPEN, next_index=0
-                ).values_list("id", flat=True)
-            )
+            # The new cases' ids, by the customer index only (see sent_notices).
+            for pk, status, index in Case.objects.filter(customer_id__in=[c.customer_id for c in chunk]).values_list(
+                "id", "status", "next_index"
+            ):
+                if status == Case.Status.OPEN and index == 0:
+                    due.append(pk)
     counts["opened"] += len(new_cases)
     return due
 
@@ -719,12 +720,16 @@ def _take_steps(case_ids: list[int], day: dt.date, counts: Counter) -> None:
     versions: dict[int, LadderVersion] = {}
     for chunk in _chunks(case_ids, BATCH):
         with transaction.atomic():
+            # By primary key only, the conditions checked here: a status condition would tempt
+            # SQLite into the (status, next_step_on) index, walking every due case per batch.
+            rows = Case.objects.select_for_update().filter(pk__in=chunk).order_by("pk").values_list(*bulk.CASE_FIELDS)
             cases = [
-                bulk.CaseRow(*values)
-                for values in Case.objects.select_for_update()
-                .filter(pk__in=chunk, status=Case.Status.OPEN, pending_notice=False, next_step_on__lte=day)
-                .order_by("pk")
-                .values_list(*bulk.CASE_FIELDS)
+                case
+                for case in (bulk.CaseRow(*values) for values in rows)
+                if case.status == Case.Status.OPEN
+                and not case.pending_notice
+                and case.next_step_on is not None
+                and case.next_step_on <= day
             ]
             if not cases:
                 continue
@@ -1012,7 +1017,9 @@ def payment_booked(payment: Payment) -> None:
 def _payment_booked(payment: Payment) -> None:
     day = clock.today()
     customer_id = payment.customer_id
-    case = Case.objects.select_for_update().filter(customer_id=customer_id, status__in=Case.ACTIVE).first()
+    case = next(
+        (c for c in Case.objects.select_for_update().filter(customer_id=customer_id) if c.status in Case.ACTIVE), None
+    )
     key = f"payment:{payment.pk}"
     if not _has_overdue(customer_id, day):
         if case is not None:

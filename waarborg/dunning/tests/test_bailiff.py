@@ -281,3 +281,16 @@ def test_a_case_file_that_cannot_be_sent_hands_nothing_off(consumer, personas, b
     assert approval.status == "pending" and CaseFile.objects.count() == 0
     assert not AuditEvent.objects.filter(action="recipient.disclosure").exists()
     assert consumer.case().status == "waiting"
+
+
+@pytest.mark.promise("A4", "X4")
+def test_the_notice_before_a_cancellation_states_the_silence_period(consumer, personas, bailiff, mailbox):
+    to_bailiff_step(consumer)
+    with clock.as_of(D(2026, 3, 18)):
+        approval_decide(
+            actor=personas.dave, approval=Approval.objects.get(), approve=True, reason="ok", recipient=bailiff
+        )
+    run(D(2026, 3, 18))
+    body = mailbox.body(mailbox.wait_for(5)[4])
+    assert "opzeggen van diensten, op 17 april 2026 of later" in body
+    assert "Horen wij tot die datum niets van u (ten minste 14 dagen na deze brief)" in body
