@@ -135,6 +135,24 @@ class ErasurePlan:
                 out[r.model]["keep"] += 1
         return {label: dict(c) for label, c in sorted(out.items())}
 
+    def categories(self) -> list[str]:
+        """The data categories (D-ids) the erasure deletes or changes something in."""
+        cats = {
+            fa.category
+            for r in self.rows
+            for fa in r.fields
+            if r.action == "delete" or (fa.action != "retain" and fa.changes)
+        }
+        return sorted(cats, key=lambda c: int(c[1:]))
+
+    def row_counts(self) -> dict[str, int]:
+        """Rows per model that the erasure deletes or changes (for a request's record: counts only)."""
+        out: dict[str, int] = defaultdict(int)
+        for r in self.rows:
+            if r.changes:
+                out[r.model] += 1
+        return dict(sorted(out.items()))
+
     def files(self) -> list[str]:
         return sorted({name for r in self.rows for name in r.files})
 

@@ -24,6 +24,7 @@ columns, row ids and file names — never the values searched.
 from __future__ import annotations
 
 import os
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,6 +43,13 @@ MIN_LENGTH = 5  # shorter values would match everywhere
 _TEXT_INTERNAL = {"CharField", "TextField", "JSONField", "GenericIPAddressField", "EmailField", "SlugField"}
 _SKIP_FILES = {"keys.json"}
 _CHUNK = 1 << 20
+_KEYED_HASH = re.compile(r"^[0-9a-f]{64}$")
+
+
+# What may not touch a value on either side for it to count as that value (so that customer
+# number K12345 is not found inside K123456, nor alice@x.nl inside malice@x.nl).
+_BEFORE = {"email": r"[0-9a-z._%+\-]", "domain": r"[0-9a-z\-]"}
+_AROUND = r"[0-9a-z]"
 
 
 @dataclass(frozen=True)
@@ -53,6 +61,14 @@ class Pattern:
     def strong(self) -> bool:
         return self.kind in STRONG
 
+    @property
+    def regex(self) -> re.Pattern:
+        before = _BEFORE.get(self.kind, _AROUND)
+        return re.compile(f"(?<!{before}){re.escape(self.text)}(?!{_AROUND})")
+
+    def found_in(self, low: str) -> bool:
+        return self.text in low and self.regex.search(low) is not None
+
 
 def patterns_for(identifiers: dict[str, set[str]]) -> list[Pattern]:
     """The strings to look for: each identifier in the forms it is written in."""
@@ -62,15 +78,17 @@ def patterns_for(identifiers: dict[str, set[str]]) -> list[Pattern]:
             continue
         for value in values:
             text = str(value).strip().lower()
-            if len(text) < MIN_LENGTH:
-                continue
+            if len(text) < MIN_LENGTH or _KEYED_HASH.match(text):
+                continue  # too short to mean anything; a keyed hash is not readable data
             out.add(Pattern(kind, text))
             if kind == "phone":
                 for variant in _phone_variants(value):
                     out.add(Pattern(kind, variant))
             if kind == "iban" and len(text) > 8 and text[:2].isalpha():
                 out.add(Pattern(kind, " ".join(text[i : i + 4] for i in range(0, len(text), 4))))
-    return sorted(out, key=lambda p: (p.kind, p.text))
+    # A value that contains another value of the same kind finds nothing the shorter one misses.
+    kept = [p for p in out if not any(q.kind == p.kind and q.text != p.text and q.text in p.text for q in out)]
+    return sorted(kept, key=lambda p: (p.kind, p.text))
 
 
 def _phone_variants(value: str) -> set[str]:
@@ -193,16 +211,34 @@ def _text_columns(table: str, model, min_len: int) -> list[tuple[str, type | Non
     return out
 
 
-def _match_sql(columns: list[str], n_patterns: int) -> str:
+def _haystack(columns: list[str]) -> str:
+    """All searched columns of a row as one text (SQL), so each row is lowered and searched once."""
     qn = connection.ops.quote_name
-    parts = []
-    for col in columns:
-        if connection.vendor == "postgresql":
-            expr = f"lower(CAST({qn(col)} AS text))"
-            parts += [f"strpos({expr}, %s) > 0"] * n_patterns
-        else:
-            parts += [f"instr(lower({qn(col)}), %s) > 0"] * n_patterns
-    return " OR ".join(parts)
+    if connection.vendor == "postgresql":
+        parts = [f"COALESCE(CAST({qn(c)} AS text), '')" for c in columns]
+        return "lower(" + " || chr(1) || ".join(parts) + ")"
+    parts = [f"COALESCE(CAST({qn(c)} AS TEXT), '')" for c in columns]
+    return " || char(1) || ".join(parts)
+
+
+def _register_matcher(pats: list[Pattern]) -> str:
+    """SQLite: a function that says whether a text may hold any pattern (one call per row: the
+    row is lowered once and searched with Python's substring search — several times faster than
+    one instr(lower()) per pattern and column). Rows it lets through are checked exactly."""
+    needles = tuple(p.text for p in pats)
+
+    def matches(text):
+        if not text:
+            return 0
+        low = text.lower()
+        for needle in needles:
+            if needle in low:
+                return 1
+        return 0
+
+    connection.ensure_connection()
+    connection.connection.create_function("waarborg_residual_match", 1, matches, deterministic=True)
+    return "waarborg_residual_match"
 
 
 def scan_tables(pats: list[Pattern]) -> tuple[list[tuple[str, str, str, Pattern]], int, int]:
@@ -214,6 +250,8 @@ def scan_tables(pats: list[Pattern]) -> tuple[list[tuple[str, str, str, Pattern]
     qn = connection.ops.quote_name
     found = []
     n_tables = n_columns = 0
+    postgres = connection.vendor == "postgresql"
+    matcher = None if postgres else _register_matcher(pats)
     with connection.cursor() as cursor:
         tables = connection.introspection.table_names(cursor)
     for table in sorted(tables):
@@ -226,10 +264,15 @@ def scan_tables(pats: list[Pattern]) -> tuple[list[tuple[str, str, str, Pattern]
         names = [c for c, _ in columns]
         with connection.cursor() as cursor:
             pk_col = connection.introspection.get_primary_key_column(cursor, table)
-        pk_expr = qn(pk_col) if pk_col else ("rowid" if connection.vendor == "sqlite" else "ctid")
-        select = ", ".join(f"CAST({qn(c)} AS text)" if connection.vendor == "postgresql" else qn(c) for c in names)
-        sql = f"SELECT {pk_expr}, {select} FROM {qn(table)} WHERE {_match_sql(names, len(pats))}"  # noqa: S608
-        params = [p.text for _ in names for p in pats]
+        pk_expr = qn(pk_col) if pk_col else ("ctid" if postgres else "rowid")
+        select = ", ".join(f"CAST({qn(c)} AS text)" if postgres else qn(c) for c in names)
+        if postgres:
+            where = f"{_haystack(names)} LIKE ANY (%s)"
+            params = [["%" + p.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%" for p in pats]]
+        else:
+            where = f"{matcher}({_haystack(names)})"
+            params = []
+        sql = f"SELECT {pk_expr}, {select} FROM {qn(table)} WHERE {where}"  # noqa: S608
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             for row in cursor.fetchall():
@@ -237,7 +280,7 @@ def scan_tables(pats: list[Pattern]) -> tuple[list[tuple[str, str, str, Pattern]
                 for col, value in zip(names, row[1:], strict=True):
                     low = str(value).lower() if value is not None else ""
                     for p in pats:
-                        if p.text in low:
+                        if p.found_in(low):
                             found.append((table, col, pk, p))
     return found, n_tables, n_columns
 
@@ -376,7 +419,8 @@ def _search_file(path: Path, needles, longest: int) -> set[Pattern]:
                 window = (tail + block).lower()
                 for p, needle in needles:
                     if p not in found and needle in window:
-                        found.add(p)
+                        if p.found_in(window.decode("utf-8", "replace")):
+                            found.add(p)
                 tail = window[-longest:] if longest else b""
     except OSError:
         pass

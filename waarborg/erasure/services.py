@@ -213,6 +213,7 @@ def erasure_request(
     source: str = "request",
     privacy_request_id: int | None = None,
     run: bool = True,
+    scan: bool = True,
 ) -> ErasureCase:
     """Erase the subject these identifiers find: open a case and (by default) run it.
 
@@ -232,7 +233,7 @@ def erasure_request(
         actor=actor, hits=hits, source=source, reason=reason, privacy_request_id=privacy_request_id
     )
     if run:
-        case = erasure_case_run(actor=actor, case=case)
+        case = erasure_case_run(actor=actor, case=case, scan=scan)
     return case
 
 
@@ -445,6 +446,13 @@ def _after_commit_steps(case_id, plan: ErasurePlan, *, vacuum: bool, scan: bool,
     kept = kept_from_plan(plan)  # the cells and files the erasure kept: hits there are allowed
 
     def run():
+        try:
+            steps()
+        except Exception as exc:  # the erasure is committed; the case stays incomplete, the daily job sees it
+            log.warning("after-commit steps of erasure case %s failed (%s)", case_id, type(exc).__name__)
+            ErasureCase.objects.filter(pk=case_id).update(last_error=f"after commit: {type(exc).__name__}"[:200])
+
+    def steps():
         removed, failed = ops.remove_pending_files(case_id=case_id)
         ledger_export()
         derived = {}

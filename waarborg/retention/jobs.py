@@ -21,8 +21,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections import defaultdict
+from contextlib import contextmanager
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, ProtectedError, Q, RestrictedError
 from django.db.models.deletion import PROTECT, RESTRICT
 
@@ -31,10 +32,11 @@ from waarborg.core import clock, datamap
 from waarborg.core.daily import daily_job
 from waarborg.core.datamap import AMSTERDAM, Retention, add_term
 from waarborg.erasure import ops
+from waarborg.erasure.services import forget
 
 log = logging.getLogger(__name__)
 
-BATCH = 2000
+BATCH = 10_000
 ORDER = 800  # after payments and dunning, before the erasure job runs the cases it opens
 
 # A consent recorded on the row extends a rule's term (the rule's own text says so): the rule,
@@ -82,6 +84,15 @@ def on_or_before(model, path: str, day: dt.date) -> Q:
         end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0, 0), tzinfo=AMSTERDAM)
         return Q(**{f"{path}__lt": end})
     return Q(**{f"{path}__lte": day})
+
+
+def after(model, path: str, day: dt.date) -> Q:
+    """`path` falls after `day` in Amsterdam (the other end of the range)."""
+    _, f = _date_field(model, path)
+    if f.get_internal_type() == "DateTimeField":
+        start = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0, 0), tzinfo=AMSTERDAM)
+        return Q(**{f"{path}__gte": start})
+    return Q(**{f"{path}__gt": day})
 
 
 def due_q(entry: datamap.Entry, rule: Retention, day: dt.date) -> Q:
@@ -250,7 +261,13 @@ def _relationship_owners() -> dict:
     return owners
 
 
-def open_ended_relationship_cases(day: dt.date) -> int:
+def open_ended_relationship_cases(day: dt.date, since: dt.date | None = None) -> int:
+    """Open an erasure case for every subject whose relationship ended by `day` and has none.
+
+    With `since` (the day of the previous run), only relationships that ended after that day's
+    cutoff are looked at: the cost follows what became due, not every ended relationship still
+    waiting for its case to run.
+    """
     from waarborg.erasure.models import ErasureCase
 
     opened = 0
@@ -258,9 +275,13 @@ def open_ended_relationship_cases(day: dt.date) -> int:
     for owner, (date_field, rule) in sorted(_relationship_owners().items(), key=lambda kv: kv[0]._meta.label):
         label = owner._meta.label
         qs = owner._default_manager.filter(on_or_before(owner, date_field, cutoff(rule, day)))
-        if ops.can_restrict(owner):
-            qs = qs.filter(**{f"{ops.RESTRICTED_FIELD}__isnull": True})
-        pks = list(qs.values_list("pk", flat=True))
+        if since is not None:
+            qs = qs.filter(after(owner, date_field, cutoff(rule, since)))
+        # Already erased (locked) rows are left out here, not in SQL: a condition on that mostly
+        # empty column would lead the planner away from the range on the end date.
+        restrictable = ops.can_restrict(owner)
+        names = ("pk", ops.RESTRICTED_FIELD) if restrictable else ("pk",)
+        pks = [row[0] for row in qs.values_list(*names) if not restrictable or row[1] is None]
         for start in range(0, len(pks), BATCH):
             refs = [f"{label}:{pk}" for pk in pks[start : start + BATCH]]
             known = set(ErasureCase.objects.filter(subject_ref__in=refs).values_list("subject_ref", flat=True))
@@ -283,9 +304,50 @@ def open_ended_relationship_cases(day: dt.date) -> int:
 
 # --- The job ----------------------------------------------------------------------------------
 
+FULL_CHECK_WEEKDAY = 0  # on Mondays every ended relationship is looked at again, not only new ones
+
+
+def _window_start(run, day: dt.date) -> dt.date | None:
+    from waarborg.retention.models import SweepRun
+
+    if day.weekday() == FULL_CHECK_WEEKDAY:
+        return None
+    previous = (
+        SweepRun.objects.filter(finished_at__isnull=False, day__lte=day).exclude(pk=run.pk).order_by("-day").first()
+    )
+    return previous.day if previous is not None else None
+
+
+@contextmanager
+def _bulk_mode():
+    """SQLite: a larger page cache, and no checkpoint after every batch (each would sync the
+    file); one checkpoint at the end writes everything, and truncates the log, at once."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        (cache,) = cursor.fetchone()
+        cursor.execute("PRAGMA wal_autocheckpoint")
+        (autocheckpoint,) = cursor.fetchone()
+        cursor.execute("PRAGMA cache_size=-131072")
+        cursor.execute("PRAGMA wal_autocheckpoint=0")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size={int(cache)}")
+            cursor.execute(f"PRAGMA wal_autocheckpoint={int(autocheckpoint)}")
+        forget([])
+
 
 @daily_job("retention", order=ORDER)
 def retention_sweep(day: dt.date) -> dict[str, int]:
+    with _bulk_mode():
+        return _sweep(day)
+
+
+def _sweep(day: dt.date) -> dict[str, int]:
     from waarborg.retention.models import SweepRun
 
     run = SweepRun.objects.create(day=day, started_at=clock.now())
@@ -299,7 +361,7 @@ def retention_sweep(day: dt.date) -> dict[str, int]:
                 continue
             counts[rule.key] += _sweep_rule(entry, rule, names, day, parents)
     counts["archive_released"] = _release_archive(day, parents)
-    counts["erasure_cases_opened"] = open_ended_relationship_cases(day)
+    counts["erasure_cases_opened"] = open_ended_relationship_cases(day, since=_window_start(run, day))
     result = {k: counts[k] for k in sorted(counts)}
     run.counts = result
     run.finished_at = clock.now()

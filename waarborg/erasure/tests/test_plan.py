@@ -61,6 +61,8 @@ def test_it_plans_every_row_with_its_action_and_the_day_a_kept_row_goes(personas
     document = _row(plan, "customers.Document", world.document.pk)
     assert document.restrict and document.until == clock.today().replace(year=clock.today().year + 7)
     assert _row(plan, "correspondence.Attachment", world.attachment.pk).files == [world.attachment.file.name]
+    assert {"D2", "D3", "D4", "D6"} <= set(plan.categories())
+    assert plan.row_counts()["customers.Contact"] == 1 and plan.row_counts()["billing.Invoice"] == 3  # locked
     assert plan.identifiers["email"] == {EMAIL}
     assert plan.identifiers["customer_number"] == {world.customer.number}
     assert "Alice de Vries" in plan.identifiers["name"]

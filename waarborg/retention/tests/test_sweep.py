@@ -235,3 +235,17 @@ def test_it_sweeps_nothing_that_is_not_due(personas, sweep):
     counts = sweep(clock.today())
     assert {k: v for k, v in counts.items() if v} == {"login_6m": 1}
     assert {k: v for k, v in sweep(clock.today()).items() if v} == {}
+
+
+@pytest.mark.promise("R2")
+def test_it_looks_only_at_newly_ended_relationships_except_on_mondays(db, sweep):
+    tuesday = DAY + dt.timedelta(days=1)
+    sweep(tuesday)
+    late = f.CustomerFactory(private=True, status=Customer.Status.ENDED, ended_at=at(DAY - dt.timedelta(days=3)))
+    fresh = f.CustomerFactory(private=True, status=Customer.Status.ENDED, ended_at=at(tuesday + dt.timedelta(days=1)))
+    assert sweep(tuesday + dt.timedelta(days=1))["erasure_cases_opened"] == 1  # only the newly ended one
+    assert sweep(DAY + dt.timedelta(days=7))["erasure_cases_opened"] == 1  # Monday: everything, once
+    from waarborg.erasure.models import ErasureCase
+
+    refs = set(ErasureCase.objects.values_list("subject_ref", flat=True))
+    assert refs == {f"customers.Customer:{late.pk}", f"customers.Customer:{fresh.pk}"}
