@@ -43,6 +43,7 @@ SCOPES: dict[str, frozenset[str]] = {
     "audit": frozenset({PRIVACY}),
     "accounts": frozenset({ADMIN}),
     "subject_search": frozenset({PRIVACY}),
+    "requests": frozenset({SUPPORT, PRIVACY}),  # privacy requests: support registers, privacy handles
     "fiscal_archive": frozenset({FINANCE_ARCHIVE}),  # only via waarborg.erasure.archive
 }
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from waarborg.portal import payment, views
+from waarborg.portal import payment, requests, views
 
 app_name = "portal"
 urlpatterns = [
@@ -13,5 +13,8 @@ urlpatterns = [
     path("diensten/", views.services, name="services"),
     path("facturen/", views.invoices, name="invoices"),
     path("facturen/<int:pk>/", views.invoice_detail, name="invoice"),
+    path("privacyverzoeken/", requests.request_list, name="requests"),
+    path("privacyverzoeken/nieuw/<slug:slug>/", requests.request_new, name="request_new"),
+    path("privacyverzoeken/<int:pk>/", requests.request_detail, name="request"),
     path("betaalgegevens/", payment.payment_methods, name="payment_methods"),
 ]

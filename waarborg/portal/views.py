@@ -26,7 +26,7 @@ from waarborg.core.errors import ValidationError
 from waarborg.customers.models import Customer
 from waarborg.customers.selectors import customer_get_for
 from waarborg.customers.services import contact_update
-from waarborg.portal import presenters
+from waarborg.portal import presenters, requests
 from waarborg.portal.forms import CONTACT_FIELDS, ContactForm
 from waarborg.subjects.finder import subject_rows_of
 from waarborg.subjects.report import subject_report
@@ -48,6 +48,7 @@ def landing(request):
             "invoices_unpaid": len(unpaid),
             "invoices_overdue": sum(1 for _invoice, state in unpaid if state.key == "overdue"),
             "amount_open": sum((invoice.amount_open for invoice, _state in unpaid), 0),
+            **requests.landing_summary(user),
         },
     )
 

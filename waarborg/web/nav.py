@@ -27,6 +27,7 @@ SCOPE_LABELS = {
     "audit": _("Audit trail"),
     "accounts": _("Accounts"),
     "subject_search": _("Find a data subject"),
+    "requests": _("Privacy requests"),
 }
 
 

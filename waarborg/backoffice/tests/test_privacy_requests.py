@@ -1,0 +1,390 @@
+"""The back office's privacy requests: the queue and its filters, registering, who may do what,
+the timeline, the month overview (G7, G9, B2, B4)."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.apps import apps
+from django.test import Client
+
+from waarborg.audit.models import AuditEvent
+from waarborg.auth_web import testing
+from waarborg.core import clock
+from waarborg.privacy.models import DeadlineWarning, PrivacyRequest
+from waarborg.privacy.services import (
+    deadline_warnings_send,
+    privacy_request_complete,
+    privacy_request_create,
+    privacy_request_extend,
+    privacy_request_refuse,
+    privacy_request_start_verification,
+)
+from waarborg.testing import factories as f
+from waarborg.testing.checks import assert_clean_event, last_event, row_counts
+
+pytestmark = pytest.mark.django_db
+D = dt.date
+QUEUE = "/backoffice/verzoeken/"
+REGISTER = "/backoffice/verzoeken/registreren/"
+OVERVIEW = "/backoffice/verzoeken/maandoverzicht/"
+PRIVACY_MODELS = ("privacy.PrivacyRequest", "privacy.VerificationLink", "privacy.IdDocument")
+
+
+def _counts():
+    return row_counts() | {label: apps.get_model(label).objects.count() for label in PRIVACY_MODELS}
+
+
+def _numbers(response) -> list[str]:
+    return [item["row"].request.number for item in response.context["rows"]]
+
+
+@pytest.fixture(autouse=True)
+def mail(smtp_server):
+    return smtp_server
+
+
+@pytest.fixture(autouse=True)
+def files(settings, tmp_path):
+    settings.FILES_DIR = tmp_path / "files"
+
+
+@pytest.fixture
+def requests(personas, alice, bob, erin):
+    """Three requests in March 2026: alice's access (portal), bob's erasure by post, alice's objection."""
+    with clock.as_of(D(2026, 3, 2)):
+        access = privacy_request_create(actor=alice, type="access", channel="portal")
+    with clock.as_of(D(2026, 3, 20)):
+        erasure = privacy_request_create(
+            actor=erin, type="erasure", channel="post", received_at=D(2026, 3, 18), email="bob@bakkerijjansen.example"
+        )
+        objection = privacy_request_create(actor=alice, type="objection", channel="portal", purposes=["U10"])
+    return {"access": access, "erasure": erasure, "objection": objection}
+
+
+# --- Who may do what (B2) -------------------------------------------------------------------
+
+
+@pytest.mark.promise("B2")
+def test_the_back_office_links_the_section_for_support_and_privacy(office, personas):
+    for who in ("carol", "erin"):
+        body = office(getattr(personas, who)).get("/backoffice/").content.decode()
+        assert 'data-scope="requests"' in body and f'href="{QUEUE}"' in body
+    body = office(personas.dave).get("/backoffice/").content.decode()
+    assert 'data-scope="requests"' not in body
+
+
+@pytest.mark.promise("B2")
+@pytest.mark.parametrize("who", ["dave", "frank"])
+def test_roles_without_the_scope_are_refused(office, personas, requests, who):
+    client = office(getattr(personas, who))
+    for url in (QUEUE, REGISTER, OVERVIEW, f"{QUEUE}{requests['access'].pk}/"):
+        assert client.get(url).status_code == 403, url
+    assert client.post(f"{QUEUE}{requests['access'].pk}/toewijzen/").status_code == 403
+
+
+@pytest.mark.promise("B2")
+def test_a_customer_is_refused_the_back_office(client, personas, requests):
+    testing.sign_in(client, personas.alice)
+    assert client.get(QUEUE).status_code == 403
+    assert client.get(f"{QUEUE}{requests['access'].pk}/").status_code == 403
+
+
+@pytest.mark.promise("B2", "G7")
+def test_support_registers_but_cannot_read_or_handle(office, personas, requests):
+    client = office(personas.carol)
+    page = client.get(QUEUE)
+    assert page.status_code == 200 and "rows" not in page.context
+    body = page.content.decode()
+    assert f'href="{REGISTER}"' in body and requests["access"].number not in body
+    pk = requests["access"].pk
+    before = _counts()
+    assert client.get(f"{QUEUE}{pk}/").status_code == 403
+    assert client.get(OVERVIEW).status_code == 403
+    for action in ("toewijzen", "identiteitscontrole", "verlengen", "weigeren", "afronden"):
+        assert (
+            client.post(f"{QUEUE}{pk}/{action}/", {"verlengen-reason": "x", "weigeren-reason": "x"}).status_code == 403
+        )
+    assert _counts() == before
+
+
+@pytest.mark.promise("B2")
+def test_the_page_needs_a_second_factor(client, personas, requests):
+    client.force_login(personas.erin, backend="django.contrib.auth.backends.ModelBackend")
+    response = client.get(QUEUE)
+    assert response.status_code == 302 and "rows" not in (response.context or {})
+
+
+# --- The queue (G9) -----------------------------------------------------------------------------
+
+
+@pytest.mark.promise("G9")
+def test_the_queue_shows_due_dates_and_flags_the_overdue(office, personas, requests):
+    client = office(personas.erin)
+    with clock.as_of(D(2026, 3, 31)):
+        response = client.get(QUEUE)
+    assert _numbers(response) == [requests["access"].number, requests["erasure"].number, requests["objection"].number]
+    body = response.content.decode()
+    access = re.search(rf'<tr data-number="{requests["access"].number}"[^>]*>.*?</tr>', body, re.S).group(0)
+    assert 'data-overdue="true"' in access and "Te laat" in access  # received 2 March: promised 30 March
+    assert 'data-due="2026-03-30"' in access and "dag 29" in access
+    erasure = re.search(rf'<tr data-number="{requests["erasure"].number}"[^>]*>.*?</tr>', body, re.S).group(0)
+    assert 'data-overdue="true"' not in erasure and 'data-due="2026-04-15"' in erasure  # received 18 March
+    assert '<td class="num">15</td>' in erasure  # days left
+
+
+@pytest.mark.promise("G9")
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("type=erasure", ["erasure"]),
+        ("type=objection", ["objection"]),
+        ("due=overdue", ["access"]),
+        ("due=soon", []),
+        ("handler=me", ["erasure"]),
+        ("handler=none", ["access", "objection"]),
+        ("status=completed", []),
+    ],
+)
+def test_the_queue_filters_by_type_status_due_and_handler(office, personas, requests, query, expected):
+    client = office(personas.erin)
+    with clock.as_of(D(2026, 3, 31)):
+        response = client.get(f"{QUEUE}?{query}")
+    assert response.status_code == 200
+    assert _numbers(response) == [requests[name].number for name in expected]
+
+
+@pytest.mark.promise("G9")
+def test_the_queue_shows_closed_requests_on_request(office, personas, requests, erin, mail):
+    with clock.as_of(D(2026, 3, 10)):
+        privacy_request_complete(actor=erin, request=requests["access"])
+    client = office(personas.erin)
+    with clock.as_of(D(2026, 3, 31)):
+        assert requests["access"].number not in _numbers(client.get(QUEUE))
+        assert _numbers(client.get(f"{QUEUE}?status=completed")) == [requests["access"].number]
+        assert requests["access"].number in _numbers(client.get(f"{QUEUE}?status=all"))
+        assert client.get(f"{QUEUE}?status=nonsense").status_code == 200  # a wrong filter: the open queue
+
+
+@pytest.mark.promise("G9", "X5")
+def test_an_extended_request_counts_to_its_extended_date(office, personas, requests, erin, mail):
+    with clock.as_of(D(2026, 3, 25)):
+        privacy_request_extend(actor=erin, request=requests["access"], reason="Veel gegevens uit oude systemen.")
+    client = office(personas.erin)
+    with clock.as_of(D(2026, 4, 10)):
+        response = client.get(f"{QUEUE}?due=overdue")
+    assert requests["access"].number not in _numbers(response)
+
+
+# --- Registering (G7, G9) -----------------------------------------------------------------------
+
+
+@pytest.mark.promise("G7", "G9", "B4")
+@pytest.mark.parametrize("who", ["carol", "erin"])
+def test_support_and_privacy_register_a_request_with_the_date_received(office, personas, mail, who):
+    client = office(getattr(personas, who))
+    with clock.as_of(D(2026, 2, 10)):
+        response = client.post(
+            REGISTER,
+            {
+                "type": "access",
+                "channel": "email",
+                "received": "2026-01-31",
+                "language": "nl",
+                "email": "Alice.DeVries@example.nl",
+                "details": "Graag een overzicht.",
+                "start_check": "on",
+            },
+        )
+    assert response.status_code == 200
+    made = PrivacyRequest.objects.get()
+    assert (made.promise_due, made.legal_due) == (D(2026, 2, 28), D(2026, 3, 2))
+    assert made.status == "awaiting_id" and made.contact == personas.alice_contact
+    body = response.content.decode()
+    assert made.number in body and "28 februari 2026" in body and 'data-verification="emailed"' in body
+    assert "/privacyverzoek/" not in body  # the link went by e-mail: never shown
+    [message] = mail.wait_for(1)
+    assert message["To"] == "alice.devries@example.nl"
+    assert (made.handler == personas.erin) is (who == "erin")
+
+
+@pytest.mark.promise("G7", "G8")
+def test_a_request_by_post_without_e_mail_shows_the_link_for_a_letter_once(office, personas, mail):
+    client = office(personas.carol)
+    response = client.post(
+        REGISTER,
+        {
+            "type": "erasure",
+            "channel": "post",
+            "received": clock.today().isoformat(),
+            "language": "nl",
+            "name": "Alice de Vries",
+            "postcode": "3521 AB",
+            "start_check": "on",
+        },
+    )
+    body = response.content.decode()
+    assert 'data-verification="letter"' in body and "/privacyverzoek/identiteit/" in body
+    assert mail.messages == []
+    assert PrivacyRequest.objects.get().status == "awaiting_id"
+
+
+@pytest.mark.promise("G7", "G9")
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"received": "2099-01-01"}, "received"),
+        ({"received": ""}, "received"),
+        ({"channel": "portal"}, "channel"),
+        ({"type": ""}, "type"),
+        ({"email": "geen-adres"}, "email"),
+        ({"email": "", "name": ""}, "__all__"),
+        ({"details": "Mijn BSN is 111222333"}, "details"),
+        ({"customer_number": "K123"}, "customer_number"),
+    ],
+)
+def test_registering_refuses_and_stores_nothing(office, personas, mail, data, field):
+    client = office(personas.carol)
+    base = {
+        "type": "access",
+        "channel": "phone",
+        "received": clock.today().isoformat(),
+        "language": "nl",
+        "email": "alice.devries@example.nl",
+        "start_check": "on",
+    }
+    before = _counts()
+    response = client.post(REGISTER, base | data)
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    assert "Er is niets geregistreerd." in response.content.decode()
+    assert _counts() == before and mail.messages == []
+
+
+@pytest.mark.promise("G7", "G8")
+def test_registering_for_someone_unknown_sends_no_identity_check(office, personas, mail):
+    client = office(personas.carol)
+    response = client.post(
+        REGISTER,
+        {
+            "type": "access",
+            "channel": "email",
+            "received": clock.today().isoformat(),
+            "language": "nl",
+            "email": "onbekend@example.nl",
+            "start_check": "on",
+        },
+    )
+    assert response.status_code == 200
+    assert "/privacyverzoek/" not in response.content.decode()
+    assert not any("/privacyverzoek/" in mail.body(m) for m in mail.messages)
+    assert all(not r.subject_rows for r in PrivacyRequest.objects.all())
+
+
+# --- One request: its page and its timeline -------------------------------------------------------
+
+
+@pytest.mark.promise("G9", "B4")
+def test_the_request_page_shows_its_timeline_and_every_opening_is_recorded(office, personas, erin, carol, mail):
+    with clock.as_of(D(2026, 3, 2)):
+        made = privacy_request_create(
+            actor=carol, type="access", channel="phone", received_at=D(2026, 3, 2), email="alice.devries@example.nl"
+        )
+        privacy_request_start_verification(actor=carol, request=made)
+    with clock.as_of(D(2026, 3, 16)):
+        deadline_warnings_send(day=clock.today())
+    assert DeadlineWarning.objects.filter(request=made).exists()
+    client = office(personas.erin)
+    with clock.as_of(D(2026, 3, 17)):
+        response = client.get(f"{QUEUE}{made.pk}/")
+    assert response.status_code == 200
+    timeline = response.context["timeline"]
+    assert [entry.kind for entry in timeline] == ["event", "event", "warning"]
+    body = response.content.decode()
+    section = re.search(r'<section aria-labelledby="h-timeline".*?</section>', body, re.S).group(0)
+    for words in ("Verzoek geregistreerd", "Carol", "Identiteitscontrole verstuurd", "Termijnwaarschuwing", "Dag 14"):
+        assert words in section, words
+    assert "interne telling staat stil" in body and 'data-due="2026-03-30"' in body
+    assert_clean_event(last_event(), action="privacy.request.view", values=["alice"])
+    assert last_event().actor == f"account:{erin.pk}" and last_event().purpose == "U14"
+    assert client.head(f"{QUEUE}{made.pk}/").status_code == 405
+
+
+@pytest.mark.promise("B2")
+def test_an_unknown_request_is_not_found(office, personas):
+    assert office(personas.erin).get(f"{QUEUE}999999/").status_code == 404
+    assert office(personas.erin).post(f"{QUEUE}999999/toewijzen/").status_code == 404
+
+
+@pytest.mark.promise("G9")
+def test_taking_a_request_on(office, personas, requests, erin):
+    client = office(personas.erin)
+    response = client.post(f"{QUEUE}{requests['access'].pk}/toewijzen/")
+    assert response.status_code == 302
+    requests["access"].refresh_from_db()
+    assert requests["access"].handler == erin
+    assert_clean_event(last_event(), action="privacy.request.assign")
+
+
+@pytest.mark.promise("B1")
+def test_an_action_without_the_csrf_token_is_refused(personas, requests):
+    client = Client(enforce_csrf_checks=True)
+    testing.sign_in(client, personas.erin)
+    before = _counts()
+    response = client.post(f"{QUEUE}{requests['access'].pk}/toewijzen/")
+    assert response.status_code == 403
+    response = client.post(
+        REGISTER, {"type": "access", "channel": "phone", "received": "2026-01-01", "email": "x@y.nl"}
+    )
+    assert response.status_code == 403
+    assert _counts() == before
+
+
+@pytest.mark.promise("B2")
+def test_an_action_only_answers_post(office, personas, requests):
+    client = office(personas.erin)
+    assert client.get(f"{QUEUE}{requests['access'].pk}/toewijzen/").status_code == 405
+    assert client.post(f"{QUEUE}{requests['access'].pk}/onbekend/").status_code == 404
+
+
+# --- The month ---------------------------------------------------------------------------------
+
+
+@pytest.mark.promise("G9", "G10", "X5")
+def test_the_month_overview_counts_per_type(office, personas, requests, alice, erin, mail):
+    with clock.as_of(D(2026, 3, 25)):
+        privacy_request_complete(actor=erin, request=requests["objection"])
+        privacy_request_extend(actor=erin, request=requests["erasure"], reason="Gegevens in het archief.")
+    with clock.as_of(D(2026, 4, 2)):
+        privacy_request_complete(actor=erin, request=requests["access"])  # after its promised date (30 March)
+        late = privacy_request_create(actor=alice, type="access", channel="portal")
+        privacy_request_refuse(
+            actor=erin,
+            request=late,
+            reason="U vroeg dit twee keer binnen een maand.",
+            ground="excessive",
+            justification="Herhaald verzoek.",
+            earlier_requests=[requests["access"]],
+        )
+    client = office(personas.erin)
+    with clock.as_of(D(2026, 4, 10)):
+        march = client.get(f"{OVERVIEW}?maand=2026-03").context["report"]
+        april = client.get(OVERVIEW).context["report"]
+    assert march.totals == {"received": 3, "completed": 1, "within": 1, "overdue": 1, "extended": 1, "refused": 0}
+    per_type = dict(march.per_type)
+    assert per_type["access"]["overdue"] == 1 and per_type["objection"]["within"] == 1
+    assert per_type["erasure"]["extended"] == 1
+    assert april.totals == {"received": 1, "completed": 1, "within": 0, "overdue": 1, "extended": 0, "refused": 1}
+    assert dict(april.per_type)["access"]["refused"] == 1
+    response = client.get(f"{OVERVIEW}?maand=2026-13")
+    assert response.status_code == 200 and "maand" in response.context["form"].errors
+
+
+@pytest.mark.promise("B2")
+def test_audit_events_of_the_screens_carry_no_personal_values(office, personas, requests):
+    client = office(personas.erin)
+    client.get(f"{QUEUE}{requests['erasure'].pk}/")
+    event = AuditEvent.objects.filter(action="privacy.request.view").get()
+    assert_clean_event(event, action="privacy.request.view", values=["bob", "bakkerij"])
+    f.RecipientFactory(key="x", name="X B.V.", data_categories=["D3"])  # (unrelated rows do not show)
+    assert "X B.V." not in client.get(f"{QUEUE}{requests['erasure'].pk}/").content.decode()
