@@ -1,6 +1,7 @@
 """Erasure benchmark: erasing one subject, the residual scan, and the daily retention sweep.
 
     python bench/bench_erasure.py [--sizes 100000,1000000] [--seed 1] [--subjects 5] [--scans 2]
+    DATABASE_URL=postgres://user@host:5432/dbname python bench/bench_erasure.py --backends postgresql --sizes 100000
 
 Each size runs in its own process on a fresh SQLite database in a temporary data directory
 (seeded with `waarborg.demo.seed.seed`, as `waarborg seed --customers N --seed S`); with
@@ -34,6 +35,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--subjects", type=int, default=5, help="subjects erased per size (the median is reported)")
     parser.add_argument("--scans", type=int, default=2, help="residual scans timed per size")
     parser.add_argument("--due", type=float, default=0.01, help="share of all rows due in the sweep run")
+    parser.add_argument(
+        "--backends", default="", help="sqlite and/or postgresql (default: both when DATABASE_URL is set)"
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--schema", default="", help=argparse.SUPPRESS)
@@ -49,6 +53,10 @@ def main(argv: list[str] | None = None) -> int:
     if not sizes or min(sizes) < 1000:
         parser.error("--sizes takes numbers of at least 1000")
     backends = ["sqlite"] + (["postgresql"] if os.environ.get("DATABASE_URL") else [])
+    if args.backends:
+        backends = [b.strip() for b in args.backends.split(",") if b.strip()]
+        if "postgresql" in backends and not os.environ.get("DATABASE_URL"):
+            parser.error("--backends postgresql needs DATABASE_URL")
     results = []
     for backend in backends:
         fixed_due = 0

@@ -24,13 +24,14 @@ def site_url() -> str:
 
 
 def make_token(decision_id: int, kind: str) -> str:
-    return signing.dumps([int(decision_id), ACTIONS[kind]], salt=SALT)
+    """The same token for the same decision and kind, every time it is shown (no timestamp)."""
+    return signing.Signer(salt=SALT).sign_object([int(decision_id), ACTIONS[kind]])
 
 
 def read_token(token: str) -> tuple[int, str]:
     """(decision id, kind) from a token; ValidationError when it is not one of ours."""
     try:
-        decision_id, action = signing.loads(str(token or ""), salt=SALT)
+        decision_id, action = signing.Signer(salt=SALT).unsign_object(str(token or ""))
     except (signing.BadSignature, ValueError, TypeError):
         raise ValidationError("this link is not valid", field="token") from None
     kinds = {v: k for k, v in ACTIONS.items()}

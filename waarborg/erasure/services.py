@@ -214,6 +214,7 @@ def erasure_request(
     privacy_request_id: int | None = None,
     run: bool = True,
     scan: bool = True,
+    vacuum: bool = True,
 ) -> ErasureCase:
     """Erase the subject these identifiers find: open a case and (by default) run it.
 
@@ -233,7 +234,7 @@ def erasure_request(
         actor=actor, hits=hits, source=source, reason=reason, privacy_request_id=privacy_request_id
     )
     if run:
-        case = erasure_case_run(actor=actor, case=case, scan=scan)
+        case = erasure_case_run(actor=actor, case=case, scan=scan, vacuum=vacuum)
     return case
 
 

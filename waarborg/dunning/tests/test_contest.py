@@ -209,3 +209,12 @@ def test_the_portal_can_read_what_a_link_points_at(consumer, personas):
     assert contest_link_get(token).used
     with pytest.raises(ValidationError):
         contest_link_get("garbage")
+
+
+@pytest.mark.promise("A5")
+def test_the_links_of_a_decision_are_the_same_every_time_it_is_shown(consumer):
+    consumer.invoice()
+    run_days(DUE, D(2026, 1, 12))
+    decision = Decision.objects.get(kind="reminder")
+    assert links_for(decision.pk) == links_for(decision.pk)
+    assert links_for(decision.pk)["contest"] != links_for(decision.pk)["person"]
