@@ -24,6 +24,7 @@ from waarborg.core.crypto import keyed_hash
 from waarborg.core.errors import NotFound, PermissionDenied, ValidationError, WaarborgError
 from waarborg.customers.models import Contact
 from waarborg.customers.services import customer_ref
+from waarborg.privacy import deadlines
 from waarborg.privacy.models import PrivacyRequest
 from waarborg.privacy.resolve import resolve_identifiers
 from waarborg.privacy.selectors import is_system
@@ -40,7 +41,6 @@ DEFAULT_DAYS = 90
 MAX_DAYS = 730
 AUDIT_PURPOSE = "U12"  # security: who may use the API
 REQUEST_PURPOSE = "U14"  # handling rights requests is a statutory obligation
-RECEIVED_MAX_DAYS = 365  # how far back a client may date a request
 _NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 _TOKEN = re.compile(r"^wb_[0-9a-f]{8}_[A-Za-z0-9_-]{43}$")
 _PREFIX = re.compile(r"^(wb_)?[0-9a-f]{8}$")
@@ -201,9 +201,9 @@ def _check_received(value) -> None:
     today = clock.today()
     if day > today:
         raise ValidationError("the date received lies in the future", field="received_at")
-    if day < today - dt.timedelta(days=RECEIVED_MAX_DAYS):
+    if day < today - dt.timedelta(days=deadlines.RECEIVED_MAX_DAYS):
         raise ValidationError(
-            f"the date received lies more than {RECEIVED_MAX_DAYS} days back: ask the privacy team to register it",
+            f"the date received lies more than {deadlines.RECEIVED_MAX_DAYS} days back",
             field="received_at",
         )
 
@@ -234,9 +234,8 @@ def api_privacy_request_create(
     """Register a request on channel `api` for the client of `token`, then start the identity check.
 
     Identifiers that point to several people, or to different ones, raise `Unmatched` (nothing is
-    written). Identifiers under which nobody is known go to the privacy app as they are: it either
-    registers the request (and answers that nothing is held) or refuses it with NotFound, which
-    becomes `Unmatched` too — one answer, whoever it is about. Other bad input raises
+    written). Identifiers under which nobody is known go to the privacy app as they are: it
+    registers the request and answers that nothing is held. Other bad input raises
     ValidationError naming the field. A request about someone known, with an e-mail address, gets
     its identity check at once (a link to it); without one, the privacy officer starts it by letter.
     """
@@ -253,29 +252,26 @@ def api_privacy_request_create(
     except ValidationError:  # several people fit, or the identifiers are of different people
         raise Unmatched(UNMATCHED) from None
     except NotFound:
-        pass  # nobody known by them: the privacy app decides (see above)
-    try:
-        with transaction.atomic():
-            request = privacy_request_create(
-                actor=actor,
-                type=type,
-                channel=PrivacyRequest.Channel.API,
-                received_at=received_at,
-                email=email,
-                phone=phone,
-                customer_number=customer_number,
-                name=name,
-                postcode=postcode,
-                details=details,
-                purposes=purposes,
-                consent_kinds=consent_kinds,
-                changes=changes,
-                transmit_to=transmit_to,
-                language=language,
-            )
-            ApiRequest.objects.create(request=request, token=token, client=token.name)
-    except NotFound:
-        raise Unmatched(UNMATCHED) from None
+        pass  # nobody known by them: registered all the same (see above)
+    with transaction.atomic():
+        request = privacy_request_create(
+            actor=actor,
+            type=type,
+            channel=PrivacyRequest.Channel.API,
+            received_at=received_at,
+            email=email,
+            phone=phone,
+            customer_number=customer_number,
+            name=name,
+            postcode=postcode,
+            details=details,
+            purposes=purposes,
+            consent_kinds=consent_kinds,
+            changes=changes,
+            transmit_to=transmit_to,
+            language=language,
+        )
+        ApiRequest.objects.create(request=request, token=token, client=token.name)
     if request.is_open and request.subject_rows and request.email and not request.is_verified:
         try:
             privacy_request_start_verification(actor=actor, request=request)

@@ -21,6 +21,8 @@ from waarborg.core.holidays import is_working_day as is_working_day
 from waarborg.core.holidays import next_working_day, public_holidays
 
 PROMISE_DAYS = 28
+RECEIVED_MAX_DAYS = 365  # how far back an API client may date a request
+GDPR_APPLIES = dt.date(2018, 5, 25)  # no request under the GDPR was received before this day
 LEGAL_MONTHS = 1
 MAX_EXTENSION_MONTHS = 2
 

@@ -44,7 +44,7 @@ from waarborg.core.identifiers import (
 from waarborg.customers.models import Contact
 from waarborg.customers.selectors import is_customer_viewer
 from waarborg.customers.services import clean_choice, clean_text, contact_update, customer_ref, save_numbered
-from waarborg.privacy import deadlines, notices, signals, storage
+from waarborg.privacy import deadlines, notices, storage
 from waarborg.privacy.models import (
     DeadlineWarning,
     IdDocument,
@@ -171,8 +171,17 @@ def _clean_received(value, now: dt.datetime) -> dt.datetime:
         received = dt.datetime.combine(value, dt.time(0, 0), tzinfo=clock.AMSTERDAM)
     else:
         raise ValidationError("the date received is not a date", field="received_at")
-    if deadlines.received_date(received) > deadlines.received_date(now) or received > now:
+    try:
+        day = deadlines.received_date(received)
+    except (OverflowError, ValueError):
+        raise ValidationError("the date received is out of range", field="received_at") from None
+    if day > deadlines.received_date(now) or received > now:
         raise ValidationError("the date received lies in the future", field="received_at")
+    if day < deadlines.GDPR_APPLIES:
+        raise ValidationError(
+            f"the date received lies before {deadlines.GDPR_APPLIES.isoformat()}, when the GDPR began to apply",
+            field="received_at",
+        )
     return received
 
 
@@ -538,8 +547,6 @@ def privacy_request_create(
         purposes=chosen_purposes,
         consent_kinds=kinds,
     )
-    if request.is_verified:
-        signals.request_verified.send(sender=PrivacyRequest, request=request, actor=actor)
     if unknown and request.email:
         try:
             with transaction.atomic():
@@ -622,7 +629,6 @@ def _answer_no_data(actor, request: PrivacyRequest, *, by_post: bool, now: dt.da
     _revoke_links(request, now)
     _audit(actor, "privacy.request.answer_no_data", request, type=request.type, by_post=bool(by_post))
     emailed = _send_to_requester(request, text, by_post=by_post)
-    signals.request_closed.send(sender=PrivacyRequest, request=request, actor=actor)
     return Notice(request, text.subject, text.body, emailed)
 
 
@@ -807,7 +813,6 @@ def privacy_request_verify_email_link(*, link_id, token: str) -> PrivacyRequest:
         _mark_verified(request, method=Method.EMAIL_LINK, by=None, now=now)
         request.save()
         _audit("subject", "privacy.verification.email_link", request, link=link.pk, result="verified")
-        signals.request_verified.send(sender=PrivacyRequest, request=request, actor="subject")
     return request
 
 
@@ -896,8 +901,6 @@ def id_document_review(*, actor, document: IdDocument, verified: bool) -> Privac
     _destroy(current, now)
     current.save(update_fields=["reviewed_at", "reviewed_by", "result", "stored_name", "destroyed_at"])
     _audit(actor, "privacy.id.destroy", request, object_type="privacy.iddocument", ids=[current.pk], why="reviewed")
-    if verified:
-        signals.request_verified.send(sender=PrivacyRequest, request=request, actor=actor)
     for f in ("reviewed_at", "reviewed_by", "result", "stored_name", "destroyed_at"):
         setattr(document, f, getattr(current, f))
     return request
@@ -1025,7 +1028,6 @@ def privacy_request_refuse(
     if destroyed:
         _audit(actor, "privacy.id.destroy", current, object_type="privacy.iddocument", ids=destroyed, why="closed")
     emailed = _send_to_requester(current, text, by_post=by_post)
-    signals.request_closed.send(sender=PrivacyRequest, request=current, actor=actor)
     _copy(request, current)
     return Notice(request, text.subject, text.body, emailed)
 
@@ -1288,7 +1290,7 @@ def erasure_plan_submit(*, actor, request: PrivacyRequest, categories, summary: 
 @transaction.atomic
 def erasure_plan_review(*, actor, request: PrivacyRequest, approve: bool, note: str = "") -> PrivacyRequest:
     """A privacy officer approves the plan (notice tasks for the recipients of the categories;
-    `signals.erasure_plan_approved` lets the engine execute) or rejects it with a note."""
+    the back office then has the engine execute it) or rejects it with a note."""
     require_person_handler(actor)
     note = clean_free_text(note, field="note", required=not approve)
     current = _lock(request)
@@ -1317,8 +1319,6 @@ def erasure_plan_review(*, actor, request: PrivacyRequest, approve: bool, note: 
         result=current.erasure_plan_status,
         notices=[n.pk for n in touched],
     )
-    if approve:
-        signals.erasure_plan_approved.send(sender=PrivacyRequest, request=current, actor=actor)
     return _copy(request, current)
 
 
@@ -1469,7 +1469,6 @@ def privacy_request_complete(
     current.save()
     _audit(actor, "privacy.request.complete", current, type=current.type, by_post=bool(by_post), **data)
     emailed = _send_to_requester(current, text, by_post=by_post)
-    signals.request_closed.send(sender=PrivacyRequest, request=current, actor=actor)
     _copy(request, current)
     return Notice(request, text.subject, text.body, emailed)
 

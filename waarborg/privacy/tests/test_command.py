@@ -72,6 +72,8 @@ def test_it_prints_the_upload_link_for_a_letter_without_an_e_mail_address(person
         (["--email", "alice.devries@example.nl", "--details", "BSN 123456782"], 2, "BSN"),
         (["--email", "alice.devries@example.nl", "--received", "31-01-2026"], 2, "YYYY-MM-DD"),
         (["--email", "alice.devries@example.nl", "--received", "2099-01-01"], 2, "future"),
+        (["--email", "alice.devries@example.nl", "--received", "0001-01-01"], 2, "GDPR"),
+        (["--email", "alice.devries@example.nl", "--received", "9999-12-31"], 2, "future"),
         (["--email", "alice.devries@example.nl", "--handler", "nobody@duinhost.example"], 2, "no active account"),
     ],
 )
