@@ -15,7 +15,7 @@ PASSWORD = "een-lang-geheim-wachtwoord"
 
 
 @pytest.mark.promise("G1", "G7", "G8", "G9", "B2")
-def test_a_customer_files_an_access_request_and_the_privacy_officer_sees_it_due(page, screenshot):
+def test_it_takes_a_portal_access_request_to_the_privacy_officers_queue(page, screenshot):
     from playwright.sync_api import expect
 
     personas = make_personas()

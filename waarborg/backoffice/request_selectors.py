@@ -100,6 +100,8 @@ def _who(actor: str, names: dict[str, str], request: PrivacyRequest) -> str:
         return str(_("The requester"))
     if actor in ("system", "cli"):
         return str(_("The system"))
+    if actor.startswith("api:"):
+        return str(_("API client %(prefix)s") % {"prefix": actor[4:]})
     return actor
 
 

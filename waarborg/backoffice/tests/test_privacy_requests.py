@@ -66,7 +66,7 @@ def requests(personas, alice, bob, erin):
 
 
 @pytest.mark.promise("B2")
-def test_the_back_office_links_the_section_for_support_and_privacy(office, personas):
+def test_it_links_the_section_for_support_and_privacy(office, personas):
     for who in ("carol", "erin"):
         body = office(getattr(personas, who)).get("/backoffice/").content.decode()
         assert 'data-scope="requests"' in body and f'href="{QUEUE}"' in body
@@ -76,7 +76,7 @@ def test_the_back_office_links_the_section_for_support_and_privacy(office, perso
 
 @pytest.mark.promise("B2")
 @pytest.mark.parametrize("who", ["dave", "frank"])
-def test_roles_without_the_scope_are_refused(office, personas, requests, who):
+def test_it_refuses_roles_without_the_scope(office, personas, requests, who):
     client = office(getattr(personas, who))
     for url in (QUEUE, REGISTER, OVERVIEW, f"{QUEUE}{requests['access'].pk}/"):
         assert client.get(url).status_code == 403, url
@@ -84,14 +84,14 @@ def test_roles_without_the_scope_are_refused(office, personas, requests, who):
 
 
 @pytest.mark.promise("B2")
-def test_a_customer_is_refused_the_back_office(client, personas, requests):
+def test_it_refuses_a_customer(client, personas, requests):
     testing.sign_in(client, personas.alice)
     assert client.get(QUEUE).status_code == 403
     assert client.get(f"{QUEUE}{requests['access'].pk}/").status_code == 403
 
 
 @pytest.mark.promise("B2", "G7")
-def test_support_registers_but_cannot_read_or_handle(office, personas, requests):
+def test_it_lets_support_register_but_not_read_or_handle(office, personas, requests):
     client = office(personas.carol)
     page = client.get(QUEUE)
     assert page.status_code == 200 and "rows" not in page.context
@@ -109,7 +109,7 @@ def test_support_registers_but_cannot_read_or_handle(office, personas, requests)
 
 
 @pytest.mark.promise("B2")
-def test_the_page_needs_a_second_factor(client, personas, requests):
+def test_it_needs_a_second_factor(client, personas, requests):
     client.force_login(personas.erin, backend="django.contrib.auth.backends.ModelBackend")
     response = client.get(QUEUE)
     assert response.status_code == 302 and "rows" not in (response.context or {})
@@ -119,7 +119,7 @@ def test_the_page_needs_a_second_factor(client, personas, requests):
 
 
 @pytest.mark.promise("G9")
-def test_the_queue_shows_due_dates_and_flags_the_overdue(office, personas, requests):
+def test_it_shows_due_dates_in_the_queue_and_flags_the_overdue(office, personas, requests):
     client = office(personas.erin)
     with clock.as_of(D(2026, 3, 31)):
         response = client.get(QUEUE)
@@ -146,7 +146,7 @@ def test_the_queue_shows_due_dates_and_flags_the_overdue(office, personas, reque
         ("status=completed", []),
     ],
 )
-def test_the_queue_filters_by_type_status_due_and_handler(office, personas, requests, query, expected):
+def test_it_filters_the_queue_by_type_status_due_and_handler(office, personas, requests, query, expected):
     client = office(personas.erin)
     with clock.as_of(D(2026, 3, 31)):
         response = client.get(f"{QUEUE}?{query}")
@@ -155,7 +155,7 @@ def test_the_queue_filters_by_type_status_due_and_handler(office, personas, requ
 
 
 @pytest.mark.promise("G9")
-def test_the_queue_shows_closed_requests_on_request(office, personas, requests, erin, mail):
+def test_it_shows_closed_requests_when_asked(office, personas, requests, erin, mail):
     with clock.as_of(D(2026, 3, 10)):
         privacy_request_complete(actor=erin, request=requests["access"])
     client = office(personas.erin)
@@ -167,7 +167,7 @@ def test_the_queue_shows_closed_requests_on_request(office, personas, requests, 
 
 
 @pytest.mark.promise("G9", "X5")
-def test_an_extended_request_counts_to_its_extended_date(office, personas, requests, erin, mail):
+def test_it_counts_an_extended_request_to_its_extended_date(office, personas, requests, erin, mail):
     with clock.as_of(D(2026, 3, 25)):
         privacy_request_extend(actor=erin, request=requests["access"], reason="Veel gegevens uit oude systemen.")
     client = office(personas.erin)
@@ -181,7 +181,7 @@ def test_an_extended_request_counts_to_its_extended_date(office, personas, reque
 
 @pytest.mark.promise("G7", "G9", "B4")
 @pytest.mark.parametrize("who", ["carol", "erin"])
-def test_support_and_privacy_register_a_request_with_the_date_received(office, personas, mail, who):
+def test_it_registers_a_request_with_the_date_received(office, personas, mail, who):
     client = office(getattr(personas, who))
     with clock.as_of(D(2026, 2, 10)):
         response = client.post(
@@ -209,7 +209,7 @@ def test_support_and_privacy_register_a_request_with_the_date_received(office, p
 
 
 @pytest.mark.promise("G7", "G8")
-def test_a_request_by_post_without_e_mail_shows_the_link_for_a_letter_once(office, personas, mail):
+def test_it_shows_the_link_for_a_letter_once_for_a_request_without_e_mail(office, personas, mail):
     client = office(personas.carol)
     response = client.post(
         REGISTER,
@@ -243,7 +243,7 @@ def test_a_request_by_post_without_e_mail_shows_the_link_for_a_letter_once(offic
         ({"customer_number": "K123"}, "customer_number"),
     ],
 )
-def test_registering_refuses_and_stores_nothing(office, personas, mail, data, field):
+def test_it_refuses_a_registration_and_stores_nothing(office, personas, mail, data, field):
     client = office(personas.carol)
     base = {
         "type": "access",
@@ -262,7 +262,7 @@ def test_registering_refuses_and_stores_nothing(office, personas, mail, data, fi
 
 
 @pytest.mark.promise("G7", "G8")
-def test_registering_for_someone_unknown_sends_no_identity_check(office, personas, mail):
+def test_it_sends_no_identity_check_for_someone_unknown(office, personas, mail):
     client = office(personas.carol)
     response = client.post(
         REGISTER,
@@ -285,7 +285,7 @@ def test_registering_for_someone_unknown_sends_no_identity_check(office, persona
 
 
 @pytest.mark.promise("G9", "B4")
-def test_the_request_page_shows_its_timeline_and_every_opening_is_recorded(office, personas, erin, carol, mail):
+def test_it_shows_the_timeline_and_records_every_opening(office, personas, erin, carol, mail):
     with clock.as_of(D(2026, 3, 2)):
         made = privacy_request_create(
             actor=carol, type="access", channel="phone", received_at=D(2026, 3, 2), email="alice.devries@example.nl"
@@ -311,13 +311,13 @@ def test_the_request_page_shows_its_timeline_and_every_opening_is_recorded(offic
 
 
 @pytest.mark.promise("B2")
-def test_an_unknown_request_is_not_found(office, personas):
+def test_it_answers_404_for_an_unknown_request(office, personas):
     assert office(personas.erin).get(f"{QUEUE}999999/").status_code == 404
     assert office(personas.erin).post(f"{QUEUE}999999/toewijzen/").status_code == 404
 
 
 @pytest.mark.promise("G9")
-def test_taking_a_request_on(office, personas, requests, erin):
+def test_it_lets_the_privacy_officer_take_a_request_on(office, personas, requests, erin):
     client = office(personas.erin)
     response = client.post(f"{QUEUE}{requests['access'].pk}/toewijzen/")
     assert response.status_code == 302
@@ -327,7 +327,7 @@ def test_taking_a_request_on(office, personas, requests, erin):
 
 
 @pytest.mark.promise("B1")
-def test_an_action_without_the_csrf_token_is_refused(personas, requests):
+def test_it_refuses_an_action_without_the_csrf_token(personas, requests):
     client = Client(enforce_csrf_checks=True)
     testing.sign_in(client, personas.erin)
     before = _counts()
@@ -341,7 +341,7 @@ def test_an_action_without_the_csrf_token_is_refused(personas, requests):
 
 
 @pytest.mark.promise("B2")
-def test_an_action_only_answers_post(office, personas, requests):
+def test_it_answers_an_action_only_on_post(office, personas, requests):
     client = office(personas.erin)
     assert client.get(f"{QUEUE}{requests['access'].pk}/toewijzen/").status_code == 405
     assert client.post(f"{QUEUE}{requests['access'].pk}/onbekend/").status_code == 404
@@ -351,7 +351,7 @@ def test_an_action_only_answers_post(office, personas, requests):
 
 
 @pytest.mark.promise("G9", "G10", "X5")
-def test_the_month_overview_counts_per_type(office, personas, requests, alice, erin, mail):
+def test_it_counts_the_month_per_type(office, personas, requests, alice, erin, mail):
     with clock.as_of(D(2026, 3, 25)):
         privacy_request_complete(actor=erin, request=requests["objection"])
         privacy_request_extend(actor=erin, request=requests["erasure"], reason="Gegevens in het archief.")
@@ -381,7 +381,7 @@ def test_the_month_overview_counts_per_type(office, personas, requests, alice, e
 
 
 @pytest.mark.promise("B2")
-def test_audit_events_of_the_screens_carry_no_personal_values(office, personas, requests):
+def test_it_records_openings_without_personal_values(office, personas, requests):
     client = office(personas.erin)
     client.get(f"{QUEUE}{requests['erasure'].pk}/")
     event = AuditEvent.objects.filter(action="privacy.request.view").get()

@@ -122,7 +122,7 @@ def test_it_refuses_a_check_for_a_request_verified_by_the_session(as_erin, alice
 
 
 @pytest.mark.promise("G8")
-def test_the_privacy_officer_records_a_lighter_check_by_post_or_phone(as_erin, erin, carol, personas):
+def test_it_records_a_lighter_check_by_the_privacy_officer(as_erin, erin, carol, personas):
     made = privacy_request_create(
         actor=carol,
         type="access",
@@ -170,7 +170,7 @@ def uploaded(personas, carol, mail, files):
 
 
 @pytest.mark.promise("G8", "B4")
-def test_the_copy_is_shown_decrypted_only_on_an_explicit_recorded_click(as_erin, erin, uploaded):
+def test_it_shows_the_copy_decrypted_only_on_an_explicit_recorded_click(as_erin, erin, uploaded):
     made, document = uploaded
     page = as_erin.get(f"/backoffice/verzoeken/{made.pk}/").content.decode()
     assert PDF.decode() not in page and f'action="{_url(made, "identiteitsbewijs-bekijken", document.pk)}"' in page
@@ -185,7 +185,7 @@ def test_the_copy_is_shown_decrypted_only_on_an_explicit_recorded_click(as_erin,
 
 
 @pytest.mark.promise("G8")
-def test_a_verified_copy_is_destroyed_and_the_request_verified(as_erin, erin, uploaded, files):
+def test_it_destroys_a_verified_copy_and_verifies_the_request(as_erin, erin, uploaded, files):
     made, document = uploaded
     stored = document.stored_name
     response = as_erin.post(
@@ -202,7 +202,7 @@ def test_a_verified_copy_is_destroyed_and_the_request_verified(as_erin, erin, up
 
 
 @pytest.mark.promise("G8")
-def test_a_rejected_copy_is_destroyed_too(as_erin, uploaded):
+def test_it_destroys_a_rejected_copy_too(as_erin, uploaded):
     made, document = uploaded
     as_erin.post(
         _url(made, "identiteitsbewijs-beoordelen", document.pk),
@@ -214,9 +214,7 @@ def test_a_rejected_copy_is_destroyed_too(as_erin, uploaded):
 
 
 @pytest.mark.promise("G8", "B2")
-def test_the_copy_of_another_request_is_not_found_and_support_may_not_see_it(
-    as_erin, office, personas, uploaded, alice
-):
+def test_it_hides_the_copy_from_another_request_and_from_support(as_erin, office, personas, uploaded, alice):
     made, document = uploaded
     other = privacy_request_create(actor=alice, type="access", channel="portal")
     assert as_erin.post(_url(other, "identiteitsbewijs-bekijken", document.pk)).status_code == 404
@@ -227,7 +225,7 @@ def test_the_copy_of_another_request_is_not_found_and_support_may_not_see_it(
 
 
 @pytest.mark.promise("G8")
-def test_a_destroyed_copy_cannot_be_shown(as_erin, uploaded):
+def test_it_cannot_show_a_destroyed_copy(as_erin, uploaded):
     made, document = uploaded
     as_erin.post(
         _url(made, "identiteitsbewijs-beoordelen", document.pk),
@@ -262,7 +260,7 @@ def test_it_extends_with_reasons_told_to_the_requester(as_erin, alice, mail):
 
 
 @pytest.mark.promise("X5")
-def test_an_extension_needs_a_reason(as_erin, alice):
+def test_it_needs_a_reason_to_extend(as_erin, alice):
     made = privacy_request_create(actor=alice, type="access", channel="portal")
     _refused_again(
         as_erin, made, _url(made, "verlengen"), {"verlengen-reason": " "}, field="reason", words="Geef de reden"
@@ -270,7 +268,7 @@ def test_an_extension_needs_a_reason(as_erin, alice):
 
 
 @pytest.mark.promise("X5")
-def test_an_extension_is_blocked_after_the_promised_date(as_erin, alice, mail):
+def test_it_blocks_an_extension_after_the_promised_date(as_erin, alice, mail):
     with clock.as_of(D(2026, 3, 2)):
         made = privacy_request_create(actor=alice, type="access", channel="portal")
     with clock.as_of(D(2026, 3, 31)):
@@ -288,7 +286,7 @@ def test_an_extension_is_blocked_after_the_promised_date(as_erin, alice, mail):
 
 
 @pytest.mark.promise("X5")
-def test_an_extension_by_post_shows_the_letter(as_erin, personas, carol):
+def test_it_shows_the_letter_of_an_extension_by_post(as_erin, personas, carol):
     made = privacy_request_create(
         actor=carol, type="access", channel="post", received_at=clock.today(), name="Alice de Vries", postcode="3521 AB"
     )
@@ -332,14 +330,14 @@ def test_it_refuses_with_reasons_and_the_right_to_complain(as_erin, alice, mail)
         ({"weigeren-ground": "other", "weigeren-reason": "BSN 111222333"}, "reason", "burgerservicenummer"),
     ],
 )
-def test_a_refusal_without_what_it_needs_changes_nothing(as_erin, alice, mail, data, field, words):
+def test_it_changes_nothing_on_a_refusal_without_what_it_needs(as_erin, alice, mail, data, field, words):
     made = privacy_request_create(actor=alice, type="access", channel="portal")
     _refused_again(as_erin, made, _url(made, "weigeren"), data, field=field, words=words)
     assert mail.messages == []
 
 
 @pytest.mark.promise("G10")
-def test_a_refusal_as_excessive_links_the_earlier_requests(as_erin, erin, alice, mail):
+def test_it_links_the_earlier_requests_to_a_refusal_as_excessive(as_erin, erin, alice, mail):
     with clock.as_of(D(2026, 3, 2)):
         earlier = privacy_request_create(actor=alice, type="access", channel="portal")
         privacy_request_complete(actor=erin, request=earlier, note="Het overzicht is verstuurd.")
@@ -364,7 +362,7 @@ def test_a_refusal_as_excessive_links_the_earlier_requests(as_erin, erin, alice,
 
 
 @pytest.mark.promise("G2", "X3")
-def test_corrections_are_approved_or_rejected_and_recipients_are_told(as_erin, alice, recipients, mail):
+def test_it_approves_or_rejects_corrections_and_tells_the_recipients(as_erin, alice, recipients, mail):
     made = privacy_request_create(
         actor=alice, type="rectification", channel="portal", changes={"phone": "06 87654321", "town": "Amersfoort"}
     )
@@ -425,7 +423,7 @@ def test_corrections_are_approved_or_rejected_and_recipients_are_told(as_erin, a
 
 
 @pytest.mark.promise("G2")
-def test_completing_waits_for_every_correction_decided(as_erin, alice):
+def test_it_waits_for_every_correction_decided(as_erin, alice):
     made = privacy_request_create(actor=alice, type="rectification", channel="portal", changes={"town": "Amersfoort"})
     _refused_again(
         as_erin,
@@ -438,7 +436,7 @@ def test_completing_waits_for_every_correction_decided(as_erin, alice):
 
 
 @pytest.mark.promise("G2")
-def test_staff_add_a_correction_the_requester_asked_for(as_erin, alice):
+def test_it_adds_a_correction_the_requester_asked_for(as_erin, alice):
     made = privacy_request_create(
         actor=alice, type="rectification", channel="portal", details="Mijn achternaam is De Vries-Smit."
     )
@@ -458,7 +456,7 @@ def test_staff_add_a_correction_the_requester_asked_for(as_erin, alice):
 
 
 @pytest.mark.promise("G2", "X3")
-def test_a_decided_proposal_cannot_be_decided_again(as_erin, erin, alice):
+def test_it_refuses_to_decide_a_correction_twice(as_erin, erin, alice):
     made = privacy_request_create(actor=alice, type="rectification", channel="portal", changes={"town": "Amersfoort"})
     proposal = RectificationProposal.objects.get()
     rectification_proposal_approve(actor=erin, proposal=proposal)
@@ -490,7 +488,7 @@ def test_it_restricts_the_subjects_data(as_erin, alice, recipients, mail):
 
 
 @pytest.mark.promise("G5")
-def test_an_objection_is_decided_with_the_purposes_kept_on_compelling_grounds(as_erin, alice, mail):
+def test_it_decides_an_objection_keeping_purposes_on_compelling_grounds(as_erin, alice, mail):
     made = privacy_request_create(actor=alice, type="objection", channel="portal", purposes=["U10", "U12"])
     page = as_erin.get(f"/backoffice/verzoeken/{made.pk}/").content.decode()
     assert 'name="afronden-keep_U10"' in page and 'name="afronden-keep_U12"' in page
@@ -507,7 +505,7 @@ def test_an_objection_is_decided_with_the_purposes_kept_on_compelling_grounds(as
 
 
 @pytest.mark.promise("G3", "X3")
-def test_the_erasure_plan_from_the_engine_is_submitted_and_reviewed(as_erin, alice, recipients, mail):
+def test_it_submits_and_reviews_the_erasure_plan_from_the_engine(as_erin, alice, recipients, mail):
     made = privacy_request_create(actor=alice, type="erasure", channel="portal")
     page = as_erin.get(f"/backoffice/verzoeken/{made.pk}/")
     preview = page.context["preview"]
@@ -544,7 +542,7 @@ def test_the_erasure_plan_from_the_engine_is_submitted_and_reviewed(as_erin, ali
 
 
 @pytest.mark.promise("G3", "G8")
-def test_no_erasure_plan_before_the_identity_is_verified(as_erin, carol, personas):
+def test_it_makes_no_erasure_plan_before_the_identity_is_verified(as_erin, carol, personas):
     made = privacy_request_create(
         actor=carol, type="erasure", channel="email", received_at=clock.today(), email="alice.devries@example.nl"
     )
@@ -564,7 +562,7 @@ def test_no_erasure_plan_before_the_identity_is_verified(as_erin, carol, persona
 
 
 @pytest.mark.promise("G1", "G6")
-def test_an_access_request_is_answered_with_the_package_reference(as_erin, alice, mail):
+def test_it_answers_an_access_request_with_the_package_reference(as_erin, alice, mail):
     made = privacy_request_create(actor=alice, type="access", channel="portal")
     _refused_again(
         as_erin,
@@ -591,7 +589,7 @@ def test_an_access_request_is_answered_with_the_package_reference(as_erin, alice
 
 
 @pytest.mark.promise("G10")
-def test_an_answer_that_cannot_be_mailed_changes_nothing(as_erin, alice, settings):
+def test_it_changes_nothing_when_the_answer_cannot_be_mailed(as_erin, alice, settings):
     made = privacy_request_create(actor=alice, type="access", channel="portal")
     settings.EMAIL_PORT = 1  # nothing listens there
     _refused_again(
@@ -600,7 +598,7 @@ def test_an_answer_that_cannot_be_mailed_changes_nothing(as_erin, alice, setting
 
 
 @pytest.mark.promise("G8")
-def test_an_id_copy_left_when_a_request_is_refused_is_destroyed(as_erin, uploaded):
+def test_it_destroys_an_id_copy_left_when_a_request_is_refused(as_erin, uploaded):
     made, document = uploaded
     as_erin.post(
         _url(made, "weigeren"),
@@ -614,7 +612,7 @@ def test_an_id_copy_left_when_a_request_is_refused_is_destroyed(as_erin, uploade
 
 
 @pytest.mark.promise("G6")
-def test_a_portability_request_is_answered_with_a_one_time_download_link(as_erin, alice, mail):
+def test_it_answers_a_portability_request_with_a_one_time_download_link(as_erin, alice, mail):
     made = privacy_request_create(actor=alice, type="portability", channel="portal")
     page = as_erin.get(f"/backoffice/verzoeken/{made.pk}/").content.decode()
     assert 'name="afronden-package_ref"' not in page  # the package is built, not named
@@ -631,7 +629,7 @@ def test_a_portability_request_is_answered_with_a_one_time_download_link(as_erin
 
 
 @pytest.mark.promise("G6")
-def test_a_failed_push_to_the_organisation_can_be_sent_again(as_erin, alice, mail, monkeypatch):
+def test_it_sends_a_failed_push_to_the_organisation_again(as_erin, alice, mail, monkeypatch):
     from waarborg.privacy import delivery
 
     answers = iter(["http 503", ""])
@@ -647,16 +645,28 @@ def test_a_failed_push_to_the_organisation_can_be_sent_again(as_erin, alice, mai
     push.refresh_from_db()
     assert push.status == "sent" and push.attempts == 2
     _refused_again(
-        as_erin, made, _url(made, "pakket-opnieuw-versturen", push.pk), {}, field="__all__", words="Het pakket is al verstuurd."
+        as_erin,
+        made,
+        _url(made, "pakket-opnieuw-versturen", push.pk),
+        {},
+        field="__all__",
+        words="Het pakket is al verstuurd.",
     )
 
 
 @pytest.mark.promise("G1", "G7")
-def test_a_request_about_no_one_we_know_is_answered_that_nothing_is_held(office, as_erin, personas, mail):
+def test_it_answers_a_request_about_no_one_we_know_that_nothing_is_held(office, as_erin, personas, mail):
     office(personas.carol).post(
         "/backoffice/verzoeken/registreren/",
-        {"type": "access", "channel": "post", "received": clock.today().isoformat(), "language": "nl",
-         "name": "Jan Onbekend", "postcode": "9999 ZZ", "start_check": "on"},
+        {
+            "type": "access",
+            "channel": "post",
+            "received": clock.today().isoformat(),
+            "language": "nl",
+            "name": "Jan Onbekend",
+            "postcode": "9999 ZZ",
+            "start_check": "on",
+        },
     )
     made = PrivacyRequest.objects.get()
     assert made.is_open and not made.subject_rows

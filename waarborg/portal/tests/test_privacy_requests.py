@@ -215,7 +215,7 @@ def test_it_lists_own_requests_with_status_due_date_and_answers(as_alice, alice,
 
 
 @pytest.mark.promise("B2")
-def test_a_customer_cannot_see_another_customers_request(as_alice, bob):
+def test_it_answers_404_for_another_customers_request(as_alice, bob):
     others = privacy_request_create(actor=bob, type="access", channel="portal", details="Bob's vraag")
     response = as_alice.get(f"/portaal/privacyverzoeken/{others.pk}/")
     assert response.status_code == 404
@@ -225,7 +225,7 @@ def test_a_customer_cannot_see_another_customers_request(as_alice, bob):
 
 @pytest.mark.promise("B2")
 @pytest.mark.parametrize("who", ["carol", "erin"])
-def test_staff_do_not_use_the_portals_request_pages(client, personas, who):
+def test_it_keeps_staff_out_of_the_portals_request_pages(client, personas, who):
     testing.sign_in(client, getattr(personas, who))
     assert client.get(LIST).status_code == 403
     assert client.post(_new("access"), {}).status_code == 403

@@ -157,7 +157,7 @@ def test_it_keeps_only_the_fields_of_the_type_asked_for(client, personas, mail):
 
 
 @pytest.mark.promise("G6")
-def test_portability_to_an_organisation_needs_its_e_mail_or_https_address(client, personas, mail):
+def test_it_needs_an_e_mail_or_https_address_for_portability_to_an_organisation(client, personas, mail):
     data = {"type": "portability", "email": "alice.devries@example.nl"}
     response = client.post(FORM, data | {"transmit_to": "http://elders.example/import"})
     assert response.status_code == 200 and "transmit_to" in response.context["form"].errors
@@ -182,7 +182,7 @@ def test_it_confirms_with_a_button_not_by_opening_the_link(client, personas, mai
 
 
 @pytest.mark.promise("G8")
-def test_a_used_link_gets_a_clear_page_and_changes_nothing(client, personas, mail):
+def test_it_answers_a_used_link_with_a_clear_page_and_changes_nothing(client, personas, mail):
     client.post(FORM, {"type": "access", "email": "alice.devries@example.nl"})
     url, _kind = _link(mail)
     client.post(url)
@@ -194,7 +194,7 @@ def test_a_used_link_gets_a_clear_page_and_changes_nothing(client, personas, mai
 
 
 @pytest.mark.promise("G8")
-def test_an_expired_link_gets_a_clear_page_and_changes_nothing(client, personas, mail):
+def test_it_answers_an_expired_link_with_a_clear_page_and_changes_nothing(client, personas, mail):
     with clock.as_of(dt.date(2026, 3, 2)):
         client.post(FORM, {"type": "access", "email": "alice.devries@example.nl"})
         url, _kind = _link(mail)
@@ -207,7 +207,7 @@ def test_an_expired_link_gets_a_clear_page_and_changes_nothing(client, personas,
 
 
 @pytest.mark.promise("G8")
-def test_a_link_locks_after_too_many_wrong_tokens(client, personas, mail):
+def test_it_locks_a_link_after_too_many_wrong_tokens(client, personas, mail):
     client.post(FORM, {"type": "access", "email": "alice.devries@example.nl"})
     url, _kind = _link(mail)
     wrong = url.rsplit("/", 2)[0] + "/verkeerd-token/"
@@ -219,14 +219,14 @@ def test_a_link_locks_after_too_many_wrong_tokens(client, personas, mail):
 
 
 @pytest.mark.promise("G8")
-def test_a_malformed_or_unknown_link_is_not_found(client, db):
+def test_it_answers_404_for_a_malformed_or_unknown_link(client, db):
     assert client.get("/privacyverzoek/bevestigen/geen-uuid/abc/").status_code == 404
     response = client.get("/privacyverzoek/identiteit/0d7a5c9e-2f4b-4c7e-9a41-3b1f0e6d8c2a/abc/")
     assert response.status_code == 404 and 'data-problem="invalid"' in _main(response)
 
 
 @pytest.mark.promise("G8")
-def test_the_upload_page_asks_for_a_redacted_copy(client, personas, mail):
+def test_it_asks_for_a_redacted_copy_on_the_upload_page(client, personas, mail):
     url = _file_request(mail)
     page = _main(client.get(url))
     assert 'type="file"' in page and 'enctype="multipart/form-data"' in page
@@ -279,13 +279,13 @@ def test_it_stores_the_uploaded_copy_encrypted_and_the_link_works_once(client, p
 
 
 @pytest.mark.promise("B1")
-def test_the_form_refuses_a_post_without_the_csrf_token(personas, mail):
+def test_it_refuses_a_form_post_without_the_csrf_token(personas, mail):
     client = Client(enforce_csrf_checks=True)
     response = client.post(FORM, {"type": "access", "email": "alice.devries@example.nl"})
     assert response.status_code == 403
     assert PrivacyRequest.objects.count() == 0 and mail.messages == []
 
 
-def test_the_contact_page_and_the_statement_link_the_form(client):
+def test_it_links_the_form_from_the_contact_page_and_the_statement(client):
     assert f'href="{FORM}"' in client.get("/contact/").content.decode()
     assert f'href="{FORM}"' in client.get("/privacy/").content.decode()
