@@ -45,11 +45,30 @@ def without_restricted(qs):
     return qs
 
 
+def without_restricted_subjects(qs, *, customer_path: str):
+    """Leave out the data of people whose processing is restricted (art. 18, X2): it is only
+    stored, so staff lists, searches and records do not show it until the restriction is lifted.
+
+    A contact person's restriction hides that person (and their portal account); it hides the
+    customer's own rows only when the customer is that person (a private person or sole trader).
+    """
+    from waarborg.privacy.selectors import restricted_subject_ids  # privacy builds on customers
+
+    customers, contacts, accounts = restricted_subject_ids()
+    if customers:
+        qs = qs.exclude(**{f"{customer_path}__in": customers})
+    if contacts and qs.model is Contact:
+        qs = qs.exclude(pk__in=contacts)
+    if accounts and qs.model._meta.label == "accounts.Account":
+        qs = qs.exclude(pk__in=accounts)
+    return qs
+
+
 def scope_queryset(qs, *, viewer, scope: str, customer_path: str = "customer_id"):
     """`qs` narrowed to what `viewer` may read under `scope`.
 
     `customer_path` is the lookup from the model to its customer's id; a customer viewer sees
-    only rows where it equals their own customer.
+    only rows where it equals their own customer. Staff do not see restricted data.
     """
     roles.require(viewer, scope)
     qs = without_restricted(qs)
@@ -58,7 +77,7 @@ def scope_queryset(qs, *, viewer, scope: str, customer_path: str = "customer_id"
         if customer_id is None:
             return qs.none()
         return qs.filter(**{customer_path: customer_id})
-    return qs
+    return without_restricted_subjects(qs, customer_path=customer_path)
 
 
 def get_scoped(qs, *, viewer, scope: str, pk, customer_path: str = "customer_id"):

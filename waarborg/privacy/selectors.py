@@ -288,3 +288,29 @@ def is_restricted(subject, *, category: str | None = None) -> bool:
     if category is None:
         return active.exists()
     return any(category in (cats or ()) for cats in active.values_list("categories", flat=True))
+
+
+def restricted_subject_ids() -> tuple[set[int], set[int], set[int]]:
+    """(customer ids, contact ids, account ids) under an active restriction (art. 18).
+
+    A customer is in the first set only when it is the restricted person itself (a private person
+    or sole trader whose contact person is restricted). Active restrictions are few: one query.
+    """
+    from waarborg.customers.models import Customer
+
+    customers: set[int] = set()
+    contacts: set[int] = set()
+    accounts: set[int] = set()
+    rows = Restriction.objects.filter(lifted_at__isnull=True).values_list(
+        "contact_id", "account_id", "contact__customer_id", "contact__customer__kind", "account__contact_id"
+    )
+    for contact_id, account_id, customer_id, kind, account_contact in rows:
+        if contact_id:
+            contacts.add(contact_id)
+            if kind in Customer.NATURAL_PERSON_KINDS:
+                customers.add(customer_id)
+        if account_id:
+            accounts.add(account_id)
+            if account_contact:
+                contacts.add(account_contact)
+    return customers, contacts, accounts
