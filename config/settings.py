@@ -215,6 +215,12 @@ if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,15}", WAARBORG_POLICY_VERSION)
         f"not {WAARBORG_POLICY_VERSION!r}"
     )
 
+# Mail goes to an SMTP server; "file" writes every message to <data dir>/mail instead (the demo
+# does that unless WAARBORG_MAIL is set).
+WAARBORG_MAIL = env_choice("WAARBORG_MAIL", "smtp", ("smtp", "file"))
+if WAARBORG_MAIL == "file":
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+EMAIL_FILE_PATH = DATA_DIR / "mail"
 EMAIL_HOST = env_str("WAARBORG_SMTP_HOST", "localhost")
 EMAIL_PORT = env_int("WAARBORG_SMTP_PORT", 25, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("WAARBORG_MAIL_FROM", "noreply@duinhost.example")

@@ -187,10 +187,17 @@ def test_it_refuses_to_load_in_production(settings):
     assert not Customer.objects.exists()
 
 
-def test_it_prepares_the_demo_and_prints_the_sign_ins():
+def test_it_prepares_the_demo_and_prints_the_sign_ins(settings, tmp_path, monkeypatch):
+    from django.core.mail import send_mail
+
+    monkeypatch.delenv("WAARBORG_MAIL", raising=False)
+    settings.EMAIL_FILE_PATH = tmp_path / "mail"  # the override also undoes what the command sets
     out = io.StringIO()
     call_command("demo", "--no-serve", "--port", "8123", stdout=out)
     text = out.getvalue()
+    assert f"Mail is not sent: each message is written to {tmp_path / 'mail'}" in text
+    send_mail("Welkom", "Tekst", None, ["iemand@example.nl"])  # no SMTP server needed in the demo
+    assert len(list((tmp_path / "mail").iterdir())) == 1
     assert "http://127.0.0.1:8123/" in text
     for login in DEMO_LOGINS:
         assert login["email"] in text

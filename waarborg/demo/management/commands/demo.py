@@ -1,3 +1,6 @@
+import os
+
+from django.conf import settings
 from django.core.management import call_command, get_commands, load_command_class
 from django.core.management.base import BaseCommand, CommandError
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
@@ -28,6 +31,8 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         if not 0 < port < 65536:
             raise CommandError("--port must be between 1 and 65535")
+        if "WAARBORG_MAIL" not in os.environ:  # no mail server in a demo: each message becomes a file
+            settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
         call_command("migrate", verbosity=0, interactive=False)
         if Customer.objects.exists():
             if demo_loaded():
@@ -55,6 +60,9 @@ class Command(BaseCommand):
             for login in demo_logins_with_secrets():
                 secret = login["totp_secret"] or "-"
                 self.stdout.write(f"  {login['role']:<10} {login['email']:<34} {login['password']:<15} {secret}")
+        if settings.EMAIL_BACKEND.endswith("filebased.EmailBackend"):
+            self.stdout.write("")
+            self.stdout.write(f"Mail is not sent: each message is written to {settings.EMAIL_FILE_PATH}")
         self.stdout.write("")
         self.stdout.flush()
         if no_serve:
