@@ -325,7 +325,25 @@ def _restricted_rows(table: str, pks: set[str]) -> set[str]:
     }
 
 
-def judge(found, kept: Kept | None) -> list[ResidualHit]:
+def _kept_by_ledger(identifiers: dict[str, set[str]]) -> set[tuple[str, str]]:
+    """(table, pk) of the rows an erasure of these identifiers kept (the ledger's "keep")."""
+    from waarborg.erasure.ledger import hashes_of
+    from waarborg.erasure.models import LedgerEntry
+
+    hashes = [h for _, h in hashes_of(identifiers)]
+    if not hashes:
+        return set()
+    registry = datamap.registry()
+    out = set()
+    for rows in LedgerEntry.objects.filter(hashes__hash__in=hashes).values_list("rows", flat=True).distinct():
+        for label, actions in (rows or {}).items():
+            entry = registry.get(label)
+            if entry is not None:
+                out |= {(entry.model._meta.db_table, str(pk)) for pk in actions.get("keep", [])}
+    return out
+
+
+def judge(found, kept: Kept | None, ledger_kept: set[tuple[str, str]] = frozenset()) -> list[ResidualHit]:
     declared = _declared_columns()
     hits = []
     restricted_cache: dict[str, set[str]] = {}
@@ -341,7 +359,9 @@ def judge(found, kept: Kept | None) -> list[ResidualHit]:
             allowed = (table, col, pk) in kept.cells
             handled = (table, pk) in kept.handled
         else:
-            allowed = role == "retain" and pk in restricted_cache.get(table, set())
+            # a scan on its own: a retained value is allowed in a locked row, or in a row an
+            # erasure of these identifiers kept (its term still runs: the record of a request)
+            allowed = role == "retain" and (pk in restricted_cache.get(table, set()) or (table, pk) in ledger_kept)
             handled = False
         if allowed:
             verdict = "allowed"
@@ -438,7 +458,9 @@ def residual_scan(
 
     pats = patterns_for(identifiers)
     found, n_tables, n_columns = scan_tables(pats)
-    result = ScanResult(judge(found, kept), n_tables, n_columns)
+    result = ScanResult(
+        judge(found, kept, _kept_by_ledger(identifiers) if kept is None else set()), n_tables, n_columns
+    )
     pending = PendingFile.objects.filter(case_id=case_id) if case_id is not None else PendingFile.objects.none()
     if files and pats:
         file_hits, result.files = scan_files(pats, kept, set(pending.values_list("name", flat=True)))

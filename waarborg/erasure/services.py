@@ -380,8 +380,12 @@ def _execute(actor, case: ErasureCase, plan: ErasurePlan) -> dict:
     files = PendingFile.objects.filter(case=case).count()
     rows_json = {
         label: {
-            action: [r.pk for r in by_model[label] if (r.action == action if action != "restrict" else r.restrict)]
-            for action in ("delete", "update", "restrict")
+            action: [
+                r.pk
+                for r in by_model[label]
+                if {"restrict": r.restrict, "keep": r.stays}.get(action, r.action == action)
+            ]
+            for action in ("delete", "update", "restrict", "keep")
         }
         for label in sorted(by_model)
     }
@@ -465,8 +469,12 @@ def _after_commit_steps(case_id, plan: ErasurePlan, *, vacuum: bool, scan: bool,
                 log.warning("derived copy cleaner %s failed (%s)", name, type(exc).__name__)
         hygiene = forget(tables) if vacuum else {"skipped": True}
         result: ScanResult | None = residual_scan(identifiers, kept=kept, case_id=case_id) if scan else None
-        _finish(case_id, removed, failed, derived, hygiene, result)
+        _finish(case_id, removed, failed, derived, hygiene, result, notice)
+        _answer_request(case_id, plan)
 
+    # What the person is told (categories, bases and dates — never a value), from the plan as
+    # it was carried out.
+    notice = {lang: plan.notice(lang) for lang in ("nl", "en")}
     return run
 
 
@@ -494,10 +502,11 @@ def forget(tables: list[str]) -> dict:
     return {}
 
 
-def _finish(case_id, removed, failed, derived, hygiene, result: ScanResult | None) -> None:
+def _finish(case_id, removed, failed, derived, hygiene, result: ScanResult | None, notice: dict) -> None:
     with transaction.atomic():
         case = ErasureCase.objects.select_for_update().get(pk=case_id)
         data = dict(case.result)
+        data["notice"] = notice
         data["files_removed"] = removed
         data["files_failed"] = failed
         data["derived"] = derived
@@ -548,6 +557,81 @@ def files_retry() -> dict[str, int]:
             )
             closed += 1
     return {"files_removed": removed, "files_failed": failed, "cases_closed": closed}
+
+
+# --- The privacy request an erasure answers (G3) ---------------------------------------------
+
+
+def privacy_request_erase(*, actor, request, vacuum: bool = True, scan: bool = True) -> ErasureCase:
+    """Carry out the approved erasure plan of a privacy request: a case linked to the request,
+    run at once. Once the case is complete (now, or after a hold, by the daily job) the request
+    is marked carried out and answered with the notice: what was erased, what was kept, why and
+    until when (`_answer_request`)."""
+    from waarborg.privacy.models import PrivacyRequest
+    from waarborg.privacy.services import subject_hits
+
+    _check_eraser(actor)
+    current = PrivacyRequest.objects.filter(pk=getattr(request, "pk", request)).first()
+    if current is None:
+        raise NotFound("privacy request not found")
+    if current.type != PrivacyRequest.Type.ERASURE:
+        raise ValidationError("only an erasure request is carried out by the erasure engine", field="type")
+    if not current.is_open:
+        raise ValidationError("this privacy request is closed", field="status")
+    if current.erasure_plan_status != PrivacyRequest.Plan.APPROVED:
+        raise ValidationError("the erasure plan of this request has not been approved", field="erasure_plan")
+    existing = ErasureCase.objects.filter(privacy_request_id=current.pk).order_by("-pk").first()
+    if existing is not None:
+        return erasure_case_run(actor=actor, case=existing, vacuum=vacuum, scan=scan)
+    hits = subject_hits(current)
+    if not hits:
+        raise SubjectNotFound("no subject found for this request")
+    plan = erasure_plan(hits)
+    if not plan.changes:
+        raise _already_erased_for(plan.identifiers) or AlreadyErased("there is nothing left to erase for this subject")
+    case = erasure_case_open(
+        actor=actor,
+        hits=hits,
+        source=ErasureCase.Source.REQUEST,
+        reason=f"privacy request {current.number}",
+        privacy_request_id=current.pk,
+    )
+    return erasure_case_run(actor=actor, case=case, vacuum=vacuum, scan=scan)
+
+
+def _answer_request(case_id, plan: ErasurePlan) -> None:
+    """A complete case answers the privacy request it belongs to: the plan is reported carried
+    out (rows per model, no values) and the request is completed with the notice in the
+    requester's language. The answer waits while recipient notices (X3) are open; the back
+    office then completes it (the notice is in the case's result). Failing to answer never
+    undoes the erasure: the case records why and the request stays open in the queue."""
+    from waarborg.privacy import services as privacy
+    from waarborg.privacy.models import PrivacyRequest, RecipientNotice
+
+    case = ErasureCase.objects.get(pk=case_id)
+    if case.privacy_request_id is None or case.status != ErasureCase.Status.COMPLETE:
+        return
+    request = PrivacyRequest.objects.filter(pk=case.privacy_request_id).first()
+    if request is None or not request.is_open:
+        return
+    try:
+        if request.erasure_plan_status == PrivacyRequest.Plan.APPROVED:
+            privacy.erasure_plan_executed(actor="system", request=request, summary=plan.row_counts())
+        waiting = RecipientNotice.objects.filter(request=request, status=RecipientNotice.Status.OPEN).count()
+        if waiting:
+            state = "carried out; the answer waits for the recipient notices"
+        elif not request.email:
+            state = "carried out; the answer goes by post (the privacy officer completes the request)"
+        else:
+            note = case.result.get("notice", {}).get(request.language if request.language == "en" else "nl", "")
+            privacy.privacy_request_complete(actor="system", request=request, note=note)
+            state = "answered"
+    except Exception as exc:  # the erasure stands; the request stays open for the privacy officer
+        state = f"not answered ({type(exc).__name__})"
+        log.warning("privacy request of erasure case %s was not answered (%s)", case_id, type(exc).__name__)
+    data = dict(ErasureCase.objects.get(pk=case_id).result)
+    data["request"] = state
+    ErasureCase.objects.filter(pk=case_id).update(result=data)
 
 
 # --- Termination (R2) and minors (M2) ---------------------------------------------------------

@@ -1,14 +1,20 @@
 """`waarborg erasure plan | run | scan | cases`: clear answers and exit codes."""
 
 import io
+from decimal import Decimal
 
 import pytest
+from django.core import mail
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from waarborg.billing.services import payment_record
+from waarborg.core import clock
+from waarborg.core.daily import run_daily
 from waarborg.customers.models import Contact
 from waarborg.erasure.models import ErasureCase
 from waarborg.erasure.tests.world import build_alice
+from waarborg.privacy.models import PrivacyRequest
 
 pytestmark = pytest.mark.django_db
 
@@ -46,9 +52,18 @@ def test_it_erases_with_yes_and_proves_it(personas, committing):
     with pytest.raises(CommandError, match="add --yes") as refused:
         run("run", "--email", EMAIL, "--reason", "verzoek per e-mail")
     assert refused.value.returncode == 2
-    committing("run", "--email", EMAIL, "--reason", "verzoek per e-mail", "--yes")
+    out = committing("run", "--email", EMAIL, "--reason", "verzoek per e-mail", "--yes")
     case = ErasureCase.objects.get()
     assert case.source == "cli" and case.status == ErasureCase.Status.COMPLETE
+    request = PrivacyRequest.objects.get()  # recorded like a request that came by e-mail
+    assert f"privacy request {request.number} recorded" in out and case.result["request"] == "answered"
+    assert case.privacy_request_id == request.pk and request.type == "erasure" and request.channel == "email"
+    assert request.status == "completed" and request.erasure_plan_status == "executed"
+    assert request.verified_by == personas.erin and request.erasure_plan_reviewed_by == personas.erin
+    assert request.erasure_plan["erased"]["customers.Contact"] == 1
+    (answer,) = [m for m in mail.outbox if m.to == [EMAIL]]  # what was erased, what kept, why, until when
+    assert "Wat we hebben gewist" in answer.body and "Wat we hebben bewaard, waarom en tot wanneer" in answer.body
+    assert "Wettelijke verplichting" in answer.body and "tot 31-12-" in answer.body
     assert "complete" in run("cases", "--status", "complete")
     assert not Contact.objects.filter(email=EMAIL).exists()
     with pytest.raises(CommandError, match="already erased") as again:
@@ -56,7 +71,42 @@ def test_it_erases_with_yes_and_proves_it(personas, committing):
     assert again.value.returncode == 1
     with pytest.raises(CommandError, match="already erased"):
         run("plan", "--email", EMAIL)
-    assert "0 failing" in run("scan", "--email", EMAIL, "--phone", "+31612345678")
+    assert "0 failing" in run("scan", "--email", EMAIL, "--phone", "+31612345678")  # the request's record is kept
+    assert PrivacyRequest.objects.count() == 1  # refused runs record nothing
+
+
+@pytest.mark.promise("G3", "G9")
+def test_it_carries_out_a_registered_request_and_answers_it_when_the_hold_is_released(
+    personas, committing, django_capture_on_commit_callbacks
+):
+    world = build_alice(personas, unpaid=True)
+    with pytest.raises(CommandError, match="on hold: open_claim") as held:
+        committing("run", "--email", EMAIL, "--reason", "verzoek per post", "--yes", "--channel", "post")
+    assert held.value.returncode == 3
+    request = PrivacyRequest.objects.get()
+    assert request.status == "in_progress" and request.erasure_plan_status == "approved"
+    with pytest.raises(CommandError, match="on hold"):
+        run("run", "--request", request.number, "--reason", "nogmaals", "--yes")
+    assert ErasureCase.objects.count() == 1  # the same case, tried again
+
+    payment_record(actor=personas.dave, invoice=world.invoices[-1], amount=Decimal("121.00"))
+    with django_capture_on_commit_callbacks(execute=True):
+        run_daily(clock.today(), only=["erasure"])
+    request.refresh_from_db()
+    assert request.status == "completed" and ErasureCase.objects.get().result["request"] == "answered"
+    assert any("Wat we hebben bewaard" in m.body for m in mail.outbox if m.to == [EMAIL])
+
+
+@pytest.mark.promise("G3")
+def test_it_wants_an_approved_plan_and_a_privacy_officer_for_a_request(personas, settings):
+    build_alice(personas)
+    with pytest.raises(CommandError, match="no such privacy request") as unknown:
+        run("run", "--request", "PV999999", "--reason", "verzoek", "--yes")
+    assert unknown.value.returncode == 1
+    with pytest.raises(CommandError, match="no active privacy officer") as nobody:
+        run("run", "--email", EMAIL, "--reason", "verzoek", "--yes", "--handler", "carol@duinhost.example")
+    assert nobody.value.returncode == 2
+    assert Contact.objects.filter(email=EMAIL).exists() and not PrivacyRequest.objects.exists()
 
 
 @pytest.mark.promise("G3")

@@ -4,6 +4,7 @@ pytest's SQLite database lives in memory, so these tests run the real thing in c
 each with a data directory of its own and a database file in it.
 """
 
+import datetime as dt
 import os
 import shutil
 import subprocess
@@ -14,25 +15,26 @@ import pytest
 
 EMAIL = b"alice.devries@example.nl"
 PHONE = b"+31612345678"
+IP = b"198.51.100.77"
 
 
-def _env(data: Path) -> dict:
+def _env(data: Path, **extra) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("WAARBORG_", "DATABASE_URL", "DJANGO_"))}
-    env.update({"WAARBORG_DATA_DIR": str(data), "DJANGO_SETTINGS_MODULE": "config.settings"})
+    env.update({"WAARBORG_DATA_DIR": str(data), "DJANGO_SETTINGS_MODULE": "config.settings", **extra})
     return env
 
 
-def _run(data: Path, *args, ok=True) -> subprocess.CompletedProcess:
+def _run(data: Path, *args, ok=True, env=None) -> subprocess.CompletedProcess:
     done = subprocess.run(
-        [sys.executable, *args], env=_env(data), capture_output=True, text=True, timeout=300, check=False
+        [sys.executable, *args], env=_env(data, **(env or {})), capture_output=True, text=True, timeout=300, check=False
     )
     if ok:
         assert done.returncode == 0, done.stdout + done.stderr
     return done
 
 
-def waarborg(data: Path, *args, ok=True):
-    return _run(data, "-m", "waarborg", *args, ok=ok)
+def waarborg(data: Path, *args, ok=True, env=None):
+    return _run(data, "-m", "waarborg", *args, ok=ok, env=env)
 
 
 def script(data: Path, *args):
@@ -55,12 +57,22 @@ def world(tmp_path) -> tuple[Path, str]:
 def test_it_leaves_no_bytes_of_the_erased_email_in_the_database_file(world):
     data, number = world
     before = database_bytes(data)
-    assert EMAIL in before and PHONE in before  # the test can see it while it is there
-    done = waarborg(data, "erasure", "run", "--email", EMAIL.decode(), "--reason", "verzoek per e-mail", "--yes")
+    assert EMAIL in before and PHONE in before and IP in before  # the test can see it while it is there
+    mail = {"WAARBORG_MAIL": "file"}  # the answer to the subject goes to files in the mail directory
+    done = waarborg(
+        data, "erasure", "run", "--email", EMAIL.decode(), "--reason", "verzoek per e-mail", "--yes", env=mail
+    )
     assert ": complete" in done.stdout and "0 failing" in done.stdout
+    assert "privacy request: answered" in done.stdout
+    after = database_bytes(data)
+    assert PHONE not in after and IP not in after
+    assert after.count(EMAIL) < before.count(EMAIL)
+    # What remains of the address is the record of the request, kept two years after the answer
+    # (the address it was answered at); when the sweep removes that, no byte of it stays behind.
+    two_years = (dt.date.today() + dt.timedelta(days=2 * 366 + 2)).isoformat()
+    waarborg(data, "daily", "--as-of", two_years, "--only", "retention")
     after = database_bytes(data)
     assert EMAIL not in after and EMAIL.upper() not in after
-    assert PHONE not in after
     assert (
         not Path(f"{data / 'waarborg.sqlite3'}-wal").exists()
         or Path(f"{data / 'waarborg.sqlite3'}-wal").stat().st_size == 0

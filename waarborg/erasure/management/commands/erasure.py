@@ -50,7 +50,22 @@ class Command(BaseCommand):
         _identifier_args(run)
         run.add_argument("--reason", required=True, help="why (no personal data), e.g. 'verzoek per e-mail'")
         run.add_argument("--yes", action="store_true", help="confirm: without it nothing is erased")
-        run.add_argument("--lang", choices=("nl", "en"), default="nl")
+        run.add_argument("--lang", choices=("nl", "en"), default="nl", help="language of the answer to the subject")
+        run.add_argument(
+            "--channel", choices=("email", "post", "phone"), default="email", help="how the request came in"
+        )
+        run.add_argument("--received", help="the date the request was received (YYYY-MM-DD); default today")
+        run.add_argument(
+            "--handler", default="", help="e-mail address of the privacy officer; default the only active one"
+        )
+        run.add_argument(
+            "--checked",
+            default="identity checked by the privacy officer against the details on file",
+            help="how the identity was checked (no personal values)",
+        )
+        run.add_argument(
+            "--request", default="", help="carry out this registered request (its plan approved), e.g. PV000012"
+        )
         sub.add_parser("replay", help="after restoring a backup: erase again what the ledger records")
         scan = sub.add_parser("scan", help="search every table and stored file for these identifiers")
         _identifier_args(scan, name_help="full name as written")
@@ -78,6 +93,9 @@ class Command(BaseCommand):
                     str(known) if known else "no subject found for these identifiers", returncode=EXIT_NOT_FOUND
                 )
             plan = erasure_plan(hits)
+            known = None if plan.changes or plan.holds else services._already_erased_for(plan.identifiers)
+            if known is not None:  # only kept records remain (a request's record, the archive)
+                raise CommandError(str(known), returncode=EXIT_NOT_FOUND)
             audit_record(
                 actor="cli",
                 action="erasure.plan",
@@ -116,15 +134,88 @@ class Command(BaseCommand):
         if not o["yes"]:
             raise CommandError("add --yes to erase (see 'waarborg erasure plan' first)", returncode=EXIT_BAD_INPUT)
         reason = services.clean_note(o["reason"], field="reason", max_length=200, required=True)
-        query = _query(o)
         try:
-            case = services.erasure_request(actor="cli", query=query, reason=reason, source="cli")
+            if o["request"]:
+                case = self._carry_out(o)
+            else:
+                case = self._register_and_erase(o, reason)
         except services.AlreadyErased as exc:
             raise CommandError(str(exc), returncode=EXIT_NOT_FOUND) from None
         except NotFound as exc:
             raise CommandError(str(exc), returncode=EXIT_NOT_FOUND) from None
         except services.ErasureFailed as exc:
             raise CommandError(str(exc), returncode=EXIT_NOT_FOUND) from None
+        self._report(case)
+
+    def _handler(self, o):
+        from waarborg.accounts.models import Account
+        from waarborg.core import roles
+
+        officers = Account.objects.filter(role=roles.PRIVACY, is_active=True)
+        if o["handler"]:
+            officers = officers.filter(email=o["handler"].strip().lower())
+        found = list(officers[:2])
+        if len(found) != 1:
+            raise ValidationError(
+                "no active privacy officer with that e-mail address"
+                if o["handler"]
+                else "name the privacy officer who handles the request with --handler",
+                field="handler",
+            )
+        return found[0]
+
+    def _register_and_erase(self, o, reason: str) -> ErasureCase:
+        """Record the request like one that came by e-mail, post or phone (numbered, with its
+        deadlines, identity check and the plan approved by the privacy officer), then erase; the
+        subject is answered with the notice once the erasure is complete."""
+        from waarborg.core import clock
+        from waarborg.privacy import services as privacy
+        from waarborg.privacy.models import PrivacyRequest
+
+        query = _query(o)
+        hits = subject_find(query)
+        if not hits:
+            known = services._already_erased_for({k: {v} for k, v in query.normalised().items() if k != "postcode"})
+            raise known or services.SubjectNotFound("no subject found for these identifiers")
+        plan = erasure_plan(hits)
+        if not plan.changes:
+            raise services._already_erased_for(plan.identifiers) or services.AlreadyErased(
+                "there is nothing left to erase for this subject"
+            )
+        handler = self._handler(o)
+        with transaction.atomic():
+            request = privacy.privacy_request_create(
+                actor=handler,
+                type=PrivacyRequest.Type.ERASURE,
+                channel=o["channel"],
+                received_at=clock.parse_date(o["received"]) if o["received"] else clock.today(),
+                email=o.get("email") or "",
+                phone=o.get("phone") or "",
+                customer_number=o.get("customer") or "",
+                name=o.get("name") or "",
+                postcode=o.get("postcode") or "",
+                language=o["lang"],
+                handler=handler,
+            )
+            privacy.privacy_request_verify_by_staff(actor=handler, request=request, note=o["checked"])
+            privacy.erasure_plan_submit(
+                actor=handler, request=request, categories=plan.categories(), summary=plan.row_counts()
+            )
+            privacy.erasure_plan_review(actor=handler, request=request, approve=True, note=reason)
+        self.stdout.write(f"privacy request {request.number} recorded (erasure, {o['channel']})")
+        return services.erasure_request(
+            actor=handler, query=query, reason=reason, source="cli", privacy_request_id=request.pk
+        )
+
+    def _carry_out(self, o) -> ErasureCase:
+        from waarborg.privacy.models import PrivacyRequest
+
+        request = PrivacyRequest.objects.filter(number=o["request"].strip().upper()).first()
+        if request is None:
+            raise NotFound("no such privacy request")
+        return services.privacy_request_erase(actor=self._handler(o), request=request)
+
+    def _report(self, case: ErasureCase) -> None:
         if case.status == ErasureCase.Status.ON_HOLD:
             holds = case.result.get("holds", [])
             named = "; ".join(f"{h['code']} ({h['article']}, {len(h['refs'])} item(s))" for h in holds)
@@ -149,6 +240,8 @@ class Command(BaseCommand):
         elif scan == "pending":
             self.stdout.write("  residual scan: runs after the commit")
             return
+        if result.get("request"):
+            self.stdout.write(f"  privacy request: {result['request']}")
         for line in result.get("scan_hits", []):
             self.stdout.write(f"    {line}")
         if case.status != ErasureCase.Status.COMPLETE:
