@@ -235,3 +235,27 @@ def ladders_for(*, viewer):
     """The ladders with their versions, newest first (finance)."""
     _finance(viewer)
     return Ladder.objects.prefetch_related("versions").order_by("key")
+
+
+def case_invoice_ids_for(*, viewer, customer=None, active_only: bool = False) -> dict[int, set[int]]:
+    """Per case the viewer may see, the ids of the invoices its decisions named (their facts).
+
+    A case is about a customer's overdue invoices as they were on each step's day: the portal
+    shows an invoice's timeline from the cases that ever named it.
+    """
+    cases = dunning_cases_for(viewer=viewer, customer=customer, active_only=active_only)
+    out: dict[int, set[int]] = {pk: set() for pk in cases.values_list("pk", flat=True)}
+    if not out:
+        return out
+    for case_id, facts in Decision.objects.filter(case_id__in=list(out)).values_list("case_id", "facts"):
+        for row in (facts or {}).get("invoices", []):
+            if isinstance(row, dict) and isinstance(row.get("id"), int):
+                out[case_id].add(row["id"])
+    return out
+
+
+def contests_of_case_for(*, viewer, case):
+    """A case's contests and requests for a person, oldest first: for finance, and for the
+    customer whose case it is (the portal shows whether theirs waits for a decision)."""
+    case = case_get_for(viewer=viewer, pk=getattr(case, "pk", case))
+    return Contest.objects.filter(case_id=case.pk).order_by("received_at", "pk")

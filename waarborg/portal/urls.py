@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from waarborg.portal import payment, requests, views
+from waarborg.portal import dunning, payment, requests, views
 
 app_name = "portal"
 urlpatterns = [
@@ -13,6 +13,9 @@ urlpatterns = [
     path("diensten/", views.services, name="services"),
     path("facturen/", views.invoices, name="invoices"),
     path("facturen/<int:pk>/", views.invoice_detail, name="invoice"),
+    path("facturen/<int:pk>/bezwaar/", dunning.invoice_contest, name="invoice_contest"),
+    path("incasso/bezwaar/<str:token>/", dunning.contest_link, name="dunning_contest_link"),
+    path("incasso/persoon/<str:token>/", dunning.person_link, name="dunning_person_link"),
     path("privacyverzoeken/", requests.request_list, name="requests"),
     path("privacyverzoeken/nieuw/<slug:slug>/", requests.request_new, name="request_new"),
     path("privacyverzoeken/<int:pk>/", requests.request_detail, name="request"),

@@ -26,7 +26,7 @@ from waarborg.core.errors import ValidationError
 from waarborg.customers.models import Customer
 from waarborg.customers.selectors import customer_get_for
 from waarborg.customers.services import contact_update
-from waarborg.portal import presenters, requests
+from waarborg.portal import dunning, presenters, requests
 from waarborg.portal.forms import CONTACT_FIELDS, ContactForm
 from waarborg.subjects.finder import subject_rows_of
 from waarborg.subjects.report import subject_report
@@ -175,7 +175,9 @@ def services(request):
 @never_cache
 def invoices(request):
     rows = [(invoice, presenters.invoice_state(invoice)) for invoice in invoice_list_for(viewer=request.user)]
-    return render(request, "portal/invoices.html", {"invoices": rows})
+    return render(
+        request, "portal/invoices.html", {"invoices": rows, "dunning_cases": dunning.open_cases(request.user, rows)}
+    )
 
 
 @customer_required
@@ -191,5 +193,7 @@ def invoice_detail(request, pk: int):
             "state": presenters.invoice_state(invoice),
             "lines": list(invoice.lines.all()),
             "payments": list(payment_list_for(viewer=request.user, invoice=invoice)),
+            "dunning_cases": dunning.invoice_cases(request.user, invoice),
+            "contest_form": dunning.PortalDunningForm(),
         },
     )
