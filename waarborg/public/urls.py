@@ -7,6 +7,8 @@ from waarborg.public import download, requests, views
 app_name = "public"
 urlpatterns = [
     path("privacy/", views.privacy, name="privacy"),
+    path("privacy/versies/", views.statement_versions, name="statement_versions"),
+    path("privacy/versies/<int:pk>/", views.statement_version, name="statement_version"),
     path("contact/", views.contact, name="contact"),
     path("privacyverzoek/", requests.request_form, name="request"),
     path("privacyverzoek/ontvangen/", requests.request_received, name="request_received"),

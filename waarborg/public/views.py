@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from waarborg.consents.models import CONSENT_PURPOSES
-from waarborg.public import statement
+from waarborg.public.models import StatementVersion
+from waarborg.public.services import statement_context, statement_current
 
 
 def _lang() -> str:
@@ -16,17 +16,31 @@ def _lang() -> str:
 
 def privacy(request):
     """The statement: the controller's words around the facts the personal-data map declares."""
-    lang = _lang()
+    context = statement_context(_lang())
+    context["published"] = statement_current()
+    return render(request, "public/privacy.html", context)
+
+
+def statement_versions(request):
+    """Every kept version of the statement with its date, newest first (K2)."""
+    versions = list(StatementVersion.objects.only("pk", "version", "published_at").order_by("-published_at", "-pk"))
+    for newer, older in zip(versions, versions[1:], strict=False):
+        older.until = newer.published_at  # in force until the next one took effect
+    return render(request, "public/statement_versions.html", {"versions": versions})
+
+
+def statement_version(request, pk: int):
+    version = get_object_or_404(StatementVersion, pk=pk)
+    html = version.html_en if _lang() == "en" else version.html_nl
+    newest = statement_current()
     return render(
         request,
-        "public/privacy.html",
+        "public/statement_version.html",
         {
-            "categories": statement.categories_in_use(lang),
-            "purposes": statement.purposes_in_use(lang),
-            "recipients": statement.recipients_in_use(lang),
-            "retention": statement.retention_in_use(lang),
-            "consent_kinds": [names[1] if lang == "en" else names[0] for names in CONSENT_PURPOSES.values()],
-            "policy_version": settings.WAARBORG_POLICY_VERSION,
+            "version": version,
+            # Our own rendering of the template, kept as it was shown: no outside input in it.
+            "statement_html": mark_safe(html),  # noqa: S308
+            "is_newest": newest is not None and newest.pk == version.pk,
         },
     )
 

@@ -8,6 +8,7 @@ from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from waarborg.core.errors import ConfigError
 from waarborg.customers.models import Customer
 from waarborg.demo.data import demo_loaded, demo_logins_with_secrets, load_demo, refuse_production
+from waarborg.public.services import statement_publish
 
 # Pages worth opening, shown when this installation has them: URL names or paths, first found.
 _PAGES = [
@@ -45,6 +46,8 @@ class Command(BaseCommand):
                 f"Demo data loaded: {counts['customers']} customers, {counts['invoices']} invoices, "
                 f"{counts['tickets']} tickets."
             )
+
+        statement_publish()  # the statement in force, kept with its date (as the daily run does)
 
         base = f"http://127.0.0.1:{port}"
         self.stdout.write("")
