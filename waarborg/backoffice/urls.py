@@ -1,6 +1,6 @@
 from django.urls import path
 
-from waarborg.backoffice import lists, requests, views
+from waarborg.backoffice import dunning, lists, requests, views
 
 # Mounted at "backoffice/"; the landing page itself is web:backoffice. The URL names of the
 # sections are the scopes of waarborg.core.roles, which links them in the navigation.
@@ -16,6 +16,13 @@ urlpatterns = [
     path("verzoeken/<int:pk>/", requests.detail, name="request"),
     path("verzoeken/<int:pk>/<slug:action>/", requests.act, name="request_action"),
     path("verzoeken/<int:pk>/<slug:action>/<int:item>/", requests.act, name="request_item_action"),
+    path("incasso/", dunning.board, name="dunning"),
+    path("incasso/dossiers/<int:pk>/", dunning.case_detail, name="dunning_case"),
+    path("incasso/dossiers/<int:pk>/bezwaren/<int:contest>/", dunning.contest_decide, name="dunning_contest"),
+    path("incasso/dossiers/<int:pk>/goedkeuringen/<int:approval>/", dunning.approval_decide, name="dunning_approval"),
+    path("incasso/dossiers/<int:pk>/deurwaardersdossier/<int:file>/", dunning.case_file, name="dunning_case_file"),
+    path("incasso/ladders/", dunning.ladders, name="dunning_ladders"),
+    path("incasso/ladders/<slug:key>/", dunning.ladder_edit, name="dunning_ladder"),
     # One list per scope of the role; the URL name is the scope, so the navigation links it.
     *[path(f"lijst/{scope.replace('_', '-')}/", view, name=scope) for scope, view in lists.views.items()],
 ]

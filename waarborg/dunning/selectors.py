@@ -237,6 +237,133 @@ def ladders_for(*, viewer):
     return Ladder.objects.prefetch_related("versions").order_by("key")
 
 
+# --- The back office's dunning board (finance) ----------------------------------------------
+# Added for the board and the case page: cases counted and filtered by the step they are at,
+# what is overdue on them, the bailiffs a hand-off may go to, a case's contests, approvals and
+# case files.
+
+BOARD_STATUSES = (Case.Status.OPEN, Case.Status.PAUSED, Case.Status.WAITING, Case.Status.DONE)
+NOT_STARTED = "none"  # a case whose first step has not been taken yet
+
+
+def step_at(version, index: int, status: str = "") -> dict | None:
+    """The ladder step a case at `next_index` = `index` is at: the step it took last, or, when it
+    waits for an approval, the step that waits (None: no step taken yet)."""
+    if status == Case.Status.WAITING:
+        index += 1
+    if index <= 0 or index > len(version.steps):
+        return None
+    return version.steps[index - 1]
+
+
+def _board_cases(viewer, *, status: str | None, market: str | None):
+    _finance(viewer)
+    qs = dunning_cases_for(viewer=viewer)
+    qs = qs.filter(status=status) if status else qs.filter(status__in=BOARD_STATUSES)
+    if market:
+        qs = qs.filter(ladder_version__ladder__market=market)
+    return qs
+
+
+def _versions():
+    from waarborg.dunning.models import LadderVersion
+
+    return {v.pk: v for v in LadderVersion.objects.all()}
+
+
+def dunning_board_counts_for(*, viewer, status: str | None = None, market: str | None = None) -> dict[str, dict]:
+    """{step kind (or NOT_STARTED): {status: number of cases}} of the cases not closed (finance).
+
+    One grouped query by ladder version, step index and status; the step kinds come from the
+    few ladder versions, so the count does not read the cases one by one."""
+    from django.db.models import Count
+
+    qs = _board_cases(viewer, status=status, market=market)
+    versions = _versions()
+    out: dict[str, dict] = {}
+    rows = qs.order_by().values("ladder_version_id", "next_index", "status").annotate(n=Count("pk"))
+    for row in rows:
+        step = step_at(versions[row["ladder_version_id"]], row["next_index"], row["status"])
+        kind = step["kind"] if step else NOT_STARTED
+        per_status = out.setdefault(kind, {})
+        per_status[row["status"]] = per_status.get(row["status"], 0) + row["n"]
+    return out
+
+
+def dunning_board_cases_for(*, viewer, step: str | None = None, status: str | None = None, market: str | None = None):
+    """The cases not closed (finance), filtered by the kind of step they are at, their status and
+    their ladder's market; the longest overdue first."""
+    from django.db.models import Q
+
+    qs = _board_cases(viewer, status=status, market=market)
+    if step:
+        match = Q(pk__in=[])
+        for version in _versions().values():
+            for index in range(len(version.steps) + 1):
+                for waiting in (False, True):
+                    taken = step_at(version, index, Case.Status.WAITING if waiting else "")
+                    if (taken["kind"] if taken else NOT_STARTED) != step:
+                        continue
+                    state = Q(status=Case.Status.WAITING) if waiting else ~Q(status=Case.Status.WAITING)
+                    match |= Q(ladder_version_id=version.pk, next_index=index) & state
+        qs = qs.filter(match)
+    return qs.order_by("anchor_date", "pk")
+
+
+def case_overdue_for(*, viewer, cases, day: dt.date) -> dict[int, dict[str, object]]:
+    """{case id: {currency: amount open past its due date on `day`}}; invoices on hold left out."""
+    from decimal import Decimal
+
+    from waarborg.dunning.services import overdue_invoices
+
+    roles.require(viewer, SCOPE)
+    cases = list(cases)
+    by_customer = overdue_invoices([c.customer_id for c in cases], day)
+    out: dict[int, dict[str, object]] = {}
+    for case in cases:
+        totals: dict[str, Decimal] = {}
+        for invoice in by_customer.get(case.customer_id, []):
+            totals[invoice.currency] = totals.get(invoice.currency, Decimal(0)) + invoice.open
+        out[case.pk] = totals
+    return out
+
+
+def case_contests_for(*, viewer, case):
+    """A case's contests and requests for a person, oldest first (finance)."""
+    _finance(viewer)
+    return (
+        Contest.objects.filter(case_id=getattr(case, "pk", case))
+        .select_related("decided_by")
+        .order_by("received_at", "pk")
+    )
+
+
+def case_approvals_for(*, viewer, case):
+    """A case's approvals (bailiff hand-off, cancellation), oldest first (finance)."""
+    _finance(viewer)
+    return (
+        Approval.objects.filter(case_id=getattr(case, "pk", case))
+        .select_related("decided_by", "recipient", "decision")
+        .order_by("requested_on", "pk")
+    )
+
+
+def case_files_for(*, viewer, case):
+    """The case files a case's bailiff hand-off produced (finance)."""
+    from waarborg.dunning.models import CaseFile
+
+    _finance(viewer)
+    return CaseFile.objects.filter(case_id=getattr(case, "pk", case)).select_related("recipient").order_by("pk")
+
+
+def bailiffs_for(*, viewer):
+    """The recipients registered as bailiffs, valid agreement or not: the hand-off checks it (finance)."""
+    from waarborg.register.models import Recipient
+
+    _finance(viewer)
+    return Recipient.objects.filter(category="bailiff").order_by("name", "pk")
+
+
 def case_invoice_ids_for(*, viewer, customer=None, active_only: bool = False) -> dict[int, set[int]]:
     """Per case the viewer may see, the ids of the invoices its decisions named (their facts).
 
