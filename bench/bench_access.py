@@ -15,16 +15,13 @@ from __future__ import annotations
 import argparse
 import io
 import json
-import os
-import shutil
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).absolute().parent.parent
+from common import backends as chosen_backends
+from common import database, print_rows, run_child, say
+
 TARGET_MS = 1000.0  # finder + access package, per subject
 GROWTH_LIMIT = 2.0  # largest size against the smallest
 
@@ -34,6 +31,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="100000,1000000", help="comma-separated customer counts, ascending")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--runs", type=int, default=7, help="runs per measurement (the median is reported)")
+    parser.add_argument(
+        "--backends", default="", help="sqlite and/or postgresql (default: both when DATABASE_URL is set)"
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--schema", default="", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -49,66 +49,28 @@ def main(argv: list[str] | None = None) -> int:
         for line in child(sizes, args.seed, args.runs, args.schema):
             print(json.dumps(line), flush=True)
         return 0
-    backends = ["sqlite"] + (["postgresql"] if os.environ.get("DATABASE_URL") else [])
     results = []
-    for backend in backends:
+    for backend in chosen_backends(args.backends, parser):
         print(f"… {backend}: {', '.join(f'{s:,}' for s in sizes)} customers", file=sys.stderr, flush=True)
-        found = run_child(backend, sizes, args.seed, args.runs)
-        if found is None:
+        child_args = [f"--sizes={','.join(map(str, sizes))}", f"--seed={args.seed}", f"--runs={args.runs}"]
+        found = run_child(__file__, child_args, backend=backend, schema="waarborg_bench_access")
+        if not found:
             return 1
         results += found
     print_table(results, args)
     return 0
 
 
-def run_child(backend: str, sizes: list[int], seed: int, runs: int) -> list[dict] | None:
-    data_dir = tempfile.mkdtemp(prefix="waarborg-bench-")
-    env = dict(os.environ, WAARBORG_DATA_DIR=data_dir, DJANGO_SETTINGS_MODULE="config.settings")
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")]))
-    command = [
-        sys.executable,
-        str(Path(__file__).resolve()),
-        "--child",
-        f"--sizes={','.join(map(str, sizes))}",
-        f"--seed={seed}",
-        f"--runs={runs}",
-    ]
-    if backend == "sqlite":
-        env.pop("DATABASE_URL", None)
-    else:
-        command.append(f"--schema=waarborg_bench_access_{os.getpid()}")
-    try:
-        done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, check=False)
-    finally:
-        shutil.rmtree(data_dir, ignore_errors=True)
-    if done.returncode != 0:
-        print(f"benchmark failed for {backend}:\n{done.stderr.strip()}", file=sys.stderr)
-        return None
-    return [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
-
-
 def child(sizes: list[int], seed: int, runs: int, schema: str):
-    import django
-    from django.conf import settings
+    with database(schema) as connection:
+        from django.core.management import call_command
 
-    if schema:
-        options = settings.DATABASES["default"].setdefault("OPTIONS", {})
-        options["options"] = f"-c search_path={schema}"
-    django.setup()
+        from waarborg.customers.models import Customer
 
-    from django.core.management import call_command
-    from django.db import connection
-
-    from waarborg.customers.models import Customer
-
-    if schema:
-        with connection.cursor() as cursor:
-            cursor.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
-            cursor.execute(f"CREATE SCHEMA {schema}")
-    try:
         call_command("migrate", verbosity=0, interactive=False)
         seeded, subject = 0, None
         for step, size in enumerate(sizes):
+            say(f"seeding up to {size:,} customers")
             started = time.perf_counter()
             # `waarborg seed` appends: each step adds the customers up to the next size.
             call_command("seed", customers=size - seeded, seed=seed + step, verbosity=0, stdout=io.StringIO())
@@ -123,11 +85,6 @@ def child(sizes: list[int], seed: int, runs: int, schema: str):
             }
             result.update(measure(subject, runs))
             yield result
-    finally:
-        if schema:
-            with connection.cursor() as cursor:
-                cursor.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
-        connection.close()
 
 
 def pick_subject() -> str:
@@ -196,11 +153,7 @@ def print_table(results: list[dict], args) -> None:
         ]
         for r in results
     ]
-    widths = [max(len(str(row[i])) for row in [head, *body]) for i in range(len(head))]
-    print("  ".join(h.rjust(w) if i else h.ljust(w) for i, (h, w) in enumerate(zip(head, widths, strict=True))))
-    print("  ".join("-" * w for w in widths))
-    for row in body:
-        print("  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True))))
+    print_rows(head, body)
     print("\nTargets:")
     for r in results:
         met = r["find_access_ms"] < TARGET_MS

@@ -14,16 +14,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
-import shutil
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).absolute().parent.parent
+from common import backends as chosen_backends
+from common import checkpoint, database, print_rows, run_child, say
+
 ERASE_TARGET_S = 1.0
 SWEEP_TARGET_S = 60.0  # 1M customers, 1 % of the rows due, SQLite
 
@@ -52,84 +49,46 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--sizes takes whole numbers, e.g. 100000,1000000")
     if not sizes or min(sizes) < 1000:
         parser.error("--sizes takes numbers of at least 1000")
-    backends = ["sqlite"] + (["postgresql"] if os.environ.get("DATABASE_URL") else [])
-    if args.backends:
-        backends = [b.strip() for b in args.backends.split(",") if b.strip()]
-        if "postgresql" in backends and not os.environ.get("DATABASE_URL"):
-            parser.error("--backends postgresql needs DATABASE_URL")
     results = []
-    for backend in backends:
+    for backend in chosen_backends(args.backends, parser):
         fixed_due = 0
         for size in sizes:
             print(f"… {backend}, {size:,} customers", file=sys.stderr, flush=True)
-            result = run_child(backend, size, args, fixed_due)
-            if result is None:
+            child_args = [
+                f"--size={size}",
+                f"--seed={args.seed}",
+                f"--subjects={args.subjects}",
+                f"--scans={args.scans}",
+                f"--due={args.due}",
+                f"--fixed-due={fixed_due}",
+            ]
+            found = run_child(__file__, child_args, backend=backend, schema=f"waarborg_bench_erasure_{size}")
+            if not found:
                 return 1
+            result = found[-1]
             fixed_due = fixed_due or result["sweep"]["due"]["rows"]  # the smallest size's 1 %, at every size
             results.append(result)
     print_table(results, args)
     return 0
 
 
-def run_child(backend: str, size: int, args, fixed_due: int) -> dict | None:
-    data_dir = tempfile.mkdtemp(prefix="waarborg-bench-")
-    env = dict(os.environ, WAARBORG_DATA_DIR=data_dir, DJANGO_SETTINGS_MODULE="config.settings")
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")]))
-    command = [
-        sys.executable,
-        str(Path(__file__).resolve()),
-        "--child",
-        f"--size={size}",
-        f"--seed={args.seed}",
-        f"--subjects={args.subjects}",
-        f"--scans={args.scans}",
-        f"--due={args.due}",
-        f"--fixed-due={fixed_due}",
-    ]
-    if backend == "sqlite":
-        env.pop("DATABASE_URL", None)
-    else:
-        command.append(f"--schema=waarborg_bench_erasure_{size}_{os.getpid()}")
-    try:
-        done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, check=False)
-    finally:
-        shutil.rmtree(data_dir, ignore_errors=True)
-    if done.returncode != 0:
-        print(done.stdout[-3000:], done.stderr[-3000:], file=sys.stderr)
-        return None
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
 # --- In the child process ---------------------------------------------------------------------
 
 
 def child(args) -> dict:
-    import django
-    from django.conf import settings
-
-    if args.schema:
-        options = settings.DATABASES["default"].setdefault("OPTIONS", {})
-        options["options"] = f"-c search_path={args.schema}"
-    django.setup()
-
     import logging
 
-    from django.core.management import call_command
-    from django.db import connection
+    with database(args.schema) as connection:
+        from django.core.management import call_command
 
-    logging.disable(logging.WARNING)
-    if args.schema:
-        with connection.cursor() as cursor:
-            cursor.execute(f"DROP SCHEMA IF EXISTS {args.schema} CASCADE")
-            cursor.execute(f"CREATE SCHEMA {args.schema}")
-    try:
-        call_command("migrate", verbosity=0, interactive=False)
         from waarborg.demo.seed import seed as seed_data
 
+        logging.disable(logging.WARNING)
+        call_command("migrate", verbosity=0, interactive=False)
+        say(f"seeding {args.size:,} customers")
         report = seed_data(args.size, seed=args.seed)
-        if connection.vendor == "sqlite":  # the seed's write-ahead log goes into the file first (not timed)
-            with connection.cursor() as cursor:
-                cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        say(f"seeded in {report.seconds:.0f} s")
+        checkpoint()
         rows = sum(report.counts.values())
         result = {
             "backend": connection.vendor,
@@ -138,13 +97,10 @@ def child(args) -> dict:
             "seed_s": round(report.seconds, 1),
         }
         result["erase"] = erase_subjects(report, args.subjects, args.scans)
+        say(f"erasure: {json.dumps(result['erase'])}")
         result["sweep"] = sweep(rows, args.due, args.fixed_due)
+        say(f"sweep: {json.dumps(result['sweep'])}")
         return result
-    finally:
-        if args.schema:
-            with connection.cursor() as cursor:
-                cursor.execute(f"DROP SCHEMA IF EXISTS {args.schema} CASCADE")
-        connection.close()
 
 
 def erase_subjects(report, n: int, scans: int) -> dict:
@@ -236,12 +192,20 @@ def sweep(rows: int, share: float, fixed_due: int) -> dict:
     today = clock.today()
     out = {}
     seconds, counts = _run_sweep(today)
-    out["settle"] = {"s": round(seconds, 2), "rows": sum(counts.values()), "counts": counts}
+    out["settle"] = {"s": round(seconds, 2), "rows": sum(counts.values()), "counts": counts, "day": today.isoformat()}
+    say(f"settle run: {seconds:.1f} s")
     target = int(rows * share)
     if fixed_due and fixed_due < target:
         day = _pick_day(today, fixed_due)
         seconds, counts = _run_sweep(day)
-        out["fixed"] = {"s": round(seconds, 2), "rows": sum(counts.values()), "counts": counts}
+        out["fixed"] = {
+            "s": round(seconds, 2),
+            "rows": sum(counts.values()),
+            "counts": counts,
+            "day": day.isoformat(),
+            "weekday": day.strftime("%a"),
+        }
+        say(f"fixed run: {seconds:.1f} s")
     already = _due_login_events(today)
     day = _pick_day(today, target + already)
     seconds, counts = _run_sweep(day)
@@ -250,6 +214,8 @@ def sweep(rows: int, share: float, fixed_due: int) -> dict:
         "rows": sum(counts.values()),
         "counts": counts,
         "day_offset": (day - today).days,
+        "day": day.isoformat(),
+        "weekday": day.strftime("%a"),
     }
     seconds, counts = _run_sweep(day)
     out["idle"] = {"s": round(seconds, 2), "rows": sum(counts.values())}
@@ -288,18 +254,14 @@ def print_table(results: list[dict], args) -> None:
                 f"{s['idle']['s']:.2f}",
             ]
         )
-    widths = [max(len(str(row[i])) for row in [head, *body]) for i in range(len(head))]
-    print("  ".join(h.rjust(w) if i else h.ljust(w) for i, (h, w) in enumerate(zip(head, widths, strict=True))))
-    print("  ".join("-" * w for w in widths))
-    for row in body:
-        print("  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True))))
+    print_rows(head, body)
     print("\nSweep runs (seconds, rows erased or cases opened):")
     for r in results:
         s = r["sweep"]
         parts = [f"settle {s['settle']['s']:.1f} s / {s['settle']['rows']:,}"]
         if "fixed" in s:
-            parts.append(f"fixed {s['fixed']['s']:.1f} s / {s['fixed']['rows']:,}")
-        parts.append(f"1% {s['due']['s']:.1f} s / {s['due']['rows']:,}")
+            parts.append(f"fixed ({s['fixed']['weekday']}) {s['fixed']['s']:.1f} s / {s['fixed']['rows']:,}")
+        parts.append(f"1% ({s['due']['weekday']}) {s['due']['s']:.1f} s / {s['due']['rows']:,}")
         parts.append(f"idle {s['idle']['s']:.2f} s")
         print(f"  {r['backend']:<10} {r['customers']:>10,}  " + "; ".join(parts))
         print(f"  {'':<10} {'':>10}  1% run per rule: {json.dumps(s['due']['counts'])}")

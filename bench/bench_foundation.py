@@ -11,16 +11,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import shutil
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).absolute().parent.parent
+from common import backends as chosen_backends
+from common import database, database_bytes, print_rows, run_child
+
 QUERIES = ("email", "phone", "customer", "ip", "name+postcode")
 SEED_TARGET_S = 60.0  # 100k customers on SQLite
 FINDER_TARGET_MS = 50.0
@@ -31,6 +28,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="10000,100000", help="comma-separated customer counts")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--runs", type=int, default=20, help="finder runs per query (the median is reported)")
+    parser.add_argument(
+        "--backends", default="", help="sqlite and/or postgresql (default: both when DATABASE_URL is set)"
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--schema", default="", help=argparse.SUPPRESS)
@@ -44,68 +44,28 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--sizes takes whole numbers, e.g. 10000,100000")
     if not sizes or min(sizes) < 1:
         parser.error("--sizes takes positive numbers")
-    backends = ["sqlite"] + (["postgresql"] if os.environ.get("DATABASE_URL") else [])
     results = []
-    for backend in backends:
+    for backend in chosen_backends(args.backends, parser):
         for size in sizes:
             print(f"… {backend}, {size:,} customers", file=sys.stderr, flush=True)
-            result = run_child(backend, size, args.seed, args.runs)
-            if result is None:
+            child_args = [f"--size={size}", f"--seed={args.seed}", f"--runs={args.runs}"]
+            found = run_child(__file__, child_args, backend=backend, schema=f"waarborg_bench_{size}")
+            if not found:
                 return 1
-            results.append(result)
+            results.append(found[-1])
     print_table(results, args)
     return 0
 
 
-def run_child(backend: str, size: int, seed: int, runs: int) -> dict | None:
-    data_dir = tempfile.mkdtemp(prefix="waarborg-bench-")
-    env = dict(os.environ, WAARBORG_DATA_DIR=data_dir, DJANGO_SETTINGS_MODULE="config.settings")
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")]))
-    command = [
-        sys.executable,
-        str(Path(__file__).resolve()),
-        "--child",
-        f"--size={size}",
-        f"--seed={seed}",
-        f"--runs={runs}",
-    ]
-    if backend == "sqlite":
-        env.pop("DATABASE_URL", None)
-    else:
-        command.append(f"--schema=waarborg_bench_{size}_{os.getpid()}")
-    try:
-        done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, check=False)
-    finally:
-        shutil.rmtree(data_dir, ignore_errors=True)
-    if done.returncode != 0:
-        print(f"benchmark failed for {backend} at {size:,} customers:\n{done.stderr.strip()}", file=sys.stderr)
-        return None
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
 def child(size: int, seed: int, runs: int, schema: str) -> dict:
-    import django
-    from django.conf import settings
-
-    if schema:
-        options = settings.DATABASES["default"].setdefault("OPTIONS", {})
-        options["options"] = f"-c search_path={schema}"
-    django.setup()
-
-    from django.core.management import call_command
-    from django.db import connection
-
-    if schema:
-        with connection.cursor() as cursor:
-            cursor.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
-            cursor.execute(f"CREATE SCHEMA {schema}")
-    try:
-        started = time.perf_counter()
-        call_command("migrate", verbosity=0, interactive=False)
-        migrate_s = time.perf_counter() - started
+    with database(schema) as connection:
+        from django.core.management import call_command
 
         from waarborg.demo.seed import seed as seed_data
 
+        started = time.perf_counter()
+        call_command("migrate", verbosity=0, interactive=False)
+        migrate_s = time.perf_counter() - started
         report = seed_data(size, seed=seed)
         result = {
             "backend": connection.vendor,
@@ -117,28 +77,6 @@ def child(size: int, seed: int, runs: int, schema: str) -> dict:
         }
         result["finder_ms"], result["finder_rows"] = finder_times(report, runs)
         return result
-    finally:
-        if schema:
-            with connection.cursor() as cursor:
-                cursor.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
-        connection.close()
-
-
-def database_bytes(schema: str) -> int:
-    from django.conf import settings
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT COALESCE(SUM(pg_total_relation_size(c.oid)), 0) FROM pg_class c "
-                "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = %s AND c.relkind IN ('r', 'm')",
-                [schema],
-            )
-            return int(cursor.fetchone()[0])
-        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    name = Path(settings.DATABASES["default"]["NAME"])
-    return sum(p.stat().st_size for p in (name, Path(f"{name}-wal"), Path(f"{name}-shm")) if p.exists())
 
 
 def finder_times(report, runs: int) -> tuple[dict, dict]:
@@ -190,11 +128,7 @@ def print_table(results: list[dict], args) -> None:
             ]
             + [f"{r['finder_ms'][q]:.1f}" for q in QUERIES]
         )
-    widths = [max(len(str(row[i])) for row in [head, *body]) for i in range(len(head))]
-    print("  ".join(h.rjust(w) if i else h.ljust(w) for i, (h, w) in enumerate(zip(head, widths, strict=True))))
-    print("  ".join("-" * w for w in widths))
-    for row in body:
-        print("  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True))))
+    print_rows(head, body)
     print(
         "\nRows found per query:",
         ", ".join(f"{q} {results[-1]['finder_rows'][q]}" for q in QUERIES),
