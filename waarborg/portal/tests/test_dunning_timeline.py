@@ -125,6 +125,9 @@ def test_it_shows_a_paid_invoice_s_collection_as_stopped_without_actions(as_alic
     assert "/bezwaar/" not in body
     _response, listing = _page(as_alice, "/portaal/facturen/")
     assert "Betalingsherinneringen die lopen" not in listing
+    before = _counts()
+    response = as_alice.post(f"/portaal/facturen/{invoice.pk}/bezwaar/", {"kind": "contest", "statement": "Toch niet."})
+    assert response.status_code == 404 and _counts() == before  # nothing left to contest
 
 
 @pytest.mark.promise("A3", "X4")
