@@ -42,6 +42,34 @@ def file_fields(model) -> list[str]:
     return [f.name for f in model._meta.concrete_fields if isinstance(f, models.FileField)]
 
 
+# Stored files named by a text column instead of a FileField: (model label, field) -> their
+# directory under the files directory. An uploaded ID copy (encrypted) is one; it goes with its
+# row like the file of a FileField.
+NAMED_FILES: dict[tuple[str, str], str] = {("privacy.IdDocument", "stored_name"): "privacy-id"}
+
+
+def named_file_fields(model) -> dict[str, str]:
+    label = model._meta.label
+    return {field: directory for (owner, field), directory in NAMED_FILES.items() if owner == label}
+
+
+def named_file(directory: str, value) -> str:
+    """The storage name of a file a column names ("" for nothing, or a name that is not one)."""
+    name = str(value or "")
+    if not name or "/" in name or "\\" in name or name.startswith("."):
+        return ""
+    return f"{directory}/{name}"
+
+
+def stored_files_of(model, row: dict) -> list[str]:
+    """The stored files a row (its values by field name) names."""
+    out = [str(row.get(name)) for name in file_fields(model) if row.get(name)]
+    for name, directory in named_file_fields(model).items():
+        if named_file(directory, row.get(name)):
+            out.append(named_file(directory, row.get(name)))
+    return out
+
+
 def strong_referrers(model, *, with_on_delete: bool = False) -> list[tuple]:
     """(referring model, its foreign key's name[, on_delete]) for every relation that keeps a row
     of `model` from simply going: deleting would cascade into the referrer or be refused."""
@@ -179,9 +207,13 @@ def delete_queryset(qs, *, case=None) -> dict[str, int]:
     for model, instances in collector.data.items():
         for name in file_fields(model):
             names += [getattr(obj, name).name for obj in instances if getattr(obj, name)]
+        for name, directory in named_file_fields(model).items():
+            names += [named_file(directory, getattr(obj, name)) for obj in instances]
     for fast in collector.fast_deletes:
         for name in file_fields(fast.model):
             names += [n for n in fast.values_list(name, flat=True) if n]
+        for name, directory in named_file_fields(fast.model).items():
+            names += [named_file(directory, n) for n in fast.values_list(name, flat=True)]
     record_files(names, case=case)
     _, per_model = collector.delete()
     return {label: n for label, n in per_model.items() if n}

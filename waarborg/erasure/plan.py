@@ -350,7 +350,7 @@ def _needed_by(model, rows: dict, plans: dict, day) -> dict:
 
 
 def _files(model, row: dict) -> list[str]:
-    return [row.get(name) for name in ops.file_fields(model) if row.get(name)]
+    return ops.stored_files_of(model, row)
 
 
 def _field_updates(model, rp: RowPlan, row: dict, day) -> None:
@@ -375,6 +375,8 @@ def _field_updates(model, rp: RowPlan, row: dict, day) -> None:
             rp.updates[f.attname if f.is_relation else f.name] = new
             if isinstance(f, models.FileField) and current:
                 rp.files.append(current)
+            elif f.name in ops.named_file_fields(model) and current:
+                rp.files += [n for n in [ops.named_file(ops.named_file_fields(model)[f.name], current)] if n]
             changed = True
         out.append(FieldAction(**{**fa.__dict__, "changes": differs}))
     rp.fields = out

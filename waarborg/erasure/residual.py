@@ -23,8 +23,10 @@ columns, row ids and file names — never the values searched.
 
 from __future__ import annotations
 
+import gzip
 import os
 import re
+import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -427,22 +429,39 @@ def scan_files(
     return hits, n_files
 
 
+def _search_stream(fh, needles, longest: int, found: set[Pattern]) -> None:
+    tail = b""
+    while True:
+        block = fh.read(_CHUNK)
+        if not block:
+            break
+        window = (tail + block).lower()
+        for p, needle in needles:
+            if p not in found and needle in window:
+                if p.found_in(window.decode("utf-8", "replace")):
+                    found.add(p)
+        tail = window[-longest:] if longest else b""
+
+
 def _search_file(path: Path, needles, longest: int) -> set[Pattern]:
+    """Search a file; a ZIP archive (an export package) or a gzip file is searched unpacked too."""
     found: set[Pattern] = set()
     try:
         with path.open("rb") as fh:
-            tail = b""
-            while True:
-                block = fh.read(_CHUNK)
-                if not block:
-                    break
-                window = (tail + block).lower()
-                for p, needle in needles:
-                    if p not in found and needle in window:
-                        if p.found_in(window.decode("utf-8", "replace")):
-                            found.add(p)
-                tail = window[-longest:] if longest else b""
-    except OSError:
+            magic = fh.read(4)
+            fh.seek(0)
+            _search_stream(fh, needles, longest, found)
+        if magic == b"PK\x03\x04" and zipfile.is_zipfile(path):
+            with zipfile.ZipFile(path) as archive:
+                for member in archive.infolist():
+                    if not member.is_dir():
+                        with archive.open(member) as inner:
+                            _search_stream(inner, needles, longest, found)
+        elif magic[:2] == b"\x1f\x8b":
+            with gzip.open(path, "rb") as inner:
+                _search_stream(inner, needles, longest, found)
+    except (OSError, zipfile.BadZipFile, RuntimeError, EOFError):
+        # unreadable (or encrypted) content cannot be searched: what could be read was
         pass
     return found
 

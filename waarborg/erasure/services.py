@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Callable
+from pathlib import Path
 
 from django.core.cache import caches
 from django.db import connection, transaction
@@ -80,6 +81,34 @@ def _clear_caches(plan: ErasurePlan) -> int:
     for alias in caches:
         caches[alias].clear()
     return len(list(caches))
+
+
+@derived_copy_cleaner("export_packages")
+def _drop_export_packages(plan: ErasurePlan) -> int:
+    """The access and portability packages made for the subject's privacy requests (ZIP files
+    under the files directory): a copy of everything that was erased."""
+    from django.conf import settings
+
+    from waarborg.privacy.fulfil import PACKAGE_DIR
+    from waarborg.privacy.models import DownloadLink, PackagePush, PrivacyRequest
+
+    pks = [r.pk for r in plan.rows if r.model == PrivacyRequest._meta.label]
+    if not pks:
+        return 0
+    names = {
+        f"{number}-{kind}.zip"
+        for number, kind in PrivacyRequest.objects.filter(pk__in=pks).values_list("number", "type")
+    }
+    for model in (DownloadLink, PackagePush):
+        names |= set(model.objects.filter(request_id__in=pks).values_list("package_name", flat=True))
+    directory = Path(settings.FILES_DIR) / PACKAGE_DIR
+    removed = 0
+    for name in sorted(n for n in names if n and "/" not in n and not n.startswith(".")):
+        path = directory / name
+        if path.exists():
+            path.unlink()
+            removed += 1
+    return removed
 
 
 # --- Helpers ----------------------------------------------------------------------------------

@@ -181,6 +181,7 @@ def _erase_fields(entry: datamap.Entry, qs, names: list[str]) -> int:
     fields = [f for f in fields if f.concrete and not f.many_to_many]
     if not fields:
         return 0
+    named = ops.named_file_fields(model)
     pending = Q()
     for f in fields:
         pending |= ~ops.empty_q(f)
@@ -202,6 +203,8 @@ def _erase_fields(entry: datamap.Entry, qs, names: list[str]) -> int:
                         updates[f.attname] = new
                         if f.get_internal_type() == "FileField" and current:
                             files.append(current)
+                        elif f.name in named and current:
+                            files.append(ops.named_file(named[f.name], current))
                 if updates:
                     model._default_manager.filter(pk=row["pk"]).update(**updates)
                     changed += 1

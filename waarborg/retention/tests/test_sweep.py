@@ -249,3 +249,35 @@ def test_it_looks_only_at_newly_ended_relationships_except_on_mondays(db, sweep)
 
     refs = set(ErasureCase.objects.values_list("subject_ref", flat=True))
     assert refs == {f"customers.Customer:{late.pk}", f"customers.Customer:{fresh.pk}"}
+
+
+@pytest.mark.promise("R1", "G8")
+def test_it_destroys_id_copies_after_the_check_and_sweeps_their_record(personas, django_capture_on_commit_callbacks):
+    from waarborg.privacy import storage
+    from waarborg.privacy.models import IdDocument
+    from waarborg.privacy.services import privacy_request_create
+
+    request = privacy_request_create(
+        actor=personas.erin, type="access", channel="email", received_at=DAY, email="alice.devries@example.nl"
+    )
+    content = b"%PDF-1.4 redacted copy"
+
+    def upload(day):
+        return IdDocument.objects.create(
+            request=request,
+            stored_name=storage.store(content),
+            content_type="application/pdf",
+            size=len(content),
+            redaction_confirmed=True,
+            uploaded_at=at(day),
+        )
+
+    old, recent = upload(DAY - dt.timedelta(days=7)), upload(DAY - dt.timedelta(days=6))
+    with django_capture_on_commit_callbacks(execute=True):
+        result = run_daily(DAY, only=["privacy-id-documents", "retention"])
+    assert result["privacy-id-documents"]["destroyed"] == 1 and result["retention"]["id_check"] == 1
+    assert not storage.exists(old.stored_name) and not IdDocument.objects.filter(pk=old.pk).exists()
+    assert storage.exists(recent.stored_name) and IdDocument.objects.filter(pk=recent.pk).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        again = run_daily(DAY, only=["privacy-id-documents", "retention"])
+    assert again["privacy-id-documents"]["destroyed"] == 0 and again["retention"].get("id_check", 0) == 0
