@@ -40,7 +40,10 @@ BATCH = 10_000
 ORDER = 800  # after payments and dunning, before the erasure job runs the cases it opens
 
 # A consent recorded on the row extends a rule's term (the rule's own text says so): the rule,
-# the data category of the consent's date in the same model, and the longer term.
+# the data category of the consent's date in the same model, and the term counted from that
+# date. The row then goes when both have passed: the rule's own term and the consent's (job
+# applications: 4 weeks after the procedure, or 1 year after the consent — a new year needs a
+# new consent).
 CONSENT_EXTENSIONS: dict[str, tuple[str, dict[str, int]]] = {
     "application_4w": ("user.consent.date", {"years": 1}),
 }
@@ -104,8 +107,8 @@ def due_q(entry: datamap.Entry, rule: Retention, day: dt.date) -> Q:
         consent = [n for n, p in entry.fields.items() if p.key == key and p.retention.key == rule.key]
         if consent:
             name = consent[0]
-            q = (Q(**{f"{name}__isnull": True}) & q) | (
-                Q(**{f"{name}__isnull": False}) & on_or_before(entry.model, path, cutoff(rule, day, **longer))
+            q = q & (
+                Q(**{f"{name}__isnull": True}) | on_or_before(entry.model, name, cutoff(rule, day, **longer))
             )
     return q
 

@@ -76,19 +76,29 @@ def test_it_forgets_a_corrected_value_after_three_months(personas, sweep):
 
 
 @pytest.mark.promise("R1", "D8")
-def test_it_deletes_an_application_four_weeks_after_the_procedure_or_a_year_with_consent(db, sweep):
+def test_it_deletes_an_application_four_weeks_after_the_procedure_or_a_year_after_the_consent(db, sweep):
     cv = default_storage.save("applications/2026/cv.txt", ContentFile(b"Curriculum vitae"))
     plain = f.JobApplicationFactory(procedure_closed_at=at(DAY - dt.timedelta(days=28)), cv=cv)
-    kept = f.JobApplicationFactory(
-        procedure_closed_at=at(DAY - dt.timedelta(days=28)), keep_consent_at=at(DAY - dt.timedelta(days=30))
-    )
-    running = f.JobApplicationFactory(procedure_closed_at=None)
+    consent_day = DAY - dt.timedelta(days=30)
+    kept = f.JobApplicationFactory(procedure_closed_at=at(DAY - dt.timedelta(days=28)), keep_consent_at=at(consent_day))
+    running = f.JobApplicationFactory(procedure_closed_at=None, keep_consent_at=at(add_term(DAY, years=-2)))
     assert sweep()["application_4w"] == 1
     assert set(JobApplication.objects.values_list("pk", flat=True)) == {kept.pk, running.pk}
     assert not default_storage.exists(cv) and plain.pk
-    assert sweep(add_term(DAY, years=1) - dt.timedelta(days=28) - dt.timedelta(days=1))["application_4w"] == 0
-    assert sweep(add_term(DAY, years=1) - dt.timedelta(days=28))["application_4w"] == 1
-    assert list(JobApplication.objects.values_list("pk", flat=True)) == [running.pk]
+    # 1 year after the consent (LAW L-R5: consent_at + 1 year), not after the procedure
+    assert sweep(add_term(consent_day, years=1) - dt.timedelta(days=1))["application_4w"] == 0
+    assert sweep(add_term(consent_day, years=1))["application_4w"] == 1
+    assert list(JobApplication.objects.values_list("pk", flat=True)) == [running.pk]  # still running
+
+
+@pytest.mark.promise("R1", "D8")
+def test_a_consent_never_shortens_the_four_weeks_after_the_procedure(db, sweep):
+    early = f.JobApplicationFactory(
+        procedure_closed_at=at(DAY - dt.timedelta(days=27)), keep_consent_at=at(add_term(DAY, years=-2))
+    )
+    assert sweep()["application_4w"] == 0
+    assert sweep(DAY + dt.timedelta(days=1))["application_4w"] == 1
+    assert not JobApplication.objects.filter(pk=early.pk).exists()
 
 
 @pytest.mark.promise("R1", "D11")
