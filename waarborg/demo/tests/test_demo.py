@@ -196,8 +196,15 @@ def test_it_prepares_the_demo_and_prints_the_sign_ins(settings, tmp_path, monkey
     call_command("demo", "--no-serve", "--port", "8123", stdout=out)
     text = out.getvalue()
     assert f"Mail is not sent: each message is written to {tmp_path / 'mail'}" in text
+    # Dunning as if the daily run had run every day: cases at several steps, a contest, an approval.
+    from waarborg.dunning.models import Approval, Case, Contest
+
+    assert Case.objects.filter(status=Case.Status.PAUSED).count() == Contest.objects.count() == 1
+    assert Approval.objects.filter(status=Approval.Status.PENDING).exists()
+    notices = len(list((tmp_path / "mail").iterdir()))
+    assert notices > 0  # the notices went to files
     send_mail("Welkom", "Tekst", None, ["iemand@example.nl"])  # no SMTP server needed in the demo
-    assert len(list((tmp_path / "mail").iterdir())) == 1
+    assert len(list((tmp_path / "mail").iterdir())) == notices + 1
     assert "http://127.0.0.1:8123/" in text
     for login in DEMO_LOGINS:
         assert login["email"] in text

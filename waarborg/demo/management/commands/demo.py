@@ -7,7 +7,13 @@ from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 
 from waarborg.core.errors import ConfigError
 from waarborg.customers.models import Customer
-from waarborg.demo.data import demo_loaded, demo_logins_with_secrets, load_demo, refuse_production
+from waarborg.demo.data import (
+    demo_dunning_history,
+    demo_loaded,
+    demo_logins_with_secrets,
+    load_demo,
+    refuse_production,
+)
 from waarborg.public.services import statement_publish
 
 # Pages worth opening, shown when this installation has them: URL names or paths, first found.
@@ -42,6 +48,7 @@ class Command(BaseCommand):
                 self.stdout.write("The database already has customers; no demo data was added.")
         else:
             counts = load_demo()
+            demo_dunning_history()  # dunning as if the daily run had run every day
             self.stdout.write(
                 f"Demo data loaded: {counts['customers']} customers, {counts['invoices']} invoices, "
                 f"{counts['tickets']} tickets."
