@@ -232,6 +232,8 @@ def _case_context(request, case, *, bound=None) -> dict:
     timeline = case_timeline_for(viewer=user, case=case, lang=text_lang)
     for entry in timeline.entries:
         entry.text = _CUSTOMER_LINK.sub(lambda m: m.group(0).rsplit("/", 2)[0] + "/…/", entry.text)
+        entry.name = df.decision_name(entry.kind)
+        entry.outcome = str(df.OUTCOMES.get(entry.outcome, entry.outcome))
     case = timeline.case
     contests = list(case_contests_for(viewer=user, case=case))
     approvals = list(case_approvals_for(viewer=user, case=case))
@@ -260,6 +262,8 @@ def _case_context(request, case, *, bound=None) -> dict:
         "step_name": df.step_name(step["kind"] if step else NOT_STARTED),
         "overdue": _money(overdue) or "—",
         "days": (today - case.anchor_date).days,
+        "costs": format_money(case.costs_amount, "EUR", df.lang()) if case.costs_amount is not None else "",
+        "close_reason": df.OUTCOMES.get(case.close_reason, case.close_reason),
         "timeline": timeline,
         "waiting_text": df.WAITING_FOR.get(timeline.waiting_for, ""),
         "text_lang": text_lang,

@@ -49,6 +49,39 @@ WAITING_FOR = {
     "finished": _("Nothing automatic: every step of the ladder has been taken, and the debt is still open."),
     "notice": _("The notice of the last step going out: the next step waits for it."),
 }
+# What a decision that is not a ladder step is called (the steps are named by the ladder).
+DECISION_KINDS = {
+    "paused": _("Contest received: collection paused"),
+    "contest_decided": _("Contest decided"),
+    "bailiff_handoff": _("Claim handed to a bailiff"),
+    "bailiff_refused": _("No hand-off to a bailiff"),
+    "cancel_approved": _("Services cancelled by an employee"),
+    "cancel_refused": _("No cancellation"),
+    "payment_booked": _("Payment received"),
+    "reanchored": _("Collection continues on what is still open"),
+    "closed": _("Collection stopped"),
+}
+OUTCOMES = {
+    "reminder_sent": _("reminder sent"),
+    "letter_sent": _("letter sent"),
+    "final_notice_sent": _("final notice sent"),
+    "blocked": _("services blocked"),
+    "nothing_to_block": _("nothing to block"),
+    "approval_requested": _("waits for approval"),
+    "cancelled": _("services cancelled"),
+    "nothing_to_cancel": _("nothing to cancel"),
+    "handed_off": _("handed off"),
+    "refused": _("refused"),
+    "paused": _("paused"),
+    "noted": _("noted"),
+    "upheld": _("upheld"),
+    "rejected": _("rejected"),
+    "continues": _("continues"),
+    "paid": _("paid"),
+    "settled": _("nothing overdue any more"),
+    "resolved": _("resolved"),
+    "contest_upheld": _("contest upheld"),
+}
 PROVISIONING_ACTIONS = {"block": _("Block"), "unblock": _("Unblock"), "cancel": _("Cancel")}
 BLOCK_SCOPES = {"invoice": _("Only the services the unpaid invoices are for"), "all": _("All the customer's services")}
 
@@ -69,6 +102,12 @@ def step_name(kind: str) -> str:
     if kind == NOT_STARTED:
         return gettext("No step taken yet")
     return L.kind_name(kind, lang())
+
+
+def decision_name(kind: str) -> str:
+    if kind in L.STEP_KINDS:
+        return L.kind_name(kind, lang())
+    return str(DECISION_KINDS.get(kind, kind))
 
 
 def step_choices() -> list[tuple[str, str]]:
