@@ -36,7 +36,7 @@ from waarborg.audit.services import audit_record
 from waarborg.auth_web.decorators import staff_required
 from waarborg.backoffice import dunning_forms as df
 from waarborg.core import clock
-from waarborg.core.errors import ValidationError, WaarborgError
+from waarborg.core.errors import NotFound, PermissionDenied, ValidationError, WaarborgError
 from waarborg.customers.services import customer_ref
 from waarborg.dunning import ladders as L
 from waarborg.dunning import services
@@ -272,6 +272,7 @@ def _case_context(request, case, *, bound=None) -> dict:
         "approvals": [(a, approval_form(a) if a.status == "pending" and not open_contest else None) for a in approvals],
         "open_contest": open_contest,
         "case_files": list(case_files_for(viewer=user, case=case)),
+        "no_bailiff": any(a.kind == "bailiff" and a.status == "pending" for a in approvals) and not bailiffs,
         "bound": bound,
         "labels": _labels(),
         "crumbs": _crumbs(_board_crumb(), (_("Case %(number)s") % {"number": case.pk}, None)),
@@ -357,6 +358,8 @@ def approval_decide(request, pk: int, approval: int):
             )
         except ValidationError as error:
             df.add_service_error(form, error, {"approval": None})
+        except (PermissionDenied, NotFound):
+            raise
         except WaarborgError as error:  # the case file could not be e-mailed: nothing was handed off
             log.warning("dunning case %s: approval %s not decided (%s)", case.pk, target.pk, type(error).__name__)
             df.add_service_error(form, error, {})

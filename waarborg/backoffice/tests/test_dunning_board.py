@@ -377,6 +377,60 @@ def test_it_hands_the_case_to_a_registered_bailiff_and_offers_the_case_file(offi
     assert AuditEvent.objects.filter(action="recipient.disclosure").count() == 1
 
 
+@pytest.mark.promise("A3", "T3")
+def test_it_e_mails_the_case_file_to_the_bailiffs_office(office, personas, cases, bailiff, mailbox):
+    client = office(personas.dave)
+    url = f"{case_url(cases.bob)}goedkeuringen/{cases.approval.pk}/"
+    before = len(mailbox.messages)
+    with clock.as_of(TODAY):
+        response = client.post(
+            url,
+            _approval_form(
+                cases.approval, "approve", "Geen reactie.", recipient=bailiff.pk, send_to="dossiers@west.example"
+            ),
+        )
+    assert response.status_code == 302
+    message = mailbox.wait_for(before + 1)[-1]
+    assert message["To"] == "dossiers@west.example" and cases.bob_invoice.number in mailbox.body(message)
+    with clock.as_of(TODAY):
+        page = client.get(case_url(cases.bob)).content.decode()
+    assert "gemaild naar dossiers@west.example" in page
+
+
+@pytest.mark.promise("A3", "X4")
+def test_it_refuses_a_bad_address_for_the_bailiffs_office_and_changes_nothing(office, personas, cases, bailiff):
+    client = office(personas.dave)
+    url = f"{case_url(cases.bob)}goedkeuringen/{cases.approval.pk}/"
+    before = _state()
+    with clock.as_of(TODAY):
+        response = client.post(
+            url, _approval_form(cases.approval, "approve", "Geen reactie.", recipient=bailiff.pk, send_to="geen-adres")
+        )
+    assert "Er is niets gewijzigd" in response.content.decode()
+    assert _state() == before
+
+
+@pytest.mark.promise("A3")
+def test_it_says_when_no_bailiff_is_registered(office, personas, cases):
+    client = office(personas.dave)
+    with clock.as_of(TODAY):
+        page = client.get(case_url(cases.bob)).content.decode()
+    assert "data-no-bailiff" in page and "Er is nog geen deurwaarder geregistreerd" in page
+
+
+@pytest.mark.promise("B2")
+def test_it_offers_a_case_file_only_on_its_own_case(office, personas, cases, bailiff):
+    client = office(personas.dave)
+    with clock.as_of(TODAY):
+        client.post(
+            f"{case_url(cases.bob)}goedkeuringen/{cases.approval.pk}/",
+            _approval_form(cases.approval, "approve", "Geen reactie.", recipient=bailiff.pk),
+        )
+        case_file = Approval.objects.get(pk=cases.approval.pk).case_file
+        assert client.get(f"{case_url(cases.alice)}deurwaardersdossier/{case_file.pk}/").status_code == 404
+        assert client.get(f"{case_url(cases.bob)}deurwaardersdossier/{case_file.pk}/").status_code == 200
+
+
 @pytest.mark.promise("A3", "X4", "T3")
 @pytest.mark.parametrize(
     ("change", "message"),
