@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from waarborg.portal import dunning, payment, requests, views
+from waarborg.portal import dunning, payment, processor, requests, views
 
 app_name = "portal"
 urlpatterns = [
@@ -20,4 +20,5 @@ urlpatterns = [
     path("privacyverzoeken/nieuw/<slug:slug>/", requests.request_new, name="request_new"),
     path("privacyverzoeken/<int:pk>/", requests.request_detail, name="request"),
     path("betaalgegevens/", payment.payment_methods, name="payment_methods"),
+    path("verwerkersovereenkomst/", processor.processor_agreement, name="processor_agreement"),
 ]

@@ -45,5 +45,23 @@ def statement_version(request, pk: int):
     )
 
 
+def processor_context() -> dict:
+    """What the processing agreement's terms show (public page and portal)."""
+    from waarborg.register.selectors import subprocessor_changes_upcoming, subprocessors_in_force
+    from waarborg.register.services import PROCESSOR_AGREEMENT_VERSION, SUBPROCESSOR_NOTICE_DAYS
+
+    return {
+        "agreement_version": PROCESSOR_AGREEMENT_VERSION,
+        "notice_days": SUBPROCESSOR_NOTICE_DAYS,
+        "subprocessors": subprocessors_in_force(),
+        "upcoming": list(subprocessor_changes_upcoming()),
+    }
+
+
+def processor_agreement(request):
+    """The processing agreement for customers' own data, with the sub-processors (X7)."""
+    return render(request, "public/processor_agreement.html", processor_context())
+
+
 def contact(request):
     return render(request, "public/contact.html")

@@ -32,3 +32,43 @@ class Recipient(models.Model):
 
     def clean_categories(self):
         return [c for c in self.data_categories if c in CATEGORIES]
+
+
+class ProcessorAgreement(models.Model):
+    """A customer's acceptance of the processing agreement (art. 28, X7).
+
+    As a host we process the personal data in the customer's own sites and mailboxes on their
+    behalf: the customer is the controller and we are their processor. One row per version
+    accepted; the newest row is the agreement in force.
+    """
+
+    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="processor_agreements")
+    version = models.CharField(max_length=16)
+    accepted_at = models.DateTimeField()
+    accepted_by = models.ForeignKey(
+        "accounts.Account", null=True, blank=True, on_delete=models.SET_NULL, related_name="processor_agreements"
+    )
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["customer", "version"], name="one_acceptance_per_version")]
+
+    def __str__(self):
+        return f"ProcessorAgreement #{self.pk}"
+
+
+class SubprocessorChange(models.Model):
+    """A sub-processor added or removed, announced to the customers before it takes effect
+    (art. 28(2) and (4)): they may object until `effective_on`."""
+
+    class Change(models.TextChoices):
+        ADDED = "added", "Added"
+        REMOVED = "removed", "Removed"
+
+    recipient = models.ForeignKey(Recipient, on_delete=models.PROTECT, related_name="changes")
+    change = models.CharField(max_length=8, choices=Change.choices)
+    effective_on = models.DateField()
+    announced_at = models.DateTimeField()
+    customers_told = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"SubprocessorChange #{self.pk}"

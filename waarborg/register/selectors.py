@@ -6,7 +6,7 @@ import datetime as dt
 
 from waarborg.core import clock, roles
 from waarborg.core.errors import NotFound
-from waarborg.register.models import Recipient
+from waarborg.register.models import ProcessorAgreement, Recipient, SubprocessorChange
 
 
 def recipient_list_for(*, viewer, category: str | None = None, kind: str | None = None):
@@ -31,3 +31,27 @@ def recipients_without_valid_agreement(*, day: dt.date | None = None) -> list[Re
     """Recipients that may receive nothing today: a processor without a (current) agreement."""
     day = day or clock.today()
     return [r for r in Recipient.objects.order_by("key") if not r.agreement_valid_on(day)]
+
+
+def subprocessors_in_force(*, day: dt.date | None = None) -> list[Recipient]:
+    """The sub-processors for customers' own data (public, X7): processors with a valid agreement."""
+    day = day or clock.today()
+    return [
+        r for r in Recipient.objects.filter(kind=Recipient.Kind.PROCESSOR).order_by("name") if r.agreement_valid_on(day)
+    ]
+
+
+def subprocessor_changes_upcoming(*, day: dt.date | None = None):
+    """Announced changes that have not taken effect yet (public, X7)."""
+    day = day or clock.today()
+    return SubprocessorChange.objects.filter(effective_on__gt=day).select_related("recipient").order_by("effective_on")
+
+
+def processor_agreement_of(*, viewer):
+    """The newest acceptance of the viewer's own customer, or None (the customer, in the portal)."""
+    from waarborg.customers.selectors import own_customer_id
+
+    customer_id = own_customer_id(viewer)
+    if customer_id is None:
+        return None
+    return ProcessorAgreement.objects.filter(customer_id=customer_id).order_by("-accepted_at").first()

@@ -8,11 +8,13 @@ import re
 from django.db import transaction
 
 from waarborg.audit.services import audit_record
+from waarborg.core import clock
 from waarborg.core.datamap import CATEGORIES, RECIPIENT_CATEGORIES
-from waarborg.core.errors import ValidationError
-from waarborg.customers.selectors import check_actor
-from waarborg.customers.services import clean_choice, clean_text
-from waarborg.register.models import Recipient
+from waarborg.core.errors import PermissionDenied, ValidationError
+from waarborg.customers.models import Contact
+from waarborg.customers.selectors import check_actor, is_customer_viewer, own_customer_id
+from waarborg.customers.services import clean_choice, clean_text, customer_ref
+from waarborg.register.models import ProcessorAgreement, Recipient, SubprocessorChange
 
 _KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
@@ -126,3 +128,123 @@ def recipient_agreement_record(
     )
     recipient.agreement_signed_at, recipient.agreement_expires_at = signed_at, expires_at
     return current
+
+
+# --- As processor for the customers' own data (X7, art. 28) ------------------------------------
+
+PROCESSOR_AGREEMENT_VERSION = "2026-01"  # the version of the terms on /verwerkersovereenkomst/
+SUBPROCESSOR_NOTICE_DAYS = 30  # customers are told this long before a sub-processor change
+
+
+def processor_agreement_accept(*, actor) -> ProcessorAgreement:
+    """The signed-in customer accepts the processing agreement in force (electronic form, 28(9))."""
+    if not is_customer_viewer(actor):
+        raise PermissionDenied("only a customer accepts the processing agreement")
+    customer_id = own_customer_id(actor)
+    if customer_id is None:
+        raise PermissionDenied("this account belongs to no customer")
+    with transaction.atomic():
+        if ProcessorAgreement.objects.filter(customer_id=customer_id, version=PROCESSOR_AGREEMENT_VERSION).exists():
+            raise ValidationError("this version of the processing agreement has been accepted already", field="version")
+        agreement = ProcessorAgreement.objects.create(
+            customer_id=customer_id,
+            version=PROCESSOR_AGREEMENT_VERSION,
+            accepted_at=clock.now(),
+            accepted_by=actor,
+        )
+        audit_record(
+            actor=actor,
+            action="processor_agreement.accept",
+            purpose="U1",
+            object_type="register.processoragreement",
+            object_ids=[agreement.pk],
+            subject_ref=customer_ref(customer_id),
+            data={"version": agreement.version},
+        )
+    return agreement
+
+
+def _agreement_addresses() -> list[tuple[int, str]]:
+    """(customer id, address) for each customer with an accepted agreement: the account that
+    accepted it, else the customer's primary contact person."""
+    out = {}
+    rows = ProcessorAgreement.objects.select_related("accepted_by").order_by("customer_id", "-accepted_at")
+    for agreement in rows:
+        if agreement.customer_id in out:
+            continue
+        email = agreement.accepted_by.email if agreement.accepted_by_id else ""
+        if not email:
+            contact = (
+                Contact.objects.filter(customer_id=agreement.customer_id, role=Contact.Role.PRIMARY)
+                .order_by("pk")
+                .first()
+            )
+            email = contact.email if contact else ""
+        if email:
+            out[agreement.customer_id] = email
+    return sorted(out.items())
+
+
+def subprocessor_change_announce(
+    *, actor, recipient: Recipient, change: str, effective_on: dt.date
+) -> SubprocessorChange:
+    """Tell every customer with a processing agreement about a sub-processor added or removed,
+    at least SUBPROCESSOR_NOTICE_DAYS before it takes effect, so that they can object (28(2)).
+
+    All or nothing: when a mail cannot be handed to the mail server, nothing is recorded.
+    """
+    check_actor(actor=actor, scope="register", customers_may=False)
+    change = clean_choice(change, field="change", choices=SubprocessorChange.Change.choices)
+    if recipient.kind != Recipient.Kind.PROCESSOR:
+        raise ValidationError("only a processor is a sub-processor", field="recipient")
+    if not isinstance(effective_on, dt.date):
+        raise ValidationError("give the date the change takes effect", field="effective_on")
+    earliest = clock.today() + dt.timedelta(days=SUBPROCESSOR_NOTICE_DAYS)
+    if effective_on < earliest:
+        raise ValidationError(
+            f"customers are told {SUBPROCESSOR_NOTICE_DAYS} days ahead: the change can take effect on "
+            f"{earliest.isoformat()} at the earliest",
+            field="effective_on",
+        )
+    addresses = _agreement_addresses()
+    with transaction.atomic():
+        made = SubprocessorChange.objects.create(
+            recipient=recipient,
+            change=change,
+            effective_on=effective_on,
+            announced_at=clock.now(),
+            customers_told=len(addresses),
+        )
+        audit_record(
+            actor=actor,
+            action="subprocessor.announce",
+            purpose="U1",
+            object_type="register.subprocessorchange",
+            object_ids=[made.pk],
+            data={
+                "recipient": recipient.key,
+                "change": change,
+                "told": len(addresses),
+            },
+        )
+        if addresses:
+            _send_subprocessor_notices(made, [email for _, email in addresses])
+    return made
+
+
+def _send_subprocessor_notices(change: SubprocessorChange, addresses: list[str]) -> None:
+    from django.conf import settings
+    from django.core.mail import EmailMessage, get_connection
+    from django.template.loader import render_to_string
+
+    context = {
+        "change": change,
+        "recipient": change.recipient,
+        "controller": settings.WAARBORG_CONTROLLER,
+        "site_url": settings.WAARBORG_SITE_URL,
+    }
+    subject = "Wijziging subverwerker / Change of sub-processor: " + change.recipient.name
+    body = render_to_string("register/subprocessor_notice.txt", context)
+    with get_connection() as connection:
+        for email in addresses:  # one mail per customer: no customer sees another's address
+            EmailMessage(subject, body, None, [email], connection=connection).send()
