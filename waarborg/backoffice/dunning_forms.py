@@ -383,11 +383,12 @@ class LadderForm(forms.Form):
         label=_("What changes, and why"), max_length=200, required=False, help_text=_("Kept with the version.")
     )
 
-    def __init__(self, *args, version, **kwargs):
-        self.rows = max(10, len(version.steps) + 3)
-        if not args and "initial" not in kwargs:
+    def __init__(self, data=None, *args, version, **kwargs):
+        steps = version.steps if version is not None else []
+        self.rows = max(10, len(steps) + 3)
+        if data is None and version is not None and "initial" not in kwargs:
             kwargs["initial"] = self.initial_from(version)
-        super().__init__(*args, **kwargs)
+        super().__init__(data, *args, **kwargs)
         self.fields["block_scope"].choices = [(c, str(n)) for c, n in BLOCK_SCOPES.items()]
         kinds = [("", "—"), *step_choices()]
         for n in range(self.rows):

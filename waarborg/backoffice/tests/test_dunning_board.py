@@ -553,6 +553,9 @@ def test_it_makes_a_new_version_of_a_ladder(office, personas):
     assert client.get(LADDERS).status_code == 200
     page = client.get(f"{LADDERS}business/")
     assert page.status_code == 200 and 'data-version="1"' in page.content.decode()
+    form = page.context["form"]  # the form starts from the current version
+    assert form["step_3_kind"].value() == "block" and form["step_3_day"].value() == 28
+    assert json.loads(form["cost_rule"].value()) == current.settings["cost_rule"]
     steps = [dict(s) for s in current.steps]
     steps[0]["day"] = 3
     response = client.post(f"{LADDERS}business/", _ladder_post(current, steps=steps, cancel_silence_days="21"))
