@@ -36,8 +36,15 @@ def recipients_without_valid_agreement(*, day: dt.date | None = None) -> list[Re
 def subprocessors_in_force(*, day: dt.date | None = None) -> list[Recipient]:
     """The sub-processors for customers' own data (public, X7): processors with a valid agreement."""
     day = day or clock.today()
+    pending = set(
+        SubprocessorChange.objects.filter(effective_on__gt=day, change=SubprocessorChange.Change.ADDED).values_list(
+            "recipient_id", flat=True
+        )
+    )  # announced, not yet in force: customers may still object
     return [
-        r for r in Recipient.objects.filter(kind=Recipient.Kind.PROCESSOR).order_by("name") if r.agreement_valid_on(day)
+        r
+        for r in Recipient.objects.filter(kind=Recipient.Kind.PROCESSOR).order_by("name")
+        if r.agreement_valid_on(day) and r.pk not in pending
     ]
 
 

@@ -130,7 +130,11 @@ def test_customers_are_told_of_a_sub_processor_change_before_it_takes_effect(cli
     assert sorted(m["To"] for m in sent) == sorted([personas.bob.email, personas.alice.email])  # one each
     body = mail.body(sent[0])
     assert "Rekencentrum Noord B.V." in body and "bezwaar" in body and "object" in body
-    assert f'data-change="{change.pk}"' in client.get(PAGE).content.decode()
+    page = client.get(PAGE).content.decode()
+    assert f'data-change="{change.pk}"' in page
+    assert 'data-subprocessor="dc"' not in page  # not in force before the announced date
+    with clock.as_of(effective):
+        assert 'data-subprocessor="dc"' in client.get(PAGE).content.decode()
     assert_clean_event(
         AuditEvent.objects.get(action="subprocessor.announce"),
         action="subprocessor.announce",
