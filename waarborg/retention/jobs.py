@@ -107,9 +107,7 @@ def due_q(entry: datamap.Entry, rule: Retention, day: dt.date) -> Q:
         consent = [n for n, p in entry.fields.items() if p.key == key and p.retention.key == rule.key]
         if consent:
             name = consent[0]
-            q = q & (
-                Q(**{f"{name}__isnull": True}) | on_or_before(entry.model, name, cutoff(rule, day, **longer))
-            )
+            q = q & (Q(**{f"{name}__isnull": True}) | on_or_before(entry.model, name, cutoff(rule, day, **longer)))
     return q
 
 
