@@ -121,3 +121,27 @@ def test_it_stays_closed_when_the_privacy_officer_cannot_be_alerted(personas, ar
     with pytest.raises(AlertFailed, match="stays closed"):
         fiscal_archive_read(viewer=keeper, customer_or_invoice=archived.customer, reason_code="subject_request")
     assert not AuditEvent.objects.filter(action="archive.read").exists()
+
+
+@pytest.mark.promise("R4", "A1")
+def test_it_never_uses_the_archive_for_dunning_or_marketing(personas, archived):
+    import datetime as dt
+
+    from waarborg.core import clock
+    from waarborg.dunning.services import overdue_by_customer, overdue_invoices
+    from waarborg.engagement import newsletter
+
+    locked = Invoice.objects.filter(customer_id=archived.customer.pk)
+    assert locked.count() == 3 and all(i.restricted_at for i in locked)
+    assert not locked.filter(status=Invoice.Status.OPEN).exists()  # an open claim holds the erasure
+    far = clock.today() + dt.timedelta(days=3650)
+    assert archived.customer.pk not in overdue_by_customer(far)
+    assert not overdue_invoices([archived.customer.pk], far)
+    # a contact person of a locked-away customer record gets no marketing, consent or not
+    bob = personas.bob_contact
+    f.ConsentRecordFactory(contact=bob, account=personas.bob, kind=newsletter.KIND)
+    assert newsletter.may_receive(bob)
+    Customer.objects.filter(pk=bob.customer_id).update(restricted_at=clock.now())
+    bob.refresh_from_db()
+    assert not newsletter.may_receive(bob)
+    assert bob not in newsletter.audience().recipients
