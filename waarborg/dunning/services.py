@@ -56,6 +56,7 @@ from waarborg.dunning.models import (
     Notice,
     NoticePreference,
 )
+from waarborg.privacy.validation import refuse_bsn
 
 log = logging.getLogger(__name__)
 
@@ -1052,6 +1053,7 @@ def contest_submit(
     customer signed in, or recorded by staff (`case`). The case pauses until a person decides."""
     kind = clean_choice(kind, field="kind", choices=Contest.Kind.choices)
     statement = clean_text(statement, field="statement", max_length=4000, multiline=True)
+    refuse_bsn(statement, field="statement")  # never stored, whoever sends it
     via = None
     if token is not None:
         decision_id, token_kind = read_token(token)
@@ -1132,6 +1134,7 @@ def contest_decide(*, actor, contest: Contest, outcome: str, reason: str) -> Dec
     _require_named_employee(actor)
     outcome = clean_choice(outcome, field="outcome", choices=["upheld", "rejected"])
     reason = clean_text(reason, field="reason", max_length=4000, required=True, multiline=True)
+    refuse_bsn(reason, field="reason")
     current = Contest.objects.select_for_update().get(pk=contest.pk)
     if current.status != Contest.Status.OPEN:
         raise ValidationError("this contest has been decided already", field="contest")

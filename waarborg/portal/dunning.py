@@ -242,6 +242,13 @@ class CaseSummary:
     first_invoice: object | None
 
 
+def active_case_count(user) -> int:
+    """How many collections of the customer are in progress (for the portal's landing page)."""
+    if user.customer_id is None:
+        return 0
+    return dunning_cases_for(viewer=user, customer=user.customer_id, active_only=True).count()
+
+
 def open_cases(user, rows) -> list[CaseSummary]:
     """For the invoices page: the open cases with the invoices still unpaid in them."""
     if user.customer_id is None:

@@ -48,6 +48,7 @@ def landing(request):
             "invoices_unpaid": len(unpaid),
             "invoices_overdue": sum(1 for _invoice, state in unpaid if state.key == "overdue"),
             "amount_open": sum((invoice.amount_open for invoice, _state in unpaid), 0),
+            "dunning_active": dunning.active_case_count(user),
             **requests.landing_summary(user),
         },
     )

@@ -218,3 +218,18 @@ def test_the_links_of_a_decision_are_the_same_every_time_it_is_shown(consumer):
     decision = Decision.objects.get(kind="reminder")
     assert links_for(decision.pk) == links_for(decision.pk)
     assert links_for(decision.pk)["contest"] != links_for(decision.pk)["person"]
+
+
+@pytest.mark.promise("X4")
+def test_it_never_stores_a_bsn_in_a_contest_or_its_decision(consumer, personas):
+    consumer.invoice()
+    run_days(DUE, D(2026, 1, 12))
+    decision = Decision.objects.get(kind="reminder")
+    with pytest.raises(ValidationError, match="BSN"):
+        contest_submit(token=make_token(decision.pk, "contest"), statement="Mijn BSN is 111222333.")
+    assert not Contest.objects.exists()
+    contest = contest_submit(token=make_token(decision.pk, "contest"), statement="Al betaald.")
+    with pytest.raises(ValidationError, match="BSN"):
+        contest_decide(actor=personas.dave, contest=contest, outcome="upheld", reason="BSN 111222333 gecontroleerd")
+    contest.refresh_from_db()
+    assert contest.status == Contest.Status.OPEN and contest.reason == ""

@@ -317,3 +317,13 @@ def test_it_tells_a_link_already_used_by_another_route_is_used(alice_world):
         contest_submit(token=token, statement="Bel mij.")
     response = Client().get(f"/portaal/incasso/persoon/{token}/")
     assert response.status_code == 410 and "Wij hebben uw verzoek ontvangen" in response.content.decode()
+
+
+@pytest.mark.promise("A5")
+def test_it_counts_the_collections_in_progress_on_the_landing(as_alice, alice_world):
+    _response, body = _page(as_alice, "/portaal/")
+    assert 'data-dunning-active="0"' in body and "Er lopen geen betalingsherinneringen" in body
+    _to_final_notice(alice_world)
+    _response, body = _page(as_alice, "/portaal/")
+    assert 'data-dunning-active="1"' in body and "Er loopt één incasso." in body
+    assert 'href="/portaal/facturen/#incasso"' in body
