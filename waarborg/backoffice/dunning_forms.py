@@ -190,6 +190,10 @@ _MESSAGES: list[tuple[str, object]] = [
         r"consumers may be charged collection costs only on the statutory scale",
         _("Consumers may be charged collection costs only on the statutory scale (kind wik_scale)."),
     ),
+    (
+        r"[a-z_]+ contains a number that looks like a BSN",
+        _("This contains a number that looks like a citizen service number (BSN). We never store one: leave it out."),
+    ),
     (r"reason is required", _("Give the reason: the customer is told it.")),
     (r"reason is longer than (?P<max>\d+) characters", _("This is longer than %(max)s characters.")),
     (r"note is longer than (?P<max>\d+) characters", _("This is longer than %(max)s characters.")),

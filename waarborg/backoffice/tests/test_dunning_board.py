@@ -683,3 +683,23 @@ def test_it_speaks_english_after_the_language_switch(office, personas, cases):
         assert "<h1>Dunning</h1>" in body and "Contests to decide" in body and "waits for your approval" in body
         page = client.get(case_url(cases.alice)).content.decode()
     assert "Timeline" in page and "paused: decide the contest" in page and "Contest received: collection paused" in page
+
+
+@pytest.mark.promise("X4")
+def test_it_puts_the_services_refusals_into_the_visitors_words():
+    from django.utils import translation
+
+    from waarborg.backoffice.dunning_forms import service_message
+    from waarborg.core.errors import ValidationError
+
+    bsn = ValidationError("reason contains a number that looks like a BSN (citizen service number); leave it out")
+    order = ValidationError("step 3 (block, day 20) comes before step 2 (final_notice, day 21): steps must be in order")
+    with translation.override("nl"):
+        assert service_message(bsn).startswith("Hierin staat een nummer dat op een burgerservicenummer (BSN) lijkt")
+        assert service_message(order) == (
+            "Stap 3 (blokkeren van diensten, dag 20) komt vóór stap 2 (laatste aanmaning met blokkeerdatum, dag 21): "
+            "zet de stappen in de volgorde van hun dag."
+        )
+        assert service_message(ValidationError("something new")) == "Dit kon niet worden uitgevoerd: something new"
+    with translation.override("en"):
+        assert service_message(order).startswith("Step 3 (blocking of services, day 20) comes before step 2")
