@@ -46,6 +46,7 @@ SUBJECTS = {
     "payment_booked": ("Betaling ontvangen: dit staat nog open", "Payment received: this is still open"),
     "closed": ("Alles is betaald: dank u wel", "Everything is paid: thank you"),
     "paused": ("Uw bezwaar is ontvangen: de incasso staat stil", "We received your objection: collection is on hold"),
+    "noted": ("Uw bezwaar is ontvangen: een medewerker beslist", "We received your objection: an employee decides"),
     "contest_decided": ("Besluit over uw bezwaar", "Decision on your objection"),
 }  # fmt: skip
 
@@ -188,7 +189,8 @@ def explain(decision: Decision, lang: str = "nl", *, notice: Notice | None = Non
 
 
 def subject_for(decision: Decision, lang: str, next_on: str = "") -> str:
-    pair = SUBJECTS.get(decision.kind, ("Uw betaling", "Your payment"))
+    key = "noted" if decision.kind == "paused" and decision.outcome == "noted" else decision.kind
+    pair = SUBJECTS.get(key, ("Uw betaling", "Your payment"))
     text = pair[0] if lang == "nl" else pair[1]
     return text.format(next_on=next_on)
 

@@ -294,3 +294,19 @@ def test_the_notice_before_a_cancellation_states_the_silence_period(consumer, pe
     body = mailbox.body(mailbox.wait_for(5)[4])
     assert "opzeggen van diensten, op 17 april 2026 of later" in body
     assert "Horen wij tot die datum niets van u (ten minste 14 dagen na deze brief)" in body
+
+
+@pytest.mark.promise("X4", "A5")
+def test_a_contest_while_an_approval_waits_is_told_truthfully(consumer, personas, mailbox):
+    from waarborg.dunning.notices import explain, subject_for
+
+    to_bailiff_step(consumer)
+    with clock.as_of(D(2026, 3, 17)):
+        contest_submit(actor=personas.alice, case=consumer.case(), statement="Niet naar de deurwaarder aub.")
+    assert consumer.case().status == "waiting"  # not paused: a person decides anyway
+    decision = Decision.objects.filter(kind="paused").get()
+    assert decision.outcome == "noted"
+    assert "een medewerker beslist" in subject_for(decision, "nl")
+    text = explain(decision, "nl")
+    assert "wachtte al op het besluit van een medewerker" in text and "staat stil" not in text
+    assert "taken into account" in explain(decision, "en")
