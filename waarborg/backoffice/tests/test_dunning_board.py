@@ -693,7 +693,9 @@ def test_it_puts_the_services_refusals_into_the_visitors_words():
     from waarborg.core.errors import ValidationError
 
     bsn = ValidationError("reason contains a number that looks like a BSN (citizen service number); leave it out")
-    order = ValidationError("step 3 (block, day 20) comes before step 2 (final_notice, day 21): steps must be in order")
+    order = ValidationError(
+        "step 3 (block, day 20) comes before step 2 (final_notice, day 21): steps must be in the order of their day"
+    )
     with translation.override("nl"):
         assert service_message(bsn).startswith("Hierin staat een nummer dat op een burgerservicenummer (BSN) lijkt")
         assert service_message(order) == (
