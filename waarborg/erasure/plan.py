@@ -99,6 +99,7 @@ class Group:
     until: dt.date | None
     restricted: bool
     basis: str
+    actions: dict[str, list[str]] = field(default_factory=dict)  # field action -> fields (rows that stay)
 
 
 @dataclass
@@ -166,10 +167,17 @@ class ErasurePlan:
             basis = ", ".join(sorted({f.basis for f in kept})) if kept else ""
             group = grouped.get(key)
             if group is None:
-                grouped[key] = Group(r.model, r.action, 1, names, r.until, r.restricted or r.restrict, basis)
+                group = grouped[key] = Group(r.model, r.action, 1, names, r.until, r.restricted or r.restrict, basis)
             else:
                 group.rows += 1
                 group.fields = sorted(set(group.fields) | set(names))
+                group.basis = ", ".join(
+                    sorted(set(filter(None, group.basis.split(", "))) | set(basis.split(", ")) - {""})
+                )
+            if r.stays:
+                for fa in r.fields:
+                    if fa.action == "retain" or fa.changes:
+                        group.actions[fa.action] = sorted(set(group.actions.get(fa.action, [])) | {fa.field})
         order = {"delete": 0, "update": 1, "keep": 2}
         return sorted(grouped.values(), key=lambda g: (order[g.action], g.model, g.until or dt.date.max))
 
@@ -188,8 +196,31 @@ class ErasurePlan:
                     "until": g.until.isoformat() if g.until else None,
                     "restricted": g.restricted,
                     "basis": g.basis,
+                    "field_actions": g.actions,
                 }
                 for g in self.groups()
+            ],
+            "rows": [
+                {
+                    "model": r.model,
+                    "pk": r.pk,
+                    "action": r.action,
+                    "until": r.until.isoformat() if r.until else None,
+                    "restrict": r.restrict or r.restricted,
+                    "fields": [
+                        {
+                            "field": fa.field,
+                            "action": "delete" if r.action == "delete" else fa.action,
+                            "category": fa.category,
+                            "basis": fa.basis,
+                            "until": (fa.until or r.until).isoformat()
+                            if fa.action == "retain" and r.stays and (fa.until or r.until)
+                            else None,
+                        }
+                        for fa in r.fields
+                    ],
+                }
+                for r in self.rows
             ],
         }
 

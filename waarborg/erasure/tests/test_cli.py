@@ -1,6 +1,7 @@
 """`waarborg erasure plan | run | scan | cases`: clear answers and exit codes."""
 
 import io
+import json
 from decimal import Decimal
 
 import pytest
@@ -43,6 +44,15 @@ def test_it_prints_the_plan_for_review_and_the_notice(personas):
     assert "delete" in out and "customers.Contact" in out and "billing.Invoice" in out
     assert "Wat we hebben bewaard" in out
     assert "What we kept" in run("plan", "--email", EMAIL, "--lang", "en")
+    assert "anonymise     name" in out and "[legal_obligation, until " in out  # field by field
+    data = json.loads(run("plan", "--email", EMAIL, "--format", "json"))
+    fields = {(r["model"], f["field"]): f for r in data["rows"] for f in r["fields"]}
+    assert fields[("customers.Customer", "name")]["action"] == "anonymise"
+    assert fields[("customers.Contact", "email")]["action"] == "delete"
+    kept = fields[("billing.Invoice", "name_printed")]
+    assert kept["action"] == "retain" and kept["basis"] == "legal_obligation" and kept["until"].endswith("-12-31")
+    assert {f["action"] for f in fields.values()} <= {"delete", "anonymise", "pseudonymise", "retain"}
+    assert "What we kept, why, and until when" in data["notice"]["en"]
     assert Contact.objects.filter(email=EMAIL).exists()  # a plan changes nothing
 
 

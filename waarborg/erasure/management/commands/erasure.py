@@ -123,6 +123,11 @@ class Command(BaseCommand):
                 f"{g.action:<8} {g.rows:>5}  {g.model:<28} {until:<10} {'yes' if g.restricted else '':<6} "
                 f"{', '.join(g.fields)}"
             )
+            for field_action in ("anonymise", "pseudonymise", "delete", "retain"):
+                names = g.actions.get(field_action)
+                if names:
+                    why = f"  [{g.basis}, until {until}]" if field_action == "retain" else ""
+                    self.stdout.write(f"{'':<16}{field_action:<13} {', '.join(names)}{why}")
         if not plan.changes and not plan.holds:
             self.stdout.write("\nNothing left to erase: this subject has been erased already.")
         self.stdout.write("")
