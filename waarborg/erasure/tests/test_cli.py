@@ -148,3 +148,33 @@ def test_the_scan_fails_while_the_data_is_still_there(personas):
     with pytest.raises(CommandError, match="remains") as found:
         run("scan", "--email", EMAIL)
     assert found.value.returncode == 1
+
+
+@pytest.mark.promise("G3", "B4")
+def test_a_crash_halfway_is_a_clear_error_and_the_request_can_be_carried_out_after(personas, monkeypatch, committing):
+    from waarborg.erasure import ops
+
+    build_alice(personas)
+    real = ops.delete_queryset
+    calls = []
+
+    def crash_on_the_third(qs, **kw):
+        calls.append(1)
+        if len(calls) == 3:
+            raise RuntimeError("disk on fire")
+        return real(qs, **kw)
+
+    monkeypatch.setattr(ops, "delete_queryset", crash_on_the_third)
+    with pytest.raises(CommandError, match="rolled back, nothing changed") as crashed:
+        committing("run", "--email", EMAIL, "--reason", "verzoek", "--yes")
+    assert crashed.value.returncode == 1 and len(calls) == 3
+    assert Contact.objects.filter(email=EMAIL).exists()
+    case = ErasureCase.objects.get()
+    assert case.status == ErasureCase.Status.OPEN and case.last_error == "RuntimeError"
+    request = PrivacyRequest.objects.get()  # recorded, and waiting in the queue
+    assert request.status == "in_progress" and request.erasure_plan_status == "approved"
+
+    monkeypatch.setattr(ops, "delete_queryset", real)
+    committing("run", "--request", request.number, "--reason", "opnieuw", "--yes")
+    request.refresh_from_db()
+    assert not Contact.objects.filter(email=EMAIL).exists() and request.status == "completed"

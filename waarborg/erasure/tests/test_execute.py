@@ -105,8 +105,40 @@ def test_it_changes_nothing_more_when_run_again(personas, erase):
 
 @pytest.mark.promise("G3")
 def test_it_says_clearly_when_nobody_matches(personas):
+    build_alice(personas)
+    before = snapshot()
     with pytest.raises(services.SubjectNotFound, match="no subject found"):
         services.erasure_request(actor=personas.erin, query=Query(email="niemand@example.nl"), reason="x")
+    assert snapshot() == before
+
+
+@pytest.mark.promise("G3", "B4")
+@pytest.mark.parametrize("where", ["anonymising", "locking", "ledger", "audit"])
+def test_it_changes_nothing_wherever_it_stops(personas, monkeypatch, where):
+    world = build_alice(personas)
+    targets = {
+        "anonymising": (services, "_update_rows"),
+        "locking": (services, "_restrict_rows"),
+        "ledger": (services, "ledger_write"),
+        "audit": (services, "audit_record"),
+    }
+    module, name = targets[where]
+    real = getattr(module, name)
+
+    def crash(*args, **kw):
+        if name != "audit_record" or kw.get("action") == "erasure.execute":
+            raise OSError("disk full")
+        return real(*args, **kw)
+
+    monkeypatch.setattr(module, name, crash)
+    case = services.erasure_case_open(actor=personas.erin, hits=subject_find(Query(email=EMAIL)), source="request")
+    before = snapshot()
+    with pytest.raises(services.ErasureFailed, match="nothing changed"):
+        services.erasure_case_run(actor=personas.erin, case=case)
+    after = snapshot()
+    assert after.pop("erasure.ErasureCase") != before.pop("erasure.ErasureCase")  # the attempt, recorded
+    assert after == before
+    assert Contact.objects.filter(pk=world.contact.pk).exists()
 
 
 @pytest.mark.promise("G3", "B2")
