@@ -56,6 +56,7 @@ from waarborg.dunning.selectors import (
     contests_to_decide_for,
     dunning_board_cases_for,
     dunning_board_counts_for,
+    holds_for,
     ladders_for,
     notices_needing_attention_for,
     provisioning_backlog_for,
@@ -161,6 +162,7 @@ def board(request):
     approvals = approvals_waiting_for(viewer=user)
     notices = notices_needing_attention_for(viewer=user)
     outbox = provisioning_backlog_for(viewer=user).select_related("customer", "subscription")
+    holds = holds_for(viewer=user)
     audit_record(
         actor=user,
         action="dunning.board.view",
@@ -191,6 +193,8 @@ def board(request):
             "notice_count": notices.count(),
             "outbox": list(outbox[:QUEUE_LIMIT]),
             "outbox_count": outbox.count(),
+            "holds": list(holds[:QUEUE_LIMIT]),
+            "hold_count": holds.count(),
             "labels": _labels(),
             "crumbs": _crumbs((_("Dunning"), None)),
         },
@@ -410,6 +414,27 @@ def case_file(request, pk: int, file: int):
         name = f"dossier-{case.pk}-{found.pk}.txt"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@never_cache
+@staff_required(SCOPE)
+@require_POST
+def hold_release(request, hold: int):
+    """An invoice taken out of collection after an upheld contest goes back in (e.g. corrected)."""
+    target = holds_for(viewer=request.user).filter(pk=hold).first()
+    if target is None:
+        raise Http404("no such hold")
+    try:
+        services.hold_release(actor=request.user, hold=target)
+    except ValidationError as error:
+        messages.error(request, df.service_message(error))
+    else:
+        messages.success(
+            request,
+            _("Invoice %(number)s is back in collection: the daily run takes it up again.")
+            % {"number": target.invoice.number},
+        )
+    return redirect(reverse("backoffice:dunning") + "#vrijgeven")
 
 
 # --- Ladders --------------------------------------------------------------------------------

@@ -199,6 +199,7 @@ _MESSAGES: list[tuple[str, object]] = [
     (r"note is longer than (?P<max>\d+) characters", _("This is longer than %(max)s characters.")),
     (r"this contest has been decided already", _("This contest has been decided already.")),
     (r"this step has been decided already", _("This step has been decided already.")),
+    (r"this hold has been released already", _("This invoice is back in collection already.")),
     (r"the case is not waiting for this approval", _("The case is not waiting for this approval.")),
     (r"the customer contested: decide the contest first", _("The customer contested: decide the contest first.")),
     (r"name the bailiff the case goes to", _("Choose the bailiff the case goes to.")),

@@ -21,6 +21,7 @@ urlpatterns = [
     path("incasso/dossiers/<int:pk>/bezwaren/<int:contest>/", dunning.contest_decide, name="dunning_contest"),
     path("incasso/dossiers/<int:pk>/goedkeuringen/<int:approval>/", dunning.approval_decide, name="dunning_approval"),
     path("incasso/dossiers/<int:pk>/deurwaardersdossier/<int:file>/", dunning.case_file, name="dunning_case_file"),
+    path("incasso/uitgezonderd/<int:hold>/vrijgeven/", dunning.hold_release, name="dunning_hold_release"),
     path("incasso/ladders/", dunning.ladders, name="dunning_ladders"),
     path("incasso/ladders/<slug:key>/", dunning.ladder_edit, name="dunning_ladder"),
     # One list per scope of the role; the URL name is the scope, so the navigation links it.

@@ -305,6 +305,32 @@ def test_it_upholds_a_contest_and_the_case_closes(office, personas, cases):
     assert (case.status, case.close_reason) == ("closed", "contest_upheld")
 
 
+@pytest.mark.promise("X4", "A5")
+def test_it_lists_an_upheld_contests_invoice_and_puts_it_back_in_collection(office, personas, cases):
+    from waarborg.dunning.models import Hold
+
+    client = office(personas.dave)
+    url = f"{case_url(cases.alice)}bezwaren/{cases.contest.pk}/"
+    with clock.as_of(TODAY):
+        client.post(url, _contest_form(cases.contest, "upheld", "Opzegging was op tijd."))
+        body = client.get(BOARD).content.decode()
+    hold = Hold.objects.get()
+    row = re.search(rf'<tr data-hold="{hold.pk}">.*?</tr>', body, re.S).group(0)
+    assert cases.alice_invoice.number in row and "Terug in de incasso" in row
+    with clock.as_of(TODAY):
+        response = client.post(f"{BOARD}uitgezonderd/{hold.pk}/vrijgeven/", follow=True)
+    assert f"Factuur {cases.alice_invoice.number} doet weer mee in de incasso" in response.content.decode()
+    hold.refresh_from_db()
+    assert hold.released_by == personas.dave and hold.released_at is not None
+    before = _state()
+    with clock.as_of(TODAY):
+        assert client.post(f"{BOARD}uitgezonderd/{hold.pk}/vrijgeven/").status_code == 404  # not held any more
+    assert _state() == before
+    carol = Client()
+    testing.sign_in(carol, personas.carol)
+    assert carol.post(f"{BOARD}uitgezonderd/{hold.pk}/vrijgeven/").status_code == 403
+
+
 @pytest.mark.promise("X4")
 @pytest.mark.parametrize(
     ("decision", "reason", "message"),
