@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "waarborg.register",
     "waarborg.dunning",
     "waarborg.privacy",
+    "waarborg.incidents",
     "waarborg.subjects",
     "waarborg.exports",
     "waarborg.erasure",

@@ -44,6 +44,7 @@ SCOPES: dict[str, frozenset[str]] = {
     "accounts": frozenset({ADMIN}),
     "subject_search": frozenset({PRIVACY}),
     "requests": frozenset({SUPPORT, PRIVACY}),  # privacy requests: support registers, privacy handles
+    "incidents": frozenset({PRIVACY}),  # incidents and personal-data breaches (art. 33–34)
     "fiscal_archive": frozenset({FINANCE_ARCHIVE}),  # only via waarborg.erasure.archive
 }
 

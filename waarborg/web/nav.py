@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from waarborg.core import roles
 
 # The back office's sections, one per scope of waarborg.core.roles. A section's page registers
-# the URL name "backoffice:<scope>"; until it exists, the section is listed without a link.
+# the URL name "backoffice:<scope>" (or, an app with its own namespace, "<scope>:index"); until
+# it exists, the section is listed without a link.
 SCOPE_LABELS = {
     "customers": _("Customers"),
     "contacts": _("Contact persons"),
@@ -28,6 +29,7 @@ SCOPE_LABELS = {
     "accounts": _("Accounts"),
     "subject_search": _("Find a data subject"),
     "requests": _("Privacy requests"),
+    "incidents": _("Incidents and data breaches"),
 }
 
 
@@ -50,7 +52,7 @@ def backoffice_sections(role: str) -> list[dict]:
             {
                 "scope": scope,
                 "label": SCOPE_LABELS.get(scope, scope),
-                "url": _url(f"backoffice:{scope}"),
+                "url": _url(f"backoffice:{scope}") or _url(f"{scope}:index"),
             }
         )
     return sorted(sections, key=lambda section: str(section["label"]).casefold())

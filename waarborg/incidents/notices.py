@@ -1,0 +1,44 @@
+"""Mail texts of incidents (templates in incidents/mail/): the reporter's confirmation and the
+privacy officers' 72-hour warnings. A template's first line is `Subject: …`. Warnings carry the
+incident number, dates and codes only — never the description or the reporter's address."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.utils import translation
+
+LANGUAGES = ("nl", "en")
+
+
+@dataclass(frozen=True)
+class Text:
+    subject: str
+    body: str
+
+
+def language(code: str | None) -> str:
+    code = (code or settings.LANGUAGE_CODE or "nl")[:2]
+    return code if code in LANGUAGES else "nl"
+
+
+def render(name: str, lang: str, context: dict) -> Text:
+    with translation.override(language(lang)):
+        text = render_to_string(f"incidents/mail/{name}.{language(lang)}.txt", context).lstrip()
+    first, _, rest = text.partition("\n")
+    if not first.startswith("Subject: "):
+        raise ValueError(f"the mail template {name} does not start with a Subject line")
+    body = "\n".join(line.rstrip() for line in rest.strip().splitlines())
+    return Text(first[len("Subject: ") :].strip(), body + "\n")
+
+
+def send(to: list[str], text: Text) -> int:
+    """Send a plain-text mail now; errors propagate to the caller."""
+    recipients = sorted({address for address in to if address})
+    if not recipients:
+        return 0
+    EmailMessage(text.subject, text.body, settings.DEFAULT_FROM_EMAIL, recipients).send(fail_silently=False)
+    return len(recipients)

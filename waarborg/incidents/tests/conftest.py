@@ -1,0 +1,54 @@
+import datetime as dt
+
+import pytest
+from django.apps import apps
+from django.core.cache import cache
+
+from waarborg.core import clock
+from waarborg.incidents.services import incident_register
+from waarborg.testing.checks import row_counts
+from waarborg.testing.fixtures import *  # noqa: F403
+
+INCIDENT_MODELS = ("incidents.Incident", "incidents.IncidentWarning")
+AMS = clock.AMSTERDAM
+
+
+def all_counts() -> dict[str, int]:
+    """The shared row counts plus this app's tables: a refused call changes none of them."""
+    return row_counts() | {label: apps.get_model(label).objects.count() for label in INCIDENT_MODELS}
+
+
+def state(incident) -> dict:
+    current = type(incident).objects.get(pk=incident.pk)
+    return {f.attname: getattr(current, f.attname) for f in type(incident)._meta.concrete_fields}
+
+
+def at(year, month, day, hour=12, minute=0) -> dt.datetime:
+    """A moment in Amsterdam time."""
+    return dt.datetime(year, month, day, hour, minute, tzinfo=AMS)
+
+
+@pytest.fixture(autouse=True)
+def mail(smtp_server):
+    """Every mail of these tests goes through a real local SMTP server."""
+    return smtp_server
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """The public form's throttle counts in the cache: every test starts without it."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def registered(personas):
+    """register(aware=..., **kw): an incident registered at the shell, aware at a moment."""
+
+    def make(*, aware=None, description="Laptop met klantexport gestolen uit de auto", **kw):
+        return incident_register(
+            actor="cli", description=description, received_at=aware, aware_at=aware, channel="staff", **kw
+        )
+
+    return make
