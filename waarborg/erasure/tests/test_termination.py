@@ -115,3 +115,58 @@ def test_it_records_a_minor_report_even_when_nothing_is_found(personas):
     assert case.status == ErasureCase.Status.COMPLETE and case.result == {"found": 0}
     with pytest.raises(ValidationError, match="personal data"):
         services.minor_report_register(actor=personas.erin, email="kind@example.nl", details="bel 0612345678")
+
+
+def _cli(*args):
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("erasure", *args, stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+@pytest.mark.promise("R2")
+def test_a_contract_ended_from_the_shell_opens_the_case_that_runs_by_itself(personas, daily):
+    from django.core.management.base import CommandError
+
+    world = build_alice(personas, running=True)
+    end = clock.today() + dt.timedelta(days=10)
+    with pytest.raises(CommandError, match="add --yes") as unconfirmed:
+        _cli("terminate", "--customer", world.customer.number, "--reason", "opzegging per brief")
+    assert unconfirmed.value.returncode == 2 and not ErasureCase.objects.exists()
+    out = _cli(
+        "terminate",
+        "--customer",
+        world.customer.number,
+        "--reason",
+        "opzegging per brief",
+        "--end-date",
+        end.isoformat(),
+        "--yes",
+    )
+    case = ErasureCase.objects.get()
+    assert f"erasure case {case.pk} runs by itself" in out and case.source == ErasureCase.Source.TERMINATION
+    daily(end + dt.timedelta(days=1))
+    case.refresh_from_db()
+    assert case.status == ErasureCase.Status.COMPLETE
+    with pytest.raises(CommandError, match="no such customer") as gone:
+        _cli("terminate", "--customer", world.customer.number, "--reason", "nogmaals", "--yes")
+    assert gone.value.returncode == 1
+
+
+@pytest.mark.promise("M2", "G3")
+def test_a_minor_report_from_the_shell_is_recorded_and_erased(personas, django_capture_on_commit_callbacks):
+    from django.core.management.base import CommandError
+
+    world = build_alice(personas)
+    details = "Ouder meldt per telefoon: account van een kind van 13."
+    with pytest.raises(CommandError, match="add --yes"):
+        _cli("minor-report", "--email", "alice.devries@example.nl", "--details", details)
+    with django_capture_on_commit_callbacks(execute=True):
+        out = _cli("minor-report", "--email", "alice.devries@example.nl", "--details", details, "--yes")
+    case = ErasureCase.objects.get()
+    assert f"minor report recorded as erasure case {case.pk}" in out and case.source == "minor_report"
+    assert not Contact.objects.filter(pk=world.contact.pk).exists()
+    assert "nothing is held" in _cli("minor-report", "--email", "kind@example.nl", "--details", details, "--yes")

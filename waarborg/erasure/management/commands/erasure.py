@@ -66,6 +66,20 @@ class Command(BaseCommand):
         run.add_argument(
             "--request", default="", help="carry out this registered request (its plan approved), e.g. PV000012"
         )
+        minor = sub.add_parser(
+            "minor-report",
+            help="record a report that a child's data was collected without a parent's consent, and erase it (M2)",
+        )
+        _identifier_args(minor)
+        minor.add_argument("--details", required=True, help="what was reported, by whom (no personal values)")
+        minor.add_argument("--yes", action="store_true", help="confirm: without it nothing is recorded or erased")
+        end = sub.add_parser(
+            "terminate", help="end a customer's contract: services end, the erasure runs once they have (R2)"
+        )
+        end.add_argument("--customer", required=True, help="customer number, e.g. K100001")
+        end.add_argument("--reason", required=True, help="why (no personal data), e.g. 'opzegging per brief'")
+        end.add_argument("--end-date", help="the day the services end (YYYY-MM-DD); default today")
+        end.add_argument("--yes", action="store_true", help="confirm: without it nothing changes")
         sub.add_parser("replay", help="after restoring a backup: erase again what the ledger records")
         scan = sub.add_parser("scan", help="search every table and stored file for these identifiers")
         _identifier_args(scan, name_help="full name as written")
@@ -77,7 +91,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, action, **o):
         try:
-            return getattr(self, f"_{action}")(o)
+            return getattr(self, f"_{action.replace('-', '_')}")(o)
         except ValidationError as exc:
             raise CommandError(str(exc), returncode=EXIT_BAD_INPUT) from None
 
@@ -253,6 +267,53 @@ class Command(BaseCommand):
             raise CommandError(
                 f"erasure case {case.pk} is incomplete: personal data remained (see above)", returncode=EXIT_NOT_FOUND
             )
+
+    # --- minor report (M2) and termination (R2) ---
+
+    def _minor_report(self, o):
+        if not o["yes"]:
+            raise CommandError("add --yes to record the report and erase", returncode=EXIT_BAD_INPUT)
+        query = _query(o)
+        if not query.normalised():
+            raise ValidationError("give an identifier: e-mail, phone, customer number, IP or name with postcode")
+        try:
+            case = services.minor_report_register(
+                actor="cli",
+                details=o["details"],
+                email=query.email,
+                phone=query.phone,
+                customer_number=query.customer_number,
+                ip=query.ip,
+                name=query.name,
+                postcode=query.postcode,
+            )
+        except (services.AlreadyErased, services.ErasureFailed) as exc:
+            raise CommandError(str(exc), returncode=EXIT_NOT_FOUND) from None
+        if case.result == {"found": 0}:
+            self.stdout.write(
+                f"minor report recorded as erasure case {case.pk}: nothing is held under these identifiers"
+            )
+            return
+        self.stdout.write(f"minor report recorded as erasure case {case.pk}")
+        self._report(case)
+
+    def _terminate(self, o):
+        from waarborg.core import clock
+        from waarborg.core.identifiers import normalise_customer_number
+        from waarborg.customers.models import Customer
+
+        if not o["yes"]:
+            raise CommandError("add --yes to end the contract", returncode=EXIT_BAD_INPUT)
+        number = normalise_customer_number(o["customer"])
+        customer = Customer.objects.filter(number=number, restricted_at__isnull=True).first()
+        if customer is None:
+            raise CommandError("no such customer", returncode=EXIT_NOT_FOUND)
+        end = clock.parse_date(o["end_date"]) if o.get("end_date") else None
+        case = services.customer_terminate(actor="cli", customer=customer, reason=o["reason"], end_date=end)
+        self.stdout.write(
+            f"contract ended (services end {(end or clock.today()).isoformat()}); erasure case {case.pk} "
+            "runs by itself once the last service has ended and nothing is owed"
+        )
 
     # --- replay ---
 
