@@ -68,3 +68,29 @@ def test_a_scan_on_its_own_allows_what_the_archive_keeps(personas, erase):
     assert verdicts[("billing_invoice", "name_printed")] == "allowed"
     assert verdicts[("customers_customer", "number")] == "allowed"
     assert ("files/documents", "") not in verdicts
+
+
+@pytest.mark.promise("G3", "D6")
+def test_it_finds_every_identifier_where_the_database_keeps_it(personas):
+    from waarborg.erasure.tests.world import ALICE_IBAN, ALICE_IP
+
+    world = build_alice(personas)
+    found = residual_scan(
+        {
+            "ip": {ALICE_IP},
+            "email": {EMAIL},
+            "phone": {"+31612345678"},
+            "customer_number": {world.customer.number},
+            "name": {"Alice de Vries"},
+            "iban": {ALICE_IBAN},
+        },
+        files=False,
+    )
+    where = {(h.table, h.column, h.kind) for h in found.hits}
+    assert ("accounts_loginevent", "ip_address", "ip") in where  # an inet column on PostgreSQL
+    assert ("customers_contact", "email", "email") in where
+    assert ("customers_contact", "phone", "phone") in where
+    assert ("correspondence_message", "body", "phone") in where  # written inside a text
+    assert ("customers_customer", "number", "customer_number") in where
+    assert ("billing_invoice", "name_printed", "name") in where
+    assert not found.ok
