@@ -62,7 +62,7 @@ class ReportForm(forms.Form):
         required=False,
         max_length=254,
         help_text=_("Only to confirm your report and to ask you more about it, if needed."),
-        widget=forms.EmailInput(attrs=_NO_HISTORY),
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
         error_messages={"invalid": _("Enter a valid e-mail address, such as name@example.com.")},
     )
     # A field people do not see: a form that fills it in is a robot.
