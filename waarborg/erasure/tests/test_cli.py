@@ -178,3 +178,21 @@ def test_a_crash_halfway_is_a_clear_error_and_the_request_can_be_carried_out_aft
     committing("run", "--request", request.number, "--reason", "opnieuw", "--yes")
     request.refresh_from_db()
     assert not Contact.objects.filter(email=EMAIL).exists() and request.status == "completed"
+
+
+@pytest.mark.promise("G3", "G7")
+def test_it_points_to_a_request_that_is_still_open(personas):
+    from waarborg.core import clock as clock_
+    from waarborg.privacy.services import privacy_request_create
+
+    build_alice(personas)
+    open_one = privacy_request_create(
+        actor=personas.erin, type="erasure", channel="post", received_at=clock_.today(), email=EMAIL
+    )
+    with pytest.raises(CommandError, match=f"request {open_one.number} .* still open.*--request") as twice:
+        run("run", "--email", EMAIL, "--reason", "verzoek", "--yes")
+    assert twice.value.returncode == 2
+    assert PrivacyRequest.objects.count() == 1 and not ErasureCase.objects.exists()
+    with pytest.raises(CommandError, match="not been approved") as unapproved:
+        run("run", "--request", open_one.number, "--reason", "verzoek", "--yes")
+    assert unapproved.value.returncode == 2

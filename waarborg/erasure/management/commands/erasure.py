@@ -203,7 +203,8 @@ class Command(BaseCommand):
             )
         handler = self._handler(o)
         with transaction.atomic():
-            request = privacy.privacy_request_create(
+            request = self._create_request(
+                privacy,
                 actor=handler,
                 type=PrivacyRequest.Type.ERASURE,
                 channel=o["channel"],
@@ -225,6 +226,14 @@ class Command(BaseCommand):
         return services.erasure_request(
             actor=handler, query=query, reason=reason, source="cli", privacy_request_id=request.pk
         )
+
+    def _create_request(self, privacy, **kw):
+        try:
+            return privacy.privacy_request_create(**kw)
+        except ValidationError as exc:
+            if "still open" in str(exc):  # that request is carried out with --request once approved
+                raise ValidationError(f"{exc}; carry it out with --request once its plan is approved") from None
+            raise
 
     def _carry_out(self, o) -> ErasureCase:
         from waarborg.privacy.models import PrivacyRequest
