@@ -44,7 +44,6 @@ from waarborg.dunning.links import CONTEST_PATH, PERSON_PATH
 from waarborg.dunning.notices import format_money
 from waarborg.dunning.selectors import (
     NOT_STARTED,
-    SCOPE,
     approvals_waiting_for,
     bailiffs_for,
     case_approvals_for,
@@ -74,6 +73,8 @@ BOARD_STATUSES = ("open", "paused", "waiting", "done")
 _CUSTOMER_LINK = re.compile(
     "|".join(re.escape(p.split("{token}")[0]) + r"[^/\s]+/" for p in (CONTEST_PATH, PERSON_PATH))
 )
+
+BOARD_SCOPE = "dunning"  # finance: the board, its cases and ladders (waarborg.core.roles)
 
 
 def _crumbs(*trail) -> list[dict]:
@@ -146,7 +147,7 @@ def _counts_table(counts: dict) -> list[dict]:
 
 
 @never_cache
-@staff_required(SCOPE)
+@staff_required(BOARD_SCOPE)
 @require_GET  # not HEAD either: every answer with the cases is a recorded opening
 def board(request):
     user = request.user
@@ -284,7 +285,7 @@ def _case_context(request, case, *, bound=None) -> dict:
 
 
 @never_cache
-@staff_required(SCOPE)
+@staff_required(BOARD_SCOPE)
 @require_GET  # not HEAD either: every answer with the case is a recorded opening
 def case_detail(request, pk: int):
     user = request.user
@@ -309,7 +310,7 @@ def _refused(request, case, form):
 
 
 @never_cache
-@staff_required(SCOPE)
+@staff_required(BOARD_SCOPE)
 @require_POST
 def contest_decide(request, pk: int, contest: int):
     user = request.user
@@ -335,7 +336,7 @@ def contest_decide(request, pk: int, contest: int):
 
 
 @never_cache
-@staff_required(SCOPE)
+@staff_required(BOARD_SCOPE)
 @require_POST
 def approval_decide(request, pk: int, approval: int):
     user = request.user
@@ -386,7 +387,7 @@ def _approval_message(kind: str, approve: bool, decision) -> str:
 
 
 @never_cache
-@staff_required(SCOPE)
+@staff_required(BOARD_SCOPE)
 @require_GET
 def case_file(request, pk: int, file: int):
     """The case file a hand-off produced, to download: the text, or with ?formaat=json its data."""
@@ -417,7 +418,7 @@ def case_file(request, pk: int, file: int):
 
 
 @never_cache
-@staff_required(SCOPE)
+@staff_required(BOARD_SCOPE)
 @require_POST
 def hold_release(request, hold: int):
     """An invoice taken out of collection after an upheld contest goes back in (e.g. corrected)."""
@@ -453,7 +454,7 @@ def _steps_text(steps) -> list[dict]:
 
 
 @never_cache
-@staff_required(SCOPE)
+@staff_required(BOARD_SCOPE)
 @require_http_methods(["GET", "HEAD"])
 def ladders(request):
     items = []
@@ -476,7 +477,7 @@ def ladders(request):
 
 
 @never_cache
-@staff_required(SCOPE)
+@staff_required(BOARD_SCOPE)
 @require_http_methods(["GET", "HEAD", "POST"])
 def ladder_edit(request, key: str):
     """A ladder's versions, and a form for a new one; cases keep the version they started with."""

@@ -45,6 +45,7 @@ SCOPES: dict[str, frozenset[str]] = {
     "subject_search": frozenset({PRIVACY}),
     "requests": frozenset({SUPPORT, PRIVACY}),  # privacy requests: support registers, privacy handles
     "incidents": frozenset({PRIVACY}),  # incidents and personal-data breaches (art. 33–34)
+    "dunning": frozenset({FINANCE}),  # the dunning board: cases, contests, approvals, ladders
     "fiscal_archive": frozenset({FINANCE_ARCHIVE}),  # only via waarborg.erasure.archive
 }
 

@@ -29,6 +29,7 @@ SCOPE_LABELS = {
     "accounts": _("Accounts"),
     "subject_search": _("Find a data subject"),
     "requests": _("Privacy requests"),
+    "dunning": _("Dunning"),
     "incidents": _("Incidents and data breaches"),
 }
 

@@ -731,3 +731,11 @@ def test_it_puts_the_services_refusals_into_the_visitors_words():
         assert service_message(ValidationError("something new")) == "Dit kon niet worden uitgevoerd: something new"
     with translation.override("en"):
         assert service_message(order).startswith("Step 3 (blocking of services, day 20) comes before step 2")
+
+
+@pytest.mark.promise("B2")
+def test_it_is_linked_from_the_back_office_for_finance_only(office, personas):
+    body = office(personas.dave).get("/backoffice/").content.decode()
+    assert 'data-scope="dunning"' in body and 'href="/backoffice/incasso/"' in body
+    for who in ("carol", "erin", "frank"):
+        assert 'href="/backoffice/incasso/"' not in office(getattr(personas, who)).get("/backoffice/").content.decode()
