@@ -500,10 +500,12 @@ def _after_commit_steps(case_id, plan: ErasurePlan, *, vacuum: bool, scan: bool,
         result: ScanResult | None = residual_scan(identifiers, kept=kept, case_id=case_id) if scan else None
         _finish(case_id, removed, failed, derived, hygiene, result, notice)
         _answer_request(case_id, plan)
+        _confirm_termination(case_id, addresses, notice)
 
     # What the person is told (categories, bases and dates — never a value), from the plan as
-    # it was carried out.
+    # it was carried out; the addresses it went to, in memory only (the erasure removes them).
     notice = {lang: plan.notice(lang) for lang in ("nl", "en")}
+    addresses = sorted(plan.identifiers.get("email", ()))
     return run
 
 
@@ -660,6 +662,56 @@ def _answer_request(case_id, plan: ErasurePlan) -> None:
         log.warning("privacy request of erasure case %s was not answered (%s)", case_id, type(exc).__name__)
     data = dict(ErasureCase.objects.get(pk=case_id).result)
     data["request"] = state
+    ErasureCase.objects.filter(pk=case_id).update(result=data)
+
+
+def _confirm_termination(case_id, addresses: list[str], notice: dict) -> None:
+    """The end of a contract is an erasure request without a request record: its confirmation
+    (what was erased, what kept, on which basis, until when — LAW L-R3) goes to the addresses the
+    subject had, in Dutch and English, once the erasure is complete."""
+    from django.conf import settings
+    from django.core.mail import EmailMessage
+
+    case = ErasureCase.objects.get(pk=case_id)
+    if case.source != ErasureCase.Source.TERMINATION or not addresses:
+        return
+    if case.status != ErasureCase.Status.COMPLETE:
+        state = "not sent: the erasure is not complete"
+    else:
+        controller = getattr(settings, "WAARBORG_CONTROLLER", {})
+        body = "\n".join(
+            [
+                notice["nl"],
+                "-" * 40,
+                notice["en"],
+                "-" * 40,
+                f"{controller.get('name', '')} — {controller.get('email', '')}",
+            ]
+        )
+        message = EmailMessage(
+            "Uw gegevens zijn gewist / Your data has been erased",
+            body,
+            settings.DEFAULT_FROM_EMAIL,
+            [],
+            bcc=addresses,  # several contact persons of one customer do not see each other's address
+        )
+        try:
+            message.send(fail_silently=False)
+            state = f"sent to {len(addresses)} address(es)"
+        except Exception as exc:  # the erasure stands; the privacy officer sees it in the case
+            state = f"not sent ({type(exc).__name__})"
+            log.warning("confirmation of erasure case %s was not sent (%s)", case_id, type(exc).__name__)
+        audit_record(
+            actor="system",
+            action="erasure.confirm",
+            purpose=PURPOSE,
+            object_type="erasure.erasurecase",
+            object_ids=[case.pk],
+            subject_ref=case.subject_ref,
+            data={"addresses": len(addresses), "sent": state.startswith("sent")},
+        )
+    data = dict(ErasureCase.objects.get(pk=case_id).result)
+    data["confirmation"] = state
     ErasureCase.objects.filter(pk=case_id).update(result=data)
 
 

@@ -1,10 +1,13 @@
 """Ending the contract is an erasure request (R2); minors' data reported is erased (M2)."""
 
 import datetime as dt
+import json
 from decimal import Decimal
 
 import pytest
+from django.core import mail
 
+from waarborg.audit.models import AuditEvent
 from waarborg.billing.services import payment_record
 from waarborg.catalogue.models import Subscription
 from waarborg.core import clock
@@ -51,6 +54,12 @@ def test_it_erases_by_itself_once_the_last_service_has_ended(personas, daily):
     assert case.status == ErasureCase.Status.COMPLETE, (case.result["scan"], case.result.get("scan_hits"))
     assert not Contact.objects.filter(pk=world.contact.pk).exists()
     assert Customer.objects.get(pk=customer.pk).restricted_at is not None
+    # the confirmation: what was erased, what kept, on which basis and until when (LAW L-R3)
+    (confirmation,) = mail.outbox
+    assert "alice.devries@example.nl" in confirmation.bcc and case.result["confirmation"] == "sent to 1 address(es)"
+    assert "Wat we hebben bewaard, waarom en tot wanneer" in confirmation.body and "What we kept" in confirmation.body
+    assert "Wettelijke verplichting" in confirmation.body and "tot 31-12-" in confirmation.body
+    assert "alice" not in json.dumps(list(AuditEvent.objects.values("data", "reason"))).lower()
 
 
 @pytest.mark.promise("R2", "G3")
