@@ -44,7 +44,7 @@ NUMBER_DIGITS = 5
 AUDIT_PURPOSE = "U14"  # the breach register is a statutory obligation (art. 33(5))
 DESCRIPTION_MAX = 4000
 TEXT_MAX = 4000
-SOON_HOURS = 24  # a warning when the deadline is this close, and one when it has passed
+SOON_HOURS = 24  # warnings 24 hours after awareness, when this close to the deadline, and when passed
 REFERENCE_MAX = 64
 
 Channel = Incident.Channel
@@ -498,7 +498,7 @@ def incident_close(*, actor, incident: Incident, conclusion="") -> Incident:
 
 # --- The 72-hour warnings (the daily job) -----------------------------------------------------
 
-STAGES = ("due_soon", "overdue")
+STAGES = ("day_one", "due_soon", "overdue")  # 24 hours after awareness, 24 hours left, passed
 
 
 def clock_running(incident: Incident) -> bool:
@@ -518,6 +518,8 @@ def warning_stage(incident: Incident, now: dt.datetime) -> str | None:
         return "overdue"
     if incident.due_at - now <= dt.timedelta(hours=SOON_HOURS):
         return "due_soon"
+    if now - incident.aware_at >= dt.timedelta(hours=SOON_HOURS):
+        return "day_one"
     return None
 
 
@@ -527,7 +529,8 @@ def _privacy_officers() -> list[str]:
 
 
 def incident_warnings_send(*, now: dt.datetime | None = None) -> dict[str, int]:
-    """Mail the privacy officers once per stage reached: 24 hours left, and past the deadline.
+    """Mail the privacy officers once per stage reached: 24 hours after awareness (48 hours left),
+    24 hours left, and past the deadline.
     Recorded, so a rerun sends nothing; an incident first seen past its deadline gets only the
     overdue warning. A mail that fails is not recorded and goes on the next run."""
     now = now or clock.now()
@@ -535,7 +538,7 @@ def incident_warnings_send(*, now: dt.datetime | None = None) -> dict[str, int]:
     lang = notices.language(settings.LANGUAGE_CODE)
     candidates = (
         Incident.objects.filter(
-            status__in=Incident.OPEN_STATUSES, aware_at__lte=now - dt.timedelta(hours=NOTIFY_HOURS - SOON_HOURS)
+            status__in=Incident.OPEN_STATUSES, aware_at__lte=now - dt.timedelta(hours=SOON_HOURS)
         )
         .filter(
             Q(is_breach__isnull=True)

@@ -1,5 +1,6 @@
 """The 72-hour clock (X6, GDPR art. 33(1)): due = aware + 72 hours; warnings to the privacy
-officers when 24 hours are left and when it has passed, each once, through a real SMTP server."""
+officers 24 hours after awareness, when 24 hours are left and when it has passed, each once,
+through a real SMTP server."""
 
 import datetime as dt
 
@@ -75,16 +76,18 @@ def test_the_clock_stops_when_notified_or_when_assessed_as_needing_no_notificati
 
 
 @pytest.mark.promise("X6")
-def test_it_warns_the_privacy_officers_once_when_24_hours_are_left_and_once_when_overdue(
+def test_it_warns_the_privacy_officers_after_24_hours_when_24_are_left_and_when_overdue(
     personas, erin, registered, mail
 ):
     other = f.StaffAccountFactory(email="privacy2@duinhost.example", role="privacy")
     f.StaffAccountFactory(email="retired@duinhost.example", role="privacy", is_active=False)
     incident = registered(aware=at(2026, 3, 2, 9), description=SECRET, reporter_email="melder@example.nl")
-    assert _run(D(2026, 3, 3)) == {"warnings": 0, "failed": 0}  # 69 hours left
+    assert _run(D(2026, 3, 2)) == {"warnings": 0, "failed": 0}  # noon: 3 hours after awareness
+    assert _run(D(2026, 3, 3)) == {"warnings": 1, "failed": 0}  # 27 hours after: 45 hours left
+    assert "45 uur" in mail.wait_for(1)[0]["Subject"]
     assert _run(D(2026, 3, 4)) == {"warnings": 1, "failed": 0}  # 21 hours left
     assert _run(D(2026, 3, 4)) == {"warnings": 0, "failed": 0}  # a rerun sends nothing
-    message = mail.wait_for(1)[0]
+    message = mail.wait_for(2)[1]
     assert {a.strip() for a in message["To"].split(",")} == {erin.email, other.email}
     assert incident.number in message["Subject"] and "21 uur" in message["Subject"]
     body = mail.body(message)
@@ -94,10 +97,11 @@ def test_it_warns_the_privacy_officers_once_when_24_hours_are_left_and_once_when
     assert_clean_event(last_event(), action="incidents.incident.warn", values=[SECRET, "melder@example.nl"])
     assert _run(D(2026, 3, 5)) == {"warnings": 1, "failed": 0}  # noon: past 09:00
     assert _run(D(2026, 3, 6)) == {"warnings": 0, "failed": 0}
-    messages = mail.wait_for(2)
-    assert len(messages) == 2 and "verstreken" in messages[1]["Subject"]
-    assert "redenen voor de vertraging" in mail.body(messages[1])
+    messages = mail.wait_for(3)
+    assert len(messages) == 3 and "verstreken" in messages[2]["Subject"]
+    assert "redenen voor de vertraging" in mail.body(messages[2])
     assert sorted(IncidentWarning.objects.filter(incident=incident).values_list("stage", flat=True)) == [
+        "day_one",
         "due_soon",
         "overdue",
     ]
