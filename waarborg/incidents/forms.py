@@ -4,6 +4,8 @@ and their refusals are shown at the field they name."""
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -272,7 +274,28 @@ class CloseForm(ActionForm):
         self.fields["conclusion"] = _text(_("Conclusion"), required=False, rows=3, help_text=NO_PERSONAL_DATA)
 
 
-ACTION_FORMS = {form.action: form for form in (AssessForm, NotifyForm, InformForm, CloseForm)}
+class CustomersForm(ActionForm):
+    action = "klanten-informeren"
+    service_fields = {"customer_numbers": "customer_numbers"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["customer_numbers"] = forms.CharField(
+            label=_("Customer numbers"),
+            max_length=4000,
+            widget=forms.Textarea(attrs={"rows": 3, **_NO_HISTORY}),
+            help_text=_(
+                "The customers whose own sites or mailboxes the breach touched, separated by spaces, commas or lines. "
+                "We are their processor: each is told by e-mail, within 24 hours of becoming aware."
+            ),
+            error_messages={"required": _("Enter the customer numbers.")},
+        )
+
+    def clean_customer_numbers(self):
+        return [n for n in re.split(r"[\s,;]+", self.cleaned_data["customer_numbers"]) if n]
+
+
+ACTION_FORMS = {form.action: form for form in (AssessForm, NotifyForm, InformForm, CustomersForm, CloseForm)}
 
 
 def _nl() -> bool:

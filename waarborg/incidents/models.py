@@ -135,3 +135,30 @@ class IncidentWarning(models.Model):
 
     def __str__(self):
         return f"IncidentWarning #{self.pk}"
+
+
+# As the host of customers' own sites and mailboxes we are their processor: a breach that touches
+# that data is told to each customer (the controller) without undue delay (art. 33(2)); the
+# processing agreement promises it within this many hours of becoming aware.
+CUSTOMER_NOTICE_HOURS = 24
+
+
+class CustomerNotice(models.Model):
+    """A customer told of a breach in the data we process for them (art. 33(2), X7)."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="customer_notices")
+    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="incident_notices")
+    told_at = models.DateTimeField()
+    told_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["incident", "customer"], name="incidents_customer_told_once")]
+
+    def __str__(self):
+        return f"CustomerNotice #{self.pk}"
+
+    @property
+    def in_time(self) -> bool:
+        return self.told_at <= self.incident.aware_at + dt.timedelta(hours=CUSTOMER_NOTICE_HOURS)

@@ -1,5 +1,6 @@
-from waarborg.core.datamap import COMPLAINT_2Y, declare, exempt, pd, retention
-from waarborg.incidents.models import Incident
+from waarborg.core.datamap import COMPLAINT_2Y, Link, declare, exempt, pd, retention
+from waarborg.customers.personal_data import NATURAL
+from waarborg.incidents.models import CustomerNotice, Incident
 
 # The record of an incident is the proof the Autoriteit Persoonsgegevens may ask for (GDPR art.
 # 33(5)); it can act on a breach for five years after it (Awb art. 5:45), so the record is kept
@@ -67,3 +68,14 @@ declare(
 )
 
 exempt("incidents.IncidentWarning", why="the stage and time of a 72-hour warning about an incident: no personal data")
+
+declare(
+    CustomerNotice,
+    dates={"closed": "incident__closed_at"},
+    subject="the customer told of a breach in the data we process for them",
+    fields={
+        "told_at": pd("D11", "user.correspondence.date", portability="observed", source="system", **_RECORD),
+    },
+    not_personal=("incident", "customer", "told_by"),
+    links=(Link("customer", "customers.Customer", "breach notice to this customer", up_when=NATURAL),),
+)

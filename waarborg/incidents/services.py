@@ -33,7 +33,7 @@ from waarborg.core.identifiers import normalise_email
 from waarborg.core.redact import LOOKS_PERSONAL
 from waarborg.customers.services import clean_choice, clean_text, save_numbered
 from waarborg.incidents import notices
-from waarborg.incidents.models import NOTIFY_HOURS, Incident, IncidentWarning
+from waarborg.incidents.models import NOTIFY_HOURS, CustomerNotice, Incident, IncidentWarning
 from waarborg.privacy.validation import clean_free_text
 
 log = logging.getLogger(__name__)
@@ -496,6 +496,82 @@ def incident_close(*, actor, incident: Incident, conclusion="") -> Incident:
     return _copy(incident, current)
 
 
+# --- As processor: telling the customers whose own data a breach touched (art. 33(2), X7) ---
+
+
+def _customer_addresses(customer_ids) -> dict[int, str]:
+    """Where a customer hears of a breach: the account that accepted the processing agreement,
+    else the primary contact person."""
+    from waarborg.customers.models import Contact
+    from waarborg.register.models import ProcessorAgreement
+
+    out: dict[int, str] = {}
+    for agreement in (
+        ProcessorAgreement.objects.filter(customer_id__in=customer_ids, accepted_by__isnull=False)
+        .select_related("accepted_by")
+        .order_by("-accepted_at")
+    ):
+        out.setdefault(agreement.customer_id, agreement.accepted_by.email)
+    for contact in Contact.objects.filter(customer_id__in=set(customer_ids) - set(out)).order_by("role", "pk"):
+        if contact.role == Contact.Role.PRIMARY or contact.customer_id not in out:
+            out.setdefault(contact.customer_id, contact.email)
+    return {k: v for k, v in out.items() if v}
+
+
+def incident_tell_customers(*, actor, incident: Incident, customer_numbers) -> list[CustomerNotice]:
+    """Tell each named customer (by customer number) of a breach in the data we host for them:
+    the facts of the assessment, the data affected and the contact point, so that they can make
+    their own notice. All or nothing; a customer is told once."""
+    from waarborg.core.identifiers import normalise_customer_number
+    from waarborg.customers.models import Customer
+
+    _require_officer(actor)
+    numbers = []
+    for raw in customer_numbers or ():
+        try:
+            numbers.append(normalise_customer_number(raw))
+        except ValidationError:
+            raise ValidationError(_("a customer number looks like K100001"), field="customer_numbers") from None
+    numbers = list(dict.fromkeys(numbers))
+    if not numbers:
+        raise ValidationError(_("name the customers whose data the breach touched"), field="customer_numbers")
+    customers = {c.number: c for c in Customer.objects.filter(number__in=numbers)}
+    unknown = len(set(numbers) - set(customers))
+    if unknown:  # the numbers themselves are not repeated: they may stand for a person
+        raise ValidationError(
+            _("%(count)s of these customer numbers are unknown") % {"count": unknown}, field="customer_numbers"
+        )
+    addresses = _customer_addresses([c.pk for c in customers.values()])
+    if len(addresses) < len(customers):
+        raise ValidationError(_("a customer has no e-mail address to tell"), field="customer_numbers")
+    with transaction.atomic():
+        current = _lock(incident)
+        _require_open(current)
+        if not current.is_breach:
+            raise ValidationError(_("assess the incident as a personal-data breach first"), field="status")
+        told = set(CustomerNotice.objects.filter(incident=current).values_list("customer_id", flat=True))
+        todo = [c for c in customers.values() if c.pk not in told]
+        if not todo:
+            raise ValidationError(_("these customers were told already"), field="customer_numbers")
+        now = clock.now()
+        made = [
+            CustomerNotice.objects.create(incident=current, customer=c, told_at=now, told_by=actor)
+            for c in sorted(todo, key=lambda c: c.pk)
+        ]
+        _audit(actor, "incidents.incident.tell_customers", current, notices=[n.pk for n in made])
+        context = _mail_context(current) | {
+            "categories": [f"{c} {datamap.CATEGORIES[c][0]}" for c in current.categories if c in datamap.CATEGORIES],
+            "categories_en": [f"{c} {datamap.CATEGORIES[c][1]}" for c in current.categories if c in datamap.CATEGORIES],
+            "consequences": current.consequences,
+            "measures": current.measures,
+            "subjects_count": current.subjects_count,
+        }
+        text = notices.render("customer_notice", "nl", context)
+        for notice in made:  # one mail per customer: no customer sees another
+            notices.send([addresses[notice.customer_id]], text)
+    return made
+
+
 # --- The 72-hour warnings (the daily job) -----------------------------------------------------
 
 STAGES = ("day_one", "due_soon", "overdue")  # 24 hours after awareness, 24 hours left, passed
@@ -537,9 +613,7 @@ def incident_warnings_send(*, now: dt.datetime | None = None) -> dict[str, int]:
     counts = {"warnings": 0, "failed": 0}
     lang = notices.language(settings.LANGUAGE_CODE)
     candidates = (
-        Incident.objects.filter(
-            status__in=Incident.OPEN_STATUSES, aware_at__lte=now - dt.timedelta(hours=SOON_HOURS)
-        )
+        Incident.objects.filter(status__in=Incident.OPEN_STATUSES, aware_at__lte=now - dt.timedelta(hours=SOON_HOURS))
         .filter(
             Q(is_breach__isnull=True)
             | Q(is_breach=True, risk__in=(Risk.RISK, Risk.HIGH), authority_notified_at__isnull=True)

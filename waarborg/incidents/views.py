@@ -17,6 +17,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -110,6 +111,8 @@ def _detail_context(user, incident: Incident, bound=None) -> dict:
         "notify": forms["NotifyForm"],
         "inform": forms["InformForm"],
         "close": forms["CloseForm"],
+        "customers": forms["CustomersForm"],
+        "customer_notices": list(incident.customer_notices.select_related("customer").order_by("told_at", "pk")),
         "bound": bound,
         "how_label": dict(f.informed_choices()).get(incident.subjects_informed_how, ""),
         "ground_label": dict(f.ground_choices()).get(incident.no_notice_ground, ""),
@@ -194,5 +197,12 @@ def _perform(user, incident: Incident, form) -> str:
             explanation=data["explanation"],
         )
         return _("What the people affected were told is recorded.")
+    if kind is f.CustomersForm:
+        told = services.incident_tell_customers(
+            actor=user, incident=incident, customer_numbers=data["customer_numbers"]
+        )
+        return ngettext("One customer has been told.", "%(count)s customers have been told.", len(told)) % {
+            "count": len(told)
+        }
     services.incident_close(actor=user, incident=incident, conclusion=data["conclusion"])
     return _("The incident is closed.")

@@ -9,7 +9,7 @@ from waarborg.incidents.services import incident_register
 from waarborg.testing.checks import row_counts
 from waarborg.testing.fixtures import *  # noqa: F403
 
-INCIDENT_MODELS = ("incidents.Incident", "incidents.IncidentWarning")
+INCIDENT_MODELS = ("incidents.Incident", "incidents.IncidentWarning", "incidents.CustomerNotice")
 AMS = clock.AMSTERDAM
 
 
