@@ -331,6 +331,29 @@ def _done(request, made, message):
     return redirect("backoffice:request", pk=made.pk)
 
 
+def _carry_out_erasure(user, made) -> str:
+    """The approved plan is carried out at once by the erasure engine; the approval stands even
+    when the engine cannot finish now (a hold is retried by the daily run)."""
+    from waarborg.core.errors import WaarborgError
+    from waarborg.erasure.models import ErasureCase
+    from waarborg.erasure.services import privacy_request_erase
+
+    try:
+        case = privacy_request_erase(actor=user, request=made)
+    except WaarborgError as exc:
+        log.warning("approved erasure plan of request %s not carried out (%s)", made.pk, type(exc).__name__)
+        return _("The erasure plan was approved, but could not be carried out now: %(why)s") % {"why": str(exc)}
+    if case.status == ErasureCase.Status.COMPLETE:
+        return _("The erasure plan was approved and carried out; the residual scan found nothing left.")
+    if case.status == ErasureCase.Status.ON_HOLD:
+        return _(
+            "The erasure plan was approved; the erasure waits for a hold (%(hold)s) and runs when it is released."
+        ) % {"hold": case.hold}
+    if case.result.get("scan") == "pending":  # the scan runs once this transaction has committed
+        return _("The erasure plan was approved and carried out; the residual scan checks it now.")
+    return _("The erasure plan was approved and carried out, but the residual scan found data: see the erasure case.")
+
+
 def _perform(request, user, made: PrivacyRequest, form, target):
     data = form.cleaned_data
     kind = type(form)
@@ -452,7 +475,7 @@ def _perform(request, user, made: PrivacyRequest, form, target):
     if kind is rf.ErasureReviewForm:
         approve = data["decision"] == "approve"
         services.erasure_plan_review(actor=user, request=made, approve=approve, note=data["note"])
-        return _done(
-            request, made, _("The erasure plan was approved.") if approve else _("The erasure plan was rejected.")
-        )
+        if not approve:
+            return _done(request, made, _("The erasure plan was rejected."))
+        return _done(request, made, _carry_out_erasure(user, made))
     raise Http404("no such action")  # pragma: no cover - every form of ACTION_FORMS is handled

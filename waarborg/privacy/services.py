@@ -1374,6 +1374,16 @@ def _clean_keep(request: PrivacyRequest, keep_purposes) -> dict[str, str]:
 # --- Completion -------------------------------------------------------------------------
 
 
+def _erasure_notice(request: PrivacyRequest, lang: str) -> str:
+    """The erasure engine's account of a carried-out plan, in the requester's language."""
+    from waarborg.erasure.models import ErasureCase  # the engine builds on this app
+
+    case = ErasureCase.objects.filter(privacy_request_id=request.pk).order_by("-pk").first()
+    if case is None:
+        return ""
+    return (case.result or {}).get("notice", {}).get("en" if lang == "en" else "nl", "")
+
+
 @transaction.atomic
 def privacy_request_complete(
     *,
@@ -1416,6 +1426,8 @@ def privacy_request_complete(
         )
     lang = current.language
     i = notices.idx(lang)
+    if current.type == Type.ERASURE and not note:
+        note = _erasure_notice(current, lang)  # what was erased, what kept, why and until when
     context = notices.base_context(current, lang) | {"note": note, "package_ref": package_ref}
     now = clock.now()
     data: dict = {}

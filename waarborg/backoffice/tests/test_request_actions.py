@@ -677,3 +677,34 @@ def test_it_answers_a_request_about_no_one_we_know_that_nothing_is_held(office, 
     assert response.status_code == 200 and '<pre class="letter">' in response.content.decode()
     made.refresh_from_db()
     assert made.status == "completed" and made.answered_by == "post"
+
+
+@pytest.mark.promise("G3", "X3")
+def test_it_carries_out_an_approved_erasure_plan_at_once(
+    as_erin, erin, alice, recipients, mail, django_capture_on_commit_callbacks
+):
+    from waarborg.customers.models import Customer
+    from waarborg.erasure.models import ErasureCase
+
+    made = privacy_request_create(actor=alice, type="erasure", channel="portal")
+    as_erin.post(_url(made, "verwijderplan-indienen"))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = as_erin.post(
+            _url(made, "verwijderplan-beoordelen"), {"verwijderplan_beoordelen-decision": "approve"}, follow=True
+        )
+    shown = [str(m) for m in response.context["messages"]]
+    assert any("goedgekeurd en uitgevoerd" in m for m in shown), shown
+    case = ErasureCase.objects.get(privacy_request_id=made.pk)
+    assert case.status == ErasureCase.Status.COMPLETE
+    assert not Customer.objects.filter(pk=alice.contact.customer_id).exists()
+    made.refresh_from_db()
+    assert made.erasure_plan_status == "executed" and made.is_open  # the answer waits for the recipient notices
+    from waarborg.privacy.services import recipient_notice_done
+
+    for notice in RecipientNotice.objects.filter(request=made):
+        recipient_notice_done(actor=erin, notice=notice)
+    assert as_erin.post(_url(made, "afronden"), {}).status_code == 302
+    made.refresh_from_db()
+    assert not made.is_open
+    first_line = case.result["notice"]["nl"].strip().splitlines()[0]
+    assert any(first_line in mail.body(m) for m in mail.wait_for(1)), first_line
