@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from waarborg.portal import dunning, payment, processor, requests, views
+from waarborg.portal import dunning, payment, processor, requests, termination, views
 
 app_name = "portal"
 urlpatterns = [
@@ -11,6 +11,7 @@ urlpatterns = [
     path("toestemmingen/", views.consents, name="consents"),
     path("toestemmingen/wijzigen/", views.consent_change, name="consent_change"),
     path("diensten/", views.services, name="services"),
+    path("diensten/opzeggen/", termination.terminate, name="terminate"),
     path("facturen/", views.invoices, name="invoices"),
     path("facturen/<int:pk>/", views.invoice_detail, name="invoice"),
     path("facturen/<int:pk>/bezwaar/", dunning.invoice_contest, name="invoice_contest"),

@@ -1,0 +1,82 @@
+"""Ending the contract in the portal (R2): the services end, and an erasure case opens that runs
+by itself once the last service has ended and nothing is owed."""
+
+import datetime as dt
+
+import pytest
+
+from waarborg.audit.models import AuditEvent
+from waarborg.auth_web.testing import sign_in
+from waarborg.catalogue.models import Subscription
+from waarborg.core import clock
+from waarborg.customers.models import Contact, Customer
+from waarborg.erasure.models import ErasureCase
+from waarborg.testing import factories as f
+from waarborg.testing.checks import row_counts
+
+pytestmark = pytest.mark.django_db
+URL = "/portaal/diensten/opzeggen/"
+
+
+def _state():
+    return row_counts() | {
+        "cases": ErasureCase.objects.count(),
+        "customers": list(Customer.objects.order_by("pk").values_list("pk", "status")),
+        "subscriptions": list(Subscription.objects.order_by("pk").values_list("pk", "status", "end_date")),
+    }
+
+
+@pytest.mark.promise("R2")
+def test_it_ends_the_contract_and_opens_the_erasure_case(as_alice, personas):
+    customer = personas.alice_customer
+    f.SubscriptionFactory(customer=customer, start_date=dt.date(2025, 1, 1))
+    page = as_alice.get(URL).content.decode()
+    assert 'data-form="terminate"' in page and "wissen wij ze uit onszelf" in page
+    end = clock.today() + dt.timedelta(days=30)
+    response = as_alice.post(URL, {"end_date": end.isoformat(), "reason": "other_provider", "confirm": "on"})
+    assert response.status_code == 302
+    customer.refresh_from_db()
+    assert customer.status == Customer.Status.TERMINATING
+    assert set(Subscription.objects.filter(customer=customer).values_list("end_date", flat=True)) == {end}
+    case = ErasureCase.objects.get(source="termination")
+    assert case.subject_ref == f"customers.Customer:{customer.pk}"
+    event = AuditEvent.objects.get(action="customer.terminate")
+    assert "alice" not in str(event.data).lower() and "other_provider" in event.reason
+    assert "data-ending" in as_alice.get(URL).content.decode()
+
+
+@pytest.mark.promise("R2", "B2")
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"end_date": "2020-01-01", "reason": "costs", "confirm": "on"}, "end_date"),
+        ({"end_date": "2099-01-01", "reason": "costs", "confirm": "on"}, "end_date"),
+        ({"end_date": "", "reason": "costs", "confirm": "on"}, "end_date"),
+        ({"end_date": "TODAY", "reason": "costs"}, "confirm"),
+        ({"end_date": "TODAY", "reason": "my name is Alice", "confirm": "on"}, "reason"),
+    ],
+)
+def test_it_refuses_bad_input_and_changes_nothing(as_alice, personas, data, field):
+    f.SubscriptionFactory(customer=personas.alice_customer, start_date=dt.date(2025, 1, 1))
+    data = {k: (clock.today().isoformat() if v == "TODAY" else v) for k, v in data.items()}
+    before = _state()
+    response = as_alice.post(URL, data)
+    assert response.status_code == 400 and field in response.context["form"].errors
+    assert _state() == before
+
+
+@pytest.mark.promise("R2", "B2")
+def test_only_the_primary_contact_ends_the_contract_and_staff_do_not_use_the_page(client, personas):
+    billing = f.ContactFactory(customer=personas.bob_customer, role=Contact.Role.BILLING)
+    account = f.AccountFactory(contact=billing, email=billing.email)
+    sign_in(client, account)
+    page = client.get(URL).content.decode()
+    assert "data-not-allowed" in page and "Alleen de hoofdcontactpersoon" in page
+    before = _state()
+    data = {"end_date": clock.today().isoformat(), "reason": "costs", "confirm": "on"}
+    assert client.post(URL, data).status_code == 403
+    for who in (personas.carol, personas.dave):
+        client.logout()
+        sign_in(client, who)
+        assert client.post(URL, data).status_code == 403
+    assert _state() == before
