@@ -1,6 +1,6 @@
 from django.urls import path
 
-from waarborg.backoffice import dunning, lists, requests, views
+from waarborg.backoffice import dunning, lists, requests, termination, views
 
 # Mounted at "backoffice/"; the landing page itself is web:backoffice. The URL names of the
 # sections are the scopes of waarborg.core.roles, which links them in the navigation.
@@ -8,6 +8,7 @@ app_name = "backoffice"
 urlpatterns = [
     path("klanten/", views.customer_search, name="customers"),
     path("klanten/<int:pk>/", views.customer_detail, name="customer"),
+    path("klanten/<int:pk>/opzeggen/", termination.terminate, name="customer_terminate"),
     path("audit/", views.audit_trail, name="audit"),
     path("audit/controleren/", views.audit_verify_now, name="audit_verify"),
     path("verzoeken/", requests.queue, name="requests"),
