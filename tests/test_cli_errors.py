@@ -57,3 +57,9 @@ def test_it_refuses_a_malformed_identifier(tmp_path):
     line = one_line_error(result)
     assert "e-mail" in line and "jan.at" not in line
     assert result.returncode == 2
+
+
+def test_it_says_to_migrate_a_database_that_is_not_up_to_date(tmp_path):
+    result = run(["daily", "--as-of", "2026-03-02"], tmp_path)  # a fresh data directory: no tables
+    line = one_line_error(result)
+    assert "not up to date" in line and "waarborg migrate" in line

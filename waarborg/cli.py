@@ -23,17 +23,26 @@ def main(argv: list[str] | None = None) -> int:
     try:
         import django
         from django.core.management import execute_from_command_line
-        from django.db.utils import OperationalError
+        from django.db.utils import OperationalError, ProgrammingError
 
         django.setup()
         execute_from_command_line(argv)
     except WaarborgError as exc:
         return _fail(str(exc))
-    except OperationalError as exc:
-        return _fail(f"the database cannot be reached or used ({_db_reason(exc)})")
+    except (OperationalError, ProgrammingError) as exc:
+        reason = _db_reason(exc)
+        if _missing_table(reason):
+            return _fail(f"the database is not up to date ({reason}); run 'waarborg migrate' first")
+        if isinstance(exc, ProgrammingError):
+            raise
+        return _fail(f"the database cannot be reached or used ({reason})")
     except KeyboardInterrupt:
         return 130
     return 0
+
+
+def _missing_table(reason: str) -> bool:
+    return "no such table" in reason or ("relation" in reason and "does not exist" in reason)
 
 
 def _db_reason(exc: Exception) -> str:
