@@ -120,14 +120,15 @@ def erase_subjects(report, n: int, scans: int) -> dict:
         .exclude(phone="")
         .order_by("customer_id")[:n]
     )
-    erase_ms, scan_ms, rows, statuses, scan_result = [], [], [], [], {}
+    erase_ms, cpu_ms, scan_ms, rows, statuses, scan_result = [], [], [], [], [], {}
     for index, contact in enumerate(contacts):
         query = Query(email=contact.email)
         plan = erasure_plan(subject_find(query))  # not timed: what the scan looks for, and where it may
         identifiers, kept = plan.identifiers, kept_from_plan(plan)
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         case = services.erasure_request(actor="cli", query=query, reason="benchmark", source="cli", scan=False)
         erase_ms.append((time.perf_counter() - started) * 1000)
+        cpu_ms.append((time.process_time() - cpu) * 1000)
         rows.append(sum(sum(c.values()) for c in case.result["counts"].values()))
         if index < scans:
             started = time.perf_counter()
@@ -141,6 +142,7 @@ def erase_subjects(report, n: int, scans: int) -> dict:
         "rows_per_subject": round(statistics.median(rows)),
         "erase_ms": round(statistics.median(erase_ms), 1),
         "erase_max_ms": round(max(erase_ms), 1),
+        "erase_cpu_ms": round(statistics.median(cpu_ms), 1),
         "scan_ms": round(statistics.median(scan_ms), 1) if scan_ms else None,
         "scan": scan_result,
         "scan_verdicts": statuses,
@@ -158,9 +160,13 @@ def _due_login_events(day: dt.date) -> int:
 def _run_sweep(day: dt.date) -> tuple[float, dict]:
     from waarborg.core.daily import run_daily
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     counts = run_daily(day, only=["retention"])["retention"]
-    return time.perf_counter() - started, counts
+    seconds = time.perf_counter() - started
+    say(
+        f"sweep for {day} ({day:%a}): {seconds:.2f} s, {time.process_time() - cpu:.2f} s CPU, {sum(counts.values()):,} rows"
+    )
+    return seconds, counts
 
 
 def _pick_day(today: dt.date, wanted: int) -> dt.date:
@@ -193,7 +199,6 @@ def sweep(rows: int, share: float, fixed_due: int) -> dict:
     out = {}
     seconds, counts = _run_sweep(today)
     out["settle"] = {"s": round(seconds, 2), "rows": sum(counts.values()), "counts": counts, "day": today.isoformat()}
-    say(f"settle run: {seconds:.1f} s")
     target = int(rows * share)
     if fixed_due and fixed_due < target:
         day = _pick_day(today, fixed_due)
@@ -205,7 +210,6 @@ def sweep(rows: int, share: float, fixed_due: int) -> dict:
             "day": day.isoformat(),
             "weekday": day.strftime("%a"),
         }
-        say(f"fixed run: {seconds:.1f} s")
     already = _due_login_events(today)
     day = _pick_day(today, target + already)
     seconds, counts = _run_sweep(day)

@@ -63,8 +63,9 @@ _STARTED = time.perf_counter()
 
 
 def say(text: str) -> None:
-    """Progress on stderr, with the seconds since the child started."""
-    print(f"  [{time.perf_counter() - _STARTED:7.0f} s] {text}", file=sys.stderr, flush=True)
+    """Progress on stderr, with the seconds since the child started and the machine's load."""
+    load = os.getloadavg()[0]
+    print(f"  [{time.perf_counter() - _STARTED:7.0f} s, load {load:4.1f}] {text}", file=sys.stderr, flush=True)
 
 
 @contextmanager
