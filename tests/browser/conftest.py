@@ -7,10 +7,11 @@ test-artifacts/screenshots/ (not committed).
 from __future__ import annotations
 
 import os
-from importlib import import_module
 from pathlib import Path
 
 import pytest
+
+from waarborg.testing.fixtures import audit_triggers
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -73,28 +74,11 @@ def browser():
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
-def _audit_triggers(django_db_blocker, *, on: bool) -> None:
-    """Drop the audit trail's append-only triggers, and with on=True put them back.
-
-    The statements are the audit app's own, from the migration that made them.
-    """
-    from django.db import connection
-
-    sql = import_module("waarborg.audit.migrations.0002_append_only")
-    names = {"sqlite": ("SQLITE", "SQLITE_DROP"), "postgresql": ("POSTGRES", "POSTGRES_DROP")}
-    if connection.vendor not in names:
-        return
-    create, drop = (getattr(sql, name) for name in names[connection.vendor])
-    with django_db_blocker.unblock(), connection.cursor() as cursor:
-        for statement in drop + (create if on else []):
-            cursor.execute(statement)
-
-
 @pytest.fixture(scope="package")
 def _audit_triggers_restored(django_db_blocker):
     """Whatever the tests below did, the append-only triggers are in place afterwards."""
     yield
-    _audit_triggers(django_db_blocker, on=True)
+    audit_triggers(django_db_blocker, on=True)
 
 
 @pytest.fixture
@@ -102,9 +86,9 @@ def _flushable_audit_trail(_audit_triggers_restored, transactional_db, django_db
     """After each live-server test the database is emptied (DELETE or TRUNCATE), which the
     audit trail's append-only triggers refuse, as they should. So for that flush only they are
     dropped; the test itself runs with them in place, and they are back before the next test."""
-    _audit_triggers(django_db_blocker, on=True)
+    audit_triggers(django_db_blocker, on=True)
     yield
-    _audit_triggers(django_db_blocker, on=False)
+    audit_triggers(django_db_blocker, on=False)
 
 
 @pytest.fixture

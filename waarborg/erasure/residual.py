@@ -31,6 +31,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import ahocorasick
 import phonenumbers
 from django.apps import apps
 from django.conf import settings
@@ -223,19 +224,25 @@ def _haystack(columns: list[str]) -> str:
     return " || char(1) || ".join(parts)
 
 
-def _register_matcher(pats: list[Pattern]) -> str:
+def _automaton(pats: list[Pattern]) -> ahocorasick.Automaton:
+    """All patterns' texts in one automaton: a text is searched once, whatever the number of
+    patterns (the scan of many subjects at once costs about what the scan of one does)."""
+    automaton = ahocorasick.Automaton()
+    for p in pats:
+        automaton.add_word(p.text, p.text)
+    automaton.make_automaton()
+    return automaton
+
+
+def _register_matcher(automaton: ahocorasick.Automaton) -> str:
     """SQLite: a function that says whether a text may hold any pattern (one call per row: the
-    row is lowered once and searched with Python's substring search — several times faster than
-    one instr(lower()) per pattern and column). Rows it lets through are checked exactly."""
-    needles = tuple(p.text for p in pats)
+    row is lowered once and searched once). Rows it lets through are checked exactly."""
 
     def matches(text):
         if not text:
             return 0
-        low = text.lower()
-        for needle in needles:
-            if needle in low:
-                return 1
+        for _found in automaton.iter(text.lower()):
+            return 1
         return 0
 
     connection.ensure_connection()
@@ -253,7 +260,11 @@ def scan_tables(pats: list[Pattern]) -> tuple[list[tuple[str, str, str, Pattern]
     found = []
     n_tables = n_columns = 0
     postgres = connection.vendor == "postgresql"
-    matcher = None if postgres else _register_matcher(pats)
+    automaton = _automaton(pats)
+    by_text: dict[str, list[Pattern]] = defaultdict(list)
+    for p in pats:
+        by_text[p.text].append(p)
+    matcher = None if postgres else _register_matcher(automaton)
     with connection.cursor() as cursor:
         tables = connection.introspection.table_names(cursor)
     for table in sorted(tables):
@@ -281,9 +292,11 @@ def scan_tables(pats: list[Pattern]) -> tuple[list[tuple[str, str, str, Pattern]
                 pk = str(row[0])
                 for col, value in zip(names, row[1:], strict=True):
                     low = str(value).lower() if value is not None else ""
-                    for p in pats:
-                        if p.found_in(low):
-                            found.append((table, col, pk, p))
+                    candidates = {text for _end, text in automaton.iter(low)} if low else ()
+                    for text in sorted(candidates):
+                        for p in by_text[text]:
+                            if p.found_in(low):
+                                found.append((table, col, pk, p))
     return found, n_tables, n_columns
 
 
@@ -473,16 +486,29 @@ def residual_scan(
     identifiers: dict[str, set[str]], *, kept: Kept | None = None, files: bool = True, case_id=None
 ) -> ScanResult:
     """Search the whole database and the data directory for these identifiers."""
+    return residual_scan_many([(case_id, identifiers, kept)], files=files)[case_id]
+
+
+def residual_scan_many(items, *, files: bool = True) -> dict:
+    """The scan of several erased subjects in one pass over the database: `items` are
+    (case id, identifiers, kept); the answer is a ScanResult per case id, each judged on its
+    own identifiers and what its own erasure kept."""
     from waarborg.erasure.models import PendingFile
 
-    pats = patterns_for(identifiers)
-    found, n_tables, n_columns = scan_tables(pats)
-    result = ScanResult(
-        judge(found, kept, _kept_by_ledger(identifiers) if kept is None else set()), n_tables, n_columns
-    )
-    pending = PendingFile.objects.filter(case_id=case_id) if case_id is not None else PendingFile.objects.none()
-    if files and pats:
-        file_hits, result.files = scan_files(pats, kept, set(pending.values_list("name", flat=True)))
-        result.hits += file_hits
-    result.pending_files = pending.count()
-    return result
+    patterns = {case_id: patterns_for(identifiers) for case_id, identifiers, _kept in items}
+    union = sorted({p for pats in patterns.values() for p in pats}, key=lambda p: (p.kind, p.text))
+    found, n_tables, n_columns = scan_tables(union)
+    results = {}
+    for case_id, identifiers, kept in items:
+        mine = set(patterns[case_id])
+        own = [hit for hit in found if hit[3] in mine]
+        result = ScanResult(
+            judge(own, kept, _kept_by_ledger(identifiers) if kept is None else set()), n_tables, n_columns
+        )
+        pending = PendingFile.objects.filter(case_id=case_id) if case_id is not None else PendingFile.objects.none()
+        if files and patterns[case_id]:
+            file_hits, result.files = scan_files(patterns[case_id], kept, set(pending.values_list("name", flat=True)))
+            result.hits += file_hits
+        result.pending_files = pending.count()
+        results[case_id] = result
+    return results

@@ -17,6 +17,7 @@ ids and codes — never a personal value.
 
 from __future__ import annotations
 
+import contextvars
 import logging
 from collections import defaultdict
 from collections.abc import Callable
@@ -33,7 +34,7 @@ from waarborg.erasure import ops
 from waarborg.erasure.ledger import known_erasure, ledger_export, ledger_write
 from waarborg.erasure.models import ErasureCase, LedgerEntry, PendingFile
 from waarborg.erasure.plan import ErasurePlan, erasure_plan
-from waarborg.erasure.residual import ScanResult, kept_from_plan, residual_scan
+from waarborg.erasure.residual import ScanResult, kept_from_plan, residual_scan, residual_scan_many
 from waarborg.subjects.finder import Hit, Query, subject_expand, subject_find
 
 log = logging.getLogger(__name__)
@@ -497,10 +498,17 @@ def _after_commit_steps(case_id, plan: ErasurePlan, *, vacuum: bool, scan: bool,
                 derived[name] = -1
                 log.warning("derived copy cleaner %s failed (%s)", name, type(exc).__name__)
         hygiene = forget(tables) if vacuum else {"skipped": True}
-        result: ScanResult | None = residual_scan(identifiers, kept=kept, case_id=case_id) if scan else None
-        _finish(case_id, removed, failed, derived, hygiene, result, notice)
-        _answer_request(case_id, plan)
-        _confirm_termination(case_id, addresses, notice)
+
+        def finish(result: ScanResult | None):
+            _finish(case_id, removed, failed, derived, hygiene, result, notice)
+            _answer_request(case_id, plan)
+            _confirm_termination(case_id, addresses, notice)
+
+        batch = _SCAN_BATCH.get()
+        if scan and batch is not None:  # the daily job scans its cases together (one pass)
+            batch.append((case_id, identifiers, kept, finish))
+            return
+        finish(residual_scan(identifiers, kept=kept, case_id=case_id) if scan else None)
 
     # What the person is told (categories, bases and dates — never a value), from the plan as
     # it was carried out; the addresses it went to, in memory only (the erasure removes them).
@@ -821,20 +829,58 @@ def minor_report_register(
 # --- Cases run by the daily job ---------------------------------------------------------------
 
 
+# While the daily job runs its cases, their residual scans wait here and run together: one pass
+# over the database for up to SCAN_BATCH_SIZE subjects instead of one pass each.
+_SCAN_BATCH: contextvars.ContextVar[list | None] = contextvars.ContextVar("erasure_scan_batch", default=None)
+SCAN_BATCH_SIZE = 200
+
+
+def _scan_batch(batch: list) -> None:
+    if not batch:
+        return
+    try:
+        results = residual_scan_many([(case_id, identifiers, kept) for case_id, identifiers, kept, _ in batch])
+    except Exception as exc:  # the erasures are committed; the cases stay incomplete and are seen
+        log.warning("residual scan of %s erasure cases failed (%s)", len(batch), type(exc).__name__)
+        for case_id, *_rest in batch:
+            ErasureCase.objects.filter(pk=case_id).update(last_error=f"after commit: {type(exc).__name__}"[:200])
+        batch.clear()
+        return
+    for case_id, _identifiers, _kept, finish in batch:
+        try:
+            finish(results[case_id])
+        except Exception as exc:
+            log.warning("after-commit steps of erasure case %s failed (%s)", case_id, type(exc).__name__)
+            ErasureCase.objects.filter(pk=case_id).update(last_error=f"after commit: {type(exc).__name__}"[:200])
+    batch.clear()
+
+
 def erasure_cases_run(day=None) -> dict[str, int]:
-    """Run every open or held case; a case that fails stays open and is tried again tomorrow."""
+    """Run every open or held case; a case that fails stays open and is tried again tomorrow.
+    The residual scans of the cases run together, SCAN_BATCH_SIZE at a time."""
     counts = {"run": 0, "complete": 0, "incomplete": 0, "on_hold": 0, "failed": 0}
     pending = ErasureCase.objects.filter(status__in=[ErasureCase.Status.OPEN, ErasureCase.Status.ON_HOLD])
-    for case in pending.order_by("pk").iterator():
-        counts["run"] += 1
-        try:
-            result = erasure_case_run(actor="system", case=case)
-        except AlreadyErased:
-            continue
-        except (ErasureFailed, NotFound, PermissionDenied):
-            counts["failed"] += 1
-            continue
-        counts[result.status] = counts.get(result.status, 0) + 1
+    ran: list[int] = []
+    batch: list = []
+    token = _SCAN_BATCH.set(batch)
+    try:
+        for case in pending.order_by("pk").iterator():
+            counts["run"] += 1
+            try:
+                erasure_case_run(actor="system", case=case)
+            except AlreadyErased:
+                continue
+            except (ErasureFailed, NotFound, PermissionDenied):
+                counts["failed"] += 1
+                continue
+            ran.append(case.pk)
+            if len(batch) >= SCAN_BATCH_SIZE:
+                _scan_batch(batch)
+    finally:
+        _SCAN_BATCH.reset(token)
+        _scan_batch(batch)
+    for status in ErasureCase.objects.filter(pk__in=ran).values_list("status", flat=True):
+        counts[status] = counts.get(status, 0) + 1
     counts.pop("open", None)
     return counts
 

@@ -7,7 +7,18 @@ import pytest
 from waarborg.testing.personas import Personas, make_personas
 from waarborg.testing.smtp import smtp_server  # noqa: F401  (re-exported fixture)
 
-__all__ = ["smtp_server", "personas", "alice", "bob", "carol", "dave", "erin", "frank"]
+__all__ = [
+    "smtp_server",
+    "personas",
+    "alice",
+    "bob",
+    "carol",
+    "dave",
+    "erin",
+    "frank",
+    "committed_db",
+    "_audit_triggers_back",
+]
 
 
 @pytest.fixture
@@ -43,3 +54,41 @@ def erin(personas):
 @pytest.fixture
 def frank(personas):
     return personas.frank
+
+
+def audit_triggers(django_db_blocker, *, on: bool) -> None:
+    """Drop the audit trail's append-only triggers, and with on=True put them back.
+
+    The statements are the audit app's own, from the migration that made them.
+    """
+    from importlib import import_module
+
+    from django.db import connection
+
+    sql = import_module("waarborg.audit.migrations.0002_append_only")
+    names = {"sqlite": ("SQLITE", "SQLITE_DROP"), "postgresql": ("POSTGRES", "POSTGRES_DROP")}
+    if connection.vendor not in names:
+        return
+    create, drop = (getattr(sql, name) for name in names[connection.vendor])
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        for statement in drop + (create if on else []):
+            cursor.execute(statement)
+
+
+@pytest.fixture(scope="module")
+def _audit_triggers_back(django_db_blocker):
+    """The append-only triggers are back after the module (the database is emptied after each
+    committed test, after every function-scoped fixture: keep such tests in a module of their own)."""
+    yield
+    audit_triggers(django_db_blocker, on=True)
+
+
+@pytest.fixture
+def committed_db(_audit_triggers_back, transactional_db, django_db_blocker):
+    """A test whose transactions really commit, as in production (on_commit runs at once).
+    Afterwards the database is emptied, which the audit trail's append-only triggers refuse, as
+    they should: for that flush they are dropped; they are back for the next committed test, and
+    after the module."""
+    audit_triggers(django_db_blocker, on=True)
+    yield
+    audit_triggers(django_db_blocker, on=False)
