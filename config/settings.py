@@ -216,6 +216,11 @@ if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,15}", WAARBORG_POLICY_VERSION)
         f"not {WAARBORG_POLICY_VERSION!r}"
     )
 
+# PostgreSQL keeps erased values in dead row versions until VACUUM: "now" vacuums the tables an
+# erasure touched right after it (slower as the tables grow: every index is read), "daily"
+# leaves them to the daily erasure job (one VACUUM per table per day). SQLite is always "now".
+WAARBORG_ERASURE_VACUUM = env_choice("WAARBORG_ERASURE_VACUUM", "daily", ("now", "daily"))
+
 # Mail goes to an SMTP server; "file" writes every message to <data dir>/mail instead (the demo
 # does that unless WAARBORG_MAIL is set).
 WAARBORG_MAIL = env_choice("WAARBORG_MAIL", "smtp", ("smtp", "file"))

@@ -23,4 +23,5 @@ def erasure_daily(day: dt.date) -> dict[str, int]:
     counts["ledger_written"] = ledger_export()
     if connection.vendor == "sqlite" and not connection.in_atomic_block:
         services.forget([])
+    counts["tables_vacuumed"] = services.vacuum_due()
     return counts

@@ -105,3 +105,15 @@ class PendingFile(models.Model):
 
     def __str__(self):
         return f"PendingFile #{self.pk}"
+
+
+class VacuumDue(models.Model):
+    """A table an erasure touched on PostgreSQL, to be vacuumed by the daily erasure job (with
+    WAARBORG_ERASURE_VACUUM=daily): until then the erased values wait in dead row versions,
+    invisible to every query. One row per table, however many erasures touched it."""
+
+    table = models.CharField(max_length=128, unique=True)
+    since = models.DateTimeField()
+
+    def __str__(self):
+        return f"VacuumDue {self.table}"

@@ -23,6 +23,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
 
+from django.conf import settings
 from django.core.cache import caches
 from django.db import connection, transaction
 
@@ -32,7 +33,7 @@ from waarborg.core.errors import NotFound, PermissionDenied, ValidationError, Wa
 from waarborg.customers.selectors import check_actor
 from waarborg.erasure import ops
 from waarborg.erasure.ledger import known_erasure, ledger_export, ledger_write
-from waarborg.erasure.models import ErasureCase, LedgerEntry, PendingFile
+from waarborg.erasure.models import ErasureCase, LedgerEntry, PendingFile, VacuumDue
 from waarborg.erasure.plan import ErasurePlan, erasure_plan
 from waarborg.erasure.residual import ScanResult, kept_from_plan, residual_scan, residual_scan_many
 from waarborg.subjects.finder import Hit, Query, subject_expand, subject_find
@@ -526,6 +527,11 @@ def forget(tables: list[str]) -> dict:
     that does not guarantee). Both need to run outside a transaction; inside one they are
     left to the daily job.
     """
+    if connection.vendor == "postgresql" and getattr(settings, "WAARBORG_ERASURE_VACUUM", "now") == "daily":
+        now = clock.now()
+        for table in tables:
+            VacuumDue.objects.get_or_create(table=table, defaults={"since": now})
+        return {"vacuum": "daily", "tables": len(tables)}
     if connection.in_atomic_block:
         return {"deferred": True}
     with connection.cursor() as cursor:
@@ -534,11 +540,29 @@ def forget(tables: list[str]) -> dict:
             busy, frames, done = cursor.fetchone()
             return {"wal_checkpoint": "complete" if not busy else "busy", "frames": done}
         if connection.vendor == "postgresql":
-            qn = connection.ops.quote_name
-            for table in tables:
-                cursor.execute(f"VACUUM (INDEX_CLEANUP ON) {qn(table)}")
+            _vacuum(cursor, tables)
             return {"vacuum": len(tables)}
     return {}
+
+
+def _vacuum(cursor, tables) -> None:
+    qn = connection.ops.quote_name
+    for table in tables:
+        cursor.execute(f"VACUUM (INDEX_CLEANUP ON) {qn(table)}")
+
+
+def vacuum_due() -> int:
+    """The daily job's VACUUM of every table erasures touched since the last one (PostgreSQL,
+    WAARBORG_ERASURE_VACUUM=daily); outside a transaction only."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return 0
+    due = list(VacuumDue.objects.order_by("table").values_list("pk", "table"))
+    if not due:
+        return 0
+    with connection.cursor() as cursor:
+        _vacuum(cursor, [table for _pk, table in due])
+    VacuumDue.objects.filter(pk__in=[pk for pk, _table in due]).delete()
+    return len(due)
 
 
 def _finish(case_id, removed, failed, derived, hygiene, result: ScanResult | None, notice: dict) -> None:

@@ -28,7 +28,8 @@ def committed(transactional_db):
 
 
 @pytest.mark.promise("G3", "B1")
-def test_it_vacuums_the_tables_it_touched(committed):
+def test_it_vacuums_the_tables_it_touched(committed, settings):
+    settings.WAARBORG_ERASURE_VACUUM = "now"
     personas = make_personas()
     build_alice(personas, files=False)
     case = services.erasure_request(actor=personas.erin, query=Query(email="alice.devries@example.nl"), reason="x")
@@ -39,3 +40,29 @@ def test_it_vacuums_the_tables_it_touched(committed):
         cursor.execute("SELECT last_vacuum FROM pg_stat_user_tables WHERE relname = 'customers_contact'")
         (last_vacuum,) = cursor.fetchone()
     assert last_vacuum is not None
+
+
+def _last_vacuum(table: str):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT last_vacuum FROM pg_stat_user_tables WHERE relname = %s", [table])
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.promise("G3", "B1")
+def test_it_leaves_the_vacuum_to_the_daily_job_when_so_configured(committed, settings):
+    from waarborg.core import clock
+    from waarborg.core.daily import run_daily
+    from waarborg.erasure.models import VacuumDue
+
+    settings.WAARBORG_ERASURE_VACUUM = "daily"
+    personas = make_personas()
+    build_alice(personas, files=False)
+    before = _last_vacuum("customers_contact")
+    case = services.erasure_request(actor=personas.erin, query=Query(email="alice.devries@example.nl"), reason="x")
+    assert case.status == ErasureCase.Status.COMPLETE, case.result.get("scan_hits")
+    assert case.result["forget"]["vacuum"] == "daily"
+    assert VacuumDue.objects.filter(table="customers_contact").exists()
+    assert _last_vacuum("customers_contact") == before  # not yet
+    counts = run_daily(clock.today(), only=["erasure"])["erasure"]
+    assert counts["tables_vacuumed"] >= 10 and not VacuumDue.objects.exists()
+    assert _last_vacuum("customers_contact") is not None and _last_vacuum("customers_contact") != before
