@@ -8,18 +8,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from waarborg.core import clock, datamap
-from waarborg.core.errors import ValidationError
-from waarborg.core.identifiers import (
-    normalise_customer_number,
-    normalise_email,
-    normalise_phone,
-    normalise_postcode,
-)
 from waarborg.privacy.models import PrivacyRequest
 from waarborg.privacy.selectors import objectable_purposes
 from waarborg.privacy.services import RECTIFIABLE
 from waarborg.web import privacy_texts
-from waarborg.web.privacy_forms import clean_destination
+from waarborg.web.privacy_forms import IdentifierCleaning
 
 _NO_HISTORY = {"autocomplete": "off", "autocapitalize": "off", "spellcheck": "false"}
 
@@ -94,7 +87,7 @@ class MonthForm(forms.Form):
 # --- Registering a request that came by e-mail, post or phone ------------------------------
 
 
-class RegisterForm(forms.Form):
+class RegisterForm(IdentifierCleaning, forms.Form):
     type = forms.ChoiceField(label=_("Type of request"))
     channel = forms.ChoiceField(label=_("Received by"))
     received = forms.DateField(
@@ -175,35 +168,12 @@ class RegisterForm(forms.Form):
             raise forms.ValidationError(_("The date received lies in the future."), code="future")
         return day
 
-    def _normal(self, name, normalise, message):
-        value = (self.cleaned_data.get(name) or "").strip()
-        if not value:
-            return ""
-        try:
-            return normalise(value)
-        except ValidationError:
-            raise forms.ValidationError(message, code="invalid") from None
-
-    def clean_email(self):
-        return self._normal("email", normalise_email, _("Enter a valid e-mail address, such as name@example.com."))
-
-    def clean_phone(self):
-        return self._normal("phone", normalise_phone, _("Enter a valid phone number, such as 06 12345678."))
-
-    def clean_postcode(self):
-        return self._normal("postcode", normalise_postcode, _("Enter a valid postcode, such as 1234 AB."))
-
-    def clean_customer_number(self):
-        return self._normal(
-            "customer_number",
-            normalise_customer_number,
-            _("A customer number is a K followed by 5 to 9 digits, such as K123456."),
-        )
-
-    def clean_transmit_to(self):
-        if self.data.get("type") != "portability":
-            return ""
-        return clean_destination(self.cleaned_data.get("transmit_to", ""))
+    identifier_messages = {
+        "email": _("Enter a valid e-mail address, such as name@example.com."),
+        "phone": _("Enter a valid phone number, such as 06 12345678."),
+        "postcode": _("Enter a valid postcode, such as 1234 AB."),
+        "customer_number": _("A customer number is a K followed by 5 to 9 digits, such as K123456."),
+    }
 
     def clean(self):
         cleaned = super().clean()

@@ -11,17 +11,13 @@ from django.utils.translation import gettext_lazy as _
 
 from waarborg.core.errors import ValidationError
 from waarborg.core.identifiers import (
-    normalise_customer_number,
-    normalise_email,
     normalise_name,
-    normalise_phone,
-    normalise_postcode,
 )
 from waarborg.privacy import storage
 from waarborg.privacy.selectors import objectable_purposes
 from waarborg.privacy.validation import contains_bsn
 from waarborg.web import privacy_texts
-from waarborg.web.privacy_forms import clean_destination
+from waarborg.web.privacy_forms import IdentifierCleaning
 
 IDENTIFIERS = ("email", "name", "postcode", "phone", "customer_number")
 BSN_MESSAGE = _(
@@ -29,7 +25,7 @@ BSN_MESSAGE = _(
 )
 
 
-class PublicRequestForm(forms.Form):
+class PublicRequestForm(IdentifierCleaning, forms.Form):
     type = forms.ChoiceField(
         label=_("What do you ask for?"),
         widget=forms.RadioSelect,
@@ -109,37 +105,12 @@ class PublicRequestForm(forms.Form):
         self.fields["purposes"].choices = privacy_texts.purpose_choices(objectable_purposes())
         self.fields["consent_kinds"].choices = privacy_texts.consent_choices()
 
-    def _normal(self, name, normalise, message):
-        value = (self.cleaned_data.get(name) or "").strip()
-        if not value:
-            return ""
-        try:
-            return normalise(value)
-        except ValidationError:
-            raise forms.ValidationError(message, code="invalid") from None
-
-    def clean_email(self):
-        return self._normal(
-            "email", normalise_email, _("This is not a valid e-mail address. For example: name@example.nl.")
-        )
-
-    def clean_phone(self):
-        return self._normal("phone", normalise_phone, _("This is not a valid phone number."))
-
-    def clean_postcode(self):
-        return self._normal("postcode", normalise_postcode, _("This is not a valid postcode."))
-
-    def clean_customer_number(self):
-        return self._normal(
-            "customer_number",
-            normalise_customer_number,
-            _("A customer number is a K followed by 5 to 9 digits, such as K123456."),
-        )
-
-    def clean_transmit_to(self):
-        if self.data.get("type") != "portability":
-            return ""  # belongs to a portability request only
-        return clean_destination(self.cleaned_data.get("transmit_to", ""))
+    identifier_messages = {
+        "email": _("This is not a valid e-mail address. For example: name@example.nl."),
+        "phone": _("This is not a valid phone number."),
+        "postcode": _("This is not a valid postcode."),
+        "customer_number": _("A customer number is a K followed by 5 to 9 digits, such as K123456."),
+    }
 
     def clean_name(self):
         value = " ".join((self.cleaned_data.get("name") or "").split())
