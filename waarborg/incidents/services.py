@@ -499,31 +499,13 @@ def incident_close(*, actor, incident: Incident, conclusion="") -> Incident:
 # --- As processor: telling the customers whose own data a breach touched (art. 33(2), X7) ---
 
 
-def _customer_addresses(customer_ids) -> dict[int, str]:
-    """Where a customer hears of a breach: the account that accepted the processing agreement,
-    else the primary contact person."""
-    from waarborg.customers.models import Contact
-    from waarborg.register.models import ProcessorAgreement
-
-    out: dict[int, str] = {}
-    for agreement in (
-        ProcessorAgreement.objects.filter(customer_id__in=customer_ids, accepted_by__isnull=False)
-        .select_related("accepted_by")
-        .order_by("-accepted_at")
-    ):
-        out.setdefault(agreement.customer_id, agreement.accepted_by.email)
-    for contact in Contact.objects.filter(customer_id__in=set(customer_ids) - set(out)).order_by("role", "pk"):
-        if contact.role == Contact.Role.PRIMARY or contact.customer_id not in out:
-            out.setdefault(contact.customer_id, contact.email)
-    return {k: v for k, v in out.items() if v}
-
-
 def incident_tell_customers(*, actor, incident: Incident, customer_numbers) -> list[CustomerNotice]:
     """Tell each named customer (by customer number) of a breach in the data we host for them:
     the facts of the assessment, the data affected and the contact point, so that they can make
     their own notice. All or nothing; a customer is told once."""
     from waarborg.core.identifiers import normalise_customer_number
     from waarborg.customers.models import Customer
+    from waarborg.register.selectors import processor_notice_addresses
 
     _require_officer(actor)
     numbers = []
@@ -541,7 +523,7 @@ def incident_tell_customers(*, actor, incident: Incident, customer_numbers) -> l
         raise ValidationError(
             _("%(count)s of these customer numbers are unknown") % {"count": unknown}, field="customer_numbers"
         )
-    addresses = _customer_addresses([c.pk for c in customers.values()])
+    addresses = processor_notice_addresses([c.pk for c in customers.values()])
     if len(addresses) < len(customers):
         raise ValidationError(_("a customer has no e-mail address to tell"), field="customer_numbers")
     with transaction.atomic():

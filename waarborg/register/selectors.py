@@ -62,3 +62,24 @@ def processor_agreement_of(*, viewer):
     if customer_id is None:
         return None
     return ProcessorAgreement.objects.filter(customer_id=customer_id).order_by("-accepted_at").first()
+
+
+def processor_notice_addresses(customer_ids=None) -> dict[int, str]:
+    """Where a customer hears what we do as their processor (sub-processor changes, breaches):
+    the account that accepted the processing agreement, else the primary contact person, else
+    another contact person. `customer_ids` None: every customer with an accepted agreement."""
+    from waarborg.customers.models import Contact
+
+    agreements = ProcessorAgreement.objects.select_related("accepted_by").order_by("customer_id", "-accepted_at")
+    if customer_ids is not None:
+        agreements = agreements.filter(customer_id__in=customer_ids)
+    out: dict[int, str] = {}
+    wanted = set(customer_ids) if customer_ids is not None else set()
+    for agreement in agreements:
+        wanted.add(agreement.customer_id)
+        if agreement.customer_id not in out and agreement.accepted_by_id and agreement.accepted_by.email:
+            out[agreement.customer_id] = agreement.accepted_by.email
+    contacts = Contact.objects.filter(customer_id__in=wanted - set(out)).exclude(email="").order_by("pk")
+    for contact in sorted(contacts, key=lambda c: (c.role != Contact.Role.PRIMARY, c.pk)):
+        out.setdefault(contact.customer_id, contact.email)  # the primary contact person first
+    return out

@@ -11,10 +11,10 @@ from waarborg.audit.services import audit_record
 from waarborg.core import clock
 from waarborg.core.datamap import CATEGORIES, RECIPIENT_CATEGORIES
 from waarborg.core.errors import PermissionDenied, ValidationError
-from waarborg.customers.models import Contact
 from waarborg.customers.selectors import check_actor, is_customer_viewer, own_customer_id
 from waarborg.customers.services import clean_choice, clean_text, customer_ref
 from waarborg.register.models import ProcessorAgreement, Recipient, SubprocessorChange
+from waarborg.register.selectors import processor_notice_addresses
 
 _KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
@@ -164,27 +164,6 @@ def processor_agreement_accept(*, actor) -> ProcessorAgreement:
     return agreement
 
 
-def _agreement_addresses() -> list[tuple[int, str]]:
-    """(customer id, address) for each customer with an accepted agreement: the account that
-    accepted it, else the customer's primary contact person."""
-    out = {}
-    rows = ProcessorAgreement.objects.select_related("accepted_by").order_by("customer_id", "-accepted_at")
-    for agreement in rows:
-        if agreement.customer_id in out:
-            continue
-        email = agreement.accepted_by.email if agreement.accepted_by_id else ""
-        if not email:
-            contact = (
-                Contact.objects.filter(customer_id=agreement.customer_id, role=Contact.Role.PRIMARY)
-                .order_by("pk")
-                .first()
-            )
-            email = contact.email if contact else ""
-        if email:
-            out[agreement.customer_id] = email
-    return sorted(out.items())
-
-
 def subprocessor_change_announce(
     *, actor, recipient: Recipient, change: str, effective_on: dt.date
 ) -> SubprocessorChange:
@@ -206,7 +185,7 @@ def subprocessor_change_announce(
             f"{earliest.isoformat()} at the earliest",
             field="effective_on",
         )
-    addresses = _agreement_addresses()
+    addresses = sorted(processor_notice_addresses().items())
     with transaction.atomic():
         made = SubprocessorChange.objects.create(
             recipient=recipient,
