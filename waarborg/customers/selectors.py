@@ -55,11 +55,11 @@ def without_restricted_subjects(qs, *, customer_path: str):
     from waarborg.privacy.selectors import restricted_subject_ids  # privacy builds on customers
 
     customers, contacts, accounts = restricted_subject_ids()
-    if customers:
-        qs = qs.exclude(**{f"{customer_path}__in": customers})
-    if contacts and qs.model is Contact:
-        qs = qs.exclude(pk__in=contacts)
-    if accounts and qs.model._meta.label == "accounts.Account":
+    qs = qs.exclude(**{f"{customer_path}__in": customers})
+    if qs.model is Contact:
+        for subquery in contacts:
+            qs = qs.exclude(pk__in=subquery)
+    if qs.model._meta.label == "accounts.Account":
         qs = qs.exclude(pk__in=accounts)
     return qs
 
