@@ -1,53 +1,24 @@
 """Finance opens the dunning board, opens a contested case and decides the contest."""
 
-import datetime as dt
 import re
-from decimal import Decimal
-from importlib import import_module
 
 import pytest
-from django.apps import apps
 
 from waarborg.auth_web import testing
-from waarborg.core import clock
-from waarborg.core.daily import run_daily
 from waarborg.dunning.models import Case, Contest
 from waarborg.dunning.services import contest_submit
-from waarborg.testing import factories as f
 from waarborg.testing.personas import make_personas
 
+from .dunning_world import alice_with_a_final_notice
+
 PASSWORD = "een-lang-geheim-wachtwoord"
-JOBS = ["dunning", "dunning-notices", "provisioning"]
 
 
 def _contested_case(personas):
     """Alice's invoice, due 36 days ago, went down the consumer ladder to its final notice; she
     contested it today."""
-    # A live-server test before this one may have emptied the tables: the default ladders are
-    # put back the way their migration does it.
-    import_module("waarborg.dunning.migrations.0002_default_ladders").create(apps, None)
+    alice_with_a_final_notice(personas)
     customer = personas.alice_customer
-    hosting = f.SubscriptionFactory(
-        customer=customer,
-        product=f.ProductFactory(code="webhosting-basis", kind="webhosting", name="Webhosting Basis"),
-        label="alicedevries.nl",
-    )
-    today = clock.today()
-    due = today - dt.timedelta(days=36)
-    invoice = f.InvoiceFactory(
-        customer=customer,
-        billing_contact=personas.alice_contact,
-        issue_date=due - dt.timedelta(days=14),
-        due_date=due,
-        total_excl=Decimal("100.00"),
-        vat_amount=Decimal("21.00"),
-        total_incl=Decimal("121.00"),
-    )
-    f.InvoiceLineFactory(invoice=invoice, subscription=hosting, unit_price=Decimal("100.00"))
-    day = due
-    while day <= today:
-        run_daily(day, only=JOBS)
-        day += dt.timedelta(days=1)
     case = Case.objects.get(customer=customer)
     contest = contest_submit(actor=personas.alice, case=case, statement="Ik heb deze dienst vorige maand opgezegd.")
     return case, contest

@@ -1,54 +1,24 @@
 """A customer reads the payment reminders of an overdue invoice in the portal and objects."""
 
-import datetime as dt
 import re
-from decimal import Decimal
-from importlib import import_module
 
 import pytest
-from django.apps import apps
 
-from waarborg.core import clock
-from waarborg.core.daily import run_daily
 from waarborg.dunning.models import Case, Contest
-from waarborg.testing import factories as f
 from waarborg.testing.personas import make_personas
 
+from .dunning_world import alice_with_a_final_notice
+
 PASSWORD = "een-lang-geheim-wachtwoord"
-JOBS = ["dunning", "dunning-notices", "provisioning"]
 
 
 def _alice_with_a_final_notice():
     """Alice's invoice, due 36 days ago: reminder, fourteen-day letter and final notice taken."""
-    # The default ladders come with a migration; a live-server test before this one may have
-    # emptied the tables, so they are put back the way the migration does it.
-    import_module("waarborg.dunning.migrations.0002_default_ladders").create(apps, None)
     personas = make_personas()
     alice = personas.alice
     alice.set_password(PASSWORD)
     alice.save(update_fields=["password"])
-    customer = personas.alice_customer
-    hosting = f.SubscriptionFactory(
-        customer=customer,
-        product=f.ProductFactory(code="webhosting-basis", kind="webhosting", name="Webhosting Basis"),
-        label="alicedevries.nl",
-    )
-    today = clock.today()
-    due = today - dt.timedelta(days=36)
-    invoice = f.InvoiceFactory(
-        customer=customer,
-        billing_contact=alice.contact,
-        issue_date=due - dt.timedelta(days=14),
-        due_date=due,
-        total_excl=Decimal("100.00"),
-        vat_amount=Decimal("21.00"),
-        total_incl=Decimal("121.00"),
-    )
-    f.InvoiceLineFactory(invoice=invoice, subscription=hosting, unit_price=Decimal("100.00"))
-    day = due
-    while day <= today:
-        run_daily(day, only=JOBS)
-        day += dt.timedelta(days=1)
+    invoice = alice_with_a_final_notice(personas)
     return alice, invoice
 
 
