@@ -85,10 +85,10 @@ class SeedReport:
     last_customer_id: int
 
 
-class _Table:
+class BulkTable:
     """One table's insert: fixed columns, plus constant defaults for fields the seed leaves alone."""
 
-    def __init__(self, model, names: list[str]):
+    def __init__(self, model, names: list[str], *, filled_by: str = "waarborg/demo/seed.py"):
         meta = model._meta
         self.model = model
         self.name = meta.db_table
@@ -100,7 +100,7 @@ class _Table:
                 continue
             value = f.get_default()
             if value is None and not f.null:
-                raise ConfigError(f"the seed does not fill {meta.label}.{f.name}; add it to waarborg/demo/seed.py")
+                raise ConfigError(f"{filled_by} does not fill {meta.label}.{f.name}; add it there")
             self.fields.append(f)
             self.extra += (f.get_db_prep_save(value, connection),)
         self.rows: list[tuple] = []
@@ -133,7 +133,7 @@ class _Table:
             sql = f"INSERT INTO {qn(self.name)} ({columns}) VALUES ({marks})"  # noqa: S608
             cursor.executemany(sql, rows)
         self.count += len(rows)
-        self.rows = []
+        self.rows.clear()  # in place: a generator may hold on to this list
 
 
 def seed(customers: int, *, seed: int = 1, batch: int = 5000, progress=None) -> SeedReport:
@@ -152,11 +152,11 @@ def seed(customers: int, *, seed: int = 1, batch: int = 5000, progress=None) -> 
     started = time.perf_counter()
     postgres = connection.vendor == "postgresql"
     T = {
-        "customers": _Table(
+        "customers": BulkTable(
             Customer,
             ["number", "kind", "market", "name", "kvk_number", "vat_number", "status", "created_at", "ended_at"],
         ),
-        "contacts": _Table(
+        "contacts": BulkTable(
             Contact,
             [
                 "customer",
@@ -172,7 +172,7 @@ def seed(customers: int, *, seed: int = 1, batch: int = 5000, progress=None) -> 
                 "created_at",
             ],
         ),
-        "accounts": _Table(
+        "accounts": BulkTable(
             Account,
             [
                 "password",
@@ -186,10 +186,10 @@ def seed(customers: int, *, seed: int = 1, batch: int = 5000, progress=None) -> 
                 "created_at",
             ],
         ),
-        "subscriptions": _Table(
+        "subscriptions": BulkTable(
             Subscription, ["customer", "product", "label", "start_date", "end_date", "status", "block_reason"]
         ),
-        "payment_methods": _Table(
+        "payment_methods": BulkTable(
             PaymentMethod,
             [
                 "customer",
@@ -203,7 +203,7 @@ def seed(customers: int, *, seed: int = 1, batch: int = 5000, progress=None) -> 
                 "created_at",
             ],
         ),
-        "invoices": _Table(
+        "invoices": BulkTable(
             Invoice,
             [
                 "customer",
@@ -221,15 +221,15 @@ def seed(customers: int, *, seed: int = 1, batch: int = 5000, progress=None) -> 
                 "address_printed",
             ],
         ),
-        "invoice_lines": _Table(
+        "invoice_lines": BulkTable(
             InvoiceLine, ["invoice", "subscription", "description", "quantity", "unit_price", "vat_rate"]
         ),
-        "payments": _Table(
+        "payments": BulkTable(
             Payment, ["invoice", "customer", "payment_method", "amount", "currency", "received_at", "reference"]
         ),
-        "tickets": _Table(Ticket, ["customer", "contact", "number", "subject", "status", "opened_at", "closed_at"]),
-        "messages": _Table(Message, ["ticket", "direction", "author", "from_address", "body", "sent_at"]),
-        "consents": _Table(
+        "tickets": BulkTable(Ticket, ["customer", "contact", "number", "subject", "status", "opened_at", "closed_at"]),
+        "messages": BulkTable(Message, ["ticket", "direction", "author", "from_address", "body", "sent_at"]),
+        "consents": BulkTable(
             ConsentRecord,
             [
                 "account",
@@ -243,7 +243,7 @@ def seed(customers: int, *, seed: int = 1, batch: int = 5000, progress=None) -> 
                 "withdrawn_at",
             ],
         ),
-        "login_events": _Table(LoginEvent, ["account", "at", "ip_address", "user_agent", "succeeded", "method"]),
+        "login_events": BulkTable(LoginEvent, ["account", "at", "ip_address", "user_agent", "succeeded", "method"]),
     }
 
     with transaction.atomic():
@@ -280,7 +280,9 @@ def seed(customers: int, *, seed: int = 1, batch: int = 5000, progress=None) -> 
 class _Generator:
     """Makes the rows of one customer at a time; every random choice comes from `rng`."""
 
-    def __init__(self, tables: dict[str, _Table], products: dict, rng: random.Random, today: dt.date, postgres: bool):
+    def __init__(
+        self, tables: dict[str, BulkTable], products: dict, rng: random.Random, today: dt.date, postgres: bool
+    ):
         self.T = tables
         self.rng = rng
         self.today = today
