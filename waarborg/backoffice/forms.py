@@ -21,8 +21,8 @@ from waarborg.core.identifiers import (
 
 PURPOSE_PARAM = "doel"  # the purpose travels in the link to a customer's record: a code only
 
-# Search inputs hold other people's identifiers: the browser must not remember them.
-_NO_HISTORY = {"autocomplete": "off", "autocapitalize": "off", "spellcheck": "false"}
+# Inputs that hold identifiers or other personal data: the browser must not remember them.
+NO_HISTORY = {"autocomplete": "off", "autocapitalize": "off", "spellcheck": "false"}
 
 
 def _purpose_field(role: str) -> forms.ChoiceField:
@@ -46,32 +46,32 @@ class CustomerSearchForm(forms.Form):
         required=False,
         max_length=200,
         help_text=_("Name of the customer or of a contact person, or a part of it."),
-        widget=forms.TextInput(attrs=_NO_HISTORY),
+        widget=forms.TextInput(attrs=NO_HISTORY),
     )
     customer_number = forms.CharField(
         label=_("Customer number"),
         required=False,
         max_length=12,
-        widget=forms.TextInput(attrs={**_NO_HISTORY, "size": 12}),
+        widget=forms.TextInput(attrs={**NO_HISTORY, "size": 12}),
     )
     email = forms.CharField(
         label=_("E-mail address"),
         required=False,
         max_length=254,
-        widget=forms.EmailInput(attrs=_NO_HISTORY),
+        widget=forms.EmailInput(attrs=NO_HISTORY),
     )
     phone = forms.CharField(
         label=_("Phone number"),
         required=False,
         max_length=32,
-        widget=forms.TextInput(attrs={**_NO_HISTORY, "type": "tel"}),
+        widget=forms.TextInput(attrs={**NO_HISTORY, "type": "tel"}),
     )
     domain = forms.CharField(
         label=_("Domain name"),
         required=False,
         max_length=253,
         help_text=_("The domain or host name of a service."),
-        widget=forms.TextInput(attrs=_NO_HISTORY),
+        widget=forms.TextInput(attrs=NO_HISTORY),
     )
 
     def __init__(self, *args, viewer, **kwargs):

@@ -7,14 +7,13 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from waarborg.backoffice.forms import NO_HISTORY
 from waarborg.core import clock, datamap
 from waarborg.privacy.models import PrivacyRequest
 from waarborg.privacy.selectors import objectable_purposes
 from waarborg.privacy.services import RECTIFIABLE
 from waarborg.web import privacy_texts
 from waarborg.web.privacy_forms import IdentifierCleaning
-
-_NO_HISTORY = {"autocomplete": "off", "autocapitalize": "off", "spellcheck": "false"}
 
 
 def _text(label, *, required=True, help_text="", rows=3, max_length=4000, required_message=None):
@@ -104,20 +103,20 @@ class RegisterForm(IdentifierCleaning, forms.Form):
         required=False,
         max_length=254,
         help_text=_("Where the request came from, or where the requester wants the answer."),
-        widget=forms.EmailInput(attrs=_NO_HISTORY),
+        widget=forms.EmailInput(attrs=NO_HISTORY),
     )
     phone = forms.CharField(
         label=_("Phone number"),
         required=False,
         max_length=32,
-        widget=forms.TextInput(attrs={**_NO_HISTORY, "type": "tel"}),
+        widget=forms.TextInput(attrs={**NO_HISTORY, "type": "tel"}),
     )
     customer_number = forms.CharField(
-        label=_("Customer number"), required=False, max_length=12, widget=forms.TextInput(attrs=_NO_HISTORY)
+        label=_("Customer number"), required=False, max_length=12, widget=forms.TextInput(attrs=NO_HISTORY)
     )
-    name = forms.CharField(label=_("Name"), required=False, max_length=160, widget=forms.TextInput(attrs=_NO_HISTORY))
+    name = forms.CharField(label=_("Name"), required=False, max_length=160, widget=forms.TextInput(attrs=NO_HISTORY))
     postcode = forms.CharField(
-        label=_("Postcode"), required=False, max_length=12, widget=forms.TextInput(attrs={**_NO_HISTORY, "size": 8})
+        label=_("Postcode"), required=False, max_length=12, widget=forms.TextInput(attrs={**NO_HISTORY, "size": 8})
     )
     details = _text(_("The request in the requester's words"), required=False, rows=4)
     purposes = forms.MultipleChoiceField(
@@ -137,7 +136,7 @@ class RegisterForm(IdentifierCleaning, forms.Form):
         required=False,
         max_length=300,
         help_text=_("Its e-mail address, or an https:// address; empty: to the requester."),
-        widget=forms.TextInput(attrs=_NO_HISTORY),
+        widget=forms.TextInput(attrs=NO_HISTORY),
     )
     start_check = forms.BooleanField(
         label=_("Send the identity check now"),

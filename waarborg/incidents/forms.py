@@ -9,11 +9,11 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from waarborg.backoffice.forms import NO_HISTORY
 from waarborg.core import datamap
 from waarborg.incidents.models import Incident
 from waarborg.incidents.services import DESCRIPTION_MAX, REFERENCE_MAX, TEXT_MAX
 
-_NO_HISTORY = {"autocomplete": "off", "autocapitalize": "off", "spellcheck": "false"}
 _MOMENT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
 
 
@@ -135,7 +135,7 @@ class RegisterForm(forms.Form):
         label=_("Reporter's e-mail address (optional)"),
         required=False,
         max_length=254,
-        widget=forms.EmailInput(attrs=_NO_HISTORY),
+        widget=forms.EmailInput(attrs=NO_HISTORY),
         error_messages={"invalid": _("Enter a valid e-mail address, such as name@example.com.")},
     )
 
@@ -227,7 +227,7 @@ class NotifyForm(ActionForm):
             label=_("Reference of the notification"),
             max_length=REFERENCE_MAX,
             help_text=_("The number the Autoriteit Persoonsgegevens gave the notification."),
-            widget=forms.TextInput(attrs=_NO_HISTORY),
+            widget=forms.TextInput(attrs=NO_HISTORY),
             error_messages={"required": _("Enter the reference of the notification.")},
         )
         self.fields["delay_reasons"] = _text(
@@ -283,7 +283,7 @@ class CustomersForm(ActionForm):
         self.fields["customer_numbers"] = forms.CharField(
             label=_("Customer numbers"),
             max_length=4000,
-            widget=forms.Textarea(attrs={"rows": 3, **_NO_HISTORY}),
+            widget=forms.Textarea(attrs={"rows": 3, **NO_HISTORY}),
             help_text=_(
                 "The customers whose own sites or mailboxes the breach touched, separated by spaces, commas or lines. "
                 "We are their processor: each is told by e-mail, within 24 hours of becoming aware."
