@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "waarborg.exports",
     "waarborg.erasure",
     "waarborg.retention",
+    "waarborg.operations",
     "waarborg.demo",
     "waarborg.auth_web",
     "waarborg.web",

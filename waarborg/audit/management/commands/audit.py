@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from waarborg.audit.models import AuditEvent
 from waarborg.audit.services import audit_head, audit_verify
+from waarborg.operations.services import record_audit_check
 
 
 class Command(BaseCommand):
@@ -16,6 +17,7 @@ class Command(BaseCommand):
     def handle(self, *args, action, **options):
         if action == "verify":
             result = audit_verify()
+            record_audit_check(result)
             if not result.ok:
                 raise CommandError(f"audit trail broken: {result.problem}", returncode=1)
             seq, digest = audit_head()

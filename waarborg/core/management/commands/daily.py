@@ -1,8 +1,9 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from waarborg.core import clock
-from waarborg.core.daily import jobs, run_daily
+from waarborg.core.daily import jobs
 from waarborg.core.errors import ValidationError
+from waarborg.operations.services import run_daily_recorded
 
 
 class Command(BaseCommand):
@@ -21,7 +22,7 @@ class Command(BaseCommand):
         for name in only or []:
             if name not in known:
                 raise CommandError(f"unknown job {name!r}; known: {', '.join(sorted(known)) or 'none'}", returncode=2)
-        results = run_daily(day, only=only)
+        results = run_daily_recorded(day, only=only)
         self.stdout.write(f"daily run for {day.isoformat()}")
         for name, counts in results.items():
             summary = ", ".join(f"{k}={v}" for k, v in counts.items()) or "nothing to do"
