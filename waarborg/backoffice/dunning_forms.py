@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from waarborg.core.errors import ValidationError
 from waarborg.dunning import ladders as L
+from waarborg.dunning.notices import format_money
 from waarborg.dunning.selectors import NOT_STARTED
 
 STATUSES = {
@@ -116,6 +117,62 @@ def step_choices() -> list[tuple[str, str]]:
 
 # --- The services' refusals, in the visitor's language -----------------------------------
 
+# The cost rule's refusals; amounts (principal, charged, allowed) are shown as money.
+_MONEY_GROUPS = ("principal", "charged", "allowed")
+_COST_MESSAGES: list[tuple[str, object]] = [
+    (
+        r"the consumer cost rule charges more than the statutory scale: on a principal of (?P<principal>[0-9.]+) "
+        r"it charges (?P<charged>[0-9.]+) where the statutory scale allows at most (?P<allowed>[0-9.]+)",
+        _(
+            "A consumer may be charged no more than the statutory scale: on a principal of %(principal)s this rule "
+            "charges %(charged)s, where the statutory scale allows at most %(allowed)s. Enter the statutory scale, "
+            'a lower one, or {"kind": "none"} for no collection costs.'
+        ),
+    ),
+    (
+        r"cost_vat_rate must be 0 for consumers",
+        _("Consumers pay no VAT on top of the statutory collection costs: choose 0 percent."),
+    ),
+    (
+        r"consumers may be charged collection costs only on the statutory scale",
+        _(
+            'Consumers may be charged collection costs only on the statutory scale or a lower one (kind "wik_scale"), '
+            'or none (kind "none").'
+        ),
+    ),
+    (r"the cost rule must be an object", _('The cost rule is an object: {"kind": ...}.')),
+    (
+        r"the cost rule kind must be",
+        _('The kind of cost rule is "wik_scale", "fixed_per_invoice" (business customers only) or "none".'),
+    ),
+    (
+        r"the cost rule needs brackets",
+        _("A scale needs brackets: [[width, percent], ...], the last one with width null."),
+    ),
+    (r"cost bracket (?P<n>\d+) must be \[width, percent\]", _("Cost bracket %(n)s must be [width, percent].")),
+    (
+        r"only the last cost bracket is open-ended",
+        _("Only the last cost bracket is open-ended (width null); every other one has a width."),
+    ),
+    (r"cost bracket (?P<n>\d+) must be wider than zero", _("Cost bracket %(n)s must be wider than zero.")),
+    (
+        r"cost bracket (?P<n>\d+): a percentage lies between 0 and 100",
+        _("Cost bracket %(n)s: a percentage lies between 0 and 100."),
+    ),
+    (r"cost bracket (?P<n>\d+) width is not a number", _("Cost bracket %(n)s: the width is not a number.")),
+    (r"cost bracket (?P<n>\d+) percent is not a number", _("Cost bracket %(n)s: the percentage is not a number.")),
+    (r"the minimum cost is not a number", _("The minimum of the cost rule is not a number.")),
+    (r"the maximum cost is not a number", _("The maximum of the cost rule is not a number.")),
+    (
+        r"the cost minimum and maximum must satisfy",
+        _("The minimum and the maximum of the cost rule are at least 0, and the minimum is no more than the maximum."),
+    ),
+    (r"the fixed cost is not a number", _("The fixed amount is not a number.")),
+    (r"the fixed cost cannot be negative", _("The fixed amount cannot be negative.")),
+    (r"a cost rule has at most (?P<max>\d+) brackets", _("A cost rule has at most %(max)s brackets.")),
+    (r".*cost.* is too large$", _("A number in the cost rule is too large.")),
+]
+
 _STEP = r"step (?P<{n}>\d+) \((?P<{k}>[a-z_]+), day (?P<{d}>\d+)\)"
 A = _STEP.format(n="n1", k="k1", d="d1")
 B = _STEP.format(n="n2", k="k2", d="d2")
@@ -186,10 +243,7 @@ _MESSAGES: list[tuple[str, object]] = [
     ),
     (r"(?P<setting>block_notice_days|cancel_silence_days) must be a whole number", _("Enter a whole number of days.")),
     (r"cost_vat_rate must be 0 or 21", _("The VAT on collection costs is 0 or 21 percent.")),
-    (
-        r"consumers may be charged collection costs only on the statutory scale",
-        _("Consumers may be charged collection costs only on the statutory scale (kind wik_scale)."),
-    ),
+    *_COST_MESSAGES,
     (
         r"[a-z_]+ contains a number that looks like a BSN",
         _("This contains a number that looks like a citizen service number (BSN). We never store one: leave it out."),
@@ -242,6 +296,9 @@ def service_message(error: Exception) -> str:
             values["s2"] = _step_text(values["n2"], values["k2"], values["d2"])
         if "kind" in values:
             values["kind_name"] = L.kind_name(values["kind"], lang())
+        for name in _MONEY_GROUPS:
+            if name in values:
+                values[name] = format_money(values[name], "EUR", lang())
         return str(message) % values
     return gettext("This could not be done: %(reason)s") % {"reason": text}
 
@@ -382,7 +439,10 @@ class LadderForm(forms.Form):
     cost_rule = forms.CharField(
         label=_("Collection-cost rule (JSON)"),
         widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false"}),
-        help_text=_('The statutory scale: kind "wik_scale"; business customers may have "fixed_per_invoice".'),
+        help_text=_(
+            'A scale: kind "wik_scale" with brackets, minimum and maximum; for consumers the statutory scale or a '
+            'lower one, without VAT. Business customers may also have "fixed_per_invoice". No costs: {"kind": "none"}.'
+        ),
     )
     note = forms.CharField(
         label=_("What changes, and why"), max_length=200, required=False, help_text=_("Kept with the version.")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from fractions import Fraction
 
 from waarborg.core.errors import ValidationError
 
@@ -42,7 +43,8 @@ WIK_MIN_GAP_DAYS = 21  # the term, plus the days a letter may take to count as r
 MAX_DAY = 730
 _KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 
-# The statutory scale (Besluit vergoeding voor buitengerechtelijke incassokosten), as data.
+# The statutory scale (Besluit vergoeding voor buitengerechtelijke incassokosten, art. 2), as data:
+# the most a consumer may be charged (art. 6:96(5) BW: no deviation to the consumer's detriment).
 WIK_SCALE = {
     "kind": "wik_scale",
     "brackets": [["2500.00", "15"], ["2500.00", "10"], ["5000.00", "5"], ["190000.00", "1"], [None, "0.5"]],
@@ -51,6 +53,10 @@ WIK_SCALE = {
 }
 # Business customers: at least EUR 40 per invoice paid late (art. 6:96(4) BW).
 B2B_FIXED = {"kind": "fixed_per_invoice", "amount": "40.00"}
+# No collection costs at all (any market).
+NO_COSTS = {"kind": "none"}
+MAX_BRACKETS = 20
+_TOO_LARGE = Decimal("1e12")  # above any amount a claim or a rule can sensibly hold
 
 DEFAULT_SETTINGS = {
     "block_scope": "invoice",  # block only the services the unpaid invoices are for; or "all"
@@ -110,6 +116,8 @@ def _decimal(value, *, field: str) -> Decimal:
         raise ValidationError(f"{field} is not a number", field="settings") from None
     if not number.is_finite():
         raise ValidationError(f"{field} is not a number", field="settings")
+    if abs(number) >= _TOO_LARGE:
+        raise ValidationError(f"{field} is too large", field="settings")
     return number
 
 
@@ -122,13 +130,22 @@ def _int(value, *, field: str, minimum: int, maximum: int) -> int:
 
 
 def clean_cost_rule(rule, *, market: str) -> dict:
+    """The cost rule in its normal form, or ValidationError.
+
+    Kinds: "wik_scale" (brackets with a minimum and a maximum), "fixed_per_invoice" (business
+    customers only) and "none" (no collection costs). A consumer's rule may never charge more
+    than the statutory scale on any principal (`statute_excess`)."""
     if not isinstance(rule, dict):
         raise ValidationError("the cost rule must be an object", field="settings")
     kind = rule.get("kind")
+    if kind == "none":
+        return dict(NO_COSTS)
     if kind == "wik_scale":
         brackets = rule.get("brackets")
         if not isinstance(brackets, list) or not brackets:
             raise ValidationError("the cost rule needs brackets [[width, percent], ...]", field="settings")
+        if len(brackets) > MAX_BRACKETS:
+            raise ValidationError(f"a cost rule has at most {MAX_BRACKETS} brackets", field="settings")
         clean = []
         for n, bracket in enumerate(brackets):
             if not isinstance(bracket, (list, tuple)) or len(bracket) != 2:
@@ -139,7 +156,7 @@ def clean_cost_rule(rule, *, market: str) -> dict:
                 raise ValidationError("only the last cost bracket is open-ended (width null)", field="settings")
             if width is not None:
                 w = _decimal(width, field=f"cost bracket {n + 1} width")
-                if w <= 0:
+                if w.quantize(CENT) <= 0:
                     raise ValidationError(f"cost bracket {n + 1} must be wider than zero", field="settings")
                 width = str(w.quantize(CENT))
             r = _decimal(rate, field=f"cost bracket {n + 1} percent")
@@ -148,25 +165,36 @@ def clean_cost_rule(rule, *, market: str) -> dict:
             clean.append([width, str(r)])
         minimum = _decimal(rule.get("minimum", "0"), field="the minimum cost")
         maximum = _decimal(rule.get("maximum", "0"), field="the maximum cost")
-        if minimum < 0 or maximum <= 0 or minimum > maximum:
+        if minimum < 0 or maximum < 0 or minimum > maximum:
             raise ValidationError("the cost minimum and maximum must satisfy 0 <= minimum <= maximum", field="settings")
-        return {
+        clean_rule = {
             "kind": kind,
             "brackets": clean,
             "minimum": str(minimum.quantize(CENT)),
             "maximum": str(maximum.quantize(CENT)),
         }
+        if market != "b2b":
+            excess = statute_excess(clean_rule)
+            if excess is not None:
+                principal, charged, allowed = excess
+                raise ValidationError(
+                    f"the consumer cost rule charges more than the statutory scale: on a principal of {principal} "
+                    f"it charges {charged} where the statutory scale allows at most {allowed}",
+                    field="settings",
+                )
+        return clean_rule
     if kind == "fixed_per_invoice":
-        if market == "b2c":
+        if market != "b2b":
             raise ValidationError(
-                "consumers may be charged collection costs only on the statutory scale (kind wik_scale)",
+                "consumers may be charged collection costs only on the statutory scale or a lower one "
+                "(kind wik_scale), or none (kind none)",
                 field="settings",
             )
         amount = _decimal(rule.get("amount"), field="the fixed cost")
         if amount < 0:
             raise ValidationError("the fixed cost cannot be negative", field="settings")
         return {"kind": kind, "amount": str(amount.quantize(CENT))}
-    raise ValidationError("the cost rule kind must be wik_scale or fixed_per_invoice", field="settings")
+    raise ValidationError("the cost rule kind must be wik_scale, fixed_per_invoice or none", field="settings")
 
 
 def clean_settings(settings, *, market: str) -> dict:
@@ -184,6 +212,11 @@ def clean_settings(settings, *, market: str) -> dict:
     vat = _decimal(merged["cost_vat_rate"], field="cost_vat_rate")
     if vat not in (Decimal(0), Decimal(21)):
         raise ValidationError("cost_vat_rate must be 0 or 21", field="settings")
+    if vat and market != "b2b":
+        # The scale is the most a consumer pays; a provider that deducts VAT adds none on top.
+        raise ValidationError(
+            "cost_vat_rate must be 0 for consumers: no VAT is charged on top of the statutory scale", field="settings"
+        )
     return {
         "block_scope": scope,
         "block_notice_days": _int(merged["block_notice_days"], field="block_notice_days", minimum=5, maximum=90),
@@ -294,7 +327,7 @@ def _round(amount: Decimal) -> Decimal:
 
 
 def scale_costs(principal: Decimal, rule: dict) -> Decimal:
-    """The statutory scale over `principal`: per bracket, then minimum and maximum; excl. VAT."""
+    """A scale rule over `principal`: per bracket, then minimum and maximum; excl. VAT."""
     principal = Decimal(principal)
     if principal <= 0:
         return Decimal("0.00")
@@ -310,14 +343,107 @@ def scale_costs(principal: Decimal, rule: dict) -> Decimal:
     return _round(total)
 
 
-def collection_costs(principal: Decimal, invoices: int, settings: dict) -> tuple[Decimal, Decimal]:
-    """(costs excl. VAT, VAT on them) for an unpaid `principal` over `invoices` invoices."""
+def collection_costs(
+    principal: Decimal, invoices: int, settings: dict, *, market: str = "b2c"
+) -> tuple[Decimal, Decimal]:
+    """(costs excl. VAT, VAT on them) for an unpaid `principal` over `invoices` invoices, claimed
+    together: a scale is applied once, over their sum.
+
+    Unless the ladder is a business ladder (in doubt: consumer), the costs are never more than the
+    statutory scale, and no VAT is added, whatever the stored rule says."""
     rule = settings["cost_rule"]
-    if principal <= 0 or invoices <= 0:
+    principal = Decimal(principal)
+    if principal <= 0 or invoices <= 0 or rule.get("kind") == "none":
         return Decimal("0.00"), Decimal("0.00")
     if rule["kind"] == "fixed_per_invoice":
         costs = _round(Decimal(rule["amount"]) * invoices)
     else:
         costs = scale_costs(principal, rule)
+    if market != "b2b":
+        return min(costs, scale_costs(principal, WIK_SCALE)), Decimal("0.00")
     vat = _round(costs * Decimal(settings["cost_vat_rate"]) / 100)
     return costs, vat
+
+
+# --- A consumer's rule against the statutory scale ----------------------------------------
+#
+# A scale rule is c(P) = min(max(f(P), minimum), maximum), with f the sum over the brackets: a
+# continuous, non-decreasing function, linear between the bracket boundaries. So the difference
+# between a rule and the statute is linear between these points: the boundaries of both scales,
+# the principals where either f first reaches its minimum or its maximum, and 0 (the limit just
+# above zero). Beyond the last of them both are constant (each has reached its maximum or has a
+# last rate of 0). The largest difference is therefore at one of these points, computed here
+# exactly, with fractions.
+
+
+def _segments(rule: dict) -> list[tuple[Fraction, Fraction, Fraction | None, Fraction]]:
+    """[(start, f(start), end or None, rate per euro)] of a scale rule."""
+    out, start, base = [], Fraction(0), Fraction(0)
+    for width, percent in rule["brackets"]:
+        rate = Fraction(Decimal(str(percent))) / 100
+        end = None if width is None else start + Fraction(Decimal(str(width)))
+        out.append((start, base, end, rate))
+        if end is None:
+            break
+        base += (end - start) * rate
+        start = end
+    return out
+
+
+def _raw(segments, principal: Fraction) -> Fraction:
+    for start, base, end, rate in segments:
+        if end is None or principal <= end:
+            return base + (principal - start) * rate
+    start, base, end, rate = segments[-1]
+    return base + (end - start) * rate  # past a closed last bracket nothing more is added
+
+
+def _charged(rule: dict, segments, principal: Fraction) -> Fraction:
+    total = max(_raw(segments, principal), Fraction(Decimal(str(rule["minimum"]))))
+    return min(total, Fraction(Decimal(str(rule["maximum"]))))
+
+
+def _reaches(segments, level: Fraction) -> Fraction | None:
+    """The smallest principal where f reaches `level`; None when it never does."""
+    if level <= 0:
+        return Fraction(0)
+    for start, base, end, rate in segments:
+        top = None if end is None else base + (end - start) * rate
+        if rate and (top is None or top >= level):
+            return start + (level - base) / rate
+    return None
+
+
+def _critical_points(rule: dict, segments) -> set[Fraction]:
+    points = {Fraction(0)}
+    points.update(end for _s, _b, end, _r in segments if end is not None)
+    for level in (rule["minimum"], rule["maximum"]):
+        reach = _reaches(segments, Fraction(Decimal(str(level))))
+        if reach is not None:
+            points.add(reach)
+    return points
+
+
+def _money_text(value: Fraction) -> str:
+    return str((Decimal(value.numerator) / Decimal(value.denominator)).quantize(CENT, rounding=ROUND_HALF_UP))
+
+
+def statute_excess(rule: dict) -> tuple[str, str, str] | None:
+    """Where a (clean) scale rule charges more than the statutory scale: (principal, what the rule
+    charges, what the statute allows), at the principal where the difference is largest; None
+    when it charges no more on any principal."""
+    mine, law = _segments(rule), _segments(WIK_SCALE)
+    points = _critical_points(rule, mine) | _critical_points(WIK_SCALE, law)
+    worst, worst_at = Fraction(0), None
+    for point in sorted(points):
+        over = _charged(rule, mine, point) - _charged(WIK_SCALE, law, point)
+        if over > worst:
+            worst, worst_at = over, point
+    if worst_at is None:
+        return None
+    shown = max(worst_at, Fraction(1, 100))  # "0": the limit just above zero; shown as one cent
+    return (
+        _money_text(shown),
+        _money_text(_charged(rule, mine, worst_at)),
+        _money_text(_charged(WIK_SCALE, law, worst_at)),
+    )

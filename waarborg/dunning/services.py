@@ -300,7 +300,7 @@ def costs_fact(case: Case, version: LadderVersion, invoices: list[OpenInvoice], 
     rule = settings["cost_rule"]
     if rule["kind"] == "fixed_per_invoice":
         principal, count = _eur_principal(invoices)
-        costs, vat = L.collection_costs(principal, count, settings)
+        costs, vat = L.collection_costs(principal, count, settings, market=version.ladder.market)
         if not costs:
             return None
         return {
@@ -314,7 +314,9 @@ def costs_fact(case: Case, version: LadderVersion, invoices: list[OpenInvoice], 
     if case.costs_from is None:
         return None
     principal, count = _eur_principal(invoices, set(case.costs_invoices or []))
-    costs, vat = L.collection_costs(principal, count, settings)
+    costs, vat = L.collection_costs(principal, count, settings, market=version.ladder.market)
+    if not costs and not vat:  # a ladder without costs, or nothing left of what the letter claimed
+        return None
     stated = Decimal(case.costs_amount or 0)
     if costs + vat > stated:  # never more than the fourteen-day letter stated
         costs, vat = stated, Decimal("0.00")
@@ -801,7 +803,7 @@ def _step(case: Case, version: LadderVersion, invoices, notices, day: dt.date, k
         outcome = {"reminder": "reminder_sent", "final_notice": "final_notice_sent", "wik_letter": "letter_sent"}[kind]
         if kind == L.WIK_LETTER:
             principal, count = _eur_principal(invoices)
-            costs, vat = L.collection_costs(principal, count, version.settings)
+            costs, vat = L.collection_costs(principal, count, version.settings, market=version.ladder.market)
             outcome_data = {
                 "costs": _money(costs),
                 "costs_vat": _money(vat),

@@ -116,7 +116,7 @@ def test_it_refuses_malformed_steps(bad, message):
             "between 0 and 100",
         ),
         ({"cost_rule": {"kind": "wik_scale", "brackets": [[None, "1"]], "minimum": "50", "maximum": "9"}}, "minimum"),
-        ({"cost_rule": {"kind": "guess"}}, "wik_scale or fixed_per_invoice"),
+        ({"cost_rule": {"kind": "guess"}}, "wik_scale, fixed_per_invoice or none"),
     ],
 )
 def test_it_refuses_bad_settings(bad_settings, message):
@@ -148,11 +148,11 @@ def test_it_computes_the_wik_costs_exactly(principal, costs):
 def test_it_adds_vat_on_costs_only_when_the_ladder_says_so():
     settings = L.clean_settings({}, market="b2c")
     assert L.collection_costs(Decimal("3000.00"), 2, settings) == (Decimal("425.00"), Decimal("0.00"))
-    settings = L.clean_settings({"cost_vat_rate": "21"}, market="b2c")
-    assert L.collection_costs(Decimal("3000.00"), 2, settings) == (Decimal("425.00"), Decimal("89.25"))
+    b2b_scale = L.clean_settings({"cost_rule": L.WIK_SCALE, "cost_vat_rate": "21"}, market="b2b")
+    assert L.collection_costs(Decimal("3000.00"), 2, b2b_scale, market="b2b") == (Decimal("425.00"), Decimal("89.25"))
     b2b = L.clean_settings({}, market="b2b")
-    assert L.collection_costs(Decimal("3000.00"), 3, b2b) == (Decimal("120.00"), Decimal("0.00"))
-    assert L.collection_costs(Decimal("0"), 0, b2b) == (Decimal("0.00"), Decimal("0.00"))
+    assert L.collection_costs(Decimal("3000.00"), 3, b2b, market="b2b") == (Decimal("120.00"), Decimal("0.00"))
+    assert L.collection_costs(Decimal("0"), 0, b2b, market="b2b") == (Decimal("0.00"), Decimal("0.00"))
 
 
 @pytest.mark.django_db
