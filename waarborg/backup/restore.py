@@ -111,10 +111,6 @@ def _read(path: Path, stage: Path | None) -> Checked:
 
 def _compatible(manifest: dict) -> None:
     """This installation holds the keys the backed-up data is under, and the same database."""
-    if manifest.get("vendor") != database.vendor():
-        raise RestoreRefused(
-            f"the backup is of a {manifest.get('vendor')} database, this installation uses {database.vendor()}"
-        )
     keys = manifest.get("keys") or {}
     held = {
         "encryption": {key_id(k) for k in encryption_keys()},
@@ -133,6 +129,10 @@ def _compatible(manifest: dict) -> None:
                 f"the backup needs {kind} key {', '.join(missing) or '?'}, which this installation does not hold "
                 "(a backup of another installation, or an old key dropped too early)"
             )
+    if manifest.get("vendor") != database.vendor():
+        raise RestoreRefused(
+            f"the backup is of a {manifest.get('vendor')} database, this installation uses {database.vendor()}"
+        )
 
 
 def backup_verify(path: Path) -> Checked:
