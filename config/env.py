@@ -214,3 +214,20 @@ def env_webhook(url_name: str, secret_name: str, *, https: bool = False) -> tupl
     if len(secret) < 32:
         raise ConfigError(f"{secret_name} must be set with {url_name}, at least 32 characters")
     return url, secret
+
+
+def env_keys(name: str, *, fernet: bool = False) -> list[str]:
+    """A comma-separated list of old keys (oldest first); `fernet` demands Fernet keys."""
+    keys = env_list(name, [])
+    if fernet:
+        import base64
+        import binascii
+
+        for number, key in enumerate(keys, 1):
+            try:
+                ok = len(base64.urlsafe_b64decode(key.encode())) == 32
+            except (binascii.Error, ValueError):
+                ok = False
+            if not ok:
+                raise ConfigError(f"{name}: key {number} is not a Fernet key (32 url-safe base64 bytes)")
+    return keys

@@ -12,6 +12,7 @@ from config.env import (
     env_choice,
     env_email,
     env_int,
+    env_keys,
     env_list,
     env_str,
     env_url,
@@ -93,6 +94,7 @@ INSTALLED_APPS = [
     "waarborg.erasure",
     "waarborg.retention",
     "waarborg.operations",
+    "waarborg.backup",
     "waarborg.demo",
     "waarborg.auth_web",
     "waarborg.web",
@@ -246,6 +248,18 @@ WAARBORG_SITE_URL = env_url(
 WAARBORG_PROVISIONING_WEBHOOK_URL, WAARBORG_PROVISIONING_WEBHOOK_SECRET = env_webhook(
     "WAARBORG_PROVISIONING_WEBHOOK_URL", "WAARBORG_PROVISIONING_WEBHOOK_SECRET", https=PRODUCTION
 )
+
+# Backups and key rotation (docs/operations.md): the backup key encrypts backup files; backups
+# are kept WAARBORG_BACKUP_DAYS days, and old keys as long as a backup may still need them. The
+# erasure ledger file lives apart from the database (a restore replays it and refuses without it).
+WAARBORG_BACKUP_KEY = env_str("WAARBORG_BACKUP_KEY", "") or ""
+if WAARBORG_BACKUP_KEY and len(WAARBORG_BACKUP_KEY) < 32:
+    raise ConfigError("WAARBORG_BACKUP_KEY must be at least 32 characters")
+WAARBORG_BACKUP_DAYS = env_int("WAARBORG_BACKUP_DAYS", 35, minimum=1)
+WAARBORG_ENCRYPTION_KEYS_OLD = env_keys("WAARBORG_ENCRYPTION_KEYS_OLD", fernet=True)
+WAARBORG_IDENTIFIER_KEYS_OLD = env_keys("WAARBORG_IDENTIFIER_KEYS_OLD")
+WAARBORG_AUDIT_KEYS_OLD = env_keys("WAARBORG_AUDIT_KEYS_OLD")
+WAARBORG_ERASURE_LEDGER = env_str("WAARBORG_ERASURE_LEDGER", "") or ""
 
 # Logs carry ids and codes, never personal values (B1): the formatter has no place for them,
 # and request data is not logged.

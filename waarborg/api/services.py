@@ -20,7 +20,7 @@ from waarborg.accounts.models import Account
 from waarborg.api.models import SCOPES, ApiRequest, ApiToken
 from waarborg.audit.services import audit_record
 from waarborg.core import clock, roles
-from waarborg.core.crypto import keyed_hash
+from waarborg.core.crypto import keyed_hash, keyed_hash_candidates
 from waarborg.core.errors import NotFound, PermissionDenied, ValidationError, WaarborgError
 from waarborg.customers.models import Contact
 from waarborg.customers.services import customer_ref
@@ -175,7 +175,7 @@ def api_token_authenticate(raw: str) -> ApiToken | None:
     raw = (raw or "").strip()
     if not _TOKEN.fullmatch(raw):
         return None
-    token = ApiToken.objects.filter(token_hash=token_hash(raw)).first()
+    token = ApiToken.objects.filter(token_hash__in=keyed_hash_candidates(raw, purpose="api-token")).first()
     now = clock.now()
     if token is None or token.status(now) != "active":
         return None

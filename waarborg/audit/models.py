@@ -34,6 +34,9 @@ class AuditHead(models.Model):
 
     seq = models.BigIntegerField(default=0)
     hash = models.CharField(max_length=64, default="0" * 64)
+    # The id (waarborg.core.crypto.key_id) of the audit key the chain's last segment is under: a
+    # new key starts a new segment with a boundary event chained under both keys.
+    key_id = models.CharField(max_length=16, blank=True, default="")
 
     def __str__(self):
         return f"AuditHead {self.seq}"

@@ -19,7 +19,7 @@ from django.db import connection, transaction
 
 from waarborg.audit.services import audit_record
 from waarborg.core import clock, datamap
-from waarborg.erasure.ledger import identifier_hash, ledger_export, read_file_entries
+from waarborg.erasure.ledger import identifier_hashes, ledger_export, read_file_entries
 from waarborg.erasure.models import ErasureCase, LedgerEntry, LedgerHash
 from waarborg.erasure.plan import erasure_plan
 from waarborg.subjects.finder import Hit, subject_expand
@@ -75,7 +75,7 @@ def _verified(label: str, pk, hashes: set[str]) -> Hit | None:
             candidates = [full] if full else []
         else:
             candidates = [str(row[f]) for f in fields if row[f]]
-        if any(identifier_hash(kind, value) in hashes for value in candidates):
+        if any(h in hashes for value in candidates for h in identifier_hashes(kind, value)):
             return Hit(label, pk_value, "pk", "erased before (ledger), restored from a backup")
     return None
 

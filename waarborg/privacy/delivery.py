@@ -18,7 +18,6 @@ an address or a URL.
 from __future__ import annotations
 
 import datetime as dt
-import hmac
 import logging
 import secrets
 import ssl
@@ -33,7 +32,7 @@ from django.conf import settings
 from django.db import transaction
 
 from waarborg.core import clock
-from waarborg.core.crypto import keyed_hash
+from waarborg.core.crypto import keyed_hash, keyed_hash_matches
 from waarborg.core.errors import NotFound, ValidationError
 from waarborg.core.identifiers import normalise_email
 from waarborg.privacy import notices
@@ -304,7 +303,7 @@ def download_link_take(*, link_id, token: str) -> tuple[bytes, str]:
         problem = _problem(link)
         if problem:
             raise ValidationError(_MESSAGES[problem], field="token")
-        if not hmac.compare_digest(link.token_hash, _token_hash(token)):
+        if not keyed_hash_matches(link.token_hash, token or "", purpose="privacy-download"):
             link.failed_attempts += 1
             link.save(update_fields=["failed_attempts"])
             if link.failed_attempts >= LINK_MAX_ATTEMPTS:

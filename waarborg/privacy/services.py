@@ -16,7 +16,6 @@ point; `privacy_request_extend` once, within the first four weeks.
 from __future__ import annotations
 
 import datetime as dt
-import hmac
 import logging
 import re
 import secrets
@@ -32,7 +31,7 @@ from waarborg.audit.services import audit_record
 from waarborg.consents.models import CONSENT_PURPOSES
 from waarborg.consents.services import consent_withdraw
 from waarborg.core import clock, datamap, roles
-from waarborg.core.crypto import keyed_hash
+from waarborg.core.crypto import keyed_hash, keyed_hash_matches
 from waarborg.core.errors import NotFound, PermissionDenied, ValidationError
 from waarborg.core.identifiers import (
     normalise_customer_number,
@@ -739,7 +738,7 @@ def _check_link(public_id, token: str, kind: str) -> int:
         if link is None:
             raise NotFound("this link is not valid")
         _link_usable(link)
-        if not hmac.compare_digest(link.token_hash, _token_hash(token)):
+        if not keyed_hash_matches(link.token_hash, token or "", purpose="privacy-link"):
             link.failed_attempts += 1
             link.save(update_fields=["failed_attempts"])
             if link.failed_attempts >= LINK_MAX_ATTEMPTS:
