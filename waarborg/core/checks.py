@@ -1,12 +1,16 @@
-"""System checks: the personal-data map must cover every field, and be complete where it does."""
+"""System checks: the personal-data map must cover every field, and be complete where it does;
+and a warning when the lists of days equated with holidays by decree are about to run out."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from django.apps import apps
 from django.core import checks
 from django.core.exceptions import FieldDoesNotExist
 
-from waarborg.core import datamap
+from waarborg.core import clock, datamap, decreed_days
+from waarborg.core.errors import ValidationError
 
 
 def _model_field_names(model) -> list[str]:
@@ -165,3 +169,65 @@ def check_personal_data_map(app_configs=None, models=None, **kwargs) -> list[che
 
 
 checks.register(check_personal_data_map, "waarborg", deploy=False)
+
+
+# --- The days equated with holidays by decree (Algemene termijnenwet art. 3(3)) ---------------
+
+DECREE_LEAD_YEARS = 1  # warn from 1 January of the year before the last held year
+
+
+def check_decreed_days(app_configs=None, *, today=None, **kwargs) -> list[checks.CheckMessage]:
+    """Warn (never an error) from a year before the held lists of decreed days run out.
+
+    Reads the two list files only, never the database, so it works before `waarborg migrate`.
+    It runs with `waarborg check` (see core/management/commands/check.py), not before every
+    command: the reminder is for whoever runs the checks, and it must not add lines to the
+    stderr of other commands.
+    """
+    if not _explicit and today is None:
+        return []
+    today = today or clock.today()
+    hint = "Add the next decree's days: waarborg holidays add --year Y --day DATE --source TEXT"
+    try:
+        last = decreed_days.held_through(today.year, strict=True)
+    except ValidationError as exc:
+        return [checks.Warning(str(exc), hint="Repair or remove the file.", id="waarborg.W011")]
+    if last is None:
+        return [
+            checks.Warning(
+                f"no list of days equated with holidays by decree is held for {today.year}: the "
+                "fourteen-day letter's term gets one extra working day",
+                hint=hint,
+                id="waarborg.W010",
+            )
+        ]
+    if today >= dt.date(last - DECREE_LEAD_YEARS, 1, 1):
+        return [
+            checks.Warning(
+                f"the days equated with holidays by decree are held up to {last}; from "
+                f"{last + 1} on the fourteen-day letter's term gets one extra working day",
+                hint=hint,
+                id="waarborg.W010",
+            )
+        ]
+    return []
+
+
+_explicit = False
+
+
+class explicit_checks:
+    """Within this block `check_decreed_days` runs (the `check` command sets it)."""
+
+    def __enter__(self):
+        global _explicit
+        self._previous, _explicit = _explicit, True
+        return self
+
+    def __exit__(self, *exc):
+        global _explicit
+        _explicit = self._previous
+        return False
+
+
+checks.register(check_decreed_days, "waarborg")

@@ -171,6 +171,7 @@ def context_for(decision: Decision, *, lang: str, notice: Notice | None = None, 
         }
     if decision.kind == L.WIK_LETTER:
         term_end = notice.term_end if notice is not None and notice.term_end else None
+        margin = told_margin(data, term_end)
         ctx["wik"] = {
             "costs": fm(data.get("costs", "0")),
             "costs_vat": fm(data.get("costs_vat", "0")) if Decimal(data.get("costs_vat", "0")) else "",
@@ -178,8 +179,20 @@ def context_for(decision: Decision, *, lang: str, notice: Notice | None = None, 
             "principal": fm(data.get("principal", "0")),
             "term_end": fd(term_end),
             "term_days": _s(data.get("term_days", L.WIK_TERM_DAYS)),
+            "margin_days": _s(margin.get("days") or ""),
+            "margin_years": ", ".join(str(y) for y in margin.get("years", [])),
         }
     return ctx
+
+
+def told_margin(data: dict, term_end) -> dict:
+    """The term's margin recorded with a fourteen-day letter's decision (core.holidays.wik_term:
+    one working day more when no list of decreed days is held), when the letter states the term
+    it was recorded for, or states none yet; else {}."""
+    margin = (data or {}).get("term_margin") or {}
+    if term_end is not None and str(term_end) != margin.get("end"):
+        return {}
+    return margin
 
 
 def explain(decision: Decision, lang: str = "nl", *, notice: Notice | None = None) -> str:

@@ -23,7 +23,7 @@ from waarborg.dunning.models import (
     Notice,
     ProvisioningMessage,
 )
-from waarborg.dunning.notices import explain
+from waarborg.dunning.notices import explain, told_margin
 
 SCOPE = "invoices"
 
@@ -108,6 +108,8 @@ class TimelineEntry:
     notice_status: str = ""
     notice_sent_on: dt.date | None = None
     text: str = ""
+    term_end: dt.date | None = None  # the fourteen-day letter's term, as the letter states it
+    term_margin: dict = field(default_factory=dict)  # its margin and reason (core.holidays.wik_term)
 
 
 @dataclass
@@ -161,6 +163,8 @@ def case_timeline_for(*, viewer, case, lang: str = "nl", with_text: bool = True)
                 notice_status=notice.status if notice else "",
                 notice_sent_on=_local_day(notice.sent_at) if notice else None,
                 text=explain(d, lang, notice=notice) if with_text else "",
+                term_end=notice.term_end if notice else None,
+                term_margin=told_margin(d.outcome_data, notice.term_end if notice else None),
             )
         )
     if case.status == Case.Status.CLOSED:

@@ -38,6 +38,7 @@ from waarborg.billing.models import Invoice, InvoiceLine, Payment
 from waarborg.catalogue.models import Subscription
 from waarborg.core import clock, roles
 from waarborg.core.errors import NotFound, PermissionDenied, ValidationError
+from waarborg.core.holidays import wik_term
 from waarborg.customers.models import Customer
 from waarborg.customers.selectors import check_actor, is_customer_viewer, own_customer_id
 from waarborg.customers.services import clean_choice, clean_text, customer_ref
@@ -812,6 +813,7 @@ def _step(case: Case, version: LadderVersion, invoices, notices, day: dt.date, k
                 "invoices": [i.id for i in invoices if i.currency == "EUR"],
                 "term_days": L.WIK_TERM_DAYS,
             }
+            outcome_data.update(wik_term(day, L.WIK_TERM_DAYS).margin_data())  # no decree list: a day more
             case.costs_amount = costs + vat
             case.costs_invoices = outcome_data["invoices"]
             case.costs_from = None  # set when the letter goes out: the term runs from receipt

@@ -30,6 +30,18 @@ WAITING = {
 }
 
 
+def _term_line(e) -> str:
+    """The fourteen-day letter's last day without costs, and its margin with the reason."""
+    line = f"last day without costs {e.term_end}" if e.term_end else "set when the letter goes out"
+    if e.term_margin:
+        years = ", ".join(str(y) for y in e.term_margin.get("years", []))
+        line += (
+            f" (includes {e.term_margin['days']} extra working day: no list of days equated with"
+            f" holidays by decree is held for {years})"
+        )
+    return line
+
+
 class Command(BaseCommand):
     help = "Dunning: show a customer's cases, send queued notices, deliver the provisioning outbox, list ladders."
 
@@ -106,6 +118,8 @@ class Command(BaseCommand):
                 nxt = f" · next {e.next_kind} {e.next_on or ''}".rstrip() if e.next_kind else ""
                 self.stdout.write(f"  {e.on}  {e.kind:<16} {e.outcome:<20} {who}{notice}{nxt}")
                 self.stdout.write(f"             rule: {e.rule}")
+                if e.kind == L.WIK_LETTER:
+                    self.stdout.write(f"             term: {_term_line(e)}")
                 if o["text"]:
                     for line in e.text.splitlines():
                         self.stdout.write(f"             | {line}")
