@@ -22,6 +22,7 @@ def job_registry():
     daily._JOBS.update(saved)
 
 
+@pytest.mark.django_db
 def test_it_runs_every_job_for_the_given_day_with_the_clock_moved(job_registry, capsys):
     call_command("daily", "--as-of", "2027-01-04", "--only", "test-probe")
     assert job_registry == [(dt.date(2027, 1, 4), dt.date(2027, 1, 4))]
