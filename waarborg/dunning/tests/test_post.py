@@ -14,6 +14,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connections
 
 from waarborg.audit.models import AuditEvent
 from waarborg.audit.services import actor_of
@@ -400,6 +401,8 @@ def test_the_waarborg_command_ends_a_second_posting_with_exit_code_2(paper_consu
     from waarborg.cli import main
 
     monkeypatch.setattr("django.setup", lambda *args, **kwargs: None)
+    # the command closes the database connections when it ends: keep the test's own open
+    monkeypatch.setattr(connections, "close_all", lambda: None)
     _to_the_letter(paper_consumer)
     pk = str(_letter().pk)
     with clock.as_of(D(2026, 9, 23)):
