@@ -9,6 +9,7 @@ from django.apps import apps
 
 from waarborg.core import clock
 from waarborg.core.daily import run_daily
+from waarborg.customers.models import NoticeAgreement
 from waarborg.testing import factories as f
 
 JOBS = ["dunning", "dunning-notices", "provisioning"]
@@ -21,6 +22,16 @@ def alice_with_a_final_notice(personas, days_overdue: int = 36):
     # emptied the tables, so they are put back the way the migration does it.
     import_module("waarborg.dunning.migrations.0002_default_ladders").create(apps, None)
     customer = personas.alice_customer
+    # She agreed to written notices by e-mail: her fourteen-day letter is e-mailed, not posted.
+    NoticeAgreement.objects.get_or_create(
+        customer=customer,
+        defaults={
+            "source": NoticeAgreement.Source.CONTRACT,
+            "agreed_on": dt.date(2024, 1, 1),
+            "reference": "Algemene voorwaarden 2024, art. 4.3",
+            "recorded_at": clock.now(),
+        },
+    )
     hosting = f.SubscriptionFactory(
         customer=customer,
         product=f.ProductFactory(code="webhosting-basis", kind="webhosting", name="Webhosting Basis"),

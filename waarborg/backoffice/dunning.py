@@ -3,7 +3,8 @@
 - the board (`backoffice:dunning`): the cases not closed, counted by the ladder step they are
   at and listed with filters (step, status, market), the amount overdue and the next step with
   its date; the contests to decide, the approvals waiting (bailiff hand-off, cancellation),
-  notices that cannot go out and provisioning messages that keep failing;
+  fourteen-day letters waiting to be posted (`dunning_post`), notices that cannot go out and
+  provisioning messages that keep failing;
 - one page per case: its facts, its timeline with every decision in the customer's words (Dutch
   or English), what it waits for, and the decisions a person takes: a contest upheld or
   rejected, a bailiff hand-off or cancellation approved or refused, with a reason;
@@ -37,11 +38,13 @@ from waarborg.auth_web.decorators import staff_required
 from waarborg.backoffice import dunning_forms as df
 from waarborg.core import clock
 from waarborg.core.errors import NotFound, PermissionDenied, ValidationError, WaarborgError
+from waarborg.customers.selectors import notice_agreement_for
 from waarborg.customers.services import customer_ref
 from waarborg.dunning import ladders as L
 from waarborg.dunning import services
 from waarborg.dunning.links import CONTEST_PATH, PERSON_PATH
 from waarborg.dunning.notices import format_money
+from waarborg.dunning.post import case_letters_for, letters_to_post_for
 from waarborg.dunning.selectors import (
     NOT_STARTED,
     approvals_waiting_for,
@@ -89,8 +92,9 @@ def _money(totals: dict) -> str:
     return " + ".join(format_money(amount, currency, df.lang()) for currency, amount in sorted(totals.items()))
 
 
-def _next(case) -> dict:
-    """The next step of a case for the board: its name and date, or what the case waits for."""
+def _next(case, to_post=frozenset()) -> dict:
+    """The next step of a case for the board: its name and date, or what the case waits for
+    (`to_post`: the cases whose letter waits to be posted)."""
     version = case.ladder_version
     steps = version.steps
     upcoming = steps[case.next_index] if case.next_index < len(steps) else None
@@ -99,7 +103,7 @@ def _next(case) -> dict:
     if case.status == "open":
         out["on"] = case.next_step_on
         if case.pending_notice:
-            out["waiting"] = "notice"
+            out["waiting"] = "post" if case.pk in to_post else "notice"
     elif case.status == "paused":
         out["on"] = case.next_step_on
         out["waiting"] = "contest"
@@ -110,7 +114,7 @@ def _next(case) -> dict:
     return out
 
 
-def _row(case, overdue: dict, today) -> dict:
+def _row(case, overdue: dict, today, to_post=frozenset()) -> dict:
     step = step_at(case.ladder_version, case.next_index, case.status)
     return {
         "case": case,
@@ -120,7 +124,7 @@ def _row(case, overdue: dict, today) -> dict:
         "market": str(df.MARKETS.get(case.ladder_version.ladder.market, "")),
         "overdue": _money(overdue) or "—",
         "days": (today - case.anchor_date).days,
-        "next": _next(case),
+        "next": _next(case, to_post),
     }
 
 
@@ -164,6 +168,8 @@ def board(request):
     notices = notices_needing_attention_for(viewer=user)
     outbox = provisioning_backlog_for(viewer=user).select_related("customer", "subscription")
     holds = holds_for(viewer=user)
+    letters = letters_to_post_for(viewer=user)
+    to_post = set(letters.values_list("case_id", flat=True))
     audit_record(
         actor=user,
         action="dunning.board.view",
@@ -185,7 +191,9 @@ def board(request):
             "count_total": sum(row["total"] for row in table),
             "status_heads": [df.STATUSES[s] for s in BOARD_STATUSES],
             "page": page,
-            "rows": [_row(case, overdue.get(case.pk, {}), today) for case in shown],
+            "rows": [_row(case, overdue.get(case.pk, {}), today, to_post) for case in shown],
+            "letters": list(letters[:QUEUE_LIMIT]),
+            "letter_count": len(to_post),
             "contests": list(contests[:QUEUE_LIMIT]),
             "contest_count": contests.count(),
             "approvals": list(approvals[:QUEUE_LIMIT]),
@@ -255,6 +263,7 @@ def _case_context(request, case, *, bound=None) -> dict:
         return df.ApprovalDecideForm(approval=approval, bailiffs=bailiffs, today=today)
 
     open_contest = any(c.status == "open" for c in contests)
+    agreement = notice_agreement_for(viewer=user, customer=case.customer_id)
     overdue = case_overdue_for(viewer=user, cases=[case], day=today).get(case.pk, {})
     step = step_at(case.ladder_version, case.next_index, case.status)
     return {
@@ -277,6 +286,11 @@ def _case_context(request, case, *, bound=None) -> dict:
         "approvals": [(a, approval_form(a) if a.status == "pending" and not open_contest else None) for a in approvals],
         "open_contest": open_contest,
         "case_files": list(case_files_for(viewer=user, case=case)),
+        "letter": timeline.letter,
+        "letters": list(case_letters_for(viewer=user, case=case)),
+        "agreement": agreement,
+        "agreement_stands": agreement is not None and agreement.stands_on(today),
+        "agreement_sources": df.AGREEMENT_SOURCES,
         "no_bailiff": any(a.kind == "bailiff" and a.status == "pending" for a in approvals) and not bailiffs,
         "bound": bound,
         "labels": _labels(),

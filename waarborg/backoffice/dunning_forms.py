@@ -39,6 +39,7 @@ APPROVAL_STATUSES = {
 }
 NOTICE_STATUSES = {
     "queued": _("Queued"),
+    "to_post": _("Waiting to be posted"),
     "sent": _("Sent"),
     "undeliverable": _("No address to send to"),
     "withdrawn": _("Not sent: the case was closed first"),
@@ -49,7 +50,12 @@ WAITING_FOR = {
     "approval": _("The approval of a finance employee for the next step."),
     "finished": _("Nothing automatic: every step of the ladder has been taken, and the debt is still open."),
     "notice": _("The notice of the last step going out: the next step waits for it."),
+    "post": _(
+        "The fourteen-day letter being posted: print it, post it and record the day. Until then no later step and no costs."
+    ),
 }
+# Where the customer's agreement to written notices by e-mail comes from (customers.NoticeAgreement).
+AGREEMENT_SOURCES = {"contract": _("a term of the contract"), "consent": _("an agreement recorded separately")}
 # What a decision that is not a ladder step is called (the steps are named by the ladder).
 DECISION_KINDS = {
     "paused": _("Contest received: collection paused"),
@@ -65,6 +71,7 @@ DECISION_KINDS = {
 OUTCOMES = {
     "reminder_sent": _("reminder sent"),
     "letter_sent": _("letter sent"),
+    "letter_to_post": _("letter to be posted"),
     "final_notice_sent": _("final notice sent"),
     "blocked": _("services blocked"),
     "nothing_to_block": _("nothing to block"),

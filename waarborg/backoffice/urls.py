@@ -1,6 +1,6 @@
 from django.urls import path
 
-from waarborg.backoffice import dunning, lists, requests, termination, views
+from waarborg.backoffice import dunning, dunning_post, lists, requests, termination, views
 
 # Mounted at "backoffice/"; the landing page itself is web:backoffice. The URL names of the
 # sections are the scopes of waarborg.core.roles, which links them in the navigation.
@@ -22,6 +22,12 @@ urlpatterns = [
     path("incasso/dossiers/<int:pk>/bezwaren/<int:contest>/", dunning.contest_decide, name="dunning_contest"),
     path("incasso/dossiers/<int:pk>/goedkeuringen/<int:approval>/", dunning.approval_decide, name="dunning_approval"),
     path("incasso/dossiers/<int:pk>/deurwaardersdossier/<int:file>/", dunning.case_file, name="dunning_case_file"),
+    path("incasso/dossiers/<int:pk>/brieven/<int:notice>/", dunning_post.letter, name="dunning_letter"),
+    path(
+        "incasso/dossiers/<int:pk>/brieven/<int:notice>/verzonden/",
+        dunning_post.letter_posted,
+        name="dunning_letter_posted",
+    ),
     path("incasso/uitgezonderd/<int:hold>/vrijgeven/", dunning.hold_release, name="dunning_hold_release"),
     path("incasso/ladders/", dunning.ladders, name="dunning_ladders"),
     path("incasso/ladders/<slug:key>/", dunning.ladder_edit, name="dunning_ladder"),

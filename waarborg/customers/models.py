@@ -105,3 +105,31 @@ class ContactHistory(models.Model):
 
     def __str__(self):
         return f"ContactHistory #{self.pk}"
+
+
+class NoticeAgreement(models.Model):
+    """The customer agreed that notices the law wants in writing — the fourteen-day letter of
+    art. 6:96(6) BW — may reach them by e-mail (art. 6:227a BW): a term of their contract or an
+    agreement they gave, with its date and where it is to be found. Without one standing on the
+    day, such a letter goes by post."""
+
+    class Source(models.TextChoices):
+        CONTRACT = "contract", "A term of the contract"
+        CONSENT = "consent", "Agreement recorded separately"
+
+    customer = models.OneToOneField(Customer, on_delete=models.CASCADE, related_name="notice_agreement")
+    source = models.CharField(max_length=8, choices=Source.choices)
+    agreed_on = models.DateField()
+    # Where it is found: the terms and their article, or how the agreement was given.
+    reference = models.CharField(max_length=120)
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        "accounts.Account", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    withdrawn_on = models.DateField(null=True, blank=True)
+
+    def __str__(self):
+        return f"NoticeAgreement #{self.pk}"
+
+    def stands_on(self, day) -> bool:
+        return self.agreed_on <= day and (self.withdrawn_on is None or self.withdrawn_on > day)

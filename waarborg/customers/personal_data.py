@@ -1,5 +1,5 @@
 from waarborg.core.datamap import ASSIGNMENT_7Y, CORRECTION_3M, WHILE_CUSTOMER, Link, declare, pd
-from waarborg.customers.models import Contact, ContactHistory, Customer, Document
+from waarborg.customers.models import Contact, ContactHistory, Customer, Document, NoticeAgreement
 
 NATURAL = (("kind__in", tuple(Customer.NATURAL_PERSON_KINDS)),)
 
@@ -223,4 +223,36 @@ declare(
     },
     not_personal=("contact", "field", "changed_by"),
     links=(Link("contact", "customers.Contact", "earlier value of this contact person's details"),),
+)
+
+declare(
+    NoticeAgreement,
+    dates={"relationship_end": "customer__ended_at"},
+    subject="the customer who agreed to receive written notices by e-mail",
+    fields={
+        "source": pd(
+            "D5", "user.contract.electronic_notices", "U1 U4", "contract", WHILE_CUSTOMER, "delete", "provided"
+        ),
+        "agreed_on": pd(
+            "D5", "user.contract.electronic_notices", "U1 U4", "contract", WHILE_CUSTOMER, "delete", "provided"
+        ),
+        "reference": pd(
+            "D5", "user.contract.electronic_notices", "U1 U4", "contract", WHILE_CUSTOMER, "delete", "provided"
+        ),
+        "withdrawn_on": pd(
+            "D5", "user.contract.electronic_notices", "U1 U4", "contract", WHILE_CUSTOMER, "delete", "provided"
+        ),
+        "recorded_at": pd(
+            "D5",
+            "user.contract.electronic_notices",
+            "U1 U4",
+            "contract",
+            WHILE_CUSTOMER,
+            "delete",
+            "observed",
+            source="system",
+        ),
+    },
+    not_personal=("customer", "recorded_by"),
+    links=(Link("customer", "customers.Customer", "notices by e-mail agreed by this customer", up_when=NATURAL),),
 )

@@ -17,7 +17,7 @@ from django.db.models import Q
 from waarborg.core import roles
 from waarborg.core.errors import NotFound, PermissionDenied, ValidationError
 from waarborg.core.identifiers import normalise_customer_number
-from waarborg.customers.models import Contact, Customer, Document
+from waarborg.customers.models import Contact, Customer, Document, NoticeAgreement
 
 # --- Shared access rules ------------------------------------------------------------------
 
@@ -170,3 +170,25 @@ def document_list_for(*, viewer, customer=None):
 
 def document_get_for(*, viewer, pk) -> Document:
     return get_scoped(Document.objects.all(), viewer=viewer, scope="documents", pk=pk)
+
+
+# --- Notices by e-mail (art. 6:227a BW) -------------------------------------------------
+
+
+def notice_agreement_for(*, viewer, customer) -> NoticeAgreement | None:
+    """The customer's record of agreeing to written notices by e-mail (standing or withdrawn), or None."""
+    qs = scope_queryset(NoticeAgreement.objects.all(), viewer=viewer, scope="customers")
+    return qs.filter(customer_id=_pk_of(customer)).first()
+
+
+def notice_agreements_standing(customer_ids, day) -> dict[int, NoticeAgreement]:
+    """{customer id: agreement} for those of `customer_ids` whose agreement stands on `day`.
+
+    For the daily run, which decides for itself how each fourteen-day letter goes (no viewer)."""
+    out: dict[int, NoticeAgreement] = {}
+    ids = sorted(set(customer_ids))
+    for start in range(0, len(ids), 500):
+        for agreement in NoticeAgreement.objects.filter(customer_id__in=ids[start : start + 500]):
+            if agreement.stands_on(day):
+                out[agreement.customer_id] = agreement
+    return out

@@ -7,6 +7,7 @@ fields, ids and codes, never the values.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from django.db import IntegrityError, transaction
@@ -16,7 +17,7 @@ from waarborg.audit.services import audit_record
 from waarborg.core import clock
 from waarborg.core.errors import ValidationError
 from waarborg.core.identifiers import normalise_email, normalise_phone, normalise_postcode
-from waarborg.customers.models import Contact, ContactHistory, Customer
+from waarborg.customers.models import Contact, ContactHistory, Customer, NoticeAgreement
 from waarborg.customers.selectors import check_actor
 
 # --- Helpers shared by the services of the other apps -------------------------------------
@@ -267,4 +268,84 @@ def contact_update(*, actor, contact: Contact, data: dict, purpose: str = "U1") 
     )
     for name in changed:
         setattr(contact, name, clean[name])
+    return current
+
+
+# --- Notices by e-mail (art. 6:227a BW) ---------------------------------------------------
+
+
+def _clean_day(value, *, field: str):
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise ValidationError(f"{field} must be a date (YYYY-MM-DD)", field=field) from None
+    if not isinstance(value, dt.date):
+        raise ValidationError(f"{field} must be a date (YYYY-MM-DD)", field=field)
+    return value
+
+
+@transaction.atomic
+def notice_agreement_record(
+    *, actor, customer: Customer, source: str, agreed_on, reference: str, purpose: str = "U1"
+) -> NoticeAgreement:
+    """Record that the customer agreed to get written notices — the fourteen-day letter among
+    them — by e-mail: a term of their contract (`source` "contract", `reference` the terms and
+    article) or an agreement given separately ("consent", `reference` how it was given). It
+    replaces an earlier record of the customer's; a customer may record only their own consent."""
+    check_actor(actor=actor, scope="customers", customer_id=customer.pk)
+    source = clean_choice(source, field="source", choices=NoticeAgreement.Source.choices)
+    if getattr(actor, "role", None) == "customer" and source != NoticeAgreement.Source.CONSENT:
+        raise ValidationError("a customer records an agreement of their own, not a contract term", field="source")
+    agreed_on = _clean_day(agreed_on, field="agreed_on")
+    if agreed_on > clock.today():
+        raise ValidationError("agreed_on may not be in the future", field="agreed_on")
+    reference = clean_text(reference, field="reference", max_length=120, required=True)
+    agreement, _ = NoticeAgreement.objects.update_or_create(
+        customer=customer,
+        defaults={
+            "source": source,
+            "agreed_on": agreed_on,
+            "reference": reference,
+            "recorded_at": clock.now(),
+            "recorded_by": actor if isinstance(actor, Account) else None,
+            "withdrawn_on": None,
+        },
+    )
+    audit_record(
+        actor=actor,
+        action="customer.notice_agreement.record",
+        purpose=purpose,
+        object_type="customers.noticeagreement",
+        object_ids=[agreement.pk],
+        subject_ref=customer_ref(customer.pk),
+        data={"fields": ["source", "agreed_on", "reference"], "source": source},
+    )
+    return agreement
+
+
+@transaction.atomic
+def notice_agreement_withdraw(*, actor, customer: Customer, on=None, purpose: str = "U1") -> NoticeAgreement:
+    """The customer no longer wants written notices by e-mail, from `on` (default today): the
+    next fourteen-day letter goes by post."""
+    check_actor(actor=actor, scope="customers", customer_id=customer.pk)
+    current = NoticeAgreement.objects.select_for_update().filter(customer=customer).first()
+    if current is None or current.withdrawn_on is not None:
+        raise ValidationError("there is no standing agreement to withdraw", field="customer")
+    on = clock.today() if on is None else _clean_day(on, field="withdrawn_on")
+    if on < current.agreed_on:
+        raise ValidationError("withdrawn_on may not be before the agreement", field="withdrawn_on")
+    current.withdrawn_on = on
+    current.save(update_fields=["withdrawn_on"])
+    audit_record(
+        actor=actor,
+        action="customer.notice_agreement.withdraw",
+        purpose=purpose,
+        object_type="customers.noticeagreement",
+        object_ids=[current.pk],
+        subject_ref=customer_ref(customer.pk),
+        data={"fields": ["withdrawn_on"]},
+    )
     return current

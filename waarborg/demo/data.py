@@ -174,7 +174,8 @@ _CUSTOMERS: list[dict] = [
     {"name": "Emma Peters", "kind": "private", "town": "Maastricht", "domain": "emmapeters.example",
      "products": ["domain", "backup"], "pay": "sepa_mandate", "email": "emma.peters@post.example"},
     {"name": "Ruben Kok", "kind": "private", "town": "Groningen", "domain": "rubenkok.example",
-     "products": ["domain", "email_hosting"], "pay": "transfer", "email": "ruben.kok@mail.example", "overdue": 2},
+     "products": ["domain", "email_hosting"], "pay": "transfer", "email": "ruben.kok@mail.example", "overdue": 2,
+     "paper": True},
     {"name": "Yasmina Öztürk", "kind": "private", "town": "Eindhoven", "domain": "yasmina-ozturk.example",
      "products": ["domain", "webhosting", "ssl"], "pay": "sepa_mandate", "email": "yasmina.ozturk@post.example"},
 ]
@@ -491,6 +492,7 @@ class _DemoBuilder:
         self.make_tickets()
         self.make_documents()
         self.make_consents()
+        self.make_notice_agreements()
         self.make_logins()
         self.make_complaints()
         self.make_applications()
@@ -979,6 +981,26 @@ class _DemoBuilder:
         for row in rows:
             ConsentRecord.objects.create(policy_version=POLICY_VERSION, **row)
         self.count("consents", len(rows))
+
+    def make_notice_agreements(self) -> None:
+        """Most consumers agreed, in the terms they signed up under (one in the portal), that
+        written notices such as the fourteen-day letter may come by e-mail; a customer marked
+        "paper" did not, and gets that letter by post."""
+        from waarborg.customers.models import Customer, NoticeAgreement
+
+        for name, customer in self.customers.items():
+            spec = self.specs[name]
+            if customer.market != Customer.Market.B2C or spec.get("paper"):
+                continue
+            portal = spec.get("kind") == "private" and name.startswith("Sanne")
+            NoticeAgreement.objects.create(
+                customer=customer,
+                source=NoticeAgreement.Source.CONSENT if portal else NoticeAgreement.Source.CONTRACT,
+                agreed_on=customer.created_at.astimezone(clock.AMSTERDAM).date(),
+                reference="klantportaal, bij het aanmelden" if portal else "Algemene voorwaarden Duinhost, art. 4.3",
+                recorded_at=customer.created_at,
+            )
+            self.count("notice_agreements")
 
     def make_logins(self) -> None:
         from waarborg.accounts.models import LoginEvent

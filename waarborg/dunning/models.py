@@ -135,13 +135,23 @@ class Decision(models.Model):
 
 
 class Notice(models.Model):
-    """The e-mail a decision sends, queued in the run and sent with retries."""
+    """The e-mail a decision sends, queued in the run and sent with retries; or a letter by post.
+
+    A consumer's fourteen-day letter goes by e-mail only when the customer agreed to written
+    notices by e-mail (customers.NoticeAgreement); otherwise it waits to be printed and posted
+    (`TO_POST`), finance records the day it was posted (`posted_on`), and the term counts from then.
+    """
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
+        TO_POST = "to_post", "Waiting to be posted"
         SENT = "sent", "Sent"
         UNDELIVERABLE = "undeliverable", "No address to send to"
         WITHDRAWN = "withdrawn", "Not sent: the case was closed first"
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", "E-mail"
+        POST = "post", "Post"
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="notices")
     customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="+")
@@ -161,6 +171,13 @@ class Notice(models.Model):
     term_end = models.DateField(null=True, blank=True)
     costs_amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     key = models.CharField(max_length=90, unique=True)
+    channel = models.CharField(max_length=5, choices=Channel.choices, default=Channel.EMAIL, db_default="email")
+    # A letter by post: the day finance posted it, who recorded that, and when.
+    posted_on = models.DateField(null=True, blank=True)
+    posted_by = models.ForeignKey(
+        "accounts.Account", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    posting_recorded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["status", "next_attempt_at"], name="dunning_notice_queue")]

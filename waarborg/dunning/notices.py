@@ -176,11 +176,15 @@ def context_for(decision: Decision, *, lang: str, notice: Notice | None = None, 
             "costs": fm(data.get("costs", "0")),
             "costs_vat": fm(data.get("costs_vat", "0")) if Decimal(data.get("costs_vat", "0")) else "",
             "costs_total": fm(data.get("costs_total", "0")),
+            "no_costs": not Decimal(data.get("costs_total", "0")),  # a ladder that charges none
             "principal": fm(data.get("principal", "0")),
             "term_end": fd(term_end),
             "term_days": _s(data.get("term_days", L.WIK_TERM_DAYS)),
             "margin_days": _s(margin.get("days") or ""),
             "margin_years": ", ".join(str(y) for y in margin.get("years", [])),
+            # By post unless the customer agreed to notices by e-mail (an older decision: e-mail).
+            "channel": data.get("channel", "email"),
+            "posted_on": fd(notice.posted_on) if notice is not None and notice.posted_on else "",
         }
     return ctx
 
@@ -240,15 +244,22 @@ def languages(customer_ids) -> dict[int, str]:
     )
 
 
+def stamp_wik(notice: Notice, case, day: dt.date) -> list[str]:
+    """The fourteen-day letter went out on `day` (e-mailed, or posted): its term ends on
+    `wik_term_end(day)` and the collection costs it states are due from the day after; returns
+    the case fields to save."""
+    notice.term_end = wik_term_end(day)
+    notice.costs_amount = Decimal(notice.decision.outcome_data.get("costs_total", "0"))
+    case.costs_from = notice.term_end + dt.timedelta(days=1)
+    case.costs_amount = notice.costs_amount
+    return ["costs_from", "costs_amount"]
+
+
 def _stamp(notice: Notice, case: Case, version: LadderVersion, today: dt.date) -> list[str]:
     """Fix what the notice states on the day it goes out; returns the case fields to save."""
     fields: list[str] = []
     if notice.decision.kind == L.WIK_LETTER:
-        notice.term_end = wik_term_end(today)
-        notice.costs_amount = Decimal(notice.decision.outcome_data.get("costs_total", "0"))
-        case.costs_from = notice.term_end + dt.timedelta(days=1)
-        case.costs_amount = notice.costs_amount
-        fields += ["costs_from", "costs_amount"]
+        fields += stamp_wik(notice, case, today)
     if notice.gates_next_step and case.status in (Case.Status.OPEN, Case.Status.DONE):
         case.last_effective_on = today
         case.pending_notice = False

@@ -111,6 +111,8 @@ declare(
         "term_end": _collection("user.financial.collection.notice", recipients="bailiff"),
         "costs_amount": _collection("user.financial.collection.costs", recipients="bailiff"),
         "language": _collection("user.financial.collection.notice"),
+        "posted_on": _collection("user.financial.collection.notice", recipients="bailiff"),
+        "posting_recorded_at": _collection("user.financial.collection.notice"),
     },
     not_personal=(
         "case",
@@ -125,6 +127,8 @@ declare(
         "last_error",
         "created_at",
         "key",
+        "channel",
+        "posted_by",
     ),
     links=(
         _customer_link("dunning notice to this customer"),

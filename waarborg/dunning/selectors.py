@@ -110,6 +110,23 @@ class TimelineEntry:
     text: str = ""
     term_end: dt.date | None = None  # the fourteen-day letter's term, as the letter states it
     term_margin: dict = field(default_factory=dict)  # its margin and reason (core.holidays.wik_term)
+    channel: str = ""  # the notice's: email or post
+    posted_on: dt.date | None = None  # a letter by post: the day it was posted
+
+
+@dataclass
+class LetterChannel:
+    """How a case's fourteen-day letter went: by e-mail on the customer's agreement (its source,
+    date and reference, as the decision recorded them), or by post (waiting, or posted on a day)."""
+
+    notice_id: int | None
+    channel: str  # email or post
+    status: str  # the notice's status: queued, to_post, sent, ...
+    agreement: dict | None = None  # {"source", "agreed_on", "reference"}
+    posted_on: dt.date | None = None
+    sent_on: dt.date | None = None
+    term_end: dt.date | None = None
+    costs_from: dt.date | None = None
 
 
 @dataclass
@@ -119,7 +136,8 @@ class Timeline:
     next_kind: str = ""
     next_name: str = ""
     next_on: dt.date | None = None
-    waiting_for: str = ""  # why no automatic step comes: notice, contest, approval, finished, closed
+    waiting_for: str = ""  # why no automatic step comes: notice, post, contest, approval, finished, closed
+    letter: LetterChannel | None = None  # the fourteen-day letter, once the ladder took that step
 
     @property
     def status(self) -> str:
@@ -165,8 +183,22 @@ def case_timeline_for(*, viewer, case, lang: str = "nl", with_text: bool = True)
                 text=explain(d, lang, notice=notice) if with_text else "",
                 term_end=notice.term_end if notice else None,
                 term_margin=told_margin(d.outcome_data, notice.term_end if notice else None),
+                channel=notice.channel if notice else "",
+                posted_on=notice.posted_on if notice else None,
             )
         )
+        if d.kind == L.WIK_LETTER:
+            data = d.outcome_data or {}
+            timeline.letter = LetterChannel(
+                notice_id=notice.pk if notice else None,
+                channel=notice.channel if notice else data.get("channel", "email"),
+                status=notice.status if notice else "",
+                agreement=data.get("agreement"),
+                posted_on=notice.posted_on if notice else None,
+                sent_on=_local_day(notice.sent_at) if notice else None,
+                term_end=notice.term_end if notice else None,
+                costs_from=case.costs_from,
+            )
     if case.status == Case.Status.CLOSED:
         timeline.waiting_for = "closed"
     elif case.status == Case.Status.PAUSED:
@@ -176,7 +208,8 @@ def case_timeline_for(*, viewer, case, lang: str = "nl", with_text: bool = True)
     elif case.status == Case.Status.DONE:
         timeline.waiting_for = "finished"
     elif case.pending_notice:
-        timeline.waiting_for = "notice"
+        waiting_post = any(n.status == Notice.Status.TO_POST for n in notices.values())
+        timeline.waiting_for = "post" if waiting_post else "notice"
     if case.status in (Case.Status.OPEN, Case.Status.PAUSED) and case.next_index < len(version.steps):
         step = version.steps[case.next_index]
         timeline.next_kind = step["kind"]

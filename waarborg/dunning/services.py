@@ -40,7 +40,12 @@ from waarborg.core import clock, roles
 from waarborg.core.errors import NotFound, PermissionDenied, ValidationError
 from waarborg.core.holidays import wik_term
 from waarborg.customers.models import Customer
-from waarborg.customers.selectors import check_actor, is_customer_viewer, own_customer_id
+from waarborg.customers.selectors import (
+    check_actor,
+    is_customer_viewer,
+    notice_agreements_standing,
+    own_customer_id,
+)
 from waarborg.customers.services import clean_choice, clean_text, customer_ref
 from waarborg.dunning import bulk
 from waarborg.dunning import ladders as L
@@ -392,8 +397,9 @@ def plan_next(case: Case, version: LadderVersion, *, effective_on: dt.date | Non
 
     The later of: the ladder's day (from the anchor, plus the days the case was paused); the
     day the previous step took effect plus the ladder's gap between the two (a late notice moves
-    the following steps, a step is never compressed); for the bailiff, the first day collection
-    costs are due; for a cancellation, the silence period after the last notice.
+    the following steps, a step is never compressed); once the fourteen-day letter went out (by
+    e-mail, or posted), the first day after its term, when collection costs are due; for a
+    cancellation, the silence period after the last notice.
     """
     steps = version.steps
     index = case.next_index
@@ -404,7 +410,8 @@ def plan_next(case: Case, version: LadderVersion, *, effective_on: dt.date | Non
     if index > 0 and last is not None:
         candidates.append(last + dt.timedelta(days=steps[index]["day"] - steps[index - 1]["day"]))
     kind = steps[index]["kind"]
-    if kind == L.BAILIFF and case.costs_from is not None:
+    if case.costs_from is not None:
+        # The fourteen-day letter went out: nothing after it before its term has run.
         candidates.append(case.costs_from)
     if kind == L.CANCEL and case.last_notice_on is not None:
         candidates.append(case.last_notice_on + dt.timedelta(days=version.settings["cancel_silence_days"]))
@@ -506,11 +513,13 @@ _NOTICE_FIELDS = (
     "term_end",
     "costs_amount",
     "key",
+    "channel",
 )
 
 
 def _notice(decision, *, gates: bool, row: bool = False):
     now = clock.now()
+    by_post = (decision.outcome_data or {}).get("channel") == Notice.Channel.POST
     fields = {
         "case_id": decision.case_id,
         "customer_id": decision.customer_id,
@@ -519,7 +528,7 @@ def _notice(decision, *, gates: bool, row: bool = False):
         "gates_next_step": gates,
         "contact_id": None,
         "language": "",
-        "status": Notice.Status.QUEUED.value,
+        "status": (Notice.Status.TO_POST if by_post else Notice.Status.QUEUED).value,
         "attempts": 0,
         "next_attempt_at": now,
         "last_error": "",
@@ -529,6 +538,7 @@ def _notice(decision, *, gates: bool, row: bool = False):
         "term_end": None,
         "costs_amount": None,
         "key": f"{decision.key}:notice"[:90],
+        "channel": (Notice.Channel.POST if by_post else Notice.Channel.EMAIL).value,
     }
     return bulk.Row(**fields) if row else Notice(**fields)
 
@@ -760,6 +770,14 @@ def _take_steps(case_ids: list[int], day: dt.date, counts: Counter) -> None:
             notices = sent_notices([c.pk for c in cases])
             keys = [f"case:{c.pk}:step:{c.next_index}" for c in cases]
             taken = set(Decision.objects.filter(key__in=keys).values_list("key", flat=True))
+            agreements = notice_agreements_standing(
+                [
+                    c.customer_id
+                    for c in cases
+                    if versions[c.ladder_version_id].steps[c.next_index]["kind"] == L.WIK_LETTER
+                ],
+                day,
+            )
             decisions, gating, after, changed = [], {}, [], []
             for case in cases:
                 key = f"case:{case.pk}:step:{case.next_index}"
@@ -767,7 +785,9 @@ def _take_steps(case_ids: list[int], day: dt.date, counts: Counter) -> None:
                 if key in taken or not own:
                     continue
                 version = versions[case.ladder_version_id]
-                decision, gates, then = _step(case, version, own, notices.get(case.pk, []), day, key)
+                decision, gates, then = _step(
+                    case, version, own, notices.get(case.pk, []), day, key, agreement=agreements.get(case.customer_id)
+                )
                 decisions.append(decision)
                 if gates is not None:
                     gating[decision.key] = gates
@@ -791,7 +811,25 @@ def _take_steps(case_ids: list[int], day: dt.date, counts: Counter) -> None:
             _update_cases(changed)
 
 
-def _step(case: Case, version: LadderVersion, invoices, notices, day: dt.date, key: str):
+def _wik_channel(version: LadderVersion, agreement) -> dict:
+    """How the fourteen-day letter goes: by e-mail where the customer agreed to written notices
+    by e-mail (art. 6:227a BW; a business ladder needs no such letter and keeps e-mail), else by
+    post — printed, posted and recorded by finance, its term counting from the day it was posted."""
+    if agreement is not None:
+        return {
+            "channel": Notice.Channel.EMAIL.value,
+            "agreement": {
+                "source": agreement.source,
+                "agreed_on": agreement.agreed_on.isoformat(),
+                "reference": agreement.reference,
+            },
+        }
+    if version.ladder.market == Customer.Market.B2B:
+        return {"channel": Notice.Channel.EMAIL.value}
+    return {"channel": Notice.Channel.POST.value}
+
+
+def _step(case: Case, version: LadderVersion, invoices, notices, day: dt.date, key: str, *, agreement=None):
     """Take the case's next step in memory: (decision, notice gating or None, after-save action)."""
     index = case.next_index
     step = version.steps[index]
@@ -812,11 +850,15 @@ def _step(case: Case, version: LadderVersion, invoices, notices, day: dt.date, k
                 "principal": _money(principal),
                 "invoices": [i.id for i in invoices if i.currency == "EUR"],
                 "term_days": L.WIK_TERM_DAYS,
+                **_wik_channel(version, agreement),
             }
-            outcome_data.update(wik_term(day, L.WIK_TERM_DAYS).margin_data())  # no decree list: a day more
+            if outcome_data["channel"] == Notice.Channel.POST:
+                outcome = "letter_to_post"  # its term (and any margin) counts from the day it is posted
+            else:
+                outcome_data.update(wik_term(day, L.WIK_TERM_DAYS).margin_data())  # no decree list: a day more
             case.costs_amount = costs + vat
             case.costs_invoices = outcome_data["invoices"]
-            case.costs_from = None  # set when the letter goes out: the term runs from receipt
+            case.costs_from = None  # set when the letter goes out (e-mailed or posted): the term runs from receipt
         gates = True
     elif kind == L.BLOCK:
         subs = subscriptions_for(case, version, invoices)
@@ -952,6 +994,8 @@ def close_case(case: Case, *, day: dt.date, reason: str, payment: Payment | None
         Approval.objects.filter(case_id=case.pk, status=Approval.Status.PENDING).values_list("pk", flat=True)
     )
     Approval.objects.filter(pk__in=withdrawn).update(status=Approval.Status.WITHDRAWN, decided_at=clock.now())
+    # A letter still waiting to be posted is no longer needed.
+    Notice.objects.filter(case_id=case.pk, status=Notice.Status.TO_POST).update(status=Notice.Status.WITHDRAWN)
     case.status = Case.Status.CLOSED
     case.closed_on = day
     case.close_reason = reason
@@ -1191,6 +1235,7 @@ def contest_decide(*, actor, contest: Contest, outcome: str, reason: str) -> Dec
         Approval.objects.filter(case_id=case.pk, status=Approval.Status.PENDING).update(
             status=Approval.Status.WITHDRAWN, decided_at=now
         )
+        Notice.objects.filter(case_id=case.pk, status=Notice.Status.TO_POST).update(status=Notice.Status.WITHDRAWN)
         case.status = Case.Status.CLOSED
         case.closed_on = day
         case.close_reason = "contest_upheld"

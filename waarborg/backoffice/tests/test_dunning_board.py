@@ -17,6 +17,7 @@ from waarborg.core import clock
 from waarborg.core.daily import run_daily
 from waarborg.dunning.models import Approval, Case, Contest, Ladder, Notice, ProvisioningMessage
 from waarborg.dunning.services import contest_submit
+from waarborg.dunning.tests.conftest import agree_to_email_notices
 from waarborg.testing import factories as f
 from waarborg.testing.checks import assert_clean_event, last_event, row_counts
 
@@ -114,6 +115,7 @@ def bailiff():
 def cases(personas):
     """Alice (consumer) contested on 11 February and is paused; Bakkerij Jansen (business)
     reached the bailiff step on 2 March (day 56), which waits for an approval."""
+    agree_to_email_notices(personas.alice_customer)  # her fourteen-day letter is e-mailed
     alice_invoice = overdue_invoice(personas.alice_customer, personas.alice_contact, amount="121.00")
     bob_invoice = overdue_invoice(personas.bob_customer, personas.bob_contact, amount="242.00", label="bakker.example")
     run_days(DUE, D(2026, 2, 10))

@@ -89,9 +89,33 @@ class World:
         return (self.hosting.status, self.mail.status)
 
 
+AGREED_ON = D(2024, 1, 1)
+
+
+def agree_to_email_notices(customer, *, on=AGREED_ON):
+    """The customer agreed, in their contract, to written notices by e-mail: the fourteen-day
+    letter goes by e-mail (without this it goes by post, see test_post.py)."""
+    from waarborg.customers.models import NoticeAgreement
+
+    return NoticeAgreement.objects.create(
+        customer=customer,
+        source=NoticeAgreement.Source.CONTRACT,
+        agreed_on=on,
+        reference="Algemene voorwaarden 2024, art. 4.3",
+        recorded_at=clock.now(),
+    )
+
+
 @pytest.fixture
 def consumer(personas) -> World:
-    """Alice: a private person, so a consumer (WIK)."""
+    """Alice: a private person, so a consumer (WIK), who agreed to written notices by e-mail."""
+    agree_to_email_notices(personas.alice_customer)
+    return World(personas.alice_customer, personas.alice_contact)
+
+
+@pytest.fixture
+def paper_consumer(personas) -> World:
+    """Alice again, but without an agreement to written notices by e-mail: her fourteen-day letter goes by post."""
     return World(personas.alice_customer, personas.alice_contact)
 
 

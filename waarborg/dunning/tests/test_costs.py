@@ -19,6 +19,7 @@ from waarborg.core import clock
 from waarborg.core.errors import ValidationError
 from waarborg.dunning import ladders as L
 from waarborg.dunning.models import Decision, Ladder, LadderVersion, Notice
+from waarborg.dunning.notices import explain
 from waarborg.testing.checks import row_counts
 
 from .conftest import DUE, D, run_days
@@ -368,7 +369,12 @@ def test_a_consumer_ladder_without_costs_charges_nothing_end_to_end(consumer, fi
     letter = Decision.objects.get(customer=consumer.customer, kind="wik_letter")
     assert letter.ladder_version.settings["cost_rule"] == {"kind": "none"}
     assert (letter.outcome_data["costs"], letter.outcome_data["costs_total"]) == ("0.00", "0.00")
-    assert Notice.objects.get(customer=consumer.customer, kind="wik_letter").costs_amount == Decimal("0.00")
+    notice = Notice.objects.get(customer=consumer.customer, kind="wik_letter")
+    assert notice.costs_amount == Decimal("0.00")
+    for lang, says in (("nl", "Wij brengen geen incassokosten in rekening."), ("en", "We charge no collection costs.")):
+        text = explain(letter, lang, notice=notice)
+        assert says in text
+        assert "incassokosten in rekening van" not in text and "charge collection costs of" not in text
     final = Decision.objects.get(customer=consumer.customer, kind="final_notice")
     assert "costs" not in final.facts
     assert final.facts["totals"] == {"EUR": "3000.00"}

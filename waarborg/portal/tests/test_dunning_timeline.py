@@ -12,7 +12,7 @@ from waarborg.core import clock
 from waarborg.dunning.links import make_token
 from waarborg.dunning.models import Case, Contest, Decision, Notice
 from waarborg.dunning.services import contest_submit
-from waarborg.dunning.tests.conftest import DUE, D, World, run, run_days
+from waarborg.dunning.tests.conftest import DUE, D, World, agree_to_email_notices, run, run_days
 from waarborg.testing.checks import row_counts
 
 pytestmark = pytest.mark.django_db
@@ -29,6 +29,8 @@ def mail(smtp_server):
 
 @pytest.fixture
 def alice_world(personas) -> World:
+    """Alice agreed to written notices by e-mail: her fourteen-day letter is e-mailed."""
+    agree_to_email_notices(personas.alice_customer)
     return World(personas.alice_customer, personas.alice_contact)
 
 

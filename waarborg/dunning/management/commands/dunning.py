@@ -2,8 +2,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from waarborg.audit.services import audit_record
-from waarborg.core import roles
-from waarborg.core.errors import ValidationError
+from waarborg.core import clock, roles
+from waarborg.core.errors import PermissionDenied, ValidationError
 from waarborg.core.identifiers import normalise_customer_number
 from waarborg.customers.models import Customer
 from waarborg.dunning import ladders as L
@@ -23,6 +23,7 @@ class _Shell:
 
 WAITING = {
     "notice": "waits until the last notice has been sent",
+    "post": "waiting for the letter to be posted (finance prints it, posts it and records the day)",
     "contest": "paused: a contest waits for an employee's decision",
     "approval": "waits for an employee's approval",
     "finished": "every step has been taken; the claim is still open",
@@ -43,7 +44,10 @@ def _term_line(e) -> str:
 
 
 class Command(BaseCommand):
-    help = "Dunning: show a customer's cases, send queued notices, deliver the provisioning outbox, list ladders."
+    help = (
+        "Dunning: show a customer's cases, list and record letters by post, send queued notices, "
+        "deliver the provisioning outbox, list ladders."
+    )
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
@@ -52,6 +56,11 @@ class Command(BaseCommand):
         show.add_argument("--all", action="store_true", help="closed cases too")
         show.add_argument("--lang", choices=("nl", "en"), default="en")
         show.add_argument("--text", action="store_true", help="print each decision in the customer's words")
+        sub.add_parser("letters", help="the fourteen-day letters waiting to be posted")
+        posted = sub.add_parser("posted", help="record the day a letter waiting to be posted was posted (finance)")
+        posted.add_argument("--letter", required=True, help="the letter's number (from `waarborg dunning letters`)")
+        posted.add_argument("--on", required=True, help="the day it was posted, YYYY-MM-DD")
+        posted.add_argument("--by", required=True, help="e-mail address of the finance employee recording it")
         sub.add_parser("notices", help="send the queued notices that are due, now")
         sub.add_parser("outbox", help="deliver the provisioning webhook's outbox, now")
         sub.add_parser("ladders", help="the ladders, their current version and steps")
@@ -59,6 +68,10 @@ class Command(BaseCommand):
     def handle(self, *args, action, **o):
         if action == "show":
             return self._show(o)
+        if action == "letters":
+            return self._letters()
+        if action == "posted":
+            return self._posted(o)
         if action == "notices":
             counts = send_due_notices()
         elif action == "outbox":
@@ -116,6 +129,8 @@ class Command(BaseCommand):
                 if e.notice_status:
                     notice = f" · notice {e.notice_status}" + (f" {e.notice_sent_on}" if e.notice_sent_on else "")
                 nxt = f" · next {e.next_kind} {e.next_on or ''}".rstrip() if e.next_kind else ""
+                if e.channel == "post":
+                    notice = f" · letter {e.notice_status}" + (f" posted {e.posted_on}" if e.posted_on else "")
                 self.stdout.write(f"  {e.on}  {e.kind:<16} {e.outcome:<20} {who}{notice}{nxt}")
                 self.stdout.write(f"             rule: {e.rule}")
                 if e.kind == L.WIK_LETTER:
@@ -123,6 +138,7 @@ class Command(BaseCommand):
                 if o["text"]:
                     for line in e.text.splitlines():
                         self.stdout.write(f"             | {line}")
+            self._letter_line(timeline.letter)
             if timeline.next_kind:
                 self.stdout.write(
                     f"  next step: {timeline.next_name} ({timeline.next_kind}) on {timeline.next_on}"
@@ -130,6 +146,69 @@ class Command(BaseCommand):
                 )
             elif timeline.waiting_for:
                 self.stdout.write(f"  next step: none — {WAITING[timeline.waiting_for]}")
+
+    def _letter_line(self, letter) -> None:
+        """How the fourteen-day letter went: e-mail on the customer's agreement, or post."""
+        if letter is None:
+            return
+        if letter.channel == "email":
+            agreed = letter.agreement
+            basis = f" (agreed {agreed['source']} {agreed['agreed_on']}: {agreed['reference']})" if agreed else ""
+            sent = f", sent {letter.sent_on}" if letter.sent_on else ""
+            end = f", term ends {letter.term_end}" if letter.term_end else ""
+            self.stdout.write(f"  fourteen-day letter: by e-mail{basis}{sent}{end}")
+        elif letter.posted_on:
+            self.stdout.write(
+                f"  fourteen-day letter: by post, posted {letter.posted_on}, term ends {letter.term_end}, "
+                f"costs from {letter.costs_from}"
+            )
+        elif letter.status == "to_post":
+            self.stdout.write(f"  fourteen-day letter: by post, waiting to be posted (letter {letter.notice_id})")
+        else:
+            self.stdout.write("  fourteen-day letter: by post, not posted (the case was closed)")
+
+    def _letters(self):
+        from waarborg.dunning.post import letters_to_post_for
+
+        letters = list(letters_to_post_for(viewer=_Shell()))
+        with transaction.atomic():
+            audit_record(
+                actor="cli",
+                action="dunning.letters.list",
+                purpose="U4",
+                object_type="dunning.notice",
+                object_ids=[n.pk for n in letters],
+            )
+        if not letters:
+            self.stdout.write("no letters waiting to be posted")
+            return
+        for n in letters:
+            made = n.created_at.astimezone(clock.AMSTERDAM).date()
+            self.stdout.write(
+                f"letter {n.pk} · case {n.case_id} · customer {n.customer.number} · {n.kind} · made {made}"
+                + (" · case paused" if n.case.status == Case.Status.PAUSED else "")
+            )
+
+    def _posted(self, o):
+        from waarborg.accounts.models import Account
+        from waarborg.dunning.models import Notice
+        from waarborg.dunning.post import letter_posted
+
+        try:
+            by = Account.objects.filter(email=(o["by"] or "").strip().lower(), is_active=True).first()
+            if by is None:
+                raise ValidationError("no active account with that e-mail address", field="by")
+            try:
+                notice = Notice.objects.get(pk=int(o["letter"]), channel=Notice.Channel.POST)
+            except (Notice.DoesNotExist, ValueError):
+                raise ValidationError(f"no letter by post {o['letter']!r}", field="letter") from None
+            done = letter_posted(actor=by, notice=notice, posted_on=o["on"])
+        except (ValidationError, PermissionDenied) as exc:
+            raise CommandError(str(exc), returncode=2) from None
+        self.stdout.write(
+            f"letter {done.pk} of case {done.case_id}: posted {done.posted_on}, term ends {done.term_end}, "
+            f"next step on {done.next_on or '-'}"
+        )
 
     def _ladders(self):
         for ladder in Ladder.objects.order_by("key"):
