@@ -7,6 +7,7 @@ quietly weaken security.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -231,3 +232,22 @@ def env_keys(name: str, *, fernet: bool = False) -> list[str]:
             if not ok:
                 raise ConfigError(f"{name}: key {number} is not a Fernet key (32 url-safe base64 bytes)")
     return keys
+
+
+def env_daily_time(name: str, default: str) -> dt.time:
+    """A time of day as HH:MM (Europe/Amsterdam) that every day has exactly once.
+
+    02:00–02:59 is refused: in Amsterdam that hour is skipped when summer time starts and
+    repeated when it ends, so a job planned then would run not at all or twice on those days.
+    """
+    value = (env_str(name, default) or "").strip()
+    match = re.fullmatch(r"([01][0-9]|2[0-3]):([0-5][0-9])", value)
+    if not match:
+        raise ConfigError(f"{name} must be a time of day as HH:MM (00:00 to 23:59), not {value!r}")
+    hour, minute = int(match.group(1)), int(match.group(2))
+    if hour == 2:
+        raise ConfigError(
+            f"{name} must not fall between 02:00 and 02:59, an hour that Europe/Amsterdam skips or repeats "
+            f"when daylight saving time changes, not {value!r}"
+        )
+    return dt.time(hour, minute)

@@ -261,6 +261,13 @@ WAARBORG_IDENTIFIER_KEYS_OLD = env_keys("WAARBORG_IDENTIFIER_KEYS_OLD")
 WAARBORG_AUDIT_KEYS_OLD = env_keys("WAARBORG_AUDIT_KEYS_OLD")
 WAARBORG_ERASURE_LEDGER = env_str("WAARBORG_ERASURE_LEDGER", "") or ""
 
+# The scheduler (`waarborg scheduler`): the daily jobs at this Amsterdam time, one that every day
+# has (not 02:00-02:59); a second daily run waits this many seconds for the first, then gives up.
+from config.env import env_daily_time  # noqa: E402
+
+WAARBORG_DAILY_AT = env_daily_time("WAARBORG_DAILY_AT", "03:30")
+WAARBORG_DAILY_LOCK_WAIT = env_int("WAARBORG_DAILY_LOCK_WAIT", 60, minimum=0)
+
 # Logs carry ids and codes, never personal values (B1): the formatter has no place for them,
 # and request data is not logged.
 LOGGING = {

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from waarborg.backoffice import dunning, dunning_post, lists, requests, termination, views
+from waarborg.backoffice import dunning, dunning_post, lists, operations, requests, termination, views
 
 # Mounted at "backoffice/"; the landing page itself is web:backoffice. The URL names of the
 # sections are the scopes of waarborg.core.roles, which links them in the navigation.
@@ -31,6 +31,7 @@ urlpatterns = [
     path("incasso/uitgezonderd/<int:hold>/vrijgeven/", dunning.hold_release, name="dunning_hold_release"),
     path("incasso/ladders/", dunning.ladders, name="dunning_ladders"),
     path("incasso/ladders/<slug:key>/", dunning.ladder_edit, name="dunning_ladder"),
+    path("beheer/runs/", operations.runs, name="operations"),
     # One list per scope of the role; the URL name is the scope, so the navigation links it.
     *[path(f"lijst/{scope.replace('_', '-')}/", view, name=scope) for scope, view in lists.views.items()],
 ]

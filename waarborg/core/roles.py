@@ -47,6 +47,7 @@ SCOPES: dict[str, frozenset[str]] = {
     "incidents": frozenset({PRIVACY}),  # incidents and personal-data breaches (art. 33–34)
     "dunning": frozenset({FINANCE}),  # the dunning board: cases, contests, approvals, ladders
     "fiscal_archive": frozenset({FINANCE_ARCHIVE}),  # only via waarborg.erasure.archive
+    "operations": frozenset({ADMIN}),  # the daily runs: counts and failures per job, no personal data
 }
 
 

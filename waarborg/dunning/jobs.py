@@ -12,13 +12,13 @@ def dunning(day):
     return run_day(day)
 
 
-@daily_job("dunning-notices", order=55)
+@daily_job("dunning-notices", order=55, outgoing=True)
 def dunning_notices(day):
     """Send the queued notices (retries with backoff)."""
     return {k: v for k, v in send_due_notices().items() if v}
 
 
-@daily_job("provisioning", order=60)
+@daily_job("provisioning", order=60, outgoing=True)
 def provisioning(day):
     """Deliver the provisioning webhook's outbox (retries with backoff)."""
     return {k: v for k, v in deliver_outbox().items() if v}

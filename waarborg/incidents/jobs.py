@@ -7,7 +7,7 @@ import datetime as dt
 from waarborg.core.daily import daily_job
 
 
-@daily_job("incident-deadlines", order=62)
+@daily_job("incident-deadlines", order=62, outgoing=True)
 def incident_deadline_warnings(day: dt.date) -> dict[str, int]:
     """The 72-hour clock (art. 33): warn the privacy officers when 24 hours are left and when
     the deadline has passed, for an incident not yet assessed or a reportable breach not yet

@@ -23,6 +23,9 @@ class DailyRun(models.Model):
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.RUNNING, db_index=True)
     counts = models.JSONField(default=dict, blank=True)  # {job: {count name: number}}
     failures = models.JSONField(default=dict, blank=True)  # {job: exception class name}
+    partial = models.BooleanField(default=False)  # only some jobs ran (--only): the day is not done
+    host = models.CharField(max_length=100, blank=True)  # the machine and process that ran it
+    pid = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["-started_at"]

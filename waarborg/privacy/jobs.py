@@ -7,7 +7,7 @@ import datetime as dt
 from waarborg.core.daily import daily_job
 
 
-@daily_job("privacy-deadlines", order=60)
+@daily_job("privacy-deadlines", order=60, outgoing=True)
 def privacy_deadline_warnings(day: dt.date) -> dict[str, int]:
     """Day 14 to the handler, day 21 to the team lead, day 26 to the privacy officers, day 28
     and later: overdue — each once per request (G9)."""

@@ -7,7 +7,7 @@ import datetime as dt
 from waarborg.core.daily import daily_job
 
 
-@daily_job("statement", order=5)
+@daily_job("statement", order=5, outgoing=True)
 def statement_versions(day: dt.date) -> dict[str, int]:
     """Keep a new version of the privacy statement when its text changed (K2)."""
     from waarborg.public.services import statement_publish

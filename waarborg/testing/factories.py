@@ -26,7 +26,7 @@ from waarborg.consents.models import ConsentRecord
 from waarborg.core import clock, roles
 from waarborg.core.crypto import keyed_hash
 from waarborg.correspondence.models import Attachment, Complaint, Message, Ticket
-from waarborg.customers.models import Contact, Customer, Document
+from waarborg.customers.models import Contact, Customer, Document, NoticeAgreement
 from waarborg.register.models import Recipient
 
 FAKER_LOCALE = "nl_NL"
@@ -174,6 +174,20 @@ class SubscriptionFactory(DjangoModelFactory):
     end_date = None
     status = Subscription.Status.ACTIVE
     block_reason = ""
+
+
+class NoticeAgreementFactory(DjangoModelFactory):
+    """The customer agreed in their contract to written notices by e-mail (the fourteen-day
+    letter is then e-mailed; without an agreement it goes by post)."""
+
+    class Meta:
+        model = NoticeAgreement
+
+    customer = factory.SubFactory(CustomerFactory)
+    source = NoticeAgreement.Source.CONTRACT
+    agreed_on = dt.date(2024, 1, 1)
+    reference = "Algemene voorwaarden 2024, art. 4.3"
+    recorded_at = factory.LazyFunction(_now)
 
 
 class InvoiceFactory(DjangoModelFactory):

@@ -31,6 +31,7 @@ SCOPE_LABELS = {
     "requests": _("Privacy requests"),
     "dunning": _("Dunning"),
     "incidents": _("Incidents and data breaches"),
+    "operations": _("Daily runs"),
 }
 
 

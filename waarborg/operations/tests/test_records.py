@@ -32,11 +32,13 @@ def test_a_failing_run_is_recorded_as_failed(monkeypatch):
         raise RuntimeError("boom")
 
     monkeypatch.setitem(daily._JOBS, "broken-test-job", daily.DailyJob("broken-test-job", 0, broken))
-    with pytest.raises(RuntimeError):
+    with pytest.raises(CommandError) as failed:
         call_command("daily", "--as-of", "2026-03-02", "--only", "broken-test-job", stdout=StringIO())
+    assert failed.value.returncode == 1
     run = DailyRun.objects.get()
     assert run.status == DailyRun.Status.FAILED
-    assert run.failures == {"run": "RuntimeError"}
+    assert run.failures == {"broken-test-job": "RuntimeError"}
+    assert run.partial is True
     assert run.finished_at is not None
     assert last_daily_run().pk == run.pk
 

@@ -3,7 +3,8 @@ from django.core.management.base import BaseCommand, CommandError
 from waarborg.core import clock
 from waarborg.core.daily import jobs
 from waarborg.core.errors import ValidationError
-from waarborg.operations.services import run_daily_recorded
+from waarborg.operations.locks import DailyRunBusy
+from waarborg.operations.services import DailyJobsFailed, run_daily_recorded
 
 
 class Command(BaseCommand):
@@ -22,7 +23,16 @@ class Command(BaseCommand):
         for name in only or []:
             if name not in known:
                 raise CommandError(f"unknown job {name!r}; known: {', '.join(sorted(known)) or 'none'}", returncode=2)
-        results = run_daily_recorded(day, only=only)
+        try:
+            results = run_daily_recorded(day, only=only)
+        except DailyRunBusy as exc:
+            raise CommandError(str(exc), returncode=exc.exit_code) from None
+        except DailyJobsFailed as exc:
+            self._report(day, exc.run.counts)
+            raise CommandError(str(exc), returncode=1) from None
+        self._report(day, results)
+
+    def _report(self, day, results):
         self.stdout.write(f"daily run for {day.isoformat()}")
         for name, counts in results.items():
             summary = ", ".join(f"{k}={v}" for k, v in counts.items()) or "nothing to do"
