@@ -152,10 +152,6 @@ class PrivacyRequest(models.Model):
         """The date the answer is legally due: the extended date when extended."""
         return self.extended_due or self.legal_due
 
-    @property
-    def is_answered(self) -> bool:
-        return self.answered_at is not None
-
 
 class VerificationLink(models.Model):
     """A one-time link: confirm a request from an e-mail address on file, or upload an ID copy.
