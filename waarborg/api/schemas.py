@@ -108,9 +108,11 @@ class PrivacyRequestOut(Schema):
     received_at: dt.datetime
     promise_due: dt.date
     legal_due: dt.date
-    extended_due: dt.date | None = Field(None, description="three months after receipt, once extended with reasons")
+    extended_due: dt.date | None = Field(
+        None, description="the one-month term plus two further months, once extended with reasons in time"
+    )
     due: dt.date = Field(..., description="what the law holds us to: the extended date when extended")
-    day: int = Field(..., description="days since receipt")
+    day: int = Field(..., description="days since receipt (until the answer, once answered)")
     days_left: int = Field(..., description="days until `due`")
     overdue: bool = Field(..., description="open past the promised (or extended) date")
     late: bool = Field(..., description="open past the legal due date")

@@ -6,14 +6,16 @@
 - `earlier_requests_for`: the same person's earlier requests (a refusal as manifestly unfounded
   or excessive names them);
 - `erasure_preview_for`: what the erasure engine (waarborg.erasure.plan) would do, for review;
-- `month_overview_for`: the privacy officer's month: received, completed (within 28 days),
-  overdue, extended, refused — in total and per type.
+- `month_overview_for`: the privacy officer's month: received; answered, and of those the share
+  within the promise and within the legal term (judged at the answer); refused, extended,
+  paused, overdue — in total and per type, with every answered request listed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import ROUND_DOWN, Decimal
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -21,7 +23,7 @@ from django.utils.translation import gettext as _
 from waarborg.accounts.models import Account
 from waarborg.audit.models import AuditEvent
 from waarborg.core import clock
-from waarborg.privacy import deadlines
+from waarborg.privacy import timeliness
 from waarborg.privacy.models import DeadlineWarning, PrivacyRequest
 from waarborg.privacy.selectors import (
     QueueRow,
@@ -43,15 +45,18 @@ VIEW_ACTION = "privacy.request.view"
 
 
 def target_date(row: QueueRow) -> dt.date:
-    """The date the request is held to internally: the promised date, or the extended one."""
-    return row.extended_due or row.promise_due
+    """The date the request is held to internally: the promised date (moved on by the days it
+    waited on the requester), or the extended one."""
+    return row.target or row.extended_due or row.promise_due
 
 
 def queue_rows_for(
     *, viewer, type: str = "", status: str = "open", due: str = "", handler: str = "", today: dt.date | None = None
 ) -> list[QueueRow]:
     """The queue, the first due first: open requests (or `status`), filtered by type, by due
-    (overdue; due within a week; past the legal date) and by handler ("me", "none")."""
+    and by handler ("me", "none"). The terms are judged at the answer (waarborg.privacy.timeliness):
+    "overdue" is not answered and past the promised or extended date; "soon" is not answered and
+    due within a week; "late" is past the legal term — answered after it, or not answered yet."""
     today = today or clock.today()
     rows = privacy_queue(viewer=viewer, today=today, include_closed=status not in ("", "open"))
     if status not in ("", "open", "all"):
@@ -59,11 +64,13 @@ def queue_rows_for(
     if type:
         rows = [r for r in rows if r.request.type == type]
     if due == "overdue":
-        rows = [r for r in rows if r.request.is_open and r.overdue]
+        rows = [r for r in rows if r.overdue]
     elif due == "soon":
-        rows = [r for r in rows if r.request.is_open and not r.overdue and (target_date(r) - today).days <= SOON_DAYS]
+        rows = [
+            r for r in rows if r.answered is None and not r.overdue and (target_date(r) - today).days <= SOON_DAYS
+        ]
     elif due == "late":
-        rows = [r for r in rows if r.request.is_open and r.late]
+        rows = [r for r in rows if r.late]
     if handler == "me":
         rows = [r for r in rows if r.request.handler_id == viewer.pk]
     elif handler == "none":
@@ -256,43 +263,91 @@ def erasure_preview_for(*, viewer, request) -> ErasurePreview | None:
 
 # --- The month ----------------------------------------------------------------------------------
 
-COLUMNS = ("received", "completed", "within", "overdue", "extended", "refused")
+COLUMNS = ("received", "answered", "refused", "within_promise", "within_legal", "paused", "extended", "overdue")
 
 
 def _start(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(0, 0), tzinfo=clock.AMSTERDAM)
 
 
-def _overdue_from(request: PrivacyRequest) -> dt.date:
-    """The first day the request counts as overdue (as the queue flags it)."""
-    if request.extended_due is not None:
-        return request.extended_due + dt.timedelta(days=1)
-    return request.promise_due
+@dataclass(frozen=True)
+class Share:
+    """`count` of `of`, as a percentage rounded down to one decimal (100 only when all are)."""
+
+    count: int
+    of: int
+
+    @property
+    def percent(self) -> Decimal | None:
+        if not self.of:
+            return None
+        return (Decimal(self.count) * 100 / Decimal(self.of)).quantize(Decimal("0.1"), rounding=ROUND_DOWN)
 
 
-def _overdue_in(request: PrivacyRequest, first: dt.date, last: dt.date) -> bool:
-    """Was the request open on a day in [first, last] on which it was overdue?"""
-    start = _overdue_from(request)
-    if start > last:
-        return False
-    closed = deadlines.received_date(request.closed_at) if request.closed_at else None
-    if closed is None:
-        return True
-    if start >= first:
-        return closed > start  # answered on the first overdue day still counts as on time
-    return closed >= first
+@dataclass(frozen=True)
+class Answered:
+    """A request answered (or refused) in the month, judged at its answer."""
+
+    request: PrivacyRequest
+    received: dt.date
+    answered: dt.date
+    first_response: dt.date
+    promise_date: dt.date  # received + 28 days + the days it waited on the requester
+    paused_days: int
+    due: dt.date  # the legal term: the extended date when extended in time
+    within_promise: bool
+    within_legal: bool
+
+
+def _answered(request: PrivacyRequest) -> Answered:
+    facts = timeliness.facts_of(request)
+    judged = timeliness.judge(facts, facts.answered)
+    return Answered(
+        request=request,
+        received=facts.received,
+        answered=facts.answered,
+        first_response=judged.first_response,
+        promise_date=judged.promise_date,
+        paused_days=judged.paused_days,
+        due=judged.due,
+        within_promise=bool(judged.within_promise),
+        within_legal=bool(judged.within_legal),
+    )
+
+
+def _shares(counts: dict[str, int]) -> dict[str, Share]:
+    return {
+        "promise": Share(counts["within_promise"], counts["answered"]),
+        "legal": Share(counts["within_legal"], counts["answered"]),
+    }
 
 
 @dataclass
 class MonthOverview:
     month: dt.date  # the first day
     totals: dict[str, int]
-    per_type: list[tuple[str, dict[str, int]]]
+    shares: dict[str, Share]  # "promise", "legal": of the requests answered in the month
+    per_type: list[tuple[str, dict[str, int], dict[str, Share]]]
+    answered: list[Answered]  # every request answered in the month, the evidence of the shares
     open_now: int
     overdue_now: int
 
 
 def month_overview_for(*, viewer, month: dt.date, today: dt.date | None = None) -> MonthOverview:
+    """The privacy officer's month (G9, X5; the proof of art. 5(2)), per type and in total:
+
+    - received: received in the month, on any channel;
+    - answered: the answer or the refusal was sent in the month (`answered_at`, not the closing);
+      refused: of those, refusals;
+    - within_promise: of the answered, the first response — answer, refusal or notice of
+      extension — on or before the promise date (received + 28 days, moved on by the days the
+      request waited on the requester for its identity check); paused: of the answered, those
+      whose promise date moved so;
+    - within_legal: of the answered, the answer within the legal term: the legal due date, or
+      the extended date when the notice of extension went out on or before the legal due date;
+    - extended: notices of extension sent in the month;
+    - overdue: not answered on a day of the month after its promise date (or extended date).
+    """
     today = today or clock.today()
     first = month.replace(day=1)
     following = (first + dt.timedelta(days=32)).replace(day=1)
@@ -302,25 +357,29 @@ def month_overview_for(*, viewer, month: dt.date, today: dt.date | None = None) 
     counts = {t: dict.fromkeys(COLUMNS, 0) for t in PrivacyRequest.Type.values}
     for request in qs.filter(received_at__gte=start, received_at__lt=end):
         counts[request.type]["received"] += 1
-    for request in qs.filter(status=PrivacyRequest.Status.COMPLETED, closed_at__gte=start, closed_at__lt=end):
-        counts[request.type]["completed"] += 1
-        if deadlines.received_date(request.closed_at) <= request.promise_due:
-            counts[request.type]["within"] += 1
-    for request in qs.filter(status=PrivacyRequest.Status.REFUSED, closed_at__gte=start, closed_at__lt=end):
-        counts[request.type]["refused"] += 1
+    answered = [_answered(r) for r in qs.filter(answered_at__gte=start, answered_at__lt=end)]
+    for item in answered:
+        row = counts[item.request.type]
+        row["answered"] += 1
+        row["refused"] += item.request.status == PrivacyRequest.Status.REFUSED
+        row["within_promise"] += item.within_promise
+        row["within_legal"] += item.within_legal
+        row["paused"] += item.paused_days > 0
     for request in qs.filter(extension_notice_sent_at__gte=start, extension_notice_sent_at__lt=end):
         counts[request.type]["extended"] += 1
     if first <= today:
-        candidates = qs.filter(received_at__lt=end).filter(Q(closed_at__isnull=True) | Q(closed_at__gte=start))
+        candidates = qs.filter(received_at__lt=end).filter(Q(answered_at__isnull=True) | Q(answered_at__gte=start))
         for request in candidates:
-            if _overdue_in(request, first, last):
+            if timeliness.overdue_between(timeliness.facts_of(request), first, last):
                 counts[request.type]["overdue"] += 1
     totals = {column: sum(c[column] for c in counts.values()) for column in COLUMNS}
     rows = privacy_queue(viewer=viewer, today=today)
     return MonthOverview(
         month=first,
         totals=totals,
-        per_type=[(t, counts[t]) for t in PrivacyRequest.Type.values],
+        shares=_shares(totals),
+        per_type=[(t, counts[t], _shares(counts[t])) for t in PrivacyRequest.Type.values],
+        answered=sorted(answered, key=lambda a: (a.answered, a.request.number)),
         open_now=len(rows),
         overdue_now=sum(1 for r in rows if r.overdue),
     )

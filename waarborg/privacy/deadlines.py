@@ -5,10 +5,15 @@
   of that month when it has no such day; a Saturday, Sunday or Dutch public holiday moves it to
   the next working day (art. 3(2)(c) and 3(4) of Regulation 1182/71); the holidays and working
   days come from waarborg.core.holidays.
-- `extended_due`: the same rule for three months (one month + at most two more, art. 12(3)).
+- `extended_due`: the one-month term "extended by two further months" (art. 12(3)): the end of
+  the one-month term — before it is moved to a working day — plus two months by the same rule,
+  then moved to the next working day. Received 31 October: one month ends 30 November, two
+  further months end 30 January (not 31 January, as three months from receipt would).
 
 The day of receipt itself is not counted (art. 3(1)), which the "same day-number" rule already
-expresses. Nothing here reads the clock or the database.
+expresses. Only public holidays move a term (`is_working_day`), never a day off by decree.
+Nothing here reads the clock or the database. Whether a request was answered in time is judged
+in `timeliness.py`.
 """
 
 from __future__ import annotations
@@ -55,17 +60,20 @@ def promise_due(received_at: dt.datetime | dt.date) -> dt.date:
     return received_date(received_at) + dt.timedelta(days=PROMISE_DAYS)
 
 
-def months_due(received_at: dt.datetime | dt.date, months: int) -> dt.date:
-    """`months` after receipt by Regulation 1182/71, moved to the next working day."""
-    return next_working_day(add_term(received_date(received_at), months=months))
+def month_term_end(received_at: dt.datetime | dt.date) -> dt.date:
+    """The last day of the one-month term (art. 3(2)(c)), before art. 3(4) moves it to a working day."""
+    return add_term(received_date(received_at), months=LEGAL_MONTHS)
 
 
 def legal_due(received_at: dt.datetime | dt.date) -> dt.date:
-    return months_due(received_at, LEGAL_MONTHS)
+    """One month after receipt, moved to the next working day (art. 3(2)(c), 3(4))."""
+    return next_working_day(month_term_end(received_at))
 
 
 def extended_due(received_at: dt.datetime | dt.date) -> dt.date:
-    return months_due(received_at, LEGAL_MONTHS + MAX_EXTENSION_MONTHS)
+    """The one-month term extended by two further months: they run from the end of the first
+    month (not from receipt), and only the end of the whole is moved to a working day."""
+    return next_working_day(add_term(month_term_end(received_at), months=MAX_EXTENSION_MONTHS))
 
 
 def day_number(received_at: dt.datetime | dt.date, today: dt.date) -> int:
@@ -74,7 +82,9 @@ def day_number(received_at: dt.datetime | dt.date, today: dt.date) -> int:
 
 
 def is_overdue(received_at: dt.datetime | dt.date, today: dt.date, extended_due: dt.date | None = None) -> bool:
-    """Day 28 and later (the promise is broken); with an extension, after the extended date."""
+    """The warning rhythm's last stage: from day 28 on (the day the promise runs out, "handle it
+    today"); with an extension, after the extended date. Whether a request is overdue in the
+    queue and the month is judged by `timeliness.judge`, at the answer."""
     if extended_due is not None:
         return today > extended_due
     return day_number(received_at, today) >= OVERDUE_DAY

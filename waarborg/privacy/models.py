@@ -128,6 +128,9 @@ class PrivacyRequest(models.Model):
     refusal_justification = models.TextField(blank=True)
     earlier_requests = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="+")
     answered_by = models.CharField(max_length=8, blank=True)  # "email" or "post"
+    # When the answer or the refusal was sent (mailed, or handed over to be posted that day): what
+    # "in time" is judged by (waarborg.privacy.timeliness); closing may come later.
+    answered_at = models.DateTimeField(null=True, blank=True, db_index=True)
     closed_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     class Meta:

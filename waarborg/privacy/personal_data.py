@@ -73,6 +73,7 @@ declare(
         "refusal_ground": pd("D11", "user.privacy_request.refusal", portability="derived", source="staff", **_R),
         "refusal_reason": pd("D11", "user.privacy_request.refusal", portability="derived", source="staff", **_R),
         "refusal_justification": pd("D11", "user.privacy_request.refusal", portability="derived", source="staff", **_R),
+        "answered_at": pd("D11", "user.privacy_request.date", portability="observed", source="system", **_R),
         "closed_at": pd("D11", "user.privacy_request.date", portability="observed", source="system", **_R),
     },
     not_personal=(

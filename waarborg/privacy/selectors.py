@@ -20,7 +20,7 @@ from django.db.models import Q
 from waarborg.core import clock, datamap, roles
 from waarborg.core.errors import NotFound, PermissionDenied
 from waarborg.customers.selectors import is_customer_viewer
-from waarborg.privacy import deadlines
+from waarborg.privacy import timeliness
 from waarborg.privacy.models import (
     IdDocument,
     PrivacyRequest,
@@ -165,38 +165,50 @@ def id_document_list_for(*, viewer, request):
 
 @dataclass(frozen=True)
 class QueueRow:
+    """One request in the queue, judged on `today` by waarborg.privacy.timeliness (at its answer
+    once answered)."""
+
     request: PrivacyRequest
     received: dt.date
-    day: int  # days since receipt
+    day: int  # days since receipt: until today, or until the answer once answered
     promise_due: dt.date
     legal_due: dt.date
     extended_due: dt.date | None
-    due: dt.date  # what the law holds us to: the extended date when extended
+    due: dt.date  # what the law holds us to: the extended date when extended in time
     days_left: int  # until `due`
-    overdue: bool  # the promised term (day 28), or the extended term, has passed
-    late: bool  # the legal term has passed
+    overdue: bool  # not answered, and the promise date (or the extended date) has passed
+    late: bool  # answered after the legal term, or not answered and the legal term has passed
     sla_paused: bool  # awaiting the identity check: the internal count stands still
     sla_due: dt.date  # the promised date with the days spent awaiting the identity check added
+    answered: dt.date | None = None  # the day the answer or refusal was sent
+    first_response: dt.date | None = None  # answer, refusal or notice of extension, the first
+    paused_days: int = 0  # days the promise stood still (awaiting the requester)
+    target: dt.date | None = None  # what staff work to: the extended date, else `sla_due`
+    within_promise: bool | None = None  # None while it can still be kept
+    within_legal: bool | None = None  # None while it can still be kept
 
 
 def queue_row(request: PrivacyRequest, today: dt.date) -> QueueRow:
-    received = deadlines.received_date(request.received_at)
-    paused = request.paused_days
-    if request.paused_since is not None:
-        paused += max((today - deadlines.received_date(request.paused_since)).days, 0)
+    judged = timeliness.judge(timeliness.facts_of(request), today)
     return QueueRow(
         request=request,
-        received=received,
-        day=deadlines.day_number(request.received_at, today),
+        received=judged.facts.received,
+        day=judged.day,
         promise_due=request.promise_due,
         legal_due=request.legal_due,
         extended_due=request.extended_due,
-        due=request.due,
-        days_left=(request.due - today).days,
-        overdue=deadlines.is_overdue(request.received_at, today, request.extended_due),
-        late=today > request.due,
+        due=judged.due,
+        days_left=(judged.due - today).days,
+        overdue=judged.overdue,
+        late=judged.late,
         sla_paused=request.status == PrivacyRequest.Status.AWAITING_ID,
-        sla_due=request.promise_due + dt.timedelta(days=paused),
+        sla_due=judged.promise_date,
+        answered=judged.answered,
+        first_response=judged.first_response,
+        paused_days=judged.paused_days,
+        target=judged.target,
+        within_promise=judged.within_promise,
+        within_legal=judged.within_legal,
     )
 
 

@@ -621,10 +621,11 @@ def _answer_no_data(actor, request: PrivacyRequest, *, by_post: bool, now: dt.da
     context = notices.base_context(request, lang) | {"kinds": _identifier_kinds(request, lang)}
     text = notices.render("no_data", lang, context)
     request.status = Status.COMPLETED
+    request.answered_at = now
     request.closed_at = now
     request.answered_by = "post" if by_post else "email"
     _unpause(request, now)
-    request.save(update_fields=["status", "closed_at", "answered_by", "paused_since", "paused_days"])
+    request.save(update_fields=["status", "answered_at", "closed_at", "answered_by", "paused_since", "paused_days"])
     _revoke_links(request, now)
     _audit(actor, "privacy.request.answer_no_data", request, type=request.type, by_post=bool(by_post))
     emailed = _send_to_requester(request, text, by_post=by_post)
@@ -934,7 +935,7 @@ def id_documents_destroy_expired(*, day: dt.date) -> int:
 
 @transaction.atomic
 def privacy_request_extend(*, actor, request: PrivacyRequest, reason: str, by_post: bool = False) -> Notice:
-    """Extend the term by two months (art. 12(3)): only with reasons, told to the requester on or
+    """Extend the term by two further months (art. 12(3)): only with reasons, told to the requester on or
     before the promised date (day 28), and only once. The notice is e-mailed now, or — with
     `by_post` — posted today by the caller with the returned text.
     """
@@ -1016,6 +1017,7 @@ def privacy_request_refuse(
     current.refusal_ground = ground
     current.refusal_reason = reason
     current.refusal_justification = justification
+    current.answered_at = now
     current.closed_at = now
     current.answered_by = "post" if by_post else "email"
     _unpause(current, now)
@@ -1475,6 +1477,7 @@ def privacy_request_complete(
     current.status = Status.COMPLETED
     current.answer_note = note
     current.package_ref = package_ref
+    current.answered_at = now
     current.closed_at = now
     current.answered_by = "post" if by_post else "email"
     current.save()

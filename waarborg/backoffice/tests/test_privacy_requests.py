@@ -370,12 +370,30 @@ def test_it_counts_the_month_per_type(office, personas, requests, alice, erin, m
     with clock.as_of(D(2026, 4, 10)):
         march = client.get(f"{OVERVIEW}?maand=2026-03").context["report"]
         april = client.get(OVERVIEW).context["report"]
-    assert march.totals == {"received": 3, "completed": 1, "within": 1, "overdue": 1, "extended": 1, "refused": 0}
-    per_type = dict(march.per_type)
-    assert per_type["access"]["overdue"] == 1 and per_type["objection"]["within"] == 1
+    zero = dict.fromkeys(("received", "answered", "refused", "within_promise", "within_legal", "paused"), 0)
+    assert march.totals == zero | {
+        "received": 3,
+        "answered": 1,
+        "within_promise": 1,
+        "within_legal": 1,
+        "overdue": 1,
+        "extended": 1,
+    }
+    per_type = {t: counts for t, counts, _ in march.per_type}
+    assert per_type["access"]["overdue"] == 1 and per_type["objection"]["within_promise"] == 1
     assert per_type["erasure"]["extended"] == 1
-    assert april.totals == {"received": 1, "completed": 1, "within": 0, "overdue": 1, "extended": 0, "refused": 1}
-    assert dict(april.per_type)["access"]["refused"] == 1
+    # April: the access request answered on 2 April (promised 30 March, legally due 2 April) and
+    # the refusal of the same day: 1 of 2 within the promise, 2 of 2 within the legal term.
+    assert april.totals == zero | {
+        "received": 1,
+        "answered": 2,
+        "refused": 1,
+        "within_promise": 1,
+        "within_legal": 2,
+        "overdue": 1,
+        "extended": 0,
+    }
+    assert {t: counts for t, counts, _ in april.per_type}["access"]["refused"] == 1
     response = client.get(f"{OVERVIEW}?maand=2026-13")
     assert response.status_code == 200 and "maand" in response.context["form"].errors
 

@@ -45,8 +45,13 @@ def months_later(day: dt.date, months: int) -> dt.date:
 
 
 def oracle(day: dt.date, months: int, *, with_decreed: bool = False) -> dt.date:
-    """Art. 3(4): a period ending on a Saturday, Sunday or public holiday ends the next working day."""
-    end = months_later(day, months)
+    """Art. 3(4): a period ending on a Saturday, Sunday or public holiday ends the next working day.
+
+    More than one month (art. 12(3)'s extension) is the one-month end, before rolling, plus the
+    further months."""
+    end = months_later(day, 1)
+    if months > 1:
+        end = months_later(end, months - 1)
     while end.weekday() >= 5 or end in HOLIDAYS or (with_decreed and end in DECREED):
         end += ONE
     return end

@@ -62,9 +62,17 @@ class Command(BaseCommand):
         verify = sub.add_parser("verify", help="(re)send the identity check of a request")
         verify.add_argument("number", help="the request number, e.g. PV000012")
 
+        extend = sub.add_parser(
+            "extend", help="extend the term by two further months, with reasons told to the requester (art. 12(3))"
+        )
+        extend.add_argument("number", help="the request number, e.g. PV000012")
+        extend.add_argument("--reason", required=True, help="why it needs more time; told to the requester")
+        extend.add_argument("--handler", required=True, help="e-mail address of the privacy officer extending it")
+        extend.add_argument("--by-post", action="store_true", help="print the notice to post today, do not e-mail it")
+
         queue = sub.add_parser("queue", help="open requests with their due dates, overdue flagged")
         queue.add_argument("--as-of", help="the day to compute for (YYYY-MM-DD); default today")
-        queue.add_argument("--all", action="store_true", help="include closed requests")
+        queue.add_argument("--all", action="store_true", help="include closed requests, judged at their answer")
         queue.add_argument("--format", choices=("text", "json"), default="text")
 
     def handle(self, *args, action, **o):
@@ -75,6 +83,8 @@ class Command(BaseCommand):
                 return self._verify(o["number"])
             if action == "access":
                 return self._access(o)
+            if action == "extend":
+                return self._extend(o)
             return self._queue(o)
         except (ValidationError, NotFound, PermissionDenied) as exc:
             raise _fail(exc) from None
@@ -163,6 +173,35 @@ class Command(BaseCommand):
             f"stored as {path.name}; the request is recorded and answered"
         )
 
+    def _handler(self, email: str) -> Account:
+        handler = Account.objects.filter(email=(email or "").strip().lower(), is_active=True).first()
+        if handler is None:
+            raise ValidationError("no active account with that e-mail address", field="handler")
+        return handler
+
+    def _extend(self, o):
+        from waarborg.privacy.services import privacy_request_extend
+
+        handler = self._handler(o["handler"])
+        request = PrivacyRequest.objects.filter(number=(o["number"] or "").strip().upper()).first()
+        if request is None:
+            raise NotFound("no such privacy request")
+        try:
+            notice = privacy_request_extend(actor=handler, request=request, reason=o["reason"], by_post=o["by_post"])
+        except (OSError, smtplib.SMTPException) as exc:
+            raise CommandError(
+                f"the notice of extension of {request.number} could not be e-mailed ({type(exc).__name__}); "
+                "nothing was changed — try again, or use --by-post",
+                returncode=1,
+            ) from None
+        line = f"{request.number}: extended to {request.extended_due.isoformat()}"
+        if notice.emailed:
+            self.stdout.write(f"{line}; the requester was told why by e-mail")
+            return
+        self.stdout.write(f"{line}; post this notice today:")
+        self.stdout.write(notice.subject)
+        self.stdout.write(notice.body)
+
     def _verify(self, number: str):
         request = PrivacyRequest.objects.filter(number=(number or "").strip().upper()).first()
         if request is None:
@@ -192,49 +231,67 @@ class Command(BaseCommand):
         else:
             rows = queue_for_system(today=day)
         if o["format"] == "json":
-            self.stdout.write(
-                json.dumps(
-                    [
-                        {
-                            "number": r.request.number,
-                            "type": r.request.type,
-                            "status": r.request.status,
-                            "channel": r.request.channel,
-                            "received": r.received.isoformat(),
-                            "day": r.day,
-                            "promise_due": r.promise_due.isoformat(),
-                            "legal_due": r.legal_due.isoformat(),
-                            "extended_due": r.extended_due.isoformat() if r.extended_due else None,
-                            "due": r.due.isoformat(),
-                            "days_left": r.days_left,
-                            "overdue": r.overdue,
-                            "late": r.late,
-                            "sla_paused": r.sla_paused,
-                            "sla_due": r.sla_due.isoformat(),
-                            "handler": r.request.handler_id,
-                        }
-                        for r in rows
-                    ],
-                    indent=2,
-                )
-            )
+            self.stdout.write(json.dumps([_json_row(r) for r in rows], indent=2))
             return
         self.stdout.write(
-            f"{'number':<9} {'type':<13} {'status':<11} {'received':<10} {'day':>4} {'promised':<10} {'due':<10}  flags"
+            f"{'number':<9} {'type':<13} {'status':<11} {'received':<10} {'day':>4} {'promised':<10} {'due':<10} "
+            f"{'answered':<10}  flags"
         )
         for r in rows:
-            flags = []
-            if r.late:
-                flags.append("LATE")
-            if r.overdue:
-                flags.append("OVERDUE")
-            if r.extended_due:
-                flags.append("extended")
-            if r.sla_paused:
-                flags.append("SLA paused (awaiting ID)")
+            answered = r.answered.isoformat() if r.answered else "-"
             self.stdout.write(
                 f"{r.request.number:<9} {r.request.type:<13} {r.request.status:<11} {r.received.isoformat():<10} "
-                f"{r.day:>4} {r.promise_due.isoformat():<10} {r.due.isoformat():<10}  {', '.join(flags)}"
+                f"{r.day:>4} {r.promise_due.isoformat():<10} {r.due.isoformat():<10} {answered:<10}  "
+                f"{', '.join(_flags(r))}"
             )
         overdue = sum(1 for r in rows if r.overdue)
         self.stdout.write(f"{len(rows)} requests as of {day.isoformat()}; {overdue} overdue")
+
+
+def _flags(r) -> list[str]:
+    """LATE: after the legal term; OVERDUE: not answered and past the promised (or extended)
+    date; PROMISE MISSED: answered, but the first response came after the promised date."""
+    flags = []
+    if r.late:
+        flags.append("LATE")
+    if r.overdue:
+        flags.append("OVERDUE")
+    if r.answered and r.within_promise is False:
+        flags.append("PROMISE MISSED")
+    if r.extended_due:
+        flags.append("extended")
+    if r.sla_paused:
+        flags.append("SLA paused (awaiting ID)")
+    elif r.paused_days:
+        flags.append(f"promise moved {r.paused_days} day(s): awaited the requester")
+    return flags
+
+
+def _date(value):
+    return value.isoformat() if value else None
+
+
+def _json_row(r) -> dict:
+    return {
+        "number": r.request.number,
+        "type": r.request.type,
+        "status": r.request.status,
+        "channel": r.request.channel,
+        "received": r.received.isoformat(),
+        "day": r.day,
+        "promise_due": r.promise_due.isoformat(),
+        "legal_due": r.legal_due.isoformat(),
+        "extended_due": _date(r.extended_due),
+        "due": r.due.isoformat(),
+        "days_left": r.days_left,
+        "overdue": r.overdue,
+        "late": r.late,
+        "sla_paused": r.sla_paused,
+        "sla_due": r.sla_due.isoformat(),
+        "paused_days": r.paused_days,
+        "answered": _date(r.answered),
+        "first_response": _date(r.first_response),
+        "within_promise": r.within_promise,
+        "within_legal": r.within_legal,
+        "handler": r.request.handler_id,
+    }
