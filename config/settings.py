@@ -228,7 +228,7 @@ WAARBORG_ERASURE_VACUUM = env_choice("WAARBORG_ERASURE_VACUUM", "daily", ("now",
 # does that unless WAARBORG_MAIL is set).
 WAARBORG_MAIL = env_choice("WAARBORG_MAIL", "smtp", ("smtp", "file"))
 if WAARBORG_MAIL == "file":
-    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_BACKEND = "waarborg.core.mailfiles.EmailBackend"
 EMAIL_FILE_PATH = DATA_DIR / "mail"
 EMAIL_HOST = env_str("WAARBORG_SMTP_HOST", "localhost")
 EMAIL_PORT = env_int("WAARBORG_SMTP_PORT", 25, minimum=1)

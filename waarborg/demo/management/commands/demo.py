@@ -39,7 +39,7 @@ class Command(BaseCommand):
         if not 0 < port < 65536:
             raise CommandError("--port must be between 1 and 65535")
         if "WAARBORG_MAIL" not in os.environ:  # no mail server in a demo: each message becomes a file
-            settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+            settings.EMAIL_BACKEND = "waarborg.core.mailfiles.EmailBackend"
         call_command("migrate", verbosity=0, interactive=False)
         if Customer.objects.exists():
             if demo_loaded():
@@ -70,7 +70,7 @@ class Command(BaseCommand):
             for login in demo_logins_with_secrets():
                 secret = login["totp_secret"] or "-"
                 self.stdout.write(f"  {login['role']:<10} {login['email']:<34} {login['password']:<15} {secret}")
-        if settings.EMAIL_BACKEND.endswith("filebased.EmailBackend"):
+        if settings.EMAIL_BACKEND == "waarborg.core.mailfiles.EmailBackend":
             self.stdout.write("")
             self.stdout.write(f"Mail is not sent: each message is written to {settings.EMAIL_FILE_PATH}")
         self.stdout.write("")
