@@ -3,10 +3,10 @@
 A case, its decisions and notices say that a customer did not pay on time, with amounts and
 invoice numbers: part of the financial record (fiscal term, locked away). The record of the
 claim itself — a contest and the decision on it, the approval to hand the claim to a bailiff,
-that hand-off and the case file the bailiff received — is kept to establish or defend the claim
-(art. 17(3)(e) GDPR) until it is time-barred: 5 years after the case closed (art. 3:307 BW),
-not as a fiscal record. The webhook outbox names a service (a domain may name a person) and
-goes to the hosting platform.
+that hand-off, the notices of those decisions and the case file the bailiff received — is kept
+to establish or defend the claim (art. 17(3)(e) GDPR) until it is time-barred: 5 years after
+the case closed (art. 3:307 BW), not as a fiscal record. The webhook outbox names a service (a
+domain may name a person) and goes to the hosting platform.
 """
 
 from waarborg.core.datamap import (
@@ -150,7 +150,7 @@ declare(
 
 declare(
     Notice,
-    dates={"fiscal_year_end": "created_at"},
+    dates={"fiscal_year_end": "created_at", **CLAIM_CLOSED},
     subject="the customer, and the contact person the notice went to",
     fields={
         "sent_at": _collection("user.financial.collection.notice", recipients="bailiff"),
@@ -176,6 +176,19 @@ declare(
     links=(
         _customer_link("dunning notice to this customer"),
         Link("contact", "customers.Contact", "dunning notice sent to this contact person"),
+    ),
+    variants=(
+        Variant(
+            when={"decision__kind__in": CLAIM_DECISIONS},
+            why="the notice of a decision on a contest or of the hand-off goes with that decision",
+            fields={
+                "sent_at": _claim("D7", "user.financial.collection.notice", "U4 U15", recipients="bailiff"),
+                "next_on": _claim("D7", "user.financial.collection.notice", "U4 U15"),
+                "term_end": _claim("D7", "user.financial.collection.notice", "U4 U15", recipients="bailiff"),
+                "costs_amount": _claim("D7", "user.financial.collection.costs", "U4 U15", recipients="bailiff"),
+                "language": _claim("D7", "user.financial.collection.notice", "U4 U15"),
+            },
+        ),
     ),
 )
 

@@ -241,6 +241,7 @@ def test_its_work_grows_with_what_is_due_not_with_what_is_kept(personas, sweep):
 @pytest.mark.promise("R1")
 def test_every_anchor_date_the_sweep_ranges_over_is_indexed(db):
     indexes = import_module("waarborg.retention.migrations.0002_anchor_date_indexes").INDEXES
+    indexes += import_module("waarborg.retention.migrations.0003_claim_closed_index").INDEXES
     with connection.cursor() as cursor:
         for _name, table, column in indexes:
             constraints = connection.introspection.get_constraints(cursor, table)
