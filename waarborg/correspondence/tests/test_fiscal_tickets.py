@@ -15,7 +15,7 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 
 from waarborg.core import clock
-from waarborg.core.datamap import AMSTERDAM
+from waarborg.core.datamap import AMSTERDAM, CORRESPONDENCE_2Y, FISCAL_7Y
 from waarborg.core.errors import NotFound, PermissionDenied, ValidationError
 from waarborg.correspondence.models import Attachment, Message, Ticket
 from waarborg.correspondence.selectors import message_list_for, ticket_get_for, ticket_list_for
@@ -26,6 +26,7 @@ from waarborg.erasure.plan import erasure_plan
 from waarborg.erasure.tests.world import build_alice, files_in_a_fresh_directory  # noqa: F401
 from waarborg.exports.access import access_package_content
 from waarborg.subjects.finder import Query, subject_find
+from waarborg.subjects.report import subject_report
 from waarborg.testing import factories as f
 from waarborg.testing.checks import assert_clean_event, last_event, row_counts
 
@@ -169,6 +170,10 @@ def test_the_access_report_gives_each_ticket_its_own_term(personas):
     assert ordinary_term["text"]["nl"] == "tot en met 1 maart 2028; gewist op 2 maart 2028"
     bases = {b["basis"] for p in d11["art15"]["a"] for b in p["bases"]}
     assert {"contract", "legal_obligation"} <= bases
+    # the portal's "my data" says the same per ticket
+    items = [i for c in subject_report(subject_find(Query(customer_number=customer.number))) for i in c.items]
+    terms = {(i.pk, i.retention) for i in items if i.model == "correspondence.Ticket" and i.field == "subject"}
+    assert terms == {(fiscal.pk, FISCAL_7Y.nl), (ordinary.pk, CORRESPONDENCE_2Y.nl)}
 
 
 @pytest.mark.promise("R3", "B2", "B4")
