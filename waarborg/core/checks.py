@@ -7,7 +7,7 @@ import datetime as dt
 
 from django.apps import apps
 from django.core import checks
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, FieldError
 
 from waarborg.core import clock, datamap, decreed_days
 from waarborg.core.errors import ValidationError
@@ -70,7 +70,33 @@ def check_entry(model, entry) -> list[checks.CheckMessage]:
         errors.append(
             checks.Error(f"{label}.{name} is declared personal and not personal", obj=model, id="waarborg.E003")
         )
-    for name, p in sorted(entry.fields.items()):
+    for variant in entry.variants:
+        for name in sorted(set(variant.fields) - set(entry.fields)):
+            errors.append(
+                checks.Error(
+                    f"{label}: a variant declares {name!r}, which the entry itself does not",
+                    obj=model,
+                    id="waarborg.E003",
+                )
+            )
+        for name, p in sorted(variant.fields.items()):
+            if name in entry.fields and p.identifier != entry.fields[name].identifier:
+                errors.append(
+                    checks.Error(
+                        f"{label}.{name}: a variant may not change what identifies a subject",
+                        obj=model,
+                        id="waarborg.E004",
+                    )
+                )
+        try:
+            model._default_manager.filter(**variant.when)
+        except (FieldDoesNotExist, FieldError, TypeError, ValueError):
+            errors.append(
+                checks.Error(
+                    f"{label}: the variant condition {variant.when!r} does not resolve", obj=model, id="waarborg.E007"
+                )
+            )
+    for name, p in sorted(entry.declarations(), key=lambda item: item[0]):
         where = f"{label}.{name}"
         if p.category not in datamap.CATEGORIES:
             errors.append(checks.Error(f"{where}: unknown category {p.category!r}", obj=model, id="waarborg.E004"))
@@ -119,7 +145,7 @@ def check_entry(model, entry) -> list[checks.CheckMessage]:
                     id="waarborg.E007",
                 )
             )
-    for anchor in sorted({p.retention.anchor for p in entry.fields.values() if p.retention is not None}):
+    for anchor in sorted({p.retention.anchor for _, p in entry.declarations() if p.retention is not None}):
         path = entry.dates.get(anchor)
         if path is None:
             errors.append(

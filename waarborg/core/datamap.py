@@ -15,6 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import models
+from django.db.models import Q
 
 # --- The vocabularies (ids from the privacy statement's promises) -------------------------
 
@@ -59,6 +60,13 @@ BASES: dict[str, tuple[str, str, str]] = {
     "legal_obligation": ("Wettelijke verplichting", "Legal obligation", "art. 6(1)(c)"),
     "legitimate_interest": ("Gerechtvaardigd belang", "Legitimate interest", "art. 6(1)(f)"),
     "consent": ("Toestemming", "Consent", "art. 6(1)(a)"),
+    # Keeping the record of a claim to establish, exercise or defend it: a legitimate interest
+    # that an erasure request does not end (art. 17(3)(e)) and an objection does not stop (art. 21(1)).
+    "legal_claim": (
+        "Gerechtvaardigd belang: een rechtsvordering instellen, uitoefenen of verdedigen",
+        "Legitimate interest: establishing, exercising or defending a legal claim",
+        "art. 6(1)(f), art. 17(3)(e)",
+    ),
 }
 
 ERASURE = ("delete", "anonymise", "pseudonymise", "retain")
@@ -89,6 +97,33 @@ def add_term(day: dt.date, *, years: int = 0, months: int = 0, days: int = 0) ->
     return dt.date(year, month, min(day.day, last)) + dt.timedelta(days=days)
 
 
+def local_date(moment) -> dt.date:
+    """The calendar day of a date or timestamp, in Amsterdam."""
+    if isinstance(moment, dt.datetime):
+        return moment.astimezone(AMSTERDAM).date() if moment.tzinfo else moment.date()
+    return moment
+
+
+def first_day_gone(anchor_date, *, years: int = 0, months: int = 0, days: int = 0, fiscal: bool = False):
+    """The first day data kept for a term is gone (None while the anchor lies ahead).
+
+    A term counted from a day runs to the end of the day it reaches (anchor + term): that is the
+    last day the data is kept, and it goes the day after — 31 December of the invoice year + 7
+    years is the last day an invoice is kept, so it goes on 1 January of the year after. A rule
+    without a term keeps data until its anchor (the end of the relationship, the identity
+    check): it goes that day. `fiscal` counts from 31 December of the anchor's year (AWR art.
+    52: the conservative reading of the seven years).
+    """
+    if anchor_date is None:
+        return None
+    day = local_date(anchor_date)
+    if fiscal:
+        day = dt.date(day.year, 12, 31)
+    if not (years or months or days):
+        return day
+    return add_term(day, years=years, months=months, days=days) + dt.timedelta(days=1)
+
+
 # --- Retention rules are data: anchor + term, read by the sweep, the access report and the statement.
 
 
@@ -108,18 +143,20 @@ class Retention:
         return self.anchor in ANCHORS
 
     def purge_date(self, anchor_date) -> dt.date | None:
-        """The day the data may go: the anchor date plus the term; None while the anchor lies ahead.
+        """The day the data goes: the first day after its term (`first_day_gone`); None while
+        the anchor lies ahead."""
+        return first_day_gone(
+            anchor_date,
+            years=self.years,
+            months=self.months,
+            days=self.days,
+            fiscal=self.anchor == "fiscal_year_end",
+        )
 
-        `fiscal_year_end` counts from 31 December of the anchor's year (AWR art. 52: the
-        conservative reading of the seven years).
-        """
-        if anchor_date is None:
-            return None
-        if isinstance(anchor_date, dt.datetime):
-            anchor_date = anchor_date.astimezone(AMSTERDAM).date() if anchor_date.tzinfo else anchor_date.date()
-        if self.anchor == "fiscal_year_end":
-            anchor_date = dt.date(anchor_date.year, 12, 31)
-        return add_term(anchor_date, years=self.years, months=self.months, days=self.days)
+    def kept_until(self, anchor_date) -> dt.date | None:
+        """The last day the data is kept (the day before `purge_date`)."""
+        gone = self.purge_date(anchor_date)
+        return None if gone is None else gone - dt.timedelta(days=1)
 
     def describe(self, lang: str = "nl") -> str:
         return self.nl if lang == "nl" else self.en
@@ -132,6 +169,7 @@ ANCHORS = {
     "procedure_end": ("het einde van de sollicitatieprocedure", "the end of the application procedure"),
     "verification": ("de identiteitscontrole", "the identity check"),
     "closed": ("het sluiten van het dossier", "the closing of the case"),
+    "claim_closed": ("het sluiten van de incassozaak", "the closing of the collection case"),
     "withdrawal": ("het intrekken of vervallen", "the withdrawal or lapse"),
     "employment_end": ("het einde van het dienstverband", "the end of employment"),
 }
@@ -156,8 +194,31 @@ FISCAL_7Y = retention(
     "fiscal_year_end",
     years=7,
     restricted=True,
-    nl="Fiscale bewaarplicht: tot 31 december van het factuurjaar plus 7 jaar, afgeschermd.",
-    en="Fiscal retention: until 31 December of the invoice year plus 7 years, locked away.",
+    nl=(
+        "Fiscale bewaarplicht: tot en met 31 december van het factuurjaar plus 7 jaar, afgeschermd; "
+        "op 1 januari daarna gewist."
+    ),
+    en=(
+        "Fiscal retention: up to and including 31 December of the invoice year plus 7 years, locked away; "
+        "erased on the 1 January after that."
+    ),
+)
+# The record of a claim (a contest and the decision on it, the file handed to a bailiff) is kept
+# to establish or defend the claim (art. 17(3)(e) GDPR) until it is time-barred: 5 years (art.
+# 3:307 BW), counted from the day the collection case closed. Not a fiscal record.
+LEGAL_CLAIM_5Y = retention(
+    "legal_claim_5y",
+    "claim_closed",
+    years=5,
+    restricted=True,
+    nl=(
+        "Bewijs bij een rechtsvordering (art. 17 lid 3 sub e AVG): tot en met 5 jaar na het sluiten van "
+        "de incassozaak (verjaring, art. 3:307 BW), afgeschermd; de dag daarna gewist."
+    ),
+    en=(
+        "Evidence for a legal claim (GDPR art. 17(3)(e)): up to and including 5 years after the collection "
+        "case closed (limitation, art. 3:307 Dutch Civil Code), locked away; erased the day after."
+    ),
 )
 ASSIGNMENT_7Y = retention(
     "assignment_7y",
@@ -282,6 +343,21 @@ class Link:
     up_when: tuple[tuple[str, Any], ...] = ()
 
 
+@dataclass(frozen=True)
+class Variant:
+    """Rows that meet `when` are declared otherwise: other purposes, basis, retention or erasure
+    for some of the same fields (a ticket about an invoice's amount is part of the fiscal record;
+    a dunning decision on a contest is the record of a legal claim).
+
+    `when` holds ORM lookups on the row (e.g. {"fiscal_invoice__isnull": False}); `fields` the
+    declarations that replace the entry's own for those rows. The first variant a row meets wins.
+    """
+
+    when: dict[str, Any]
+    fields: dict[str, PD]
+    why: str = ""
+
+
 @dataclass
 class Entry:
     model: type[models.Model]
@@ -291,6 +367,7 @@ class Entry:
     links: tuple[Link, ...] = ()
     anchor: bool = False  # rows of this model stand for a person or a contracting party
     dates: dict[str, str] = field(default_factory=dict)  # retention anchor -> ORM path to its date
+    variants: tuple[Variant, ...] = ()
 
     @property
     def label(self) -> str:
@@ -298,6 +375,44 @@ class Entry:
 
     def identifier_fields(self, kind: str) -> list[str]:
         return [name for name, pd in self.fields.items() if pd.identifier == kind]
+
+    def variant_fields(self, variant: Variant) -> dict[str, PD]:
+        """Every field's declaration for the rows of `variant`."""
+        return {**self.fields, **variant.fields}
+
+    def declarations(self) -> list[tuple[str, PD]]:
+        """(field, declaration) of the entry and of each of its variants (a field can appear twice)."""
+        out = list(self.fields.items())
+        for variant in self.variants:
+            out += list(variant.fields.items())
+        return out
+
+    def partitions(self) -> list[tuple[Q, dict[str, PD]]]:
+        """The rows split by the declarations that hold for them: (condition, fields) per variant,
+        then the rows no variant takes with the entry's own fields."""
+        out = []
+        taken = Q()
+        for variant in self.variants:
+            when = Q(**variant.when)
+            out.append((when & ~taken if taken else when, self.variant_fields(variant)))
+            taken |= when
+        out.append((~taken if taken else Q(), self.fields))
+        return out
+
+    def fields_by_pk(self, pks) -> dict[Any, dict[str, PD]]:
+        """{pk: the declarations that hold for that row} for these rows (one query per variant)."""
+        pks = list(pks)
+        out: dict[Any, dict[str, PD]] = {pk: self.fields for pk in pks}
+        if not self.variants or not pks:
+            return out
+        manager = self.model._default_manager
+        for variant in reversed(self.variants):  # the first variant a row meets wins
+            fields = self.variant_fields(variant)
+            for start in range(0, len(pks), 500):
+                chunk = pks[start : start + 500]
+                for pk in manager.filter(pk__in=chunk, **variant.when).values_list("pk", flat=True):
+                    out[pk] = fields
+        return out
 
 
 _REGISTRY: dict[str, Entry] = {}
@@ -313,14 +428,25 @@ def declare(
     links: tuple[Link, ...] | list[Link] = (),
     anchor: bool = False,
     dates: dict[str, str] | None = None,
+    variants: tuple[Variant, ...] | list[Variant] = (),
 ) -> Entry:
     """Declare a model's personal fields.
 
     `dates` maps each retention anchor its fields use to the ORM path of that date on the row
     (e.g. {"fiscal_year_end": "issue_date"}); the sweep and the access report read the term from
-    it, and the system check demands it.
+    it, and the system check demands it. `variants` declare some fields otherwise for the rows
+    that meet a condition (`Variant`).
     """
-    entry = Entry(model, subject, dict(fields), frozenset(not_personal), tuple(links), anchor, dict(dates or {}))
+    entry = Entry(
+        model,
+        subject,
+        dict(fields),
+        frozenset(not_personal),
+        tuple(links),
+        anchor,
+        dict(dates or {}),
+        tuple(variants),
+    )
     _REGISTRY[model._meta.label] = entry
     return entry
 
@@ -372,6 +498,29 @@ def pd(
 # --- Output ------------------------------------------------------------------------------
 
 
+def _fields_out(fields: dict[str, PD]) -> list[dict]:
+    return [
+        {
+            "field": name,
+            "category": p.category,
+            "key": p.key,
+            "purposes": list(p.purposes),
+            "basis": p.basis,
+            "retention": p.retention.key,
+            "erasure": p.erasure,
+            "portability": p.portability,
+            "recipients": list(p.recipients),
+            "identifier": p.identifier,
+            "source": p.source,
+        }
+        for name, p in sorted(fields.items())
+    ]
+
+
+def _when_text(when: dict[str, Any]) -> str:
+    return ", ".join(f"{k}={v!r}" for k, v in sorted(when.items()))
+
+
 def as_dict() -> dict:
     """The whole map as plain data (for `waarborg datamap --format json` and the engines)."""
     models_out = []
@@ -386,21 +535,9 @@ def as_dict() -> dict:
                 "links": [
                     {"path": link.path, "target": link.target, "rule": link.rule, "up": link.up} for link in entry.links
                 ],
-                "fields": [
-                    {
-                        "field": name,
-                        "category": p.category,
-                        "key": p.key,
-                        "purposes": list(p.purposes),
-                        "basis": p.basis,
-                        "retention": p.retention.key,
-                        "erasure": p.erasure,
-                        "portability": p.portability,
-                        "recipients": list(p.recipients),
-                        "identifier": p.identifier,
-                        "source": p.source,
-                    }
-                    for name, p in sorted(entry.fields.items())
+                "fields": _fields_out(entry.fields),
+                "variants": [
+                    {"when": _when_text(v.when), "why": v.why, "fields": _fields_out(v.fields)} for v in entry.variants
                 ],
                 "not_personal": sorted(entry.not_personal),
             }
@@ -431,9 +568,11 @@ def as_markdown() -> str:
     lines.append("| model | field | cat. | key | purposes | basis | retention | erasure | portability | identifier |")
     lines.append("|---|---|---|---|---|---|---|---|---|---|")
     for m in data["models"]:
-        for f in m["fields"]:
+        rows = [(m["model"], f) for f in m["fields"]]
+        rows += [(f"{m['model']} ({v['when']})", f) for v in m["variants"] for f in v["fields"]]
+        for model, f in rows:
             lines.append(
-                f"| {m['model']} | {f['field']} | {f['category']} | `{f['key']}` | "
+                f"| {model} | {f['field']} | {f['category']} | `{f['key']}` | "
                 f"{' '.join(f['purposes'])} | {f['basis']} | {f['retention']} | {f['erasure']} | "
                 f"{f['portability']} | {f['identifier'] or ''} |"
             )

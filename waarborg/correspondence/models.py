@@ -16,9 +16,19 @@ class Ticket(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True)
     opened_at = models.DateTimeField()
     closed_at = models.DateTimeField(null=True, blank=True)
+    # The invoice whose amount or VAT this ticket is about: the ticket, its messages and their
+    # attachments are then part of the fiscal record and follow that invoice's term (R3, R4).
+    fiscal_invoice = models.ForeignKey(
+        "billing.Invoice", null=True, blank=True, on_delete=models.PROTECT, related_name="fiscal_tickets"
+    )
+    restricted_at = models.DateTimeField(null=True, blank=True, db_index=True)  # locked away by an erasure (R4)
 
     def __str__(self):
         return f"Ticket #{self.pk}"
+
+    @property
+    def is_fiscal(self) -> bool:
+        return self.fiscal_invoice_id is not None
 
 
 class Message(models.Model):
@@ -32,6 +42,7 @@ class Message(models.Model):
     from_address = models.EmailField(blank=True, db_index=True)
     body = models.TextField()
     sent_at = models.DateTimeField()
+    restricted_at = models.DateTimeField(null=True, blank=True, db_index=True)  # locked away by an erasure (R4)
 
     def __str__(self):
         return f"Message #{self.pk}"
@@ -43,6 +54,7 @@ class Attachment(models.Model):
     file = models.FileField(upload_to="attachments/%Y/")
     content_type = models.CharField(max_length=100, default="application/octet-stream")
     size = models.PositiveIntegerField(default=0)
+    restricted_at = models.DateTimeField(null=True, blank=True, db_index=True)  # locked away by an erasure (R4)
 
     def __str__(self):
         return f"Attachment #{self.pk}"

@@ -1,10 +1,47 @@
-from waarborg.core.datamap import COMPLAINT_2Y, CORRESPONDENCE_2Y, Link, declare, pd
+"""Correspondence's entries in the personal-data map.
+
+Support tickets, their messages and attachments are kept 2 years after the ticket closed and
+go with the customer relationship. A ticket about an invoice's amount or VAT (`fiscal_invoice`
+set) is part of the fiscal record: it, its messages and their attachments follow that invoice's
+fiscal term (31 December of the invoice year + 7 years), survive an erasure and are locked away
+meanwhile, like the invoice itself (R3, R4).
+"""
+
+from waarborg.core.datamap import COMPLAINT_2Y, CORRESPONDENCE_2Y, FISCAL_7Y, Link, Variant, declare, pd
 from waarborg.correspondence.models import Attachment, Complaint, Message, Ticket
 from waarborg.customers.personal_data import NATURAL
 
+
+def _fiscal(key: str, portability: str = "provided", *, identifier=None, source="subject"):
+    return pd(
+        "D11",
+        key,
+        "U3 U14",
+        "legal_obligation",
+        FISCAL_7Y,
+        "retain",
+        portability,
+        recipients="accountant tax_authority",
+        identifier=identifier,
+        source=source,
+    )
+
+
+def _fiscal_variant(path: str, fields: dict) -> tuple[Variant, ...]:
+    return (
+        Variant(
+            when={f"{path}fiscal_invoice__isnull": False},
+            why="correspondence about an invoice's amount or VAT is part of the fiscal record",
+            fields=fields,
+        ),
+    )
+
+
+_RESTRICTED = pd("D11", "user.correspondence.restriction", "U5", "contract", CORRESPONDENCE_2Y, "delete", "excluded")
+
 declare(
     Ticket,
-    dates={"closed": "closed_at"},
+    dates={"closed": "closed_at", "fiscal_year_end": "fiscal_invoice__issue_date"},
     subject="the customer and the contact person who asked",
     fields={
         "subject": pd("D11", "user.correspondence.subject", "U5", "contract", CORRESPONDENCE_2Y, "delete", "provided"),
@@ -28,17 +65,27 @@ declare(
             "observed",
             source="system",
         ),
+        "restricted_at": _RESTRICTED,
     },
-    not_personal=("customer", "contact", "number", "status"),
+    not_personal=("customer", "contact", "number", "status", "fiscal_invoice"),
     links=(
         Link("customer", "customers.Customer", "ticket of this customer", up_when=NATURAL),
         Link("contact", "customers.Contact", "ticket opened by this contact person"),
+    ),
+    variants=_fiscal_variant(
+        "",
+        {
+            "subject": _fiscal("user.correspondence.subject"),
+            "opened_at": _fiscal("user.correspondence.date", "observed", source="system"),
+            "closed_at": _fiscal("user.correspondence.date", "observed", source="system"),
+            "restricted_at": _fiscal("user.correspondence.restriction", "excluded", source="system"),
+        },
     ),
 )
 
 declare(
     Message,
-    dates={"closed": "ticket__closed_at"},
+    dates={"closed": "ticket__closed_at", "fiscal_year_end": "ticket__fiscal_invoice__issue_date"},
     subject="the writer and the people the ticket is about",
     fields={
         "from_address": pd(
@@ -55,23 +102,34 @@ declare(
             "observed",
             source="system",
         ),
+        "restricted_at": _RESTRICTED,
     },
     not_personal=("ticket", "direction", "author"),
     links=(
         Link("ticket__customer", "customers.Customer", "message in a ticket of this customer", up_when=NATURAL),
         Link("ticket__contact", "customers.Contact", "message in a ticket of this contact person"),
     ),
+    variants=_fiscal_variant(
+        "ticket__",
+        {
+            "from_address": _fiscal("user.contact.email", identifier="email"),
+            "body": _fiscal("user.correspondence.body"),
+            "sent_at": _fiscal("user.correspondence.date", "observed", source="system"),
+            "restricted_at": _fiscal("user.correspondence.restriction", "excluded", source="system"),
+        },
+    ),
 )
 
 declare(
     Attachment,
-    dates={"closed": "message__ticket__closed_at"},
+    dates={"closed": "message__ticket__closed_at", "fiscal_year_end": "message__ticket__fiscal_invoice__issue_date"},
     subject="the writer of the message it came with",
     fields={
         "filename": pd(
             "D11", "user.correspondence.attachment", "U5", "contract", CORRESPONDENCE_2Y, "delete", "provided"
         ),
         "file": pd("D11", "user.correspondence.attachment", "U5", "contract", CORRESPONDENCE_2Y, "delete", "provided"),
+        "restricted_at": _RESTRICTED,
     },
     not_personal=("message", "content_type", "size"),
     links=(
@@ -82,6 +140,14 @@ declare(
             up_when=NATURAL,
         ),
         Link("message__ticket__contact", "customers.Contact", "attachment in a ticket of this contact person"),
+    ),
+    variants=_fiscal_variant(
+        "message__ticket__",
+        {
+            "filename": _fiscal("user.correspondence.attachment"),
+            "file": _fiscal("user.correspondence.attachment"),
+            "restricted_at": _fiscal("user.correspondence.restriction", "excluded", source="system"),
+        },
     ),
 )
 

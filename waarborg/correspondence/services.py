@@ -168,6 +168,40 @@ def ticket_close(*, actor, ticket: Ticket, purpose: str = "U5") -> Ticket:
 
 
 @transaction.atomic
+def ticket_mark_fiscal(*, actor, ticket: Ticket, invoice, purpose: str = "U14") -> Ticket:
+    """Mark a ticket as being about this invoice's amount or VAT: it is then part of the fiscal
+    record and follows the invoice's term, locked away after an erasure like the invoice (R3,
+    R4). `invoice=None` takes the mark off again (a ticket marked by mistake). Staff only."""
+    from waarborg.billing.models import Invoice
+
+    check_actor(actor=actor, scope="tickets", customer_id=ticket.customer_id, customers_may=False)
+    current = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    if current.restricted_at is not None:
+        raise ValidationError("this ticket is locked away in the fiscal archive", field="ticket")
+    invoice_pk = getattr(invoice, "pk", invoice)
+    if invoice_pk is not None:
+        found = Invoice.objects.filter(pk=invoice_pk, customer_id=current.customer_id).first()
+        if found is None:
+            raise ValidationError("the invoice belongs to another customer, or does not exist", field="invoice")
+        invoice_pk = found.pk
+    if current.fiscal_invoice_id == invoice_pk:
+        return current
+    current.fiscal_invoice_id = invoice_pk
+    current.save(update_fields=["fiscal_invoice"])
+    audit_record(
+        actor=actor,
+        action="ticket.fiscal" if invoice_pk is not None else "ticket.fiscal_removed",
+        purpose=purpose,
+        object_type="correspondence.ticket",
+        object_ids=[current.pk],
+        subject_ref=customer_ref(current.customer_id),
+        data={"fields": ["fiscal_invoice"], "invoice": invoice_pk},
+    )
+    ticket.fiscal_invoice_id = current.fiscal_invoice_id
+    return current
+
+
+@transaction.atomic
 def complaint_register(
     *,
     actor,

@@ -1,17 +1,21 @@
 """Dunning's entries in the personal-data map.
 
-A case, its decisions, notices and the case file say that a customer did not pay on time, with
-amounts and invoice numbers: part of the financial record (fiscal term, locked away). A
-contest's statement and a person's answer are correspondence about a complaint. The webhook
-outbox names a service (a domain may name a person) and goes to the hosting platform.
+A case, its decisions and notices say that a customer did not pay on time, with amounts and
+invoice numbers: part of the financial record (fiscal term, locked away). The record of the
+claim itself — a contest and the decision on it, the approval to hand the claim to a bailiff,
+that hand-off, the notices of those decisions and the case file the bailiff received — is kept
+to establish or defend the claim (art. 17(3)(e) GDPR) until it is time-barred: 5 years after
+the case closed (art. 3:307 BW), not as a fiscal record. The webhook outbox names a service (a
+domain may name a person) and goes to the hosting platform.
 """
 
 from waarborg.core.datamap import (
     ADMIN_LOG_1Y,
-    COMPLAINT_2Y,
     FISCAL_7Y,
+    LEGAL_CLAIM_5Y,
     WHILE_CUSTOMER,
     Link,
+    Variant,
     declare,
     exempt,
     pd,
@@ -47,6 +51,28 @@ def _collection(key: str, *, recipients: str = "", source: str = "system", porta
     )
 
 
+def _claim(category: str, key: str, purposes: str = "U15", *, recipients="", source="system", portability="derived"):
+    """The record of a legal claim: kept until 5 years after the case closed, locked away."""
+    return pd(
+        category,
+        key,
+        purposes,
+        "legal_claim",
+        LEGAL_CLAIM_5Y,
+        "retain",
+        portability,
+        recipients=recipients,
+        source=source,
+    )
+
+
+# Where the record of a claim counts its 5 years from: the day its case closed.
+CLAIM_CLOSED = {"claim_closed": "case__closed_on"}
+# Decisions that are the record of the claim: a person's decision on a contest, and the hand-off
+# to the bailiff (the values of dunning.services.CONTEST_DECIDED and BAILIFF_HANDOFF).
+CLAIM_DECISIONS = ("contest_decided", "bailiff_handoff")
+
+
 def _customer_link(rule: str) -> Link:
     return Link("customer", "customers.Customer", rule, up_when=NATURAL)
 
@@ -75,7 +101,7 @@ declare(
 
 declare(
     Decision,
-    dates={"fiscal_year_end": "decided_on"},
+    dates={"fiscal_year_end": "decided_on", **CLAIM_CLOSED},
     subject="the customer the decision is about",
     fields={
         "facts": _collection("user.financial.collection.decision", recipients="bailiff"),
@@ -99,11 +125,32 @@ declare(
         "key",
     ),
     links=(_customer_link("dunning decision about this customer"),),
+    variants=(
+        Variant(
+            when={"kind__in": CLAIM_DECISIONS},
+            why="the decision on a contest and the hand-off to the bailiff are the record of the claim",
+            fields={
+                "facts": _claim("D7", "user.financial.collection.decision", "U4 U15", recipients="bailiff"),
+                "outcome": _claim("D7", "user.financial.collection.decision", "U4 U15"),
+                "outcome_data": _claim("D7", "user.financial.collection.decision", "U4 U15", recipients="bailiff"),
+                "next_on": _claim("D7", "user.financial.collection.date", "U4 U15"),
+                "decided_on": _claim("D7", "user.financial.collection.date", "U4 U15"),
+                "decided_at": _claim("D7", "user.financial.collection.date", "U4 U15"),
+                "reason": _claim(
+                    "D7",
+                    "user.financial.collection.decision",
+                    "U4 U15",
+                    source="staff",
+                    portability="provided",
+                ),
+            },
+        ),
+    ),
 )
 
 declare(
     Notice,
-    dates={"fiscal_year_end": "created_at"},
+    dates={"fiscal_year_end": "created_at", **CLAIM_CLOSED},
     subject="the customer, and the contact person the notice went to",
     fields={
         "sent_at": _collection("user.financial.collection.notice", recipients="bailiff"),
@@ -134,56 +181,33 @@ declare(
         _customer_link("dunning notice to this customer"),
         Link("contact", "customers.Contact", "dunning notice sent to this contact person"),
     ),
+    variants=(
+        Variant(
+            when={"decision__kind__in": CLAIM_DECISIONS},
+            why="the notice of a decision on a contest or of the hand-off goes with that decision",
+            fields={
+                "sent_at": _claim("D7", "user.financial.collection.notice", "U4 U15", recipients="bailiff"),
+                "next_on": _claim("D7", "user.financial.collection.notice", "U4 U15"),
+                "term_end": _claim("D7", "user.financial.collection.notice", "U4 U15", recipients="bailiff"),
+                "costs_amount": _claim("D7", "user.financial.collection.costs", "U4 U15", recipients="bailiff"),
+                "language": _claim("D7", "user.financial.collection.notice", "U4 U15"),
+            },
+        ),
+    ),
 )
 
 declare(
     Contest,
-    dates={"closed": "decided_at"},
+    dates=CLAIM_CLOSED,
     subject="the customer who contested, and the account that sent it",
     fields={
-        "statement": pd(
-            "D11", "user.correspondence.complaint", "U11 U15", "legal_obligation", COMPLAINT_2Y, "delete", "provided"
+        "statement": _claim(
+            "D11", "user.correspondence.complaint", "U11 U15", source="subject", portability="provided"
         ),
-        "reason": pd(
-            "D11",
-            "user.correspondence.complaint_answer",
-            "U11 U15",
-            "legal_obligation",
-            COMPLAINT_2Y,
-            "delete",
-            "derived",
-            source="staff",
-        ),
-        "received_at": pd(
-            "D11",
-            "user.correspondence.date",
-            "U11",
-            "legal_obligation",
-            COMPLAINT_2Y,
-            "delete",
-            "observed",
-            source="system",
-        ),
-        "decided_at": pd(
-            "D11",
-            "user.correspondence.date",
-            "U11",
-            "legal_obligation",
-            COMPLAINT_2Y,
-            "delete",
-            "observed",
-            source="system",
-        ),
-        "status": pd(
-            "D11",
-            "user.correspondence.complaint_outcome",
-            "U11",
-            "legal_obligation",
-            COMPLAINT_2Y,
-            "delete",
-            "derived",
-            source="staff",
-        ),
+        "reason": _claim("D11", "user.correspondence.complaint_answer", "U11 U15", source="staff"),
+        "received_at": _claim("D11", "user.correspondence.date", "U11 U15", portability="observed"),
+        "decided_at": _claim("D11", "user.correspondence.date", "U11 U15", portability="observed"),
+        "status": _claim("D11", "user.correspondence.complaint_outcome", "U11 U15", source="staff"),
     },
     not_personal=("case", "customer", "kind", "via_decision", "submitted_by", "decided_by"),
     links=(
@@ -206,7 +230,7 @@ declare(
 
 declare(
     Approval,
-    dates={"fiscal_year_end": "requested_on"},
+    dates={"fiscal_year_end": "requested_on", **CLAIM_CLOSED},
     subject="the customer the step is about",
     fields={
         "requested_on": _collection("user.financial.collection.date"),
@@ -216,17 +240,35 @@ declare(
     },
     not_personal=("case", "customer", "kind", "decision", "decided_by", "recipient"),
     links=(_customer_link("dunning approval about this customer"),),
+    variants=(
+        Variant(
+            when={"kind": "bailiff"},
+            why="the approval to hand the claim to a bailiff is the record of the claim",
+            fields={
+                "requested_on": _claim("D7", "user.financial.collection.date", "U4 U15"),
+                "status": _claim("D7", "user.financial.collection.decision", "U4 U15"),
+                "decided_at": _claim("D7", "user.financial.collection.date", "U4 U15"),
+                "reason": _claim(
+                    "D7",
+                    "user.financial.collection.decision",
+                    "U4 U15",
+                    source="staff",
+                    portability="provided",
+                ),
+            },
+        ),
+    ),
 )
 
 declare(
     CaseFile,
-    dates={"fiscal_year_end": "handed_on"},
+    dates=CLAIM_CLOSED,
     subject="the customer whose claim went to a bailiff",
     fields={
-        "content": _collection("user.financial.collection.case_file", recipients="bailiff"),
-        "text": _collection("user.financial.collection.case_file", recipients="bailiff"),
-        "handed_on": _collection("user.financial.collection.date", recipients="bailiff"),
-        "sent_at": _collection("user.financial.collection.date", recipients="bailiff"),
+        "content": _claim("D7", "user.financial.collection.case_file", "U4 U15", recipients="bailiff"),
+        "text": _claim("D7", "user.financial.collection.case_file", "U4 U15", recipients="bailiff"),
+        "handed_on": _claim("D7", "user.financial.collection.date", "U4 U15", recipients="bailiff"),
+        "sent_at": _claim("D7", "user.financial.collection.date", "U4 U15", recipients="bailiff"),
     },
     # sent_to: the bailiff's office address, not the customer's
     not_personal=("case", "customer", "approval", "recipient", "sent_to"),

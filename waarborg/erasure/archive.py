@@ -1,7 +1,8 @@
 """The fiscal archive (R3, R4): what an erasure had to keep, locked away.
 
-Invoices, their lines, payments — and the customer record and assignment documents they hang on
-— that were kept after an erasure are marked restricted: no selector shows them to any role. Only
+Invoices, their lines, payments, the correspondence about an invoice's amount or VAT — and the
+customer record and assignment documents they hang on — that were kept after an erasure are
+marked restricted: no selector shows them to any role. Only
 `fiscal_archive_read` opens them, only for the finance_archive role, only with a reason code;
 every opening is an audit event and an e-mail to the privacy officers.
 """
@@ -56,6 +57,7 @@ class ArchiveRecord:
     restricted_at: dt.datetime | None
     invoices: tuple[ArchivedInvoice, ...] = ()
     documents: tuple[dict, ...] = field(default_factory=tuple)
+    correspondence: tuple[dict, ...] = field(default_factory=tuple)  # locked tickets about an invoice's amount
 
 
 class AlertFailed(WaarborgError):
@@ -103,7 +105,8 @@ def fiscal_archive_read(*, viewer, customer_or_invoice, reason_code: str) -> Arc
     documents = []
     if invoice_pk is None:
         documents = list(Document.objects.filter(customer=customer, restricted_at__isnull=False).order_by("pk"))
-    if customer.restricted_at is None and not invoice_rows and not documents:
+    tickets = _locked_tickets(customer, invoice_pk)
+    if customer.restricted_at is None and not invoice_rows and not documents and not tickets:
         raise NotFound("no archived records found")
     lines: dict[int, list[dict]] = {}
     for line in InvoiceLine.objects.filter(invoice__in=invoice_rows).order_by("pk"):
@@ -146,6 +149,7 @@ def fiscal_archive_read(*, viewer, customer_or_invoice, reason_code: str) -> Arc
             for i in invoice_rows
         ),
         documents=tuple({"id": d.pk, "title": d.title, "kind": d.kind, "file": d.file.name} for d in documents),
+        correspondence=tickets,
     )
     with transaction.atomic():
         event = audit_record(
@@ -160,10 +164,47 @@ def fiscal_archive_read(*, viewer, customer_or_invoice, reason_code: str) -> Arc
                 "reason_code": reason_code,
                 "invoices": len(record.invoices),
                 "documents": len(record.documents),
+                "tickets": len(record.correspondence),
             },
         )
         _alert_privacy_officers(viewer, reason_code, customer.pk, invoice_pk, event.seq, record)
     return record
+
+
+def _locked_tickets(customer, invoice_pk) -> tuple[dict, ...]:
+    """The locked tickets about an invoice's amount or VAT, with their messages and attachments."""
+    from waarborg.correspondence.models import Attachment, Message, Ticket
+
+    tickets = Ticket.objects.filter(customer=customer, restricted_at__isnull=False, fiscal_invoice__isnull=False)
+    if invoice_pk is not None:
+        tickets = tickets.filter(fiscal_invoice_id=invoice_pk)
+    rows = list(tickets.select_related("fiscal_invoice").order_by("opened_at", "pk"))
+    messages: dict[int, list[dict]] = {}
+    attachments: dict[int, list[str]] = {}
+    for a in Attachment.objects.filter(message__ticket__in=rows).order_by("pk"):
+        attachments.setdefault(a.message_id, []).append(a.filename)
+    for m in Message.objects.filter(ticket__in=rows).order_by("sent_at", "pk"):
+        messages.setdefault(m.ticket_id, []).append(
+            {
+                "direction": m.direction,
+                "sent_at": m.sent_at,
+                "from_address": m.from_address,
+                "body": m.body,
+                "attachments": tuple(attachments.get(m.pk, [])),
+            }
+        )
+    return tuple(
+        {
+            "id": t.pk,
+            "number": t.number,
+            "subject": t.subject,
+            "invoice": t.fiscal_invoice.number,
+            "opened_at": t.opened_at,
+            "closed_at": t.closed_at,
+            "messages": tuple(messages.get(t.pk, [])),
+        }
+        for t in rows
+    )
 
 
 def _alert_privacy_officers(viewer, reason_code, customer_pk, invoice_pk, seq, record) -> None:

@@ -16,7 +16,7 @@ from waarborg.erasure.ops import RESTRICTED_FIELD, can_restrict
 def check_restrictable(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
     errors = []
     for entry in datamap.entries():
-        locked = sorted(name for name, p in entry.fields.items() if p.erasure == "retain" and p.retention.restricted)
+        locked = sorted({name for name, p in entry.declarations() if p.erasure == "retain" and p.retention.restricted})
         if locked and not can_restrict(entry.model):
             errors.append(
                 checks.Warning(

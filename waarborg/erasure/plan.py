@@ -6,8 +6,10 @@ rule. Per row:
 
 - every field declared `delete` is deleted, `anonymise` gets a neutral placeholder,
   `pseudonymise` its keyed hash;
-- a field declared `retain` is kept while its rule's term runs (the anchor date of the row plus
-  the term: `Retention.purge_date`) — with the legal basis and the date it will go;
+- a field declared `retain` is kept while its rule's term runs: up to and including the anchor
+  date of the row plus the term (`Retention.kept_until`; it goes the day after) — with the legal
+  basis and that last day. A row a variant of the map declares otherwise (a ticket about an
+  invoice's amount, part of the fiscal record) is planned by the variant's declarations;
 - a row stays when it keeps a value, or when a row that stays refers to it (a customer record
   that kept invoices point to); it then keeps its retained values as long as they do. Every other
   row is deleted as a whole — anonymising a row nothing needs would keep a shell for nothing;
@@ -46,7 +48,7 @@ class FieldAction:
     basis: str
     retention: str
     restricted: bool
-    until: dt.date | None = None  # retained: the day it goes (None: as long as what refers to it)
+    until: dt.date | None = None  # retained: the last day it is kept (None: as long as what refers to it)
     changes: bool = True  # executing it changes the stored value
 
 
@@ -282,20 +284,21 @@ def erasure_plan(hits: list[Hit], *, day: dt.date | None = None, waive: tuple[st
     for label, rows in data.items():
         entry = registry[label]
         plans[label] = {}
+        declared_by_pk = entry.fields_by_pk(rows)
         for pk, row in rows.items():
             rp = RowPlan(label, pk, by_model[label][pk].rule, restricted=bool(row.get(ops.RESTRICTED_FIELD)))
             for link in entry.links:
                 target = row.get(link.path)
                 if target is not None and target not in in_plan.get(link.target, ()):
                     rp.shared = True
-            for name, p in sorted(entry.fields.items()):
+            for name, p in sorted(declared_by_pk[pk].items()):
                 until = None
                 if p.erasure == "retain":
                     anchor = p.retention.anchor
                     value = row.get(entry.dates.get(anchor, ""))
                     if value is None:
                         value = _relationship_anchor_default(anchor, day)
-                    until = p.retention.purge_date(value)
+                    until = p.retention.kept_until(value)
                 rp.fields.append(
                     FieldAction(
                         name,
@@ -320,7 +323,8 @@ def erasure_plan(hits: list[Hit], *, day: dt.date | None = None, waive: tuple[st
         rows = plans[label]
         own_until: dict = {}
         for pk, rp in rows.items():
-            live = [f.until for f in rp.fields if f.action == "retain" and (f.until is None or f.until > day)]
+            # kept on its last day too: it goes the day after `until`
+            live = [f.until for f in rp.fields if f.action == "retain" and (f.until is None or f.until >= day)]
             if live:
                 own_until[pk] = None if None in live else max(live)
         needed = _needed_by(model, rows, plans, day)
@@ -452,7 +456,7 @@ _TEXT = {
         "erased_none": "Er was niets (meer) te wissen.",
         "kept": "Wat we hebben bewaard, waarom en tot wanneer",
         "kept_none": "We bewaren niets meer over u.",
-        "until": "tot {date}",
+        "until": "tot en met {date}",
         "while_refs": "zolang de bewaarde stukken die ernaar verwijzen bewaard worden",
         "locked": (
             "Afgeschermd: alleen in te zien door de financiële archiefrol, met een reden "
@@ -471,7 +475,7 @@ _TEXT = {
         "erased_none": "There was nothing (left) to erase.",
         "kept": "What we kept, why, and until when",
         "kept_none": "We keep nothing about you any more.",
-        "until": "until {date}",
+        "until": "up to and including {date}",
         "while_refs": "as long as the kept records that refer to it are kept",
         "locked": (
             "Locked away: only the finance archive role can open it, with a reason (a tax audit, "

@@ -326,6 +326,20 @@ def _declared_columns() -> dict[str, dict[str, str]]:
     return out
 
 
+def _variant_retained_columns() -> dict[str, set[str]]:
+    """table -> columns that a variant of the map retains for some rows (a ticket about an
+    invoice's amount keeps its messages' addresses with the fiscal record)."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for entry in datamap.entries():
+        meta = entry.model._meta
+        for variant in entry.variants:
+            for name, p in variant.fields.items():
+                f = meta.get_field(name)
+                if f.concrete and p.erasure == "retain":
+                    out[meta.db_table].add(f.column)
+    return out
+
+
 def _restricted_rows(table: str, pks: set[str]) -> set[str]:
     from waarborg.erasure.ops import RESTRICTED_FIELD, can_restrict
 
@@ -362,10 +376,15 @@ def judge(found, kept: Kept | None, ledger_kept: set[tuple[str, str]] = frozense
     declared = _declared_columns()
     hits = []
     restricted_cache: dict[str, set[str]] = {}
+    variant_retained = _variant_retained_columns()
+
+    def retained(table, col) -> bool:
+        return declared.get(table, {}).get(col) == "retain" or col in variant_retained.get(table, ())
+
     if kept is None:  # a scan on its own: a retained value in a locked row is allowed
         by_table: dict[str, set[str]] = defaultdict(set)
         for table, col, pk, _p in found:
-            if declared.get(table, {}).get(col) == "retain":
+            if retained(table, col):
                 by_table[table].add(pk)
         restricted_cache = {table: _restricted_rows(table, pks) for table, pks in by_table.items()}
     for table, col, pk, p in found:
@@ -376,7 +395,7 @@ def judge(found, kept: Kept | None, ledger_kept: set[tuple[str, str]] = frozense
         else:
             # a scan on its own: a retained value is allowed in a locked row, or in a row an
             # erasure of these identifiers kept (its term still runs: the record of a request)
-            allowed = role == "retain" and (pk in restricted_cache.get(table, set()) or (table, pk) in ledger_kept)
+            allowed = retained(table, col) and (pk in restricted_cache.get(table, set()) or (table, pk) in ledger_kept)
             handled = False
         if allowed:
             verdict = "allowed"

@@ -237,16 +237,25 @@ def _record_name(record_id: str) -> dict[str, str]:
 
 
 def _erase_on(record: Record, rule: datamap.Retention) -> dict:
+    """The record's last day under the rule and the day it goes (the day after)."""
     anchor_date = record.dates.get(rule.anchor)
     purge = rule.purge_date(anchor_date) if anchor_date is not None else None
+    kept = rule.kept_until(anchor_date) if anchor_date is not None else None
     anchor_text = datamap.ANCHORS.get(rule.anchor, ("", ""))
     return {
         "record": record.id,
         "anchor": rule.anchor,
         "anchor_date": json_of(anchor_date),
+        "kept_until": kept.isoformat() if kept else None,
         "erase_on": purge.isoformat() if purge else None,
         "text": {
-            lang: (_date_text(purge, lang) if purge else T.NOT_YET_KNOWN[i].format(anchor=anchor_text[i]))
+            lang: (
+                T.NOT_YET_KNOWN[i].format(anchor=anchor_text[i])
+                if purge is None
+                else T.KEPT_UNTIL[i].format(kept=_date_text(kept, lang), gone=_date_text(purge, lang))
+                if rule.years or rule.months or rule.days
+                else T.GONE_ON[i].format(gone=_date_text(purge, lang))  # kept until the anchor itself
+            )
             for i, lang in enumerate(LANGS)
         },
     }

@@ -151,9 +151,10 @@ def collect(hits) -> list[Record]:
             for pk, *values in rows:
                 far[pk] = dict(zip(anchors, values, strict=True))
         context_fields = _context_fields(entry)
+        declared_by_pk = entry.fields_by_pk([o.pk for o in objs])  # a variant declares some rows otherwise
         for obj in objs:
             record = Record(entry, obj, *rules[label][obj.pk])
-            for name, p in entry.fields.items():
+            for name, p in declared_by_pk[obj.pk].items():
                 model_field = model._meta.get_field(name)
                 raw = getattr(obj, name)
                 if is_empty(raw):

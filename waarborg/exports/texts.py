@@ -56,7 +56,10 @@ RECORD_PART_OF = ("Hoort bij", "Part of")
 FIELD = ("Gegeven", "Data")
 VALUE = ("Waarde", "Value")
 KIND = ("Soort", "Kind")
-ERASED_ON = ("Wordt gewist op", "Will be erased on")
+ERASED_ON = ("Bewaartermijn", "Kept")
+# A term runs to the end of its last day; the data goes the day after.
+KEPT_UNTIL = ("tot en met {kept}; gewist op {gone}", "up to and including {kept}; erased on {gone}")
+GONE_ON = ("gewist op {gone}", "erased on {gone}")
 NOT_YET_KNOWN = ("nog niet bekend: telt vanaf {anchor}", "not yet known: counts from {anchor}")
 FILE_INCLUDED = ("bijgevoegd als {path}", "included as {path}")
 FILE_MISSING = ("het bestand is niet (meer) aanwezig", "the file is no longer present")
@@ -221,6 +224,13 @@ MODEL_LABELS: dict[str, tuple[str, str]] = {
     "correspondence.Attachment": ("Bijlage", "Attachment"),
     "correspondence.Complaint": ("Klacht", "Complaint"),
     "careers.JobApplication": ("Sollicitatie", "Job application"),
+    "dunning.Case": ("Incassozaak", "Collection case"),
+    "dunning.Decision": ("Incassobesluit", "Collection decision"),
+    "dunning.Notice": ("Incassobericht", "Collection notice"),
+    "dunning.Contest": ("Betwisting van een incassostap", "Contest of a collection step"),
+    "dunning.Hold": ("Factuur buiten de incasso gehouden", "Invoice kept out of collection"),
+    "dunning.Approval": ("Goedkeuring van een incassostap", "Approval of a collection step"),
+    "dunning.CaseFile": ("Dossier voor de gerechtsdeurwaarder", "Case file for the bailiff"),
     "sessions.Session": ("Sessie", "Session"),
     "admin.LogEntry": ("Beheerhandeling", "Administrative action"),
 }

@@ -95,6 +95,30 @@ def purpose_label(purpose: str, lang: str) -> str:
     return f"{purpose} {datamap.PURPOSES[purpose][idx(lang)]}" if purpose in datamap.PURPOSES else purpose
 
 
+_TERM_UNITS = {
+    "years": (("jaar", "jaar"), ("year", "years")),
+    "months": (("maand", "maanden"), ("month", "months")),
+    "days": (("dag", "dagen"), ("day", "days")),
+}
+
+
+def request_record_kept(closed_at, lang: str) -> dict:
+    """How long the record of a privacy request is kept, from the map: the period of its rule
+    ("2 jaar" / "2 years") and its last day when the request was closed at `closed_at`."""
+    rule = datamap.entry_for("privacy.PrivacyRequest").fields["received_at"].retention
+    i = idx(lang)
+    parts = []
+    for unit in ("years", "months", "days"):
+        n = getattr(rule, unit)
+        if n:
+            parts.append(f"{n} {_TERM_UNITS[unit][i][0 if n == 1 else 1]}")
+    joiner = " en " if lang == "nl" else " and "
+    return {
+        "record_period": joiner.join(parts),
+        "record_kept_until": format_date(rule.kept_until(closed_at), lang),
+    }
+
+
 def base_context(request, lang: str) -> dict:
     from waarborg.privacy import deadlines
 

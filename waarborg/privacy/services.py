@@ -619,6 +619,7 @@ def _answer_no_data(actor, request: PrivacyRequest, *, by_post: bool, now: dt.da
     kinds of identifier given (never their values) and nothing about anyone else."""
     lang = request.language
     context = notices.base_context(request, lang) | {"kinds": _identifier_kinds(request, lang)}
+    context |= notices.request_record_kept(now, lang)  # the request itself is recorded: for how long
     text = notices.render("no_data", lang, context)
     request.status = Status.COMPLETED
     request.answered_at = now

@@ -41,8 +41,11 @@ class PurposeFacts:
 
 
 def _declarations():
+    """Every declaration of the map, the variants' included (a ticket about an invoice's amount is
+    kept with the fiscal record; a contest is the record of a legal claim)."""
     for entry in datamap.entries():
-        yield from entry.fields.values()
+        for _name, declared in entry.declarations():
+            yield declared
 
 
 def _bases(keys: set[str], lang: str) -> list[tuple[str, str]]:

@@ -124,7 +124,7 @@ def processing_record(lang: str = "nl") -> ProcessingRecord:
     for entry in datamap.entries():
         app = entry.label.split(".", 1)[0]
         groups = _GROUP_OF_APP.get(app, ("customers",))
-        for p in entry.fields.values():
+        for _name, p in entry.declarations():  # the variants' declarations too
             for purpose in p.purposes:
                 bucket = per_purpose[purpose]
                 bucket["bases"].add(p.basis)

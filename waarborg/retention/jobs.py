@@ -1,13 +1,17 @@
 """The retention sweep: one daily job that applies every retention rule of the map (R1–R3).
 
-For each declared model and each retention rule its fields use, the rows whose anchor date plus
-the rule's term lies on or before the day are due (`Retention.purge_date`); the query is a range
-on the anchor date's index, so its cost follows what is due, not the size of the tables. A due
-row is deleted when every personal field of its model is declared `delete` (or `retain` under
-this very rule); otherwise only the due fields are erased, each by its strategy (cleared,
-anonymised or pseudonymised). A row something kept still refers to waits for it; a locked-away
-row (the fiscal archive) is deleted once its own term has passed and nothing refers to it any
-more. Stored files go with their rows.
+For each declared model and each retention rule its fields use, the rows whose term has ended
+before the day are due: a term counted from a day runs to the end of the day it reaches (anchor
++ term, the last day kept), and the data goes the day after (`Retention.purge_date`) — an
+invoice of 2019 is kept up to and including 31 December 2026 and goes on 1 January 2027. The
+query is a range on the anchor date's index, so its cost follows what is due, not the size of
+the tables. Rows a variant of the map declares otherwise (a ticket about an invoice's amount
+follows the fiscal term) are swept by their own declarations. A due row is deleted when every
+personal field of its model is declared `delete` (or `retain` under this very rule); otherwise
+only the due fields are erased, each by its strategy (cleared, anonymised or pseudonymised). A
+row something kept still refers to waits for it; a locked-away row (the fiscal archive) is
+deleted once its own term has passed and nothing refers to it any more. Stored files go with
+their rows.
 
 The end of the customer relationship is not swept row by row: it is an erasure request (R2).
 For each subject whose relationship ended, the sweep opens an erasure case (once); the erasure
@@ -30,7 +34,7 @@ from django.db.models.deletion import PROTECT, RESTRICT
 from waarborg.audit.services import audit_record
 from waarborg.core import clock, datamap
 from waarborg.core.daily import daily_job
-from waarborg.core.datamap import AMSTERDAM, Retention, add_term
+from waarborg.core.datamap import AMSTERDAM, PD, Retention, add_term, first_day_gone
 from waarborg.erasure import ops
 from waarborg.erasure.services import forget
 
@@ -53,21 +57,26 @@ CONSENT_EXTENSIONS: dict[str, tuple[str, dict[str, int]]] = {
 
 
 def cutoff(rule: Retention, day: dt.date, **term) -> dt.date:
-    """The latest anchor date whose purge date (anchor + term) is on or before `day`."""
+    """The latest anchor date whose data is gone by `day` (its purge date is on or before it)."""
     if term:  # another term than the rule's own (an extension): its parts, the rest zero
         years, months, days = term.get("years", 0), term.get("months", 0), term.get("days", 0)
     else:
         years, months, days = rule.years, rule.months, rule.days
-    if rule.anchor == "fiscal_year_end":
+    fiscal = rule.anchor == "fiscal_year_end"
+
+    def gone(anchor: dt.date) -> dt.date:
+        return first_day_gone(anchor, years=years, months=months, days=days, fiscal=fiscal)
+
+    if fiscal:
         year = day.year
-        while add_term(dt.date(year, 12, 31), years=years, months=months, days=days) > day:
+        while gone(dt.date(year, 12, 31)) > day:
             year -= 1
         return dt.date(year, 12, 31)
     c = add_term(day, years=-years, months=-months, days=-days)
     one = dt.timedelta(days=1)
-    while add_term(c + one, years=years, months=months, days=days) <= day:
+    while gone(c + one) <= day:
         c += one
-    while add_term(c, years=years, months=months, days=days) > day:
+    while gone(c) > day:
         c -= one
     return c
 
@@ -98,24 +107,35 @@ def after(model, path: str, day: dt.date) -> Q:
     return Q(**{f"{path}__gt": day})
 
 
-def due_q(entry: datamap.Entry, rule: Retention, day: dt.date) -> Q:
+def due_q(entry: datamap.Entry, rule: Retention, day: dt.date, fields: dict[str, PD] | None = None) -> Q:
     path = entry.dates[rule.anchor]
     q = on_or_before(entry.model, path, cutoff(rule, day))
     extension = CONSENT_EXTENSIONS.get(rule.key)
     if extension:
         key, longer = extension
-        consent = [n for n, p in entry.fields.items() if p.key == key and p.retention.key == rule.key]
+        fields = entry.fields if fields is None else fields
+        consent = [n for n, p in fields.items() if p.key == key and p.retention.key == rule.key]
         if consent:
             name = consent[0]
             q = q & (Q(**{f"{name}__isnull": True}) | on_or_before(entry.model, name, cutoff(rule, day, **longer)))
     return q
 
 
-def rules_of(entry: datamap.Entry) -> dict[str, tuple[Retention, list[str]]]:
+def _rules(fields: dict[str, PD]) -> dict[str, tuple[Retention, list[str]]]:
     out: dict[str, tuple[Retention, list[str]]] = {}
-    for name, p in entry.fields.items():
+    for name, p in fields.items():
         rule = p.retention
         out.setdefault(rule.key, (rule, []))[1].append(name)
+    return out
+
+
+def rules_of(entry: datamap.Entry) -> dict[str, tuple[Retention, list[str]]]:
+    """Every rule the entry's fields use, its variants' included, with the fields under it."""
+    out: dict[str, tuple[Retention, list[str]]] = {}
+    for name, p in entry.declarations():
+        names = out.setdefault(p.retention.key, (p.retention, []))[1]
+        if name not in names:
+            names.append(name)
     return out
 
 
@@ -129,7 +149,7 @@ def is_subject_request(rule: Retention) -> bool:
 
 def _has_retained(model) -> bool:
     entry = datamap.entry_for(model._meta.label)
-    return entry is not None and any(p.erasure == "retain" for p in entry.fields.values())
+    return entry is not None and any(p.erasure == "retain" for _, p in entry.declarations())
 
 
 def without_keepers(qs):
@@ -175,7 +195,7 @@ def _delete_due(qs, parents: dict) -> tuple[int, int]:
     return deleted, blocked
 
 
-def _erase_fields(entry: datamap.Entry, qs, names: list[str]) -> int:
+def _erase_fields(entry: datamap.Entry, qs, names: list[str], declared: dict[str, PD]) -> int:
     """Erase only these fields of the due rows, each by its strategy."""
     model = entry.model
     fields = [model._meta.get_field(n) for n in names]
@@ -197,7 +217,7 @@ def _erase_fields(entry: datamap.Entry, qs, names: list[str]) -> int:
             for row in rows:
                 updates = {}
                 for f in fields:
-                    action = entry.fields[f.name].erasure
+                    action = declared[f.name].erasure
                     current = row[f.attname]
                     new = ops.target_value(f, "delete" if action == "retain" else action, current, row["pk"])
                     if (current or None) != (new or None):
@@ -215,16 +235,25 @@ def _erase_fields(entry: datamap.Entry, qs, names: list[str]) -> int:
     return changed
 
 
-def _sweep_rule(entry: datamap.Entry, rule: Retention, names: list[str], day: dt.date, parents: dict) -> int:
+def _sweep_rule(
+    entry: datamap.Entry,
+    rows: Q,
+    declared: dict[str, PD],
+    rule: Retention,
+    names: list[str],
+    day: dt.date,
+    parents: dict,
+) -> int:
+    """The due rows among `rows` (the rows `declared` holds for) under `rule`."""
     model = entry.model
-    qs = model._default_manager.filter(due_q(entry, rule, day))
+    qs = model._default_manager.filter(rows).filter(due_q(entry, rule, day, declared))
     whole_row = all(
-        p.erasure == "delete" or (p.erasure == "retain" and p.retention.key == rule.key) for p in entry.fields.values()
+        p.erasure == "delete" or (p.erasure == "retain" and p.retention.key == rule.key) for p in declared.values()
     )
     if whole_row:
         deleted, _blocked = _delete_due(without_keepers(qs), parents)
         return deleted
-    return _erase_fields(entry, qs, names)
+    return _erase_fields(entry, qs, names, declared)
 
 
 def _release_archive(day: dt.date, parents: dict) -> int:
@@ -239,8 +268,13 @@ def _release_archive(day: dt.date, parents: dict) -> int:
             if entry is None or not pks:
                 continue
             qs = model._default_manager.filter(pk__in=list(pks), **{f"{ops.RESTRICTED_FIELD}__isnull": False})
-            for rule, _names in rules_of(entry).values():
-                qs = qs.filter(due_q(entry, rule, day))
+            gone = Q(pk__in=[])
+            for rows, declared in entry.partitions():
+                part = rows
+                for rule, _names in _rules(declared).values():
+                    part &= due_q(entry, rule, day, declared)
+                gone |= part
+            qs = qs.filter(gone)
             for ref_model, fk in ops.strong_referrers(model):
                 qs = qs.exclude(Exists(ref_model._default_manager.filter(**{fk: OuterRef("pk")})))
             deleted, _ = _delete_due(qs, parents)
@@ -360,10 +394,11 @@ def _sweep(day: dt.date) -> dict[str, int]:
     entries = {e.model: e for e in datamap.entries()}
     for model in ops.referrers_first(list(entries)):
         entry = entries[model]
-        for rule, names in sorted(rules_of(entry).values(), key=lambda rn: rn[0].key):
-            if rule.anchor not in entry.dates or is_subject_request(rule):
-                continue
-            counts[rule.key] += _sweep_rule(entry, rule, names, day, parents)
+        for rows, declared in entry.partitions():
+            for rule, names in sorted(_rules(declared).values(), key=lambda rn: rn[0].key):
+                if rule.anchor not in entry.dates or is_subject_request(rule):
+                    continue
+                counts[rule.key] += _sweep_rule(entry, rows, declared, rule, names, day, parents)
     counts["archive_released"] = _release_archive(day, parents)
     counts["erasure_cases_opened"] = open_ended_relationship_cases(day, since=_window_start(run, day))
     result = {k: counts[k] for k in sorted(counts)}

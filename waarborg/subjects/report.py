@@ -80,10 +80,11 @@ def subject_report(hits: list[Hit], *, lang: str = "nl", reveal: bool = False) -
     categories: dict[str, Category] = {}
     for label, rows in sorted(by_model.items()):
         entry = registry[label]
-        fields = {name: p for name, p in entry.fields.items() if p.portability != "excluded"}
-        if not fields:
+        if not any(p.portability != "excluded" for p in entry.fields.values()):
             continue
+        declared_by_pk = entry.fields_by_pk(list(rows))  # a variant declares some rows otherwise
         for obj in entry.model._default_manager.filter(pk__in=list(rows)).order_by("pk"):
+            fields = {name: p for name, p in declared_by_pk[obj.pk].items() if p.portability != "excluded"}
             for name, p in sorted(fields.items()):
                 model_field = entry.model._meta.get_field(name)
                 value = _display(getattr(obj, name))

@@ -58,7 +58,8 @@ class LocalSMTP:
     def messages(self) -> list[EmailMessage]:
         return list(self.handler.messages)
 
-    def wait_for(self, count: int, timeout: float = 5.0) -> list[EmailMessage]:
+    def wait_for(self, count: int, timeout: float = 30.0) -> list[EmailMessage]:
+        # Returns as soon as `count` messages are in; the long default only matters on a loaded machine.
         deadline = time.monotonic() + timeout
         while len(self.handler.messages) < count and time.monotonic() < deadline:
             time.sleep(0.02)

@@ -144,13 +144,18 @@ def test_the_datamap_command_prints_json_and_markdown(capsys):
 def test_retention_terms_are_calendar_arithmetic():
     import datetime as dt
 
-    assert datamap.FISCAL_7Y.purge_date(dt.date(2026, 3, 5)) == dt.date(2033, 12, 31)
-    assert datamap.FISCAL_7Y.purge_date(dt.date(2026, 12, 31)) == dt.date(2033, 12, 31)
-    assert datamap.LOGIN_6M.purge_date(dt.date(2026, 8, 31)) == dt.date(2027, 2, 28)
-    assert datamap.APPLICATION_4W.purge_date(dt.date(2026, 1, 10)) == dt.date(2026, 2, 7)
+    # the last day kept is the anchor + the term; the data goes the day after
+    assert datamap.FISCAL_7Y.kept_until(dt.date(2026, 3, 5)) == dt.date(2033, 12, 31)
+    assert datamap.FISCAL_7Y.purge_date(dt.date(2026, 3, 5)) == dt.date(2034, 1, 1)
+    assert datamap.FISCAL_7Y.purge_date(dt.date(2026, 12, 31)) == dt.date(2034, 1, 1)
+    assert datamap.LOGIN_6M.kept_until(dt.date(2026, 8, 31)) == dt.date(2027, 2, 28)
+    assert datamap.LOGIN_6M.purge_date(dt.date(2026, 8, 31)) == dt.date(2027, 3, 1)
+    assert datamap.APPLICATION_4W.purge_date(dt.date(2026, 1, 10)) == dt.date(2026, 2, 8)
     assert datamap.WHILE_CUSTOMER.purge_date(None) is None  # still a customer: no end in sight
+    # a rule without a term keeps data until its anchor: it goes that day
+    assert datamap.WHILE_CUSTOMER.purge_date(dt.date(2026, 5, 1)) == dt.date(2026, 5, 1)
     late = dt.datetime(2026, 12, 31, 23, 30, tzinfo=dt.UTC)  # already 1 January in Amsterdam
-    assert datamap.FISCAL_7Y.purge_date(late) == dt.date(2034, 12, 31)
+    assert datamap.FISCAL_7Y.purge_date(late) == dt.date(2035, 1, 1)
 
 
 @isolate_apps("waarborg.core")

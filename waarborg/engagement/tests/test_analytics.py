@@ -120,8 +120,12 @@ def test_it_declares_page_views_in_the_map_with_a_term_the_sweep_keeps(client):
 
     old = PageView.objects.create(path="/", day=dt.date(2025, 1, 31), device_id="a" * 32)
     young = PageView.objects.create(path="/", day=dt.date(2025, 3, 1), device_id="b" * 32)
+    # 31 January 2025 + 13 months = 28 February 2026 (no 31st): its last day; gone on 1 March
     with clock.as_of(dt.date(2026, 2, 28)):
         retention_sweep(dt.date(2026, 2, 28))
+    assert PageView.objects.filter(pk=old.pk).exists()
+    with clock.as_of(dt.date(2026, 3, 1)):
+        retention_sweep(dt.date(2026, 3, 1))
     assert not PageView.objects.filter(pk=old.pk).exists()
     assert PageView.objects.filter(pk=young.pk).exists()
 

@@ -73,7 +73,7 @@ def test_it_erases_with_yes_and_proves_it(personas, committing):
     assert request.erasure_plan["erased"]["customers.Contact"] == 1
     (answer,) = [m for m in mail.outbox if m.to == [EMAIL]]  # what was erased, what kept, why, until when
     assert "Wat we hebben gewist" in answer.body and "Wat we hebben bewaard, waarom en tot wanneer" in answer.body
-    assert "Wettelijke verplichting" in answer.body and "tot 31-12-" in answer.body
+    assert "Wettelijke verplichting" in answer.body and "tot en met 31-12-" in answer.body
     assert "complete" in run("cases", "--status", "complete")
     assert not Contact.objects.filter(email=EMAIL).exists()
     with pytest.raises(CommandError, match="already erased") as again:

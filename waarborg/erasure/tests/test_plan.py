@@ -75,9 +75,9 @@ def test_it_tells_the_subject_what_was_erased_and_kept_why_and_until_when(person
     year = world.invoices[-1].issue_date.year + 7
     nl, en = plan.notice("nl"), plan.notice("en")
     assert "Wat we hebben gewist" in nl and "Wat we hebben bewaard, waarom en tot wanneer" in nl
-    assert f"tot 31-12-{year}" in nl and "Wettelijke verplichting (art. 6(1)(c))" in nl
+    assert f"tot en met 31-12-{year}" in nl and "Wettelijke verplichting (art. 6(1)(c))" in nl
     assert "Afgeschermd" in nl and "Autoriteit Persoonsgegevens" in nl
-    assert "What we erased" in en and f"until {year}-12-31" in en and "Legal obligation" in en
+    assert "What we erased" in en and f"up to and including {year}-12-31" in en and "Legal obligation" in en
     assert "E-mail address" not in en or "e-mail address" in en.lower()
     for text in (nl, en):
         assert EMAIL not in text and "Alice" not in text  # the notice names categories, not values

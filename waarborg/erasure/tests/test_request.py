@@ -60,7 +60,7 @@ def test_it_carries_out_the_approved_plan_and_answers_with_what_was_erased_and_k
     (answer,) = [m for m in mail.outbox if m.to == [EMAIL]]
     year = max(i.issue_date.year for i in world.invoices) + 7
     assert "What we erased" in answer.body and "What we kept, why, and until when" in answer.body
-    assert f"until {year}-12-31" in answer.body and "Legal obligation" in answer.body
+    assert f"up to and including {year}-12-31" in answer.body and "Legal obligation" in answer.body
     assert case.result["notice"]["en"] in answer.body
     with pytest.raises(ValidationError, match="closed"):  # answered: nothing more to do
         services.privacy_request_erase(actor=personas.erin, request=request)

@@ -58,7 +58,7 @@ def test_it_erases_by_itself_once_the_last_service_has_ended(personas, daily):
     (confirmation,) = mail.outbox
     assert "alice.devries@example.nl" in confirmation.bcc and case.result["confirmation"] == "sent to 1 address(es)"
     assert "Wat we hebben bewaard, waarom en tot wanneer" in confirmation.body and "What we kept" in confirmation.body
-    assert "Wettelijke verplichting" in confirmation.body and "tot 31-12-" in confirmation.body
+    assert "Wettelijke verplichting" in confirmation.body and "tot en met 31-12-" in confirmation.body
     assert "alice" not in json.dumps(list(AuditEvent.objects.values("data", "reason"))).lower()
 
 

@@ -1,5 +1,6 @@
 """The access package (art. 15): the copy, the art. 15(1)(a)–(h) information, and its limits."""
 
+import calendar
 import dataclasses
 import datetime as dt
 import html
@@ -139,12 +140,20 @@ def test_every_category_has_art_15_1_a_to_h_in_dutch_and_english(world, opened):
     # (d): the rule, and the actual date where the anchor date is known.
     fiscal = next(r for r in by_id["D7"]["d"] if r["rule"] == "fiscal_7y")
     invoice_date = next(d for d in fiscal["records"] if d["record"].startswith("billing.Invoice#"))
-    assert invoice_date["erase_on"] == dt.date(ISSUED.year + 7, 12, 31).isoformat()
-    assert "31 december 2032" in nl and "31 December 2032" in en
+    # kept up to and including 31 December of the invoice year + 7, gone on 1 January after
+    assert invoice_date["kept_until"] == dt.date(ISSUED.year + 7, 12, 31).isoformat()
+    assert invoice_date["erase_on"] == dt.date(ISSUED.year + 8, 1, 1).isoformat()
+    assert "tot en met 31 december 2032; gewist op 1 januari 2033" in nl
+    assert "up to and including 31 December 2032; erased on 1 January 2033" in en
     while_customer = next(r for r in by_id["D2"]["d"] if r["rule"] == "while_customer")
     assert all(d["erase_on"] is None for d in while_customer["records"])  # still a customer
     login = next(r for r in by_id["D6"]["d"] if r["rule"] == "login_6m")["records"][0]
-    assert login["erase_on"] == datamap.add_term(dt.date.fromisoformat(login["anchor_date"][:10]), months=6).isoformat()
+    signed_in = dt.date.fromisoformat(login["anchor_date"][:10])
+    month = signed_in.month + 6  # 6 months on, the same day of the month (or the month's last day)
+    year, month = signed_in.year + (month - 1) // 12, (month - 1) % 12 + 1
+    kept = dt.date(year, month, min(signed_in.day, calendar.monthrange(year, month)[1]))
+    assert login["kept_until"] == kept.isoformat()
+    assert login["erase_on"] == (kept + dt.timedelta(days=1)).isoformat()
     # (g): the source where the data did not come from the subject.
     assert {s["source"] for s in by_id["D7"]["g"]} >= {"subject", "system", "third_party"}
     # (h): the dunning logic for payment data; no automated decisions elsewhere.

@@ -1,4 +1,8 @@
-"""The retention sweep: every rule of the map, applied on the day it falls due — not a day before."""
+"""The retention sweep: every rule of the map, applied the day after its term ends — not a day before.
+
+A term counted from a day runs to the end of the day it reaches: that day is the last the data
+is kept, and it goes the day after (the expectations below are written out from that rule).
+"""
 
 import datetime as dt
 import io
@@ -20,7 +24,7 @@ from waarborg.careers.models import JobApplication
 from waarborg.consents.models import ConsentRecord
 from waarborg.core import clock, roles
 from waarborg.core.daily import run_daily
-from waarborg.core.datamap import AMSTERDAM, FISCAL_7Y, LOGIN_6M, add_term
+from waarborg.core.datamap import AMSTERDAM, FISCAL_7Y, LOGIN_6M
 from waarborg.correspondence.models import Attachment, Complaint, Message, Ticket
 from waarborg.customers.models import ContactHistory, Customer
 from waarborg.erasure import services
@@ -33,6 +37,8 @@ from waarborg.testing import factories as f
 pytestmark = pytest.mark.django_db
 
 DAY = dt.date(2026, 6, 15)
+D = dt.date
+ONE = dt.timedelta(days=1)
 
 
 def at(day: dt.date, hour=12) -> dt.datetime:
@@ -50,8 +56,9 @@ def sweep(django_capture_on_commit_callbacks):
 
 @pytest.mark.promise("R1", "D6")
 def test_it_deletes_sign_ins_and_their_ip_addresses_after_six_months(personas, sweep):
-    due = f.LoginEventFactory(account=personas.alice, at=at(add_term(DAY, months=-6)))
-    kept = f.LoginEventFactory(account=personas.alice, at=at(add_term(DAY, months=-6) + dt.timedelta(days=1)))
+    # 14 December 2025 + 6 months = 14 June 2026, its last day; 15 December 2025's last day is today
+    due = f.LoginEventFactory(account=personas.alice, at=at(D(2025, 12, 14)))
+    kept = f.LoginEventFactory(account=personas.alice, at=at(D(2025, 12, 15)))
     assert sweep()["login_6m"] == 1
     assert not LoginEvent.objects.filter(pk=due.pk).exists()
     assert LoginEvent.objects.filter(pk=kept.pk).exists()
@@ -65,11 +72,11 @@ def test_it_forgets_a_corrected_value_after_three_months(personas, sweep):
         contact=personas.alice_contact,
         field="street",
         old_value="Oude Gracht 1",
-        changed_at=at(add_term(DAY, months=-3)),
+        changed_at=at(D(2026, 3, 14)),  # kept up to and including 14 June
     )
     new = ContactHistory.objects.create(
-        contact=personas.alice_contact, field="town", old_value="Zeist", changed_at=at(DAY - dt.timedelta(days=10))
-    )
+        contact=personas.alice_contact, field="town", old_value="Zeist", changed_at=at(D(2026, 3, 15))
+    )  # today is its last day
     assert sweep()["correction_3m"] == 1
     assert list(ContactHistory.objects.values_list("pk", flat=True)) == [new.pk]
     assert old.pk != new.pk
@@ -78,26 +85,27 @@ def test_it_forgets_a_corrected_value_after_three_months(personas, sweep):
 @pytest.mark.promise("R1", "D8")
 def test_it_deletes_an_application_four_weeks_after_the_procedure_or_a_year_after_the_consent(db, sweep):
     cv = default_storage.save("applications/2026/cv.txt", ContentFile(b"Curriculum vitae"))
-    plain = f.JobApplicationFactory(procedure_closed_at=at(DAY - dt.timedelta(days=28)), cv=cv)
-    consent_day = DAY - dt.timedelta(days=30)
-    kept = f.JobApplicationFactory(procedure_closed_at=at(DAY - dt.timedelta(days=28)), keep_consent_at=at(consent_day))
-    running = f.JobApplicationFactory(procedure_closed_at=None, keep_consent_at=at(add_term(DAY, years=-2)))
+    closed = D(2026, 5, 17)  # + 28 days = 14 June, its last day
+    plain = f.JobApplicationFactory(procedure_closed_at=at(closed), cv=cv)
+    consent_day = D(2026, 5, 16)  # + 1 year = 16 May 2027, its last day
+    kept = f.JobApplicationFactory(procedure_closed_at=at(closed), keep_consent_at=at(consent_day))
+    running = f.JobApplicationFactory(procedure_closed_at=None, keep_consent_at=at(D(2024, 6, 15)))
     assert sweep()["application_4w"] == 1
     assert set(JobApplication.objects.values_list("pk", flat=True)) == {kept.pk, running.pk}
     assert not default_storage.exists(cv) and plain.pk
     # 1 year after the consent (LAW L-R5: consent_at + 1 year), not after the procedure
-    assert sweep(add_term(consent_day, years=1) - dt.timedelta(days=1))["application_4w"] == 0
-    assert sweep(add_term(consent_day, years=1))["application_4w"] == 1
+    assert sweep(D(2027, 5, 16))["application_4w"] == 0
+    assert sweep(D(2027, 5, 17))["application_4w"] == 1
     assert list(JobApplication.objects.values_list("pk", flat=True)) == [running.pk]  # still running
 
 
 @pytest.mark.promise("R1", "D8")
 def test_a_consent_never_shortens_the_four_weeks_after_the_procedure(db, sweep):
     early = f.JobApplicationFactory(
-        procedure_closed_at=at(DAY - dt.timedelta(days=27)), keep_consent_at=at(add_term(DAY, years=-2))
-    )
+        procedure_closed_at=at(D(2026, 5, 18)), keep_consent_at=at(D(2024, 6, 15))
+    )  # 18 May + 28 days = 15 June: today is its last day
     assert sweep()["application_4w"] == 0
-    assert sweep(DAY + dt.timedelta(days=1))["application_4w"] == 1
+    assert sweep(DAY + ONE)["application_4w"] == 1
     assert not JobApplication.objects.filter(pk=early.pk).exists()
 
 
@@ -108,22 +116,25 @@ def test_it_deletes_a_closed_ticket_with_its_messages_and_files_after_two_years(
         customer=personas.alice_customer,
         contact=personas.alice_contact,
         status=Ticket.Status.CLOSED,
-        closed_at=at(add_term(DAY, years=-2)),
+        closed_at=at(D(2024, 6, 14)),  # + 2 years = 14 June 2026, its last day
     )
     message = f.MessageFactory(ticket=closed)
     f.AttachmentFactory(message=message, file=name)
     still_open = f.TicketFactory(customer=personas.alice_customer, contact=personas.alice_contact)
     f.MessageFactory(ticket=still_open)
+    last_day = f.TicketFactory(
+        customer=personas.alice_customer, status=Ticket.Status.CLOSED, closed_at=at(D(2024, 6, 15))
+    )
     counts = sweep()
     assert counts["correspondence_2y"] == 3  # attachment, message, ticket
-    assert list(Ticket.objects.values_list("pk", flat=True)) == [still_open.pk]
+    assert set(Ticket.objects.values_list("pk", flat=True)) == {still_open.pk, last_day.pk}
     assert Message.objects.count() == 1 and not Attachment.objects.exists()
     assert not default_storage.exists(name)
 
 
 @pytest.mark.promise("R1", "C1", "G4")
 def test_it_keeps_proof_of_a_withdrawn_consent_for_a_year(personas, sweep):
-    withdrawn = f.ConsentRecordFactory(account=personas.alice, withdrawn_at=at(add_term(DAY, years=-1)))
+    withdrawn = f.ConsentRecordFactory(account=personas.alice, withdrawn_at=at(D(2025, 6, 14)))
     recent = f.ConsentRecordFactory(account=personas.alice, withdrawn_at=at(DAY - dt.timedelta(days=3)))
     active = f.ConsentRecordFactory(account=personas.alice)
     assert sweep()["consent_proof_1y"] == 1
@@ -133,12 +144,12 @@ def test_it_keeps_proof_of_a_withdrawn_consent_for_a_year(personas, sweep):
 
 @pytest.mark.promise("R1", "D11", "D5", "B4")
 def test_it_sweeps_complaints_sessions_admin_logs_and_former_staff(personas, sweep):
-    old = f.ComplaintFactory(status=Complaint.Status.HANDLED, closed_at=at(add_term(DAY, years=-2)))
+    old = f.ComplaintFactory(status=Complaint.Status.HANDLED, closed_at=at(D(2024, 6, 14)))
     f.ComplaintFactory()
-    Session.objects.create(session_key="a" * 32, session_data="x", expire_date=at(DAY - dt.timedelta(days=14)))
-    Session.objects.create(session_key="b" * 32, session_data="x", expire_date=at(DAY - dt.timedelta(days=13)))
+    Session.objects.create(session_key="a" * 32, session_data="x", expire_date=at(D(2026, 5, 31)))
+    Session.objects.create(session_key="b" * 32, session_data="x", expire_date=at(D(2026, 6, 1)))  # last day today
     LogEntry.objects.create(
-        user=personas.frank, object_repr="Product #1", action_flag=ADDITION, action_time=at(add_term(DAY, years=-1))
+        user=personas.frank, object_repr="Product #1", action_flag=ADDITION, action_time=at(D(2025, 6, 14))
     )
     leaver = f.StaffAccountFactory(role=roles.SUPPORT, is_active=False, deactivated_at=at(DAY - dt.timedelta(days=1)))
     counts = sweep()
@@ -157,12 +168,12 @@ def test_it_erases_the_fiscal_archive_after_31_december_plus_seven_years(
         services.erasure_request(actor=personas.erin, query=Query(email="alice.devries@example.nl"), reason="verzoek")
     last_year = max(i.issue_date.year for i in world.invoices)
     last_payment = world.payment.received_at.astimezone(AMSTERDAM).year
-    final = dt.date(max(last_year, last_payment) + 7, 12, 31)
-    before = sweep(final - dt.timedelta(days=1))
+    final = dt.date(max(last_year, last_payment) + 7, 12, 31)  # the last day the archive is kept
+    before = sweep(final)
     assert Customer.objects.filter(pk=world.customer.pk).exists()
     assert Invoice.objects.filter(customer_id=world.customer.pk, issue_date__year=last_year).exists()
     assert before["archive_released"] == 0
-    counts = sweep(final)
+    counts = sweep(final + ONE)
     assert not Invoice.objects.filter(customer_id=world.customer.pk).exists()
     assert not InvoiceLine.objects.exists() and not Payment.objects.exists()
     assert not Customer.objects.filter(pk=world.customer.pk).exists()  # nothing refers to it any more
@@ -183,15 +194,17 @@ def test_a_payment_keeps_its_invoice_until_the_payment_itself_may_go(personas, s
     assert sweep(dt.date(2025, 12, 31))["fiscal_7y"] == 0
     assert sweep(dt.date(2026, 1, 1))["fiscal_7y"] == 0  # the invoice's term is over, its payment's not
     assert Invoice.objects.filter(pk=invoice.pk).exists()
-    assert sweep(dt.date(2026, 12, 31))["fiscal_7y"] == 2
+    assert sweep(dt.date(2026, 12, 31))["fiscal_7y"] == 0  # the payment's last day
+    assert sweep(dt.date(2027, 1, 1))["fiscal_7y"] == 2
     assert not Invoice.objects.filter(pk=invoice.pk).exists()
 
 
 @pytest.mark.promise("R3")
 def test_it_counts_the_fiscal_term_from_31_december_of_the_invoice_year():
-    assert FISCAL_7Y.purge_date(dt.date(2019, 1, 2)) == dt.date(2026, 12, 31)
-    assert cutoff(FISCAL_7Y, dt.date(2026, 12, 30)) == dt.date(2018, 12, 31)
-    assert cutoff(FISCAL_7Y, dt.date(2026, 12, 31)) == dt.date(2019, 12, 31)
+    assert FISCAL_7Y.kept_until(dt.date(2019, 1, 2)) == dt.date(2026, 12, 31)
+    assert FISCAL_7Y.purge_date(dt.date(2019, 1, 2)) == dt.date(2027, 1, 1)
+    assert cutoff(FISCAL_7Y, dt.date(2026, 12, 31)) == dt.date(2018, 12, 31)  # 2019's last day
+    assert cutoff(FISCAL_7Y, dt.date(2027, 1, 1)) == dt.date(2019, 12, 31)
     assert cutoff(LOGIN_6M, dt.date(2026, 8, 31)) == dt.date(
         2026, 2, 28
     )  # 31 Aug - 6 months, and 29–31 Feb don't exist
@@ -202,7 +215,7 @@ def test_it_counts_the_fiscal_term_from_31_december_of_the_invoice_year():
 
 @pytest.mark.promise("R1", "B4")
 def test_it_prints_counts_per_rule_and_records_the_run(personas):
-    f.LoginEventFactory(account=personas.alice, at=at(add_term(DAY, months=-7)))
+    f.LoginEventFactory(account=personas.alice, at=at(D(2025, 11, 15)))
     out = io.StringIO()
     call_command("daily", "--as-of", DAY.isoformat(), "--only", "retention", stdout=out)
     assert "retention: " in out.getvalue() and "login_6m=1" in out.getvalue()
@@ -228,6 +241,7 @@ def test_its_work_grows_with_what_is_due_not_with_what_is_kept(personas, sweep):
 @pytest.mark.promise("R1")
 def test_every_anchor_date_the_sweep_ranges_over_is_indexed(db):
     indexes = import_module("waarborg.retention.migrations.0002_anchor_date_indexes").INDEXES
+    indexes += import_module("waarborg.retention.migrations.0003_claim_closed_index").INDEXES
     with connection.cursor() as cursor:
         for _name, table, column in indexes:
             constraints = connection.introspection.get_constraints(cursor, table)
