@@ -191,6 +191,8 @@ declare(
                 "term_end": _claim("D7", "user.financial.collection.notice", "U4 U15", recipients="bailiff"),
                 "costs_amount": _claim("D7", "user.financial.collection.costs", "U4 U15", recipients="bailiff"),
                 "language": _claim("D7", "user.financial.collection.notice", "U4 U15"),
+                "posted_on": _claim("D7", "user.financial.collection.notice", "U4 U15", recipients="bailiff"),
+                "posting_recorded_at": _claim("D7", "user.financial.collection.notice", "U4 U15"),
             },
         ),
     ),
