@@ -47,6 +47,11 @@ def _collection(key: str, *, recipients: str = "", source: str = "system", porta
     )
 
 
+# When an erasure keeps these rows for the fiscal term, it locks them away (R4): from then on only
+# the fiscal archive reads them.
+_RESTRICTED = _collection("user.financial.restriction", portability="excluded")
+
+
 def _customer_link(rule: str) -> Link:
     return Link("customer", "customers.Customer", rule, up_when=NATURAL)
 
@@ -68,6 +73,7 @@ declare(
         "costs_amount": _collection("user.financial.collection.costs", recipients="bailiff"),
         "costs_from": _collection("user.financial.collection.costs", recipients="bailiff"),
         "costs_invoices": _collection("user.financial.collection.costs", recipients="bailiff"),
+        "restricted_at": _RESTRICTED,
     },
     not_personal=("customer", "ladder_version", "next_index", "pending_notice", "shift_days"),
     links=(_customer_link("dunning case of this customer"),),
@@ -85,6 +91,7 @@ declare(
         "decided_on": _collection("user.financial.collection.date"),
         "decided_at": _collection("user.financial.collection.date"),
         "reason": _collection("user.financial.collection.decision", source="staff", portability="provided"),
+        "restricted_at": _RESTRICTED,
     },
     not_personal=(
         "case",
@@ -111,6 +118,7 @@ declare(
         "term_end": _collection("user.financial.collection.notice", recipients="bailiff"),
         "costs_amount": _collection("user.financial.collection.costs", recipients="bailiff"),
         "language": _collection("user.financial.collection.notice"),
+        "restricted_at": _RESTRICTED,
     },
     not_personal=(
         "case",
@@ -195,6 +203,7 @@ declare(
     fields={
         "created_at": _collection("user.financial.collection.date"),
         "released_at": _collection("user.financial.collection.date"),
+        "restricted_at": _RESTRICTED,
     },
     not_personal=("invoice", "customer", "contest", "released_by"),
     links=(_customer_link("invoice of this customer taken out of dunning"),),
@@ -209,6 +218,7 @@ declare(
         "status": _collection("user.financial.collection.decision"),
         "decided_at": _collection("user.financial.collection.date"),
         "reason": _collection("user.financial.collection.decision", source="staff", portability="provided"),
+        "restricted_at": _RESTRICTED,
     },
     not_personal=("case", "customer", "kind", "decision", "decided_by", "recipient"),
     links=(_customer_link("dunning approval about this customer"),),
@@ -223,6 +233,7 @@ declare(
         "text": _collection("user.financial.collection.case_file", recipients="bailiff"),
         "handed_on": _collection("user.financial.collection.date", recipients="bailiff"),
         "sent_at": _collection("user.financial.collection.date", recipients="bailiff"),
+        "restricted_at": _RESTRICTED,
     },
     # sent_to: the bailiff's office address, not the customer's
     not_personal=("case", "customer", "approval", "recipient", "sent_to"),
