@@ -85,3 +85,11 @@ def test_serve_refuses_a_database_that_is_not_up_to_date(tmp_path):
     result = waarborg(["serve", "--bind", "127.0.0.1:1"], clean_env(tmp_path))
     line = one_line_error(result)
     assert "not up to date" in line and "waarborg migrate" in line
+
+
+def test_staff_add_refuses_an_unknown_role_in_one_line(tmp_path):
+    result = waarborg(
+        ["staff", "add", "--email", "a@duinhost.example", "--role", "king", "--name", "A"], clean_env(tmp_path)
+    )
+    assert "--role must be one of support, finance, privacy, admin, finance_archive" in one_line_error(result)
+    assert result.returncode == 2

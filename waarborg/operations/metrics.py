@@ -57,7 +57,9 @@ def _privacy(today):
     for row in rows:
         by_days[_days_bucket(row.days_left)] += 1
     family = _gauge(
-        "waarborg_privacy_requests_open", "Open privacy requests by the days left until they are due.", labels=("days_left",)
+        "waarborg_privacy_requests_open",
+        "Open privacy requests by the days left until they are due.",
+        labels=("days_left",),
     )
     for name, count in by_days.items():
         family.add_metric([name], count)
@@ -103,7 +105,9 @@ def _dunning():
         undeliverable=Count("pk", filter=Q(status=Notice.Status.UNDELIVERABLE)),
     )
     yield _gauge("waarborg_notices_queued", "Dunning notices waiting to be sent.", notices["queued"])
-    yield _gauge("waarborg_notices_failing", "Queued dunning notices whose sending failed at least once.", notices["failing"])
+    yield _gauge(
+        "waarborg_notices_failing", "Queued dunning notices whose sending failed at least once.", notices["failing"]
+    )
     yield _gauge(
         "waarborg_notices_undeliverable", "Dunning notices without an address to send to.", notices["undeliverable"]
     )
@@ -111,7 +115,9 @@ def _dunning():
         pending=Count("pk", filter=Q(status=ProvisioningMessage.Status.PENDING)),
         failing=Count("pk", filter=Q(status=ProvisioningMessage.Status.PENDING, attempts__gte=1)),
     )
-    yield _gauge("waarborg_webhook_messages_pending", "Provisioning webhook messages not yet delivered.", messages["pending"])
+    yield _gauge(
+        "waarborg_webhook_messages_pending", "Provisioning webhook messages not yet delivered.", messages["pending"]
+    )
     yield _gauge(
         "waarborg_webhook_messages_failing",
         "Provisioning webhook messages not delivered after at least one failed attempt.",
@@ -129,8 +135,12 @@ def _daily_and_audit():
             "When the last daily run finished (Unix time).",
             run.finished_at.timestamp(),
         )
-        yield _gauge("waarborg_daily_run_last_duration_seconds", "How long the last daily run took.", run.duration_seconds)
-        yield _gauge("waarborg_daily_run_last_ok", "1 when the last daily run finished without failure.", int(run.status == "ok"))
+        yield _gauge(
+            "waarborg_daily_run_last_duration_seconds", "How long the last daily run took.", run.duration_seconds
+        )
+        yield _gauge(
+            "waarborg_daily_run_last_ok", "1 when the last daily run finished without failure.", int(run.status == "ok")
+        )
     check = last_audit_check()
     if check is not None:
         yield _gauge(
@@ -138,7 +148,9 @@ def _daily_and_audit():
             "When the audit trail's hash chain was last verified (Unix time).",
             check.checked_at.timestamp(),
         )
-        yield _gauge("waarborg_audit_chain_ok", "1 when the last verification of the audit chain passed.", int(check.ok))
+        yield _gauge(
+            "waarborg_audit_chain_ok", "1 when the last verification of the audit chain passed.", int(check.ok)
+        )
 
 
 def _incidents(now):
@@ -147,7 +159,9 @@ def _incidents(now):
     rows = incident_list_for_system(open_only=True, now=now)
     yield _gauge("waarborg_incidents_open", "Incidents not closed.", len(rows))
     yield _gauge(
-        "waarborg_incidents_overdue", "Incidents whose 72-hour clock has run out unreported.", sum(r.overdue for r in rows)
+        "waarborg_incidents_overdue",
+        "Incidents whose 72-hour clock has run out unreported.",
+        sum(r.overdue for r in rows),
     )
     family = _gauge(
         "waarborg_incident_hours_left",

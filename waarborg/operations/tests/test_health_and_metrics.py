@@ -36,7 +36,10 @@ def _healthz(client):
 
 def _run(finished_at, status=DailyRun.Status.OK):
     return DailyRun.objects.create(
-        day=finished_at.date(), started_at=finished_at - dt.timedelta(seconds=42), finished_at=finished_at, status=status
+        day=finished_at.date(),
+        started_at=finished_at - dt.timedelta(seconds=42),
+        finished_at=finished_at,
+        status=status,
     )
 
 
@@ -179,7 +182,9 @@ def test_metrics_count_what_an_operator_must_act_on_and_name_nobody(client, sett
     # Thursday 2 April. Received Friday 20 March: due Monday 20 April.
     with time_machine.travel(dt.datetime(2026, 3, 20, 12, tzinfo=AMS), tick=False):
         for day, kind in (("2026-03-02", "access"), ("2026-03-20", "portability")):
-            privacy_request_create(actor="system", type=kind, channel="post", received_at=day, email=alice.contact.email)
+            privacy_request_create(
+                actor="system", type=kind, channel="post", received_at=day, email=alice.contact.email
+            )
     # Dunning: the business ladder's steps are reminder, reminder, final_notice, … (data of the
     # migration); a case at next_index 1 took the first reminder, one at 3 the final notice.
     business = LadderVersion.objects.get(ladder__key="business")
@@ -232,7 +237,7 @@ def test_metrics_count_what_an_operator_must_act_on_and_name_nobody(client, sett
     assert _value(text, "waarborg_privacy_requests_late") == 1
     assert _value(text, "waarborg_dunning_cases", f'step="{kinds[0]}"') == 1
     assert _value(text, "waarborg_dunning_cases", f'step="{kinds[2]}"') == 1
-    assert "waarborg_dunning_cases{step=\"none\"}" not in text
+    assert 'waarborg_dunning_cases{step="none"}' not in text
     assert _value(text, "waarborg_notices_queued") == 2
     assert _value(text, "waarborg_notices_failing") == 1
     assert _value(text, "waarborg_notices_undeliverable") == 1

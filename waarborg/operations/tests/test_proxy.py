@@ -100,8 +100,12 @@ def test_https_is_believed_only_from_a_trusted_proxy(client, settings, behind_ng
 @pytest.mark.promise("B3")
 def test_the_login_record_holds_the_address_nginx_passed_on(client, behind_nginx):
     account = Account.objects.create_user("klant@voorbeeld.example", PASSWORD, role="customer")
-    client.post(LOGIN, {"email": account.email, "password": "verkeerd"}, REMOTE_ADDR=NGINX, HTTP_X_FORWARDED_FOR="203.0.113.9")
-    client.post(LOGIN, {"email": account.email, "password": PASSWORD}, REMOTE_ADDR=NGINX, HTTP_X_FORWARDED_FOR="203.0.113.9")
+    client.post(
+        LOGIN, {"email": account.email, "password": "verkeerd"}, REMOTE_ADDR=NGINX, HTTP_X_FORWARDED_FOR="203.0.113.9"
+    )
+    client.post(
+        LOGIN, {"email": account.email, "password": PASSWORD}, REMOTE_ADDR=NGINX, HTTP_X_FORWARDED_FOR="203.0.113.9"
+    )
     events = list(LoginEvent.objects.order_by("at").values_list("ip_address", "succeeded"))
     assert events == [("203.0.113.9", False), ("203.0.113.9", True)]
 

@@ -96,4 +96,3 @@ def test_the_error_log_is_redacted_tracebacks_included(tmp_path):
     assert "ValueError: no account for [redacted] at /aanmelden/welkom/[token]" in text
     for secret in ("jan@", "Zm9vYmFyYmF6", "abc-def", "203.0.113.9", "127.0.0.1"):
         assert secret not in text
-

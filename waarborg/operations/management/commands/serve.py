@@ -59,5 +59,7 @@ class Command(BaseCommand):
             return settings.WAARBORG_WORKERS
         text = str(value).strip()
         if not text.isdigit() or not 1 <= int(text) <= server.MAX_WORKERS:
-            raise CommandError(f"--workers must be a whole number from 1 to {server.MAX_WORKERS}, not {value!r}", returncode=2)
+            raise CommandError(
+                f"--workers must be a whole number from 1 to {server.MAX_WORKERS}, not {value!r}", returncode=2
+            )
         return int(text)
