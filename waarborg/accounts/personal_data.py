@@ -81,7 +81,14 @@ declare(
     subject="the new staff member the link was made for",
     fields={
         "token_hash": pd(
-            "D5", "user.authorization.credentials", "U12", "legitimate_interest", STAFF, "delete", "excluded", source="system"
+            "D5",
+            "user.authorization.credentials",
+            "U12",
+            "legitimate_interest",
+            STAFF,
+            "delete",
+            "excluded",
+            source="system",
         ),
         "created_at": pd(
             "D5", "user.account.enrolment", "U12", "legitimate_interest", STAFF, "delete", "excluded", source="system"
