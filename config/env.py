@@ -251,3 +251,89 @@ def env_daily_time(name: str, default: str) -> dt.time:
             f"when daylight saving time changes, not {value!r}"
         )
     return dt.time(hour, minute)
+
+def env_networks(name: str) -> tuple:
+    """Comma-separated IP addresses or networks (CIDR), e.g. `127.0.0.1, ::1, 10.0.0.0/24`."""
+    import ipaddress
+
+    networks = []
+    for item in env_list(name, []):
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise ConfigError(
+                f"{name} must list IP addresses or networks such as 127.0.0.1 or 10.0.0.0/24, not {item!r}"
+            ) from None
+    return tuple(networks)
+
+
+def is_local_host(host: str) -> bool:
+    """`localhost` or a loopback address: this machine."""
+    import ipaddress
+
+    host = host.strip().strip("[]").lower()
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def env_smtp(*, production: bool) -> dict:
+    """Django's mail settings from WAARBORG_SMTP_*: host, port, user and password, and TLS.
+
+    `WAARBORG_SMTP_TLS` is `starttls`, `tls` (TLS from the first byte) or `none`; the default is
+    `none` for a mail server on this machine and `starttls` for any other. Production refuses
+    `none` unless the server is local, and a user without a password (or the other way round).
+    """
+    host = (env_str("WAARBORG_SMTP_HOST", "localhost") or "").strip()
+    local = is_local_host(host)
+    tls = env_choice("WAARBORG_SMTP_TLS", "none" if local else "starttls", ("starttls", "tls", "none"))
+    if production and tls == "none" and not local:
+        raise ConfigError(
+            "WAARBORG_SMTP_TLS=none is refused when WAARBORG_ENV=production unless WAARBORG_SMTP_HOST is "
+            "this machine (localhost)"
+        )
+    user = env_str("WAARBORG_SMTP_USER", "") or ""
+    password = env_str("WAARBORG_SMTP_PASSWORD", "") or ""
+    if bool(user) != bool(password):
+        raise ConfigError("WAARBORG_SMTP_USER and WAARBORG_SMTP_PASSWORD must be set together")
+    return {
+        "EMAIL_HOST": host,
+        "EMAIL_PORT": env_int("WAARBORG_SMTP_PORT", 25, minimum=1),
+        "EMAIL_HOST_USER": user,
+        "EMAIL_HOST_PASSWORD": password,
+        "EMAIL_USE_TLS": tls == "starttls",
+        "EMAIL_USE_SSL": tls == "tls",
+        "EMAIL_TIMEOUT": 30,
+        "WAARBORG_SMTP_TLS": tls,
+    }
+
+
+def env_secret_token(name: str, *, minimum: int = 32) -> str:
+    """An optional shared secret (a bearer token); at least `minimum` characters when set."""
+    value = (os.environ.get(name) or "").strip()
+    if value and (len(value) < minimum or any(ch.isspace() for ch in value)):
+        raise ConfigError(f"{name} must be at least {minimum} characters without spaces")
+    return value
+
+
+def env_bind(name: str, default: str) -> str:
+    """HOST:PORT to listen on (an IPv6 address in brackets: `[::1]:8000`)."""
+    value = (env_str(name, default) or "").strip()
+    parse_bind(value, name)
+    return value
+
+
+def parse_bind(value: str, name: str = "--bind") -> tuple[str, int]:
+    """(host, port) of HOST:PORT, or ConfigError naming `name`."""
+    host, sep, port = value.rpartition(":")
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+    ok = bool(sep and host and port.isdigit() and 0 < int(port) < 65536)
+    if ok and not re.fullmatch(r"[A-Za-z0-9.\-]+|[0-9A-Fa-f:]+", host):
+        ok = False
+    if not ok:
+        raise ConfigError(f"{name} must be HOST:PORT, such as 127.0.0.1:8000, not {value!r}")
+    return host, int(port)

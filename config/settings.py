@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
 from config.env import (
     data_dir,
     database_from_url,
+    env_bind,
     env_bool,
     env_choice,
     env_email,
     env_int,
     env_keys,
     env_list,
+    env_networks,
+    env_secret_token,
+    env_smtp,
     env_str,
     env_url,
     env_webhook,
@@ -108,6 +113,8 @@ INSTALLED_APPS = [
 AUTH_USER_MODEL = "accounts.Account"
 
 MIDDLEWARE = [
+    "waarborg.operations.proxy.TrustedProxyMiddleware",  # forwarded headers only from WAARBORG_TRUSTED_PROXIES
+    "waarborg.operations.metrics.RequestLatencyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "waarborg.auth_web.middleware.SecurityHeadersMiddleware",  # CSP, Permissions-Policy
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -195,8 +202,14 @@ WAARBORG_LOGIN_LOCK_SECONDS = 15 * 60
 if PRODUCTION:
     SECURE_HSTS_SECONDS = 31536000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = env_bool("WAARBORG_HSTS_PRELOAD", False)
     SECURE_SSL_REDIRECT = env_bool("WAARBORG_SSL_REDIRECT", True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Behind a reverse proxy (nginx): X-Forwarded-Proto and X-Forwarded-For count only from these
+# addresses; the proxy middleware refuses forwarded headers from any other (400).
+WAARBORG_TRUSTED_PROXIES = env_networks("WAARBORG_TRUSTED_PROXIES")
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# A monitor on the server itself may ask the application server directly, over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
 
 # The controller (K1): who answers for the data. The defaults are the demo's fictional provider.
 WAARBORG_CONTROLLER = {
@@ -230,8 +243,11 @@ WAARBORG_MAIL = env_choice("WAARBORG_MAIL", "smtp", ("smtp", "file"))
 if WAARBORG_MAIL == "file":
     EMAIL_BACKEND = "waarborg.core.mailfiles.EmailBackend"
 EMAIL_FILE_PATH = DATA_DIR / "mail"
-EMAIL_HOST = env_str("WAARBORG_SMTP_HOST", "localhost")
-EMAIL_PORT = env_int("WAARBORG_SMTP_PORT", 25, minimum=1)
+_smtp = env_smtp(production=PRODUCTION)  # host, port, user, password, TLS (starttls, tls, none)
+EMAIL_HOST, EMAIL_PORT = _smtp["EMAIL_HOST"], _smtp["EMAIL_PORT"]
+EMAIL_HOST_USER, EMAIL_HOST_PASSWORD = _smtp["EMAIL_HOST_USER"], _smtp["EMAIL_HOST_PASSWORD"]
+EMAIL_USE_TLS, EMAIL_USE_SSL, EMAIL_TIMEOUT = _smtp["EMAIL_USE_TLS"], _smtp["EMAIL_USE_SSL"], _smtp["EMAIL_TIMEOUT"]
+WAARBORG_SMTP_TLS = _smtp["WAARBORG_SMTP_TLS"]
 DEFAULT_FROM_EMAIL = env_str("WAARBORG_MAIL_FROM", "noreply@duinhost.example")
 
 # Privacy requests (G9): the team lead gets the day-21 deadline warning; links in mails to data
@@ -268,6 +284,13 @@ from config.env import env_daily_time  # noqa: E402
 WAARBORG_DAILY_AT = env_daily_time("WAARBORG_DAILY_AT", "03:30")
 WAARBORG_DAILY_LOCK_WAIT = env_int("WAARBORG_DAILY_LOCK_WAIT", 60, minimum=0)
 
+# The application server (`waarborg serve`) and what an operator watches: /healthz, and /metrics
+# for whoever sends `Authorization: Bearer <WAARBORG_METRICS_TOKEN>` (unset: no /metrics).
+WAARBORG_BIND = env_bind("WAARBORG_BIND", "127.0.0.1:8000")
+WAARBORG_WORKERS = env_int("WAARBORG_WORKERS", 2 * (os.cpu_count() or 1) + 1, minimum=1)
+WAARBORG_METRICS_TOKEN = env_secret_token("WAARBORG_METRICS_TOKEN")
+WAARBORG_DAILY_RUN_MAX_AGE_HOURS = 26  # /healthz: the last daily run must be younger
+
 # Logs carry ids and codes, never personal values (B1): the formatter has no place for them,
 # and request data is not logged.
 LOGGING = {
@@ -299,3 +322,6 @@ LOGGING = {
 }
 
 SILENCED_SYSTEM_CHECKS: list[str] = []
+if PRODUCTION and not SECURE_HSTS_PRELOAD:
+    # Preloading is the domain owner's decision (WAARBORG_HSTS_PRELOAD), not a configuration slip.
+    SILENCED_SYSTEM_CHECKS.append("security.W021")

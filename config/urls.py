@@ -13,4 +13,5 @@ urlpatterns = [
     path("backoffice/incidenten/", include("waarborg.incidents.backoffice_urls")),
     path("backoffice/", include("waarborg.backoffice.urls")),
     path("api/v1/", include("waarborg.api.urls")),
+    path("", include("waarborg.operations.urls")),  # /healthz, /metrics
 ]

@@ -76,3 +76,20 @@ class LoginEvent(models.Model):
 
     def __str__(self):
         return f"LoginEvent #{self.pk}"
+
+
+class EnrolmentLink(models.Model):
+    """A one-time link for a new staff member: choose a password, then set up the authenticator.
+
+    Only the SHA-256 hash of the link's random token is stored; the link itself is shown once,
+    by `waarborg staff add`. It can be used once, within its validity.
+    """
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="enrolment_links")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"EnrolmentLink #{self.pk}"

@@ -1,4 +1,4 @@
-from waarborg.accounts.models import Account, LoginEvent
+from waarborg.accounts.models import Account, EnrolmentLink, LoginEvent
 from waarborg.core.datamap import LOGIN_6M, STAFF, WHILE_CUSTOMER, Link, declare, pd
 
 declare(
@@ -73,4 +73,33 @@ declare(
     },
     not_personal=("account", "succeeded", "method"),
     links=(Link("account", "accounts.Account", "sign-in of this account"),),
+)
+
+declare(
+    EnrolmentLink,
+    dates={"employment_end": "account__deactivated_at"},
+    subject="the new staff member the link was made for",
+    fields={
+        "token_hash": pd(
+            "D5",
+            "user.authorization.credentials",
+            "U12",
+            "legitimate_interest",
+            STAFF,
+            "delete",
+            "excluded",
+            source="system",
+        ),
+        "created_at": pd(
+            "D5", "user.account.enrolment", "U12", "legitimate_interest", STAFF, "delete", "excluded", source="system"
+        ),
+        "expires_at": pd(
+            "D5", "user.account.enrolment", "U12", "legitimate_interest", STAFF, "delete", "excluded", source="system"
+        ),
+        "used_at": pd(
+            "D5", "user.account.enrolment", "U12", "legitimate_interest", STAFF, "delete", "observed", source="system"
+        ),
+    },
+    not_personal=("account",),
+    links=(Link("account", "accounts.Account", "enrolment link of this staff account"),),
 )

@@ -66,21 +66,32 @@ def account_create_for_contact(
     return account
 
 
+def validate_new_password(password: str, account: Account) -> None:
+    """ValidationError (field "password") unless the configured validators accept `password`."""
+    _clean_password(password, account)
+
+
 @transaction.atomic
 def staff_account_create(
-    *, actor, email: str, password: str, role: str, display_name: str = "", purpose: str = "U12"
+    *, actor, email: str, password: str | None, role: str, display_name: str = "", purpose: str = "U12"
 ) -> Account:
-    """A staff login with one role (support, finance, privacy or admin)."""
+    """A staff login with one role (support, finance, privacy, admin or finance_archive).
+
+    Without a password (None) the account cannot sign in until one is set, e.g. through an
+    enrolment link (waarborg.accounts.enrolment)."""
     check_actor(actor=actor, scope="accounts", customers_may=False)
     role = clean_choice(role, field="role", choices=roles.STAFF_ROLES)
     email = normalise_email(email)
     display_name = clean_text(display_name, field="display_name", max_length=120)
     _email_free(email)
     account = Account(email=email, role=role, display_name=display_name, is_active=True)
-    _clean_password(password, account)
-    account.set_password(password)
+    if password is None:
+        account.set_unusable_password()
+    else:
+        _clean_password(password, account)
+        account.set_password(password)
     account.save()
-    fields = ["email", "password"] + (["display_name"] if display_name else [])
+    fields = ["email"] + (["password"] if password is not None else []) + (["display_name"] if display_name else [])
     audit_record(
         actor=actor,
         action="account.create",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ipaddress
 
 from waarborg.accounts.services import login_event_record
+from waarborg.operations.proxy import client_address
 
 PASSWORD = "password"
 TOTP = "totp"
@@ -19,8 +20,9 @@ UNKNOWN_IP = "0.0.0.0"  # noqa: S104  (a placeholder value, not a bind address)
 
 
 def client_ip(request) -> str:
-    """REMOTE_ADDR, as the server saw it (a proxy in front must set it, not a header)."""
-    raw = (request.META.get("REMOTE_ADDR") or "").strip()
+    """The client's address: REMOTE_ADDR, or behind a trusted proxy the address it passed on
+    in X-Forwarded-For (waarborg.operations.proxy; never a header from anyone else)."""
+    raw = client_address(request)
     try:
         return str(ipaddress.ip_address(raw))
     except ValueError:

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from waarborg.auth_web import views
+from waarborg.auth_web import views, welcome
 
 app_name = "auth_web"
 urlpatterns = [
     path("aanmelden/", views.sign_in, name="login"),
     path("aanmelden/code/", views.verify, name="verify"),
     path("aanmelden/instellen/", views.enrol, name="enrol"),
+    path("aanmelden/welkom/<str:token>/", welcome.welcome, name="welcome"),
     path("afmelden/", views.sign_out, name="logout"),
     path("wachtwoord-vergeten/", views.PasswordResetView.as_view(), name="password_reset"),
     path(

@@ -87,6 +87,7 @@ class Case(models.Model):
     costs_amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     costs_from = models.DateField(null=True, blank=True)
     costs_invoices = models.JSONField(default=list, blank=True)
+    restricted_at = models.DateTimeField(null=True, blank=True, db_index=True)  # locked away by an erasure (R4)
 
     class Meta:
         indexes = [models.Index(fields=["status", "next_step_on"], name="dunning_case_due")]
@@ -122,6 +123,7 @@ class Decision(models.Model):
     )
     reason = models.TextField(blank=True)  # a person's reason, sent to the customer
     key = models.CharField(max_length=80, unique=True)  # idempotency: one decision per step
+    restricted_at = models.DateTimeField(null=True, blank=True, db_index=True)  # locked away by an erasure (R4)
 
     class Meta:
         indexes = [models.Index(fields=["case", "decided_at"], name="dunning_decision_case")]
@@ -178,6 +180,7 @@ class Notice(models.Model):
         "accounts.Account", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     posting_recorded_at = models.DateTimeField(null=True, blank=True)
+    restricted_at = models.DateTimeField(null=True, blank=True, db_index=True)  # locked away by an erasure (R4)
 
     class Meta:
         indexes = [models.Index(fields=["status", "next_attempt_at"], name="dunning_notice_queue")]
@@ -212,6 +215,7 @@ class Contest(models.Model):
         "accounts.Account", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    restricted_at = models.DateTimeField(null=True, blank=True, db_index=True)  # locked away by an erasure (R4)
     reason = models.TextField(blank=True)
 
     class Meta:
@@ -235,6 +239,7 @@ class Hold(models.Model):
     released_by = models.ForeignKey(
         "accounts.Account", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    restricted_at = models.DateTimeField(null=True, blank=True, db_index=True)  # locked away by an erasure (R4)
 
     class Meta:
         constraints = [
@@ -274,6 +279,7 @@ class Approval(models.Model):
     recipient = models.ForeignKey(
         "register.Recipient", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    restricted_at = models.DateTimeField(null=True, blank=True, db_index=True)  # locked away by an erasure (R4)
 
     def __str__(self):
         return f"Approval #{self.pk}"
@@ -292,6 +298,7 @@ class CaseFile(models.Model):
     # Where it was sent (the bailiff's office address, given at the approval), and when.
     sent_to = models.EmailField(blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    restricted_at = models.DateTimeField(null=True, blank=True, db_index=True)  # locked away by an erasure (R4)
 
     def __str__(self):
         return f"CaseFile #{self.pk}"

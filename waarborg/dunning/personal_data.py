@@ -71,6 +71,11 @@ CLAIM_CLOSED = {"claim_closed": "case__closed_on"}
 # Decisions that are the record of the claim: a person's decision on a contest, and the hand-off
 # to the bailiff (the values of dunning.services.CONTEST_DECIDED and BAILIFF_HANDOFF).
 CLAIM_DECISIONS = ("contest_decided", "bailiff_handoff")
+# When an erasure keeps these rows for the fiscal term, it locks them away (R4): from then on only
+# the fiscal archive reads them.
+_RESTRICTED = _collection("user.financial.restriction", portability="excluded")
+# The same lock on a record of a claim: it goes with the claim's 5 years.
+_RESTRICTED_CLAIM = _claim("D7", "user.financial.restriction", "U4 U15", portability="excluded")
 
 
 def _customer_link(rule: str) -> Link:
@@ -94,6 +99,7 @@ declare(
         "costs_amount": _collection("user.financial.collection.costs", recipients="bailiff"),
         "costs_from": _collection("user.financial.collection.costs", recipients="bailiff"),
         "costs_invoices": _collection("user.financial.collection.costs", recipients="bailiff"),
+        "restricted_at": _RESTRICTED,
     },
     not_personal=("customer", "ladder_version", "next_index", "pending_notice", "shift_days"),
     links=(_customer_link("dunning case of this customer"),),
@@ -111,6 +117,7 @@ declare(
         "decided_on": _collection("user.financial.collection.date"),
         "decided_at": _collection("user.financial.collection.date"),
         "reason": _collection("user.financial.collection.decision", source="staff", portability="provided"),
+        "restricted_at": _RESTRICTED,
     },
     not_personal=(
         "case",
@@ -130,6 +137,7 @@ declare(
             when={"kind__in": CLAIM_DECISIONS},
             why="the decision on a contest and the hand-off to the bailiff are the record of the claim",
             fields={
+                "restricted_at": _RESTRICTED_CLAIM,
                 "facts": _claim("D7", "user.financial.collection.decision", "U4 U15", recipients="bailiff"),
                 "outcome": _claim("D7", "user.financial.collection.decision", "U4 U15"),
                 "outcome_data": _claim("D7", "user.financial.collection.decision", "U4 U15", recipients="bailiff"),
@@ -160,6 +168,7 @@ declare(
         "language": _collection("user.financial.collection.notice"),
         "posted_on": _collection("user.financial.collection.notice", recipients="bailiff"),
         "posting_recorded_at": _collection("user.financial.collection.notice"),
+        "restricted_at": _RESTRICTED,
     },
     not_personal=(
         "case",
@@ -186,6 +195,7 @@ declare(
             when={"decision__kind__in": CLAIM_DECISIONS},
             why="the notice of a decision on a contest or of the hand-off goes with that decision",
             fields={
+                "restricted_at": _RESTRICTED_CLAIM,
                 "sent_at": _claim("D7", "user.financial.collection.notice", "U4 U15", recipients="bailiff"),
                 "next_on": _claim("D7", "user.financial.collection.notice", "U4 U15"),
                 "term_end": _claim("D7", "user.financial.collection.notice", "U4 U15", recipients="bailiff"),
@@ -210,6 +220,7 @@ declare(
         "received_at": _claim("D11", "user.correspondence.date", "U11 U15", portability="observed"),
         "decided_at": _claim("D11", "user.correspondence.date", "U11 U15", portability="observed"),
         "status": _claim("D11", "user.correspondence.complaint_outcome", "U11 U15", source="staff"),
+        "restricted_at": _RESTRICTED_CLAIM,
     },
     not_personal=("case", "customer", "kind", "via_decision", "submitted_by", "decided_by"),
     links=(
@@ -225,6 +236,7 @@ declare(
     fields={
         "created_at": _collection("user.financial.collection.date"),
         "released_at": _collection("user.financial.collection.date"),
+        "restricted_at": _RESTRICTED,
     },
     not_personal=("invoice", "customer", "contest", "released_by"),
     links=(_customer_link("invoice of this customer taken out of dunning"),),
@@ -239,6 +251,7 @@ declare(
         "status": _collection("user.financial.collection.decision"),
         "decided_at": _collection("user.financial.collection.date"),
         "reason": _collection("user.financial.collection.decision", source="staff", portability="provided"),
+        "restricted_at": _RESTRICTED,
     },
     not_personal=("case", "customer", "kind", "decision", "decided_by", "recipient"),
     links=(_customer_link("dunning approval about this customer"),),
@@ -247,6 +260,7 @@ declare(
             when={"kind": "bailiff"},
             why="the approval to hand the claim to a bailiff is the record of the claim",
             fields={
+                "restricted_at": _RESTRICTED_CLAIM,
                 "requested_on": _claim("D7", "user.financial.collection.date", "U4 U15"),
                 "status": _claim("D7", "user.financial.collection.decision", "U4 U15"),
                 "decided_at": _claim("D7", "user.financial.collection.date", "U4 U15"),
@@ -271,6 +285,7 @@ declare(
         "text": _claim("D7", "user.financial.collection.case_file", "U4 U15", recipients="bailiff"),
         "handed_on": _claim("D7", "user.financial.collection.date", "U4 U15", recipients="bailiff"),
         "sent_at": _claim("D7", "user.financial.collection.date", "U4 U15", recipients="bailiff"),
+        "restricted_at": _RESTRICTED_CLAIM,
     },
     # sent_to: the bailiff's office address, not the customer's
     not_personal=("case", "customer", "approval", "recipient", "sent_to"),

@@ -6,7 +6,6 @@ from waarborg.web import views
 app_name = "web"
 urlpatterns = [
     path("", views.start, name="start"),
-    path("healthz", views.healthz, name="healthz"),
     path("backoffice/", views.backoffice, name="backoffice"),
     path("portaal/", portal_views.landing, name="portal"),  # the portal's landing, in its own app
 ]

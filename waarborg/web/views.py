@@ -1,4 +1,3 @@
-from django.http import JsonResponse
 from django.shortcuts import render
 
 from waarborg.auth_web.decorators import staff_required
@@ -18,10 +17,6 @@ def start(request):
             "field_count": sum(len(e.fields) for e in datamap.entries()),
         },
     )
-
-
-def healthz(request):
-    return JsonResponse({"status": "ok"})
 
 
 @staff_required

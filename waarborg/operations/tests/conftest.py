@@ -1,0 +1,1 @@
+from waarborg.testing.fixtures import *  # noqa: F403
