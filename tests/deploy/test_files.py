@@ -93,3 +93,20 @@ def test_the_service_runs_waarborg_serve_as_its_own_user_with_the_environment_fi
     ):
         assert name in env
     assert subprocess.run(["sh", "-n", str(DEPLOY / "bin" / "waarborg")]).returncode == 0
+
+
+def test_every_unit_runs_a_real_waarborg_command_as_the_service_with_its_settings():
+    from django.core.management import get_commands
+
+    commands = get_commands()
+    units = sorted((DEPLOY / "systemd").glob("*.service"))
+    assert {u.name for u in units} >= {"waarborg.service", "waarborg-scheduler.service", "waarborg-backup.service"}
+    for unit in units:
+        text = unit.read_text()
+        assert "User=waarborg" in text and "EnvironmentFile=/etc/waarborg/waarborg.env" in text, unit.name
+        runs = re.findall(r"/opt/waarborg/venv/bin/waarborg (\w+)", text)
+        assert runs and all(name in commands for name in runs), (unit.name, runs)
+    timer = (DEPLOY / "systemd" / "waarborg-backup.timer").read_text()
+    assert "OnCalendar=" in timer and "Persistent=true" in timer
+    backup = (DEPLOY / "systemd" / "waarborg-backup.service").read_text()
+    assert "backup create --out" in backup and "backup prune --dir" in backup
