@@ -10,7 +10,6 @@ used, has expired, or whose account was deactivated changes nothing.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import secrets
 from dataclasses import dataclass
 
@@ -20,6 +19,7 @@ from waarborg.accounts.models import Account, EnrolmentLink
 from waarborg.accounts.services import staff_account_create, validate_new_password
 from waarborg.audit.services import audit_record
 from waarborg.core import clock
+from waarborg.core.crypto import keyed_hash, keyed_hash_candidates
 from waarborg.core.errors import NotFound, ValidationError
 
 VALID_HOURS = 72
@@ -30,8 +30,11 @@ USED = "used"
 EXPIRED = "expired"
 
 
+HASH_PURPOSE = "staff-enrolment"  # the links' keyed hashes (carried over by an identifier-key rotation)
+
+
 def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+    return keyed_hash(token, purpose=HASH_PURPOSE)
 
 
 @dataclass(frozen=True)
@@ -77,7 +80,7 @@ def enrolment_link_get(token: str) -> EnrolmentLink:
     """The link of `token` (any state); NotFound when there is none."""
     if not token or len(token) > 100:
         raise NotFound("accounts.enrolmentlink not found")
-    link = EnrolmentLink.objects.select_related("account").filter(token_hash=token_hash(token)).first()
+    link = EnrolmentLink.objects.select_related("account").filter(token_hash__in=keyed_hash_candidates(token, purpose=HASH_PURPOSE)).first()
     if link is None:
         raise NotFound("accounts.enrolmentlink not found")
     return link

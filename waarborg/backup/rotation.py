@@ -52,6 +52,7 @@ REKEYED = (
     ("api.ApiToken", "token_hash", "api-token"),
     ("privacy.VerificationLink", "token_hash", "privacy-link"),
     ("privacy.DownloadLink", "token_hash", "privacy-download"),
+    ("accounts.EnrolmentLink", "token_hash", "staff-enrolment"),
 )
 # Keyed hashes of a value the row still holds (decrypted): hashed again. (model, hash, source, purpose)
 RECOMPUTED = (("billing.PaymentMethod", "iban_hash", "iban", "iban"),)
