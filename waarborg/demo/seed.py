@@ -253,7 +253,8 @@ def seed(customers: int, *, seed: int = 1, batch: int = 5000, progress=None) -> 
         ),
         "login_events": BulkTable(LoginEvent, ["account", "at", "ip_address", "user_agent", "succeeded", "method"]),
         "notice_agreements": BulkTable(
-            NoticeAgreement, ["customer", "source", "agreed_on", "reference", "recorded_at", "recorded_by", "withdrawn_on"]
+            NoticeAgreement,
+            ["customer", "source", "agreed_on", "reference", "recorded_at", "recorded_by", "withdrawn_on"],
         ),
     }
 
@@ -363,7 +364,16 @@ class _Generator:
 
         if kvk == vat == "" and _agrees_to_email_notices(cid):  # a consumer (b2c)
             T["notice_agreements"].rows.append(
-                (T["notice_agreements"].take_id(), cid, "contract", created.date(), NOTICE_TERMS, ts(created), None, None)
+                (
+                    T["notice_agreements"].take_id(),
+                    cid,
+                    "contract",
+                    created.date(),
+                    NOTICE_TERMS,
+                    ts(created),
+                    None,
+                    None,
+                )
             )
 
         # Contact persons: the person themselves for a private customer, else 1 to 3.
