@@ -81,7 +81,7 @@ _BASE_KINDS = [kind for _, kind, _, _ in CATALOGUE if kind != "domain"]
 NOTICE_TERMS = "Algemene voorwaarden Duinhost, art. 4.3"
 
 
-def _agrees_to_email_notices(customer_id: int) -> bool:
+def agrees_to_email_notices(customer_id: int) -> bool:
     return customer_id % 10 != 0
 
 
@@ -362,7 +362,7 @@ class _Generator:
             )
         )
 
-        if kvk == vat == "" and _agrees_to_email_notices(cid):  # a consumer (b2c)
+        if kvk == vat == "" and agrees_to_email_notices(cid):  # a consumer (b2c)
             T["notice_agreements"].rows.append(
                 (
                     T["notice_agreements"].take_id(),
