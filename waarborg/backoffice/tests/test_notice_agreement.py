@@ -149,6 +149,7 @@ def test_a_customer_that_does_not_exist_is_not_found_and_nothing_changes(office,
     assert _state() == before
 
 
+@pytest.mark.promise("B1")
 def test_the_forms_are_csrf_protected(personas):
     from django.test import Client
 
