@@ -8,6 +8,8 @@ model field's default, so a column added later does not break it.
 Per customer: one contact person (the billing contact, with an e-mail address), one service,
 and `invoices` monthly invoices with due dates before `day`. A share of the customers pays the
 last 1 to 6 invoices not at all (some in part), so that `overdue` of all invoices is overdue.
+Nine in ten consumers agreed, by a term of their contract, to written notices by e-mail (as the
+seed does), so most fourteen-day letters go by e-mail and the rest wait to be posted.
 Invoice lines are written for the unpaid invoices only: they are the only ones whose lines the
 run reads (to find the services to block); the paid invoices are rows the run must not touch.
 """
@@ -56,7 +58,8 @@ def generate(
     """Write `customers` customers with `invoices` invoices each; `overdue` of the invoices unpaid."""
     from waarborg.billing.models import Invoice, InvoiceLine
     from waarborg.catalogue.models import Product, Subscription
-    from waarborg.customers.models import Contact, Customer
+    from waarborg.customers.models import Contact, Customer, NoticeAgreement
+    from waarborg.demo.seed import NOTICE_TERMS, agrees_to_email_notices
 
     rng = random.Random(seed)
     rnd = rng.random
@@ -120,11 +123,12 @@ def generate(
             ],
         ),
         "lines": Table(InvoiceLine, ["invoice", "subscription", "description", "quantity", "unit_price", "vat_rate"]),
+        "notice_agreements": Table(NoticeAgreement, ["customer", "source", "agreed_on", "reference", "recorded_at"]),
     }
     counts = {"overdue_invoices": 0, "late_customers": 0}
     with transaction.atomic(), connection.cursor() as cursor:
         first = 1
-        for model in (Customer, Invoice, InvoiceLine):
+        for model in (Customer, Invoice, InvoiceLine, NoticeAgreement):
             cursor.execute(f"SELECT MAX(id) FROM {connection.ops.quote_name(model._meta.db_table)}")  # noqa: S608
             if (cursor.fetchone()[0] or 0) != 0:
                 raise RuntimeError("the dunning bench generator needs empty tables")
@@ -172,6 +176,8 @@ def generate(
                 )
             )
             subs.append((cid, cid, pid, f"site{cid}.example", "2024-01-01", "active", ""))
+            if private and agrees_to_email_notices(cid):
+                T["notice_agreements"].rows.append((cid, cid, "contract", "2024-01-01", NOTICE_TERMS, stamp))
             late = 0
             if rnd() < late_share:
                 late = 1 + int(rnd() * max_late)

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from waarborg.backoffice import dunning, dunning_post, lists, operations, requests, termination, views
+from waarborg.backoffice import (
+    dunning,
+    dunning_post,
+    lists,
+    notice_agreement,
+    operations,
+    requests,
+    termination,
+    views,
+)
 
 # Mounted at "backoffice/"; the landing page itself is web:backoffice. The URL names of the
 # sections are the scopes of waarborg.core.roles, which links them in the navigation.
@@ -9,6 +18,8 @@ urlpatterns = [
     path("klanten/", views.customer_search, name="customers"),
     path("klanten/<int:pk>/", views.customer_detail, name="customer"),
     path("klanten/<int:pk>/opzeggen/", termination.terminate, name="customer_terminate"),
+    path("klanten/<int:pk>/brieven-per-email/", notice_agreement.record, name="notice_agreement_record"),
+    path("klanten/<int:pk>/brieven-per-email/intrekken/", notice_agreement.withdraw, name="notice_agreement_withdraw"),
     path("audit/", views.audit_trail, name="audit"),
     path("audit/controleren/", views.audit_verify_now, name="audit_verify"),
     path("verzoeken/", requests.queue, name="requests"),

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from waarborg.accounts.selectors import login_event_list_for
 from waarborg.audit.services import audit_record
 from waarborg.auth_web.decorators import staff_required
-from waarborg.backoffice import purposes
+from waarborg.backoffice import notice_agreement, purposes
 from waarborg.backoffice.forms import PURPOSE_PARAM, AuditFilterForm, CustomerSearchForm, PurposeForm
 from waarborg.backoffice.selectors import (
     audit_event_list_for,
@@ -159,6 +159,7 @@ def customer_detail(request, pk: int):
             "purpose_param": PURPOSE_PARAM,
             "login_limit": LOGIN_HISTORY_LIMIT,
             "crumbs": _crumbs((_("Customers"), reverse("backoffice:customers")), (customer.number, None)),
+            "notice": notice_agreement.section(viewer, customer, purpose),
             **record,
         },
     )

@@ -75,6 +75,14 @@ _ANSWER = (
     "Laat het ons weten als u nog vragen heeft.\n\nMet vriendelijke groet,\nDuinhost support"
 )
 _BASE_KINDS = [kind for _, kind, _, _ in CATALOGUE if kind != "domain"]
+# Nine in ten consumers signed up under terms that let written notices — the fourteen-day letter
+# among them — come by e-mail; the tenth gets that letter by post. Chosen by the customer's key,
+# not by the random stream, so the other rows stay what they were.
+NOTICE_TERMS = "Algemene voorwaarden Duinhost, art. 4.3"
+
+
+def agrees_to_email_notices(customer_id: int) -> bool:
+    return customer_id % 10 != 0
 
 
 @dataclass
@@ -144,7 +152,7 @@ def seed(customers: int, *, seed: int = 1, batch: int = 5000, progress=None) -> 
     from waarborg.catalogue.models import Subscription
     from waarborg.consents.models import ConsentRecord
     from waarborg.correspondence.models import Message, Ticket
-    from waarborg.customers.models import Contact, Customer
+    from waarborg.customers.models import Contact, Customer, NoticeAgreement
 
     refuse_production("seeding synthetic data")
     if customers < 1:
@@ -244,6 +252,10 @@ def seed(customers: int, *, seed: int = 1, batch: int = 5000, progress=None) -> 
             ],
         ),
         "login_events": BulkTable(LoginEvent, ["account", "at", "ip_address", "user_agent", "succeeded", "method"]),
+        "notice_agreements": BulkTable(
+            NoticeAgreement,
+            ["customer", "source", "agreed_on", "reference", "recorded_at", "recorded_by", "withdrawn_on"],
+        ),
     }
 
     with transaction.atomic():
@@ -349,6 +361,20 @@ class _Generator:
                 ts(ended) if ended else None,
             )
         )
+
+        if kvk == vat == "" and agrees_to_email_notices(cid):  # a consumer (b2c)
+            T["notice_agreements"].rows.append(
+                (
+                    T["notice_agreements"].take_id(),
+                    cid,
+                    "contract",
+                    created.date(),
+                    NOTICE_TERMS,
+                    ts(created),
+                    None,
+                    None,
+                )
+            )
 
         # Contact persons: the person themselves for a private customer, else 1 to 3.
         town = vocab.TOWNS[int(rnd() * len(vocab.TOWNS))]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from waarborg.portal import dunning, payment, processor, requests, termination, views
+from waarborg.portal import dunning, notice_agreement, payment, processor, requests, termination, views
 
 app_name = "portal"
 urlpatterns = [
@@ -10,6 +10,7 @@ urlpatterns = [
     path("gegevens/wijzigen/", views.contact_edit, name="contact_edit"),
     path("toestemmingen/", views.consents, name="consents"),
     path("toestemmingen/wijzigen/", views.consent_change, name="consent_change"),
+    path("toestemmingen/brieven-per-email/", notice_agreement.change, name="notice_agreement"),
     path("diensten/", views.services, name="services"),
     path("diensten/opzeggen/", termination.terminate, name="terminate"),
     path("facturen/", views.invoices, name="invoices"),

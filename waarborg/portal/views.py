@@ -26,7 +26,7 @@ from waarborg.core.errors import ValidationError
 from waarborg.customers.models import Customer
 from waarborg.customers.selectors import customer_get_for
 from waarborg.customers.services import contact_update
-from waarborg.portal import dunning, presenters, requests
+from waarborg.portal import dunning, notice_agreement, presenters, requests
 from waarborg.portal.forms import CONTACT_FIELDS, ContactForm
 from waarborg.subjects.finder import subject_rows_of
 from waarborg.subjects.report import subject_report
@@ -133,6 +133,7 @@ def consents(request):
             "history": history,
             "policy_version": settings.WAARBORG_POLICY_VERSION,
             "record_retention": presenters.retention_text("consents.ConsentRecord", "given_at"),
+            "notice": notice_agreement.panel(request.user),
         },
     )
 

@@ -141,3 +141,19 @@ def test_it_seeds_from_the_command_line():
     text = out.getvalue()
     assert re.search(r"customers\s+20", text) and "Seeded" in text
     assert Customer.objects.count() == 20
+
+
+@pytest.mark.promise("A5")
+def test_it_gives_nine_in_ten_consumers_a_contract_term_for_notices_by_e_mail():
+    from waarborg.customers.models import NoticeAgreement
+
+    report = seed(200, seed=11)
+    consumers = set(Customer.objects.filter(market="b2c").values_list("pk", flat=True))
+    agreements = list(NoticeAgreement.objects.all())
+    assert report.counts["notice_agreements"] == len(agreements)
+    assert {a.customer_id for a in agreements} <= consumers  # never a business customer
+    assert 0.85 <= len(agreements) / len(consumers) <= 0.95
+    for agreement in agreements:
+        assert agreement.source == "contract" and agreement.reference and agreement.withdrawn_on is None
+        assert agreement.agreed_on <= clock.today() and agreement.stands_on(clock.today())
+    assert audit_verify().ok

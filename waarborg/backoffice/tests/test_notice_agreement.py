@@ -1,0 +1,163 @@
+"""Letters by e-mail on a customer's record (art. 6:227a BW): support and finance record the
+customer's agreement and withdraw it; bad input and other roles change nothing (A5, B2)."""
+
+import datetime as dt
+
+import pytest
+
+from waarborg.audit.models import AuditEvent
+from waarborg.core import clock
+from waarborg.customers.models import NoticeAgreement
+from waarborg.testing.checks import row_counts
+
+pytestmark = pytest.mark.django_db
+TERMS = "Algemene voorwaarden, art. 4.3"
+
+
+def _record_url(customer) -> str:
+    return f"/backoffice/klanten/{customer.pk}/brieven-per-email/"
+
+
+def _withdraw_url(customer) -> str:
+    return f"/backoffice/klanten/{customer.pk}/brieven-per-email/intrekken/"
+
+
+def _state():
+    return row_counts() | {
+        "agreements": list(NoticeAgreement.objects.order_by("pk").values()),
+        "events": list(AuditEvent.objects.order_by("seq").values_list("seq", "action")),
+    }
+
+
+def _agree(customer, **kw):
+    values = {
+        "source": "contract",
+        "agreed_on": dt.date(2025, 1, 10),
+        "reference": TERMS,
+        "recorded_at": clock.now(),
+    }
+    return NoticeAgreement.objects.create(customer=customer, **(values | kw))
+
+
+@pytest.mark.promise("A5", "B4")
+@pytest.mark.parametrize(("who", "purpose"), [("carol", "U5"), ("dave", "U3")])
+def test_support_and_finance_record_the_agreement_on_the_record(office, personas, who, purpose):
+    customer = personas.bob_customer
+    client = office(getattr(personas, who))
+    page = client.get(f"/backoffice/klanten/{customer.pk}/?doel={purpose}").content.decode()
+    assert 'data-section="notice_agreement"' in page and 'data-agreement="none"' in page
+    assert 'data-form="notice-agreement-record"' in page and 'data-form="notice-agreement-withdraw"' not in page
+    day = clock.today() - dt.timedelta(days=3)
+    data = {"source": "contract", "agreed_on": day.isoformat(), "reference": TERMS, "doel": purpose}
+    response = client.post(_record_url(customer), data)
+    assert response.status_code == 302
+    assert response["Location"] == f"/backoffice/klanten/{customer.pk}/?doel={purpose}#brieven-per-email"
+    agreement = NoticeAgreement.objects.get(customer=customer)
+    assert (agreement.source, agreement.agreed_on, agreement.reference) == ("contract", day, TERMS)
+    assert agreement.withdrawn_on is None and agreement.recorded_by == getattr(personas, who)
+    event = AuditEvent.objects.filter(action="customer.notice_agreement.record").get()
+    assert event.object_ids == [str(agreement.pk)] and event.subject_ref == f"customer:{customer.pk}"
+    assert TERMS not in str(event.data)
+    page = client.get(response["Location"]).content.decode()
+    assert 'data-agreement="standing"' in page and TERMS in page
+    assert 'data-form="notice-agreement-withdraw"' in page
+
+
+@pytest.mark.promise("A5")
+def test_support_withdraws_the_agreement(office, personas):
+    customer = personas.alice_customer
+    agreement = _agree(customer)
+    client = office(personas.carol)
+    day = clock.today()
+    response = client.post(_withdraw_url(customer), {"withdrawn_on": day.isoformat(), "doel": "U5"})
+    assert response.status_code == 302
+    agreement.refresh_from_db()
+    assert agreement.withdrawn_on == day and not agreement.stands_on(day)
+    assert AuditEvent.objects.filter(
+        action="customer.notice_agreement.withdraw", object_ids=[str(agreement.pk)]
+    ).exists()
+    page = client.get(f"/backoffice/klanten/{customer.pk}/?doel=U5").content.decode()
+    assert 'data-agreement="withdrawn"' in page and 'data-form="notice-agreement-withdraw"' not in page
+
+
+@pytest.mark.promise("A5")
+@pytest.mark.parametrize(
+    ("url", "data", "field", "dutch"),
+    [
+        ("record", {"agreed_on": "future"}, "agreed_on", "kan niet in de toekomst liggen"),
+        ("record", {"agreed_on": "2025-02-30"}, "agreed_on", "Vul een datum in"),
+        ("record", {"agreed_on": "2025-13-01"}, "agreed_on", "Vul een datum in"),
+        ("record", {"reference": ""}, "reference", "Zeg waar de instemming te vinden is"),
+        ("record", {"source": "phone"}, "source", None),
+        ("withdraw", {"withdrawn_on": "2024-12-31"}, "withdrawn_on", "kan niet eindigen vóór"),
+        ("withdraw", {"withdrawn_on": "gisteren"}, "withdrawn_on", "Vul een datum in"),
+    ],
+)
+def test_bad_input_is_a_form_error_in_dutch_and_changes_nothing(office, personas, url, data, field, dutch):
+    customer = personas.alice_customer
+    _agree(customer, source="consent", reference="per brief")
+    client = office(personas.carol)
+    valid = {
+        "record": {"source": "contract", "agreed_on": "2025-03-01", "reference": TERMS},
+        "withdraw": {"withdrawn_on": clock.today().isoformat()},
+    }[url]
+    if data.get("agreed_on") == "future":
+        data = {"agreed_on": (clock.today() + dt.timedelta(days=1)).isoformat()}
+    before = _state()
+    target = _record_url(customer) if url == "record" else _withdraw_url(customer)
+    response = client.post(target, valid | data)
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert field in errors
+    if dutch:
+        assert dutch in " ".join(errors[field]) and dutch in response.content.decode()
+    assert _state() == before
+
+
+@pytest.mark.promise("A5")
+def test_the_refusal_reads_in_english_on_an_english_screen(office, personas):
+    customer = personas.alice_customer
+    client = office(personas.carol)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/backoffice/klanten/"})
+    before = _state()
+    response = client.post(_withdraw_url(customer), {"withdrawn_on": clock.today().isoformat()})
+    assert response.status_code == 400
+    assert "There is no standing agreement to withdraw." in response.content.decode()
+    assert _state() == before
+
+
+@pytest.mark.promise("B2")
+@pytest.mark.parametrize("who", ["frank", "gina", "alice"])
+def test_roles_without_the_customers_scope_change_nothing(office, personas, who):
+    customer = personas.bob_customer
+    _agree(personas.alice_customer)
+    client = office(getattr(personas, who))
+    before = _state()
+    record = {"source": "contract", "agreed_on": "2025-03-01", "reference": TERMS}
+    assert client.post(_record_url(customer), record).status_code == 403
+    assert client.post(_withdraw_url(personas.alice_customer), {"withdrawn_on": "2026-01-01"}).status_code == 403
+    assert client.get(_record_url(customer)).status_code == 403
+    assert _state() == before
+
+
+@pytest.mark.promise("B2")
+def test_a_customer_that_does_not_exist_is_not_found_and_nothing_changes(office, personas):
+    client = office(personas.carol)
+    before = _state()
+    data = {"source": "contract", "agreed_on": "2025-03-01", "reference": TERMS}
+    assert client.post("/backoffice/klanten/999999/brieven-per-email/", data).status_code == 404
+    assert _state() == before
+
+
+@pytest.mark.promise("B1")
+def test_the_forms_are_csrf_protected(personas):
+    from django.test import Client
+
+    from waarborg.auth_web import testing
+
+    client = Client(enforce_csrf_checks=True)
+    testing.sign_in(client, personas.carol)
+    before = _state()
+    data = {"source": "contract", "agreed_on": "2025-03-01", "reference": TERMS}
+    assert client.post(_record_url(personas.bob_customer), data).status_code == 403
+    assert _state() == before
