@@ -12,6 +12,10 @@ It reads the personal-data map and knows no model by name. Three steps:
    consents…); rows of anchor models reached this way are subjects in turn.
 
 Each hit carries the rule that linked it, so staff can see why a row belongs to the person.
+
+The links are followed a round at a time: every *down* link of a round is one SELECT (compiled
+from the map once per process), and the round's SELECTs go to the database as one query, so the
+number of queries follows the rounds, not the number of links in the map.
 """
 
 from __future__ import annotations
