@@ -23,6 +23,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import asdict, dataclass
 
+from django.core.exceptions import EmptyResultSet
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connections, router
 from django.db.models import TextField
 from django.db.models.functions import Cast
@@ -81,7 +83,7 @@ def _reverse_links() -> dict[str, list[tuple[datamap.Entry, datamap.Link]]]:
     return reverse
 
 
-_SENTINELS = (-7_301_977_113, "\x00waarborg-finder\x00")
+_SENTINELS = (-7_301_977_113, "waarborg-finder-sentinel-7301977113")
 _SQL_CACHE: dict[tuple, tuple[str, list, int] | None] = {}
 
 
@@ -99,10 +101,13 @@ def _down_sql(entry: datamap.Entry, link: datamap.Link, using: str) -> tuple[str
             .annotate(wb_pk=Cast("pk", output_field=TextField()))
             .values_list("wb_pk")
         )
-        sql, params = qs.query.get_compiler(using=using).as_sql()
-        params = list(params)
         compiled = None
-        if sql.count("%s") == len(params) and params.count(sentinel) == 1:
+        try:
+            sql, params = qs.query.get_compiler(using=using).as_sql()
+        except (TypeError, ValueError, DjangoValidationError, EmptyResultSet):  # not one plain SELECT: query alone
+            sql, params = "", ()
+        params = list(params)
+        if sql and sql.count("%s") == len(params) and params.count(sentinel) == 1:
             compiled = (sql, params, params.index(sentinel))
         _SQL_CACHE[key] = compiled
     return _SQL_CACHE[key]
