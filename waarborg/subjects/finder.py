@@ -12,12 +12,22 @@ It reads the personal-data map and knows no model by name. Three steps:
    consents…); rows of anchor models reached this way are subjects in turn.
 
 Each hit carries the rule that linked it, so staff can see why a row belongs to the person.
+
+The links are followed a round at a time: every *down* link of a round is one SELECT (compiled
+from the map once per process), and the round's SELECTs go to the database as one query, so the
+number of queries follows the rounds, not the number of links in the map.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import asdict, dataclass
+
+from django.core.exceptions import EmptyResultSet
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import connections, router
+from django.db.models import TextField
+from django.db.models.functions import Cast
 
 from waarborg.core import datamap
 from waarborg.core.errors import ValidationError
@@ -55,12 +65,83 @@ class Query:
         return {kind: NORMALISERS[kind](value) for kind, value in given.items()}
 
 
+_REVERSE_CACHE: dict = {}
+
+
 def _reverse_links() -> dict[str, list[tuple[datamap.Entry, datamap.Link]]]:
+    """{target label: [(entry, link) of every link to it]}, derived from the map once per process
+    (and again whenever the map's entries change)."""
+    key = tuple((label, id(entry)) for label, entry in datamap.registry().items())
+    cached = _REVERSE_CACHE.get("reverse")
+    if cached is not None and cached[0] == key:
+        return cached[1]
     reverse: dict[str, list[tuple[datamap.Entry, datamap.Link]]] = defaultdict(list)
     for entry in datamap.entries():
         for link in entry.links:
             reverse[link.target].append((entry, link))
+    _REVERSE_CACHE["reverse"] = (key, reverse)
     return reverse
+
+
+_SENTINELS = (-7_301_977_113, "waarborg-finder-sentinel-7301977113")
+_SQL_CACHE: dict[tuple, tuple[str, list, int] | None] = {}
+
+
+def _down_sql(entry: datamap.Entry, link: datamap.Link, using: str) -> tuple[str, list, int] | None:
+    """The SQL of `entry.model.filter(<link.path>__in=[...]).values_list(pk as text)`, compiled once
+    per process with a sentinel in place of the target keys: (sql, params, sentinel's position)."""
+    key = (entry.label, id(entry), link.path, link.target, using)
+    if key not in _SQL_CACHE:
+        target_pk = datamap.registry()[link.target].model._meta.pk
+        sentinel = _SENTINELS[0] if target_pk.get_internal_type().endswith("AutoField") else _SENTINELS[1]
+        qs = (
+            entry.model._default_manager.using(using)
+            .filter(**{f"{link.path}__in": [sentinel]})
+            .order_by()
+            .annotate(wb_pk=Cast("pk", output_field=TextField()))
+            .values_list("wb_pk")
+        )
+        compiled = None
+        try:
+            sql, params = qs.query.get_compiler(using=using).as_sql()
+        except (TypeError, ValueError, DjangoValidationError, EmptyResultSet):  # not one plain SELECT: query alone
+            sql, params = "", ()
+        params = list(params)
+        if sql and sql.count("%s") == len(params) and params.count(sentinel) == 1:
+            compiled = (sql, params, params.index(sentinel))
+        _SQL_CACHE[key] = compiled
+    return _SQL_CACHE[key]
+
+
+def _down_rows(wanted: list[tuple[datamap.Entry, datamap.Link, set]]) -> list[list]:
+    """For each (entry, link, target pks): the pks of the entry's rows whose `link.path` is one of
+    the target pks — all in a single query, a UNION ALL of one SELECT per link."""
+    found: list[list] = [[] for _ in wanted]
+    parts, params = [], []
+    using = router.db_for_read(wanted[0][0].model) if wanted else None
+    for i, (entry, link, pks) in enumerate(wanted):
+        compiled = _down_sql(entry, link, using) if pks else None
+        if compiled is None or router.db_for_read(entry.model) != using:
+            if pks:  # not expressible as one SELECT with the keys as parameters: on its own
+                rows = entry.model._default_manager.filter(**{f"{link.path}__in": pks}).values_list("pk", flat=True)
+                found[i] = list(dict.fromkeys(rows))
+            continue
+        sql, own, at = compiled
+        pieces = sql.split("%s")
+        sql = "%s".join(pieces[: at + 1]) + ", ".join(["%s"] * len(pks)) + "%s".join(pieces[at + 1 :])
+        # The SQL is the ORM's own, the step a number; every value goes as a parameter.
+        parts.append(f"SELECT {i} AS wb_step, wb.wb_pk FROM ({sql}) wb")  # noqa: S608
+        params += own[:at] + list(pks) + own[at + 1 :]
+    if parts:
+        seen: list[dict] = [{} for _ in wanted]
+        with connections[using].cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(parts), params)
+            for i, pk_text in cursor.fetchall():
+                seen[i][wanted[i][0].model._meta.pk.to_python(pk_text)] = None
+        for i, rows in enumerate(seen):
+            if rows:
+                found[i] = list(rows)
+    return found
 
 
 def subject_find(query: Query) -> list[Hit]:
@@ -118,6 +199,7 @@ def subject_expand(direct: list[Hit]) -> list[Hit]:
         if not frontier:
             break
         current, frontier = frontier, defaultdict(set)
+        steps: list[tuple] = []
         for label, pks in current.items():
             entry = registry[label]
             # Up: from found rows to the subject rows they are about. Rows reached *down* from a
@@ -130,12 +212,20 @@ def subject_expand(direct: list[Hit]) -> list[Hit]:
                     flt = {"pk__in": up_pks, f"{link.path}__isnull": False}
                     flt.update({f"{link.path}__{k}": v for k, v in link.up_when})
                     targets = entry.model._default_manager.filter(**flt).values_list(link.path, flat=True).distinct()
-                    for target_pk in targets:
-                        add(link.target, target_pk, link.path, f"{link.rule} (from {label})")
-            # Down: rows that are about a subject row.
+                    steps.append(("up", label, link, list(targets)))
+            # Down: rows that are about a subject row (queried below, all models at once).
             if entry.anchor:
                 for other, link in reverse.get(label, []):
-                    rows = other.model._default_manager.filter(**{f"{link.path}__in": pks}).values_list("pk", flat=True)
-                    for pk in rows:
-                        add(other.label, pk, link.path, link.rule)
+                    steps.append(("down", other, link, pks))
+        # The round's down queries depend only on the rows found before it: run them as one and
+        # add their rows in the order the links were met, so each row keeps the same rule.
+        wanted = [(other, link, pks) for kind, other, link, pks in steps if kind == "down"]
+        rows_by_step = iter(_down_rows(wanted))
+        for kind, first, second, third in steps:
+            if kind == "up":
+                for target_pk in third:
+                    add(second.target, target_pk, second.path, f"{second.rule} (from {first})")
+            else:
+                for pk in next(rows_by_step):
+                    add(first.label, pk, second.path, second.rule)
     return sorted(hits.values(), key=lambda h: (h.model, str(h.pk)))
