@@ -8,20 +8,7 @@ from waarborg.auth_web import testing
 from waarborg.testing import factories as f
 from waarborg.testing.personas import make_personas
 
-PASSWORD = "een-lang-geheim-wachtwoord"
-
-
-def _sign_in(page, account, device):
-    from playwright.sync_api import expect
-
-    page.goto(page.base_url + "/aanmelden/")
-    page.get_by_label("E-mailadres").fill(account.email)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Aanmelden").click()
-    expect(page).to_have_url(re.compile(r"/aanmelden/code/$"))
-    page.get_by_label("Code uit uw authenticator-app").fill(testing.current_code(device))
-    page.get_by_role("button", name="Bevestigen").click()
-    expect(page).to_have_url(re.compile(r"/backoffice/$"))
+from .staff import PASSWORD, sign_in
 
 
 @pytest.mark.promise("B2", "B4")
@@ -43,7 +30,7 @@ def test_support_opens_a_customer_and_the_privacy_officer_sees_it_in_the_trail(p
 
     # Support signs in with a code and searches by e-mail address.
     carol = personas.carol
-    _sign_in(page, carol, devices[carol.pk])
+    sign_in(page, carol, devices[carol.pk])
     screenshot(page, "0-backoffice")
     page.locator('[data-scope="customers"]').get_by_role("link", name="Klanten").click()
     expect(page).to_have_url(re.compile(r"/backoffice/klanten/$"))
@@ -78,7 +65,7 @@ def test_support_opens_a_customer_and_the_privacy_officer_sees_it_in_the_trail(p
 
     # The privacy officer signs in and finds the opening in the audit trail.
     erin = personas.erin
-    _sign_in(page, erin, devices[erin.pk])
+    sign_in(page, erin, devices[erin.pk])
     page.locator('[data-scope="audit"]').get_by_role("link", name="Audittrail").click()
     expect(page).to_have_url(re.compile(r"/backoffice/audit/$"))
     expect(page.get_by_role("heading", name="De audittrail is intact")).to_be_visible()

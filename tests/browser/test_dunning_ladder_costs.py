@@ -12,7 +12,8 @@ from waarborg.auth_web import testing
 from waarborg.dunning.models import Ladder, LadderVersion
 from waarborg.testing.personas import make_personas
 
-PASSWORD = "een-lang-geheim-wachtwoord"
+from .staff import PASSWORD, sign_in
+
 HARSHER = {
     "kind": "wik_scale",
     "brackets": [["2500", "20"], ["2500", "10"], ["5000", "5"], ["190000", "1"], [None, "0.5"]],
@@ -42,14 +43,7 @@ def test_finance_cannot_save_consumer_costs_above_the_statute_but_can_save_a_low
     ladder = Ladder.objects.get(key="consumer")
     first = ladder.current()
 
-    page.goto(page.base_url + "/aanmelden/")
-    page.get_by_label("E-mailadres").fill(dave.email)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Aanmelden").click()
-    expect(page).to_have_url(re.compile(r"/aanmelden/code/$"))
-    page.get_by_label("Code uit uw authenticator-app").fill(testing.current_code(device))
-    page.get_by_role("button", name="Bevestigen").click()
-    expect(page).to_have_url(re.compile(r"/backoffice/$"))
+    sign_in(page, dave, device)
 
     page.goto(page.base_url + "/backoffice/incasso/ladders/")
     page.get_by_role("link", name="Consumenten", exact=True).click()

@@ -15,7 +15,8 @@ from waarborg.dunning.tests.conftest import World, run_days
 from waarborg.dunning.tests.test_post import DUE, LETTER_DAY, oracle_last_day
 from waarborg.testing.personas import make_personas
 
-PASSWORD = "een-lang-geheim-wachtwoord"
+from .staff import PASSWORD, sign_in
+
 POSTED = dt.date(2026, 9, 23)
 
 
@@ -36,14 +37,7 @@ def test_finance_prints_the_letter_and_records_the_day_it_was_posted(page, scree
     assert letter.status == "to_post"
 
     with clock.as_of(POSTED):
-        page.goto(page.base_url + "/aanmelden/")
-        page.get_by_label("E-mailadres").fill(dave.email)
-        page.get_by_label("Wachtwoord").fill(PASSWORD)
-        page.get_by_role("button", name="Aanmelden").click()
-        expect(page).to_have_url(re.compile(r"/aanmelden/code/$"))
-        page.get_by_label("Code uit uw authenticator-app").fill(testing.current_code(device))
-        page.get_by_role("button", name="Bevestigen").click()
-        expect(page).to_have_url(re.compile(r"/backoffice/$"))
+        sign_in(page, dave, device)
 
         page.goto(page.base_url + "/backoffice/incasso/")
         letters = page.get_by_role("region", name="Brieven om te versturen")
