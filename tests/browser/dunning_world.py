@@ -23,15 +23,8 @@ def alice_with_a_final_notice(personas, days_overdue: int = 36):
     import_module("waarborg.dunning.migrations.0002_default_ladders").create(apps, None)
     customer = personas.alice_customer
     # She agreed to written notices by e-mail: her fourteen-day letter is e-mailed, not posted.
-    NoticeAgreement.objects.get_or_create(
-        customer=customer,
-        defaults={
-            "source": NoticeAgreement.Source.CONTRACT,
-            "agreed_on": dt.date(2024, 1, 1),
-            "reference": "Algemene voorwaarden 2024, art. 4.3",
-            "recorded_at": clock.now(),
-        },
-    )
+    if not NoticeAgreement.objects.filter(customer=customer).exists():
+        f.NoticeAgreementFactory(customer=customer)
     hosting = f.SubscriptionFactory(
         customer=customer,
         product=f.ProductFactory(code="webhosting-basis", kind="webhosting", name="Webhosting Basis"),

@@ -95,15 +95,7 @@ AGREED_ON = D(2024, 1, 1)
 def agree_to_email_notices(customer, *, on=AGREED_ON):
     """The customer agreed, in their contract, to written notices by e-mail: the fourteen-day
     letter goes by e-mail (without this it goes by post, see test_post.py)."""
-    from waarborg.customers.models import NoticeAgreement
-
-    return NoticeAgreement.objects.create(
-        customer=customer,
-        source=NoticeAgreement.Source.CONTRACT,
-        agreed_on=on,
-        reference="Algemene voorwaarden 2024, art. 4.3",
-        recorded_at=clock.now(),
-    )
+    return f.NoticeAgreementFactory(customer=customer, agreed_on=on)
 
 
 @pytest.fixture
