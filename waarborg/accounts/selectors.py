@@ -4,13 +4,8 @@ from __future__ import annotations
 
 from waarborg.accounts.models import Account, LoginEvent
 from waarborg.core import roles
+from waarborg.core.access import filter_customer, get_scoped, is_customer_viewer, scope_queryset
 from waarborg.core.errors import NotFound
-from waarborg.customers.selectors import (
-    filter_customer,
-    get_scoped,
-    is_customer_viewer,
-    scope_queryset,
-)
 
 
 def account_list_for(*, viewer, role: str | None = None):

@@ -12,10 +12,10 @@ from django.db import transaction
 from waarborg.accounts.models import Account, LoginEvent
 from waarborg.audit.services import audit_record
 from waarborg.core import clock, roles
+from waarborg.core.access import check_actor
 from waarborg.core.errors import ValidationError
 from waarborg.core.identifiers import normalise_email, normalise_ip
 from waarborg.customers.models import Contact
-from waarborg.customers.selectors import check_actor
 from waarborg.customers.services import clean_choice, clean_text, customer_ref
 
 USER_AGENT_MAX = LoginEvent._meta.get_field("user_agent").max_length

@@ -18,8 +18,8 @@ from waarborg.audit.models import AuditEvent
 from waarborg.catalogue.models import Subscription
 from waarborg.consents.selectors import consent_list_for
 from waarborg.core import clock, roles
+from waarborg.core.access import scope_queryset
 from waarborg.customers.models import Contact, Customer
-from waarborg.customers.selectors import scope_queryset
 
 SEARCH_LIMIT = 50
 

@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from waarborg.billing.models import Invoice, Payment, PaymentMethod
-from waarborg.customers.selectors import filter_customer, get_scoped, scope_queryset
+from waarborg.core.access import filter_customer, get_scoped, scope_queryset
 
 
 def invoice_list_for(*, viewer, customer=None, status: str | None = None):

@@ -18,11 +18,11 @@ from waarborg.audit.services import audit_record
 from waarborg.billing.models import Invoice, InvoiceLine, Payment, PaymentMethod
 from waarborg.catalogue.models import Subscription
 from waarborg.core import clock
+from waarborg.core.access import check_actor
 from waarborg.core.crypto import keyed_hash
 from waarborg.core.errors import ValidationError
 from waarborg.core.identifiers import normalise_iban
 from waarborg.customers.models import Contact, Customer
-from waarborg.customers.selectors import check_actor
 from waarborg.customers.services import clean_choice, clean_text, customer_ref, save_numbered
 
 CENT = Decimal("0.01")

@@ -13,9 +13,9 @@ from django.db import transaction
 from waarborg.audit.services import audit_record
 from waarborg.careers.models import JobApplication
 from waarborg.core import clock
+from waarborg.core.access import check_actor
 from waarborg.core.errors import ValidationError
 from waarborg.core.identifiers import normalise_email, normalise_phone, normalise_postcode
-from waarborg.customers.selectors import check_actor
 from waarborg.customers.services import clean_choice, clean_text
 
 MINIMUM_AGE_WITHOUT_PARENT = 16

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from waarborg.catalogue.models import Product, Subscription
-from waarborg.customers.selectors import filter_customer, get_scoped, scope_queryset
+from waarborg.core.access import filter_customer, get_scoped, scope_queryset
 
 
 def product_list(*, active_only: bool = True):

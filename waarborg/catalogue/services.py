@@ -11,10 +11,10 @@ from django.db import transaction
 from waarborg.audit.services import audit_record
 from waarborg.catalogue.models import PRODUCT_KINDS, Product, Subscription
 from waarborg.core import clock, roles
+from waarborg.core.access import check_actor
 from waarborg.core.errors import PermissionDenied, ValidationError
 from waarborg.core.identifiers import normalise_domain
 from waarborg.customers.models import Customer
-from waarborg.customers.selectors import check_actor
 from waarborg.customers.services import clean_choice, clean_text, customer_ref
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")

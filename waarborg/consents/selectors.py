@@ -6,8 +6,8 @@ from django.db.models import Q
 
 from waarborg.consents.models import ConsentRecord
 from waarborg.core import roles
+from waarborg.core.access import is_customer_viewer
 from waarborg.core.errors import NotFound
-from waarborg.customers.selectors import is_customer_viewer
 
 
 def _own(qs, viewer):

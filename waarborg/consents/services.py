@@ -15,9 +15,9 @@ from waarborg.accounts.models import Account
 from waarborg.audit.services import audit_record
 from waarborg.consents.models import CONSENT_PURPOSES, ConsentRecord
 from waarborg.core import clock
+from waarborg.core.access import check_actor, is_customer_viewer
 from waarborg.core.errors import NotFound, PermissionDenied, ValidationError
 from waarborg.customers.models import Contact
-from waarborg.customers.selectors import check_actor, is_customer_viewer
 from waarborg.customers.services import clean_choice, clean_text, customer_ref
 
 _DEVICE_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")

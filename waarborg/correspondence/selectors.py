@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from waarborg.core import roles
+from waarborg.core.access import filter_customer, get_scoped, scope_queryset
 from waarborg.correspondence.models import Complaint, Message, Ticket
-from waarborg.customers.selectors import filter_customer, get_scoped, scope_queryset
 
 
 def ticket_list_for(*, viewer, customer=None, status: str | None = None):

@@ -7,11 +7,11 @@ from django.db import transaction
 from waarborg.accounts.models import Account
 from waarborg.audit.services import audit_record
 from waarborg.core import clock
+from waarborg.core.access import check_actor, is_customer_viewer
 from waarborg.core.errors import ValidationError
 from waarborg.core.identifiers import normalise_email
 from waarborg.correspondence.models import Complaint, Message, Ticket
 from waarborg.customers.models import Contact, Customer
-from waarborg.customers.selectors import check_actor, is_customer_viewer
 from waarborg.customers.services import clean_choice, clean_text, customer_ref, save_numbered
 
 TICKET_NUMBER_PREFIX = "T"

@@ -15,10 +15,10 @@ from django.db import IntegrityError, transaction
 from waarborg.accounts.models import Account
 from waarborg.audit.services import audit_record
 from waarborg.core import clock
+from waarborg.core.access import check_actor
 from waarborg.core.errors import ValidationError
 from waarborg.core.identifiers import normalise_email, normalise_phone, normalise_postcode
 from waarborg.customers.models import Contact, ContactHistory, Customer, NoticeAgreement
-from waarborg.customers.selectors import check_actor
 
 # --- Helpers shared by the services of the other apps -------------------------------------
 

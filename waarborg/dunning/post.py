@@ -22,10 +22,10 @@ from django.db import transaction
 
 from waarborg.audit.services import audit_record
 from waarborg.core import clock, roles
+from waarborg.core.access import scope_queryset
 from waarborg.core.errors import NotFound, PermissionDenied, ValidationError
 from waarborg.core.holidays import wik_term_end
 from waarborg.customers.models import Contact
-from waarborg.customers.selectors import scope_queryset
 from waarborg.customers.services import customer_ref
 from waarborg.dunning import ladders as L
 from waarborg.dunning.models import Case, LadderVersion, Notice

@@ -10,8 +10,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from waarborg.core import clock, roles
+from waarborg.core.access import filter_customer, get_scoped, scope_queryset
 from waarborg.core.errors import PermissionDenied
-from waarborg.customers.selectors import filter_customer, get_scoped, scope_queryset
 from waarborg.dunning import ladders as L
 from waarborg.dunning.models import (
     Approval,

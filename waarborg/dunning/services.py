@@ -37,15 +37,11 @@ from waarborg.audit.services import audit_record
 from waarborg.billing.models import Invoice, InvoiceLine, Payment
 from waarborg.catalogue.models import Subscription
 from waarborg.core import clock, roles
+from waarborg.core.access import check_actor, is_customer_viewer, own_customer_id
 from waarborg.core.errors import NotFound, PermissionDenied, ValidationError
 from waarborg.core.holidays import wik_term
 from waarborg.customers.models import Customer
-from waarborg.customers.selectors import (
-    check_actor,
-    is_customer_viewer,
-    notice_agreements_standing,
-    own_customer_id,
-)
+from waarborg.customers.selectors import notice_agreements_standing
 from waarborg.customers.services import clean_choice, clean_text, customer_ref
 from waarborg.dunning import bulk
 from waarborg.dunning import ladders as L

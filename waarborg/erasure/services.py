@@ -29,8 +29,8 @@ from django.db import connection, transaction
 
 from waarborg.audit.services import _refuse_personal, audit_record
 from waarborg.core import clock, datamap
+from waarborg.core.access import check_actor
 from waarborg.core.errors import NotFound, PermissionDenied, ValidationError, WaarborgError
-from waarborg.customers.selectors import check_actor
 from waarborg.erasure import ops
 from waarborg.erasure.ledger import known_erasure, ledger_export, ledger_write
 from waarborg.erasure.models import ErasureCase, LedgerEntry, PendingFile, VacuumDue

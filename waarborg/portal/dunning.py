@@ -32,8 +32,8 @@ from django.views.decorators.http import require_http_methods
 
 from waarborg.auth_web.decorators import customer_required
 from waarborg.billing.selectors import invoice_get_for
+from waarborg.core.access import is_customer_viewer, own_customer_id
 from waarborg.core.errors import NotFound, ValidationError
-from waarborg.customers.selectors import is_customer_viewer, own_customer_id
 from waarborg.dunning import ladders as L
 from waarborg.dunning.models import Case, Contest
 from waarborg.dunning.selectors import (

@@ -5,3 +5,9 @@ class PrivacyConfig(AppConfig):
     name = "waarborg.privacy"
     label = "privacy"
     verbose_name = "Privacy requests"
+
+    def ready(self) -> None:
+        from waarborg.core.access import register_restricted_subjects
+        from waarborg.privacy.restrictions import restricted_subject_ids
+
+        register_restricted_subjects(restricted_subject_ids)

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from django.db.models import Q
 
 from waarborg.core import clock, datamap, roles
+from waarborg.core.access import is_customer_viewer
 from waarborg.core.errors import NotFound, PermissionDenied
-from waarborg.customers.selectors import is_customer_viewer
 from waarborg.privacy import timeliness
 from waarborg.privacy.models import (
     IdDocument,
@@ -302,18 +302,3 @@ def is_restricted(subject, *, category: str | None = None) -> bool:
     return any(category in (cats or ()) for cats in active.values_list("categories", flat=True))
 
 
-def restricted_subject_ids():
-    """(customer ids, contact ids, account ids) under an active restriction (art. 18), as
-    subqueries: a scoped read leaves them out in its own query, without a round trip of its own.
-
-    A customer is in the first only when it is the restricted person itself (a private person
-    or sole trader whose contact person is restricted).
-    """
-    from waarborg.customers.models import Customer
-
-    active = Restriction.objects.filter(lifted_at__isnull=True)
-    customers = active.filter(contact__customer__kind__in=Customer.NATURAL_PERSON_KINDS).values("contact__customer_id")
-    contacts = active.filter(contact__isnull=False).values("contact_id")
-    account_contacts = active.filter(account__contact__isnull=False).values("account__contact_id")
-    accounts = active.filter(account__isnull=False).values("account_id")
-    return customers, (contacts, account_contacts), accounts

@@ -31,6 +31,7 @@ from waarborg.audit.services import audit_record
 from waarborg.consents.models import CONSENT_PURPOSES
 from waarborg.consents.services import consent_withdraw
 from waarborg.core import clock, datamap, roles
+from waarborg.core.access import is_customer_viewer
 from waarborg.core.crypto import keyed_hash, keyed_hash_matches
 from waarborg.core.errors import NotFound, PermissionDenied, ValidationError
 from waarborg.core.identifiers import (
@@ -41,7 +42,6 @@ from waarborg.core.identifiers import (
     normalise_postcode,
 )
 from waarborg.customers.models import Contact
-from waarborg.customers.selectors import is_customer_viewer
 from waarborg.customers.services import clean_choice, clean_text, contact_update, customer_ref, save_numbered
 from waarborg.privacy import deadlines, notices, storage
 from waarborg.privacy.models import (

@@ -56,7 +56,7 @@ def subprocessor_changes_upcoming(*, day: dt.date | None = None):
 
 def processor_agreement_of(*, viewer):
     """The newest acceptance of the viewer's own customer, or None (the customer, in the portal)."""
-    from waarborg.customers.selectors import own_customer_id
+    from waarborg.core.access import own_customer_id
 
     customer_id = own_customer_id(viewer)
     if customer_id is None:

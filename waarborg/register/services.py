@@ -9,9 +9,9 @@ from django.db import transaction
 
 from waarborg.audit.services import audit_record
 from waarborg.core import clock
+from waarborg.core.access import check_actor, is_customer_viewer, own_customer_id
 from waarborg.core.datamap import CATEGORIES, RECIPIENT_CATEGORIES
 from waarborg.core.errors import PermissionDenied, ValidationError
-from waarborg.customers.selectors import check_actor, is_customer_viewer, own_customer_id
 from waarborg.customers.services import clean_choice, clean_text, customer_ref
 from waarborg.register.models import ProcessorAgreement, Recipient, SubprocessorChange
 from waarborg.register.selectors import processor_notice_addresses
