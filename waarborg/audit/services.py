@@ -24,6 +24,7 @@ from django.db import transaction
 
 from waarborg.audit.models import AuditEvent, AuditHead
 from waarborg.core import clock
+from waarborg.core.actors import actor_label, legacy_actor
 from waarborg.core.crypto import key_id
 from waarborg.core.errors import ValidationError
 
@@ -40,18 +41,15 @@ _LOOKS_PERSONAL = [
 ]
 
 
-def _refuse_personal(text: str, what: str) -> None:
+def refuse_personal(text: str, what: str) -> None:
     for pattern in _LOOKS_PERSONAL:
         if pattern.search(text or ""):
             raise ValidationError(f"the audit {what} may not contain personal data", field=what)
 
 
 def actor_of(viewer) -> str:
-    if viewer is None:
-        return "system"
-    if isinstance(viewer, str):
-        return viewer
-    return f"account:{viewer.pk}"
+    """The audit trail's name for an actor (see waarborg.core.actors.actor_label)."""
+    return actor_label(legacy_actor(viewer))
 
 
 def _payload(event: AuditEvent) -> bytes:
@@ -128,11 +126,11 @@ def audit_record(
     data: dict | None = None,
 ) -> AuditEvent:
     """Append one event. Call it inside the transaction of the change it records."""
-    _refuse_personal(reason, "reason")
+    refuse_personal(reason, "reason")
     if action == BOUNDARY:
         raise ValidationError("a key-rotation boundary is written by the chain itself", field="action")
     data = data or {}
-    _refuse_personal(json.dumps(data, default=str), "data")
+    refuse_personal(json.dumps(data, default=str), "data")
     with transaction.atomic():
         head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
         current_id = key_id(settings.WAARBORG_AUDIT_KEY)

@@ -27,7 +27,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db import connection, transaction
 
-from waarborg.audit.services import _refuse_personal, audit_record
+from waarborg.audit.services import audit_record, refuse_personal
 from waarborg.core import clock, datamap
 from waarborg.core.access import check_actor
 from waarborg.core.errors import NotFound, PermissionDenied, ValidationError, WaarborgError
@@ -123,7 +123,7 @@ def clean_note(value: str, *, field: str, max_length: int, required: bool = Fals
     if len(text) > max_length:
         raise ValidationError(f"{field} is longer than {max_length} characters", field=field)
     try:
-        _refuse_personal(text, field)
+        refuse_personal(text, field)
     except ValidationError:
         raise ValidationError(
             f"the {field} may not contain personal data (an e-mail address, phone number, postcode…)", field=field
