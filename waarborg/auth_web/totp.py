@@ -30,17 +30,6 @@ def enrolment_device(account) -> TOTPDevice:
     return device
 
 
-def confirm(device: TOTPDevice) -> None:
-    device.confirmed = True
-    device.save(update_fields=["confirmed"])
-    TOTPDevice.objects.filter(user_id=device.user_id).exclude(pk=device.pk).delete()
-
-
-def remove_all(account) -> int:
-    count, _ = TOTPDevice.objects.filter(user=account).delete()
-    return count
-
-
 def secret_text(device: TOTPDevice) -> str:
     """The key in base32 as authenticator apps ask for it, in groups of four."""
     b32 = b32encode(device.bin_key).decode().rstrip("=")

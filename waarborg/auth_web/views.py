@@ -17,6 +17,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
+from waarborg.accounts.second_factor import second_factor_turn_off, second_factor_turn_on
 from waarborg.auth_web import events, flow, throttle, totp
 from waarborg.auth_web.decorators import customer_required
 from waarborg.auth_web.forms import CodeForm, ResetRequestForm, SignInForm
@@ -145,7 +146,7 @@ def enrol(request):
     if request.method == "POST" and form.is_valid():
         ok, status = _check_code(request, account, device, form)
         if ok:
-            totp.confirm(device)
+            second_factor_turn_on(actor=account, account=account, device=device)
             target = flow.finish(request, account, device, state.get("next", ""))
             messages.success(request, _("Your authenticator app is set up."))
             return redirect(target)
@@ -171,7 +172,7 @@ def security(request):
     if request.method == "POST" and device is not None and form.is_valid():
         ok, status = _check_code(request, request.user, device, form)
         if ok:
-            totp.remove_all(request.user)
+            second_factor_turn_off(actor=request.user, account=request.user)
             messages.success(request, _("Two-step sign-in is turned off."))
             return redirect("auth_web:security")
     return render(
@@ -193,7 +194,7 @@ def security_enrol(request):
     if request.method == "POST" and form.is_valid():
         ok, status = _check_code(request, request.user, device, form)
         if ok:
-            totp.confirm(device)
+            second_factor_turn_on(actor=request.user, account=request.user, device=device)
             otp_login(request, device)
             messages.success(request, _("Two-step sign-in is on. You will be asked for a code from now on."))
             return redirect("auth_web:security")
