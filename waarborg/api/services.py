@@ -20,6 +20,7 @@ from waarborg.accounts.models import Account
 from waarborg.api.models import SCOPES, ApiRequest, ApiToken
 from waarborg.audit.services import audit_record
 from waarborg.core import clock, roles
+from waarborg.core.actors import is_system
 from waarborg.core.crypto import keyed_hash, keyed_hash_candidates
 from waarborg.core.errors import NotFound, PermissionDenied, ValidationError, WaarborgError
 from waarborg.customers.models import Contact
@@ -27,7 +28,6 @@ from waarborg.customers.services import customer_ref
 from waarborg.privacy import deadlines
 from waarborg.privacy.models import PrivacyRequest
 from waarborg.privacy.resolve import resolve_identifiers
-from waarborg.privacy.selectors import is_system
 from waarborg.privacy.services import (
     _clean_identifiers,  # the very normal forms the intake uses, to check identifiers first
     privacy_request_create,

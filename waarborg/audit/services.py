@@ -20,11 +20,11 @@ import re
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 
 from waarborg.audit.models import AuditEvent, AuditHead
 from waarborg.core import clock
-from waarborg.core.actors import actor_label, legacy_actor
+from waarborg.core.actors import CLI, SYSTEM, actor_label, legacy_actor
 from waarborg.core.crypto import key_id
 from waarborg.core.errors import ValidationError
 
@@ -45,6 +45,12 @@ def refuse_personal(text: str, what: str) -> None:
     for pattern in _LOOKS_PERSONAL:
         if pattern.search(text or ""):
             raise ValidationError(f"the audit {what} may not contain personal data", field=what)
+
+
+def in_callers_transaction() -> bool:
+    """Is the caller inside a transaction of its own? A test case's wrapping transaction does not
+    count (Django marks it `_from_testcase`), so tests see the same rule as production."""
+    return any(not getattr(block, "_from_testcase", False) for block in connection.atomic_blocks)
 
 
 def actor_of(viewer) -> str:
@@ -100,7 +106,7 @@ def _new_segment(head: AuditHead) -> None:
     event = AuditEvent(
         seq=head.seq + 1,
         at=clock.now(),
-        actor="system",
+        actor=SYSTEM,
         action=BOUNDARY,
         object_type="audit.auditevent",
         data={"from_key": head.key_id, "to_key": key_id(current), "attested": old is not None},
@@ -125,7 +131,8 @@ def audit_record(
     subject_ref: str = "",
     data: dict | None = None,
 ) -> AuditEvent:
-    """Append one event. Call it inside the transaction of the change it records."""
+    """Append one event, inside the transaction of the change it records (refused outside one:
+    an event must never outlive a change that was rolled back, nor a change go unrecorded)."""
     refuse_personal(reason, "reason")
     if action == BOUNDARY:
         raise ValidationError("a key-rotation boundary is written by the chain itself", field="action")
@@ -156,7 +163,7 @@ def audit_record(
     return event
 
 
-def audit_rotate_key(*, actor="cli") -> dict:
+def audit_rotate_key(*, actor=CLI) -> dict:
     """Start the segment of the current audit key now (`waarborg keys rotate --kind audit`).
 
     Refuses (ConfigError) when the old key is not configured: the boundary must be attested."""

@@ -26,6 +26,7 @@ from waarborg.backup.container import EncryptingWriter
 from waarborg.backup.lock import exclusive
 from waarborg.backup.rotation import ID_COPIES, encryption_in_use
 from waarborg.core import clock
+from waarborg.core.actors import CLI
 from waarborg.core.crypto import key_id
 from waarborg.core.errors import ConfigError, ValidationError
 
@@ -113,7 +114,7 @@ def _ledger_facts() -> list[str]:
     return sorted(str(u) for u in LedgerEntry.objects.filter(in_file=True).values_list("uid", flat=True))
 
 
-def backup_create(out: Path, *, actor="cli") -> Created:
+def backup_create(out: Path, *, actor=CLI) -> Created:
     secret = backup_key()
     out = Path(out)
     if out.exists():

@@ -16,6 +16,7 @@ from django.conf import settings
 from waarborg.audit.services import audit_record
 from waarborg.backup.container import BackupError, read_header
 from waarborg.core import clock
+from waarborg.core.actors import CLI
 from waarborg.core.errors import ValidationError
 
 
@@ -35,7 +36,7 @@ def _created(path: Path) -> dt.datetime | None:
         return None
 
 
-def backup_prune(directory: Path, *, actor="cli", now: dt.datetime | None = None) -> Pruned:
+def backup_prune(directory: Path, *, actor=CLI, now: dt.datetime | None = None) -> Pruned:
     directory = Path(directory)
     if not directory.is_dir():
         raise ValidationError("the backup directory does not exist", field="dir")

@@ -31,6 +31,7 @@ from waarborg.backup import database
 from waarborg.backup.container import BackupError, DecryptingReader
 from waarborg.backup.create import EXCLUDED_DIRS, FILES_PREFIX, MANIFEST, backup_key
 from waarborg.backup.lock import exclusive
+from waarborg.core.actors import CLI
 from waarborg.core.crypto import encryption_keys, identifier_keys, key_id
 from waarborg.core.errors import ConfigError
 
@@ -192,7 +193,7 @@ def _catch_up_keys(actor) -> dict:
     return done
 
 
-def backup_restore(path: Path, *, actor="cli") -> Checked:
+def backup_restore(path: Path, *, actor=CLI) -> Checked:
     """Restore into an empty database, then replay the live erasure ledger (see the docstring)."""
     from waarborg.erasure.replay import erasure_replay
 

@@ -30,6 +30,7 @@ from waarborg.audit.services import audit_keys, audit_record, audit_rotate_key
 from waarborg.backup.lock import exclusive
 from waarborg.backup.models import KINDS, KeyRotation, KeyState
 from waarborg.core import clock
+from waarborg.core.actors import CLI
 from waarborg.core.crypto import (
     EncryptedTextField,
     encrypted_under_current,
@@ -266,7 +267,7 @@ def _unfinished_from(default: str) -> str:
     return default
 
 
-def rotate(kind: str, *, actor="cli", locked: bool = False) -> KeyRotation:
+def rotate(kind: str, *, actor=CLI, locked: bool = False) -> KeyRotation:
     """Rotate one kind of key to the currently configured key (see the module's docstring)."""
     if kind not in KINDS:
         raise ValidationError(f"unknown key kind {kind!r}: choose encryption, identifier or audit", field="kind")

@@ -11,6 +11,7 @@ from django.utils import translation
 
 from waarborg.audit.services import audit_record
 from waarborg.core import clock
+from waarborg.core.actors import SYSTEM
 from waarborg.public import statement
 from waarborg.public.models import StatementVersion
 from waarborg.web.context import AUTORITEIT_PERSOONSGEGEVENS_URL
@@ -41,7 +42,7 @@ def statement_current() -> StatementVersion | None:
     return StatementVersion.objects.order_by("-published_at", "-pk").first()
 
 
-def statement_publish(*, actor="system") -> StatementVersion | None:
+def statement_publish(*, actor=SYSTEM) -> StatementVersion | None:
     """Keep the statement as shown now when its text differs from the newest kept version.
 
     Returns the new version, or None when nothing changed (safe to repeat: run daily).

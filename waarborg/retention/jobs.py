@@ -33,6 +33,7 @@ from django.db.models.deletion import PROTECT, RESTRICT
 
 from waarborg.audit.services import audit_record
 from waarborg.core import clock, datamap
+from waarborg.core.actors import SYSTEM
 from waarborg.core.daily import daily_job
 from waarborg.core.datamap import AMSTERDAM, PD, Retention, add_term, first_day_gone
 from waarborg.erasure import ops
@@ -407,7 +408,7 @@ def _sweep(day: dt.date) -> dict[str, int]:
     run.save(update_fields=["counts", "finished_at"])
     if any(result.values()):
         audit_record(
-            actor="system",
+            actor=SYSTEM,
             action="retention.sweep",
             purpose="U14",
             object_type="retention.sweeprun",

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from waarborg.accounts.enrolment import VALID_HOURS, staff_invite
 from waarborg.core import clock, roles
+from waarborg.core.actors import CLI
 from waarborg.core.errors import PermissionDenied, ValidationError
 
 
@@ -23,7 +24,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, action, **o):
         try:
-            invitation = staff_invite(actor="cli", email=o["email"], role=o["role"], display_name=o["name"])
+            invitation = staff_invite(actor=CLI, email=o["email"], role=o["role"], display_name=o["name"])
         except (ValidationError, PermissionDenied) as exc:
             if getattr(exc, "field", None) == "role":
                 raise CommandError(f"--role must be one of {', '.join(roles.STAFF_ROLES)}", returncode=2) from None

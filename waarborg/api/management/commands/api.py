@@ -7,6 +7,7 @@ from waarborg.api.models import SCOPES
 from waarborg.api.selectors import api_token_list
 from waarborg.api.services import DEFAULT_DAYS, MAX_DAYS, api_token_create, api_token_revoke
 from waarborg.core import clock
+from waarborg.core.actors import CLI
 from waarborg.core.errors import NotFound, PermissionDenied, ValidationError
 
 
@@ -53,7 +54,7 @@ class Command(BaseCommand):
             by = Account.objects.filter(email=o["by"].strip().lower(), is_active=True).first()
             if by is None:
                 raise ValidationError("no active account with that e-mail address", field="by")
-        issued = api_token_create(actor="cli", name=o["name"], scopes=o["scope"], days=o["days"], created_by=by)
+        issued = api_token_create(actor=CLI, name=o["name"], scopes=o["scope"], days=o["days"], created_by=by)
         token = issued.token
         self.stdout.write(
             f"token {token.prefix} for {token.name} ({', '.join(token.scopes)}), valid until {_day(token.expires_at)}"
@@ -62,7 +63,7 @@ class Command(BaseCommand):
         self.stdout.write(f"  {issued.secret}")
 
     def _revoke(self, prefix):
-        token, changed = api_token_revoke(actor="cli", prefix=prefix)
+        token, changed = api_token_revoke(actor=CLI, prefix=prefix)
         if changed:
             self.stdout.write(f"revoked {token.prefix} ({token.name})")
         else:

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from waarborg.core import clock, decreed_days
+from waarborg.core.actors import CLI
 from waarborg.core.checks import check_decreed_days
 from waarborg.core.errors import ValidationError
 
@@ -53,7 +54,7 @@ class Command(BaseCommand):
 
         with transaction.atomic():
             audit_record(
-                actor="cli",
+                actor=CLI,
                 action="holidays.decreed_days.add",
                 purpose="U4",
                 data={"year": year, "days_added": len(new)},

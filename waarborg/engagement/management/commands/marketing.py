@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from waarborg.core.actors import CLI
 from waarborg.core.errors import ValidationError
 from waarborg.engagement.newsletter import newsletter_send
 
@@ -25,7 +26,7 @@ class Command(BaseCommand):
         except (OSError, UnicodeDecodeError) as exc:
             raise CommandError(f"cannot read the body file ({type(exc).__name__})", returncode=2) from None
         try:
-            result = newsletter_send(actor="cli", subject=o["subject"], body=body, dry_run=o["dry_run"])
+            result = newsletter_send(actor=CLI, subject=o["subject"], body=body, dry_run=o["dry_run"])
         except ValidationError as exc:
             raise CommandError(str(exc), returncode=2) from None
         verb = "would send" if result.dry_run else "sent"

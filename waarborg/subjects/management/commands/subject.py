@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from waarborg.audit.services import audit_record
+from waarborg.core.actors import CLI
 from waarborg.core.errors import ValidationError
 from waarborg.subjects.finder import Query, subject_find
 
@@ -36,7 +37,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 hits = subject_find(query)
                 audit_record(
-                    actor="cli",
+                    actor=CLI,
                     action="subject.find",
                     purpose=o["purpose"],
                     object_type="subject",
