@@ -47,7 +47,7 @@ def chunks(items, size):
 
 
 class OpenInvoice(NamedTuple):
-    """An overdue invoice as the daily run reads it: amounts in cents, `open` what is left."""
+    """An overdue invoice as the daily run reads it: amounts to the cent, `open` what is left."""
 
     id: int
     number: str
