@@ -5,8 +5,8 @@ import re
 import pytest
 
 from waarborg.auth_web import testing
+from waarborg.dunning.contests import contest_submit
 from waarborg.dunning.models import Case, Contest
-from waarborg.dunning.services import contest_submit
 from waarborg.testing.personas import make_personas
 
 from .dunning_world import alice_with_a_final_notice

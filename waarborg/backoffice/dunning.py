@@ -41,7 +41,10 @@ from waarborg.core.errors import NotFound, PermissionDenied, ValidationError, Wa
 from waarborg.customers.selectors import notice_agreement_for
 from waarborg.customers.services import customer_ref
 from waarborg.dunning import ladders as L
-from waarborg.dunning import services
+from waarborg.dunning.approvals import approval_decide as decide_approval
+from waarborg.dunning.contests import contest_decide as decide_contest
+from waarborg.dunning.contests import hold_release as release_hold
+from waarborg.dunning.ladder_versions import ladder_update
 from waarborg.dunning.links import CONTEST_PATH, PERSON_PATH
 from waarborg.dunning.notices import format_money
 from waarborg.dunning.post import case_letters_for, letters_to_post_for
@@ -335,7 +338,7 @@ def contest_decide(request, pk: int, contest: int):
     form = df.ContestDecideForm(request.POST, contest=target)
     if form.is_valid():
         try:
-            services.contest_decide(
+            decide_contest(
                 actor=user, contest=target, outcome=form.cleaned_data["decision"], reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
@@ -367,7 +370,7 @@ def approval_decide(request, pk: int, approval: int):
         if approve and target.kind == "bailiff":
             recipient = next((b for b in bailiffs if str(b.pk) == data["recipient"]), None)
         try:
-            decision = services.approval_decide(
+            decision = decide_approval(
                 actor=user,
                 approval=target,
                 approve=approve,
@@ -440,7 +443,7 @@ def hold_release(request, hold: int):
     if target is None:
         raise Http404("no such hold")
     try:
-        services.hold_release(actor=request.user, hold=target)
+        release_hold(actor=request.user, hold=target)
     except ValidationError as error:
         messages.error(request, df.service_message(error))
     else:
@@ -503,7 +506,7 @@ def ladder_edit(request, key: str):
     form = df.LadderForm(request.POST if request.method == "POST" else None, version=current)
     if request.method == "POST" and form.is_valid():
         try:
-            made = services.ladder_update(actor=user, ladder=ladder, **form.service_kwargs())
+            made = ladder_update(actor=user, ladder=ladder, **form.service_kwargs())
         except ValidationError as error:
             df.add_ladder_error(form, error)
         else:

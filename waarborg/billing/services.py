@@ -336,7 +336,7 @@ def payment_record(
             "invoice_status": current.status,
         },
     )
-    from waarborg.dunning.services import payment_booked  # dunning re-evaluates at once (A5)
+    from waarborg.dunning.payments import payment_booked  # dunning re-evaluates at once (A5)
 
     payment_booked(payment)
     if isinstance(invoice, Invoice):

@@ -1085,8 +1085,8 @@ def demo_dunning_history(*, today: dt.date | None = None) -> dict[str, int]:
     from waarborg.accounts.models import Account
     from waarborg.billing.models import Invoice
     from waarborg.core.daily import run_daily
+    from waarborg.dunning.contests import contest_submit
     from waarborg.dunning.models import Case
-    from waarborg.dunning.services import contest_submit
 
     refuse_production("the demo data")
     today = today or clock.today()

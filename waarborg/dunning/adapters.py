@@ -29,11 +29,12 @@ from django.db.models import F
 from waarborg.catalogue.models import Subscription
 from waarborg.catalogue.services import subscription_block, subscription_cancel, subscription_unblock
 from waarborg.core import clock
+from waarborg.core.actors import System
 from waarborg.dunning.models import ProvisioningMessage
 
 log = logging.getLogger(__name__)
 
-ACTOR = "dunning"
+ACTOR = System("dunning")  # the audit trail's name for a change dunning makes to a service
 BLOCK, UNBLOCK, CANCEL = "block", "unblock", "cancel"
 # Seconds to wait after the 1st, 2nd, ... failed delivery; the last value repeats.
 BACKOFF = (60, 300, 1800, 7200, 21600, 86400)

@@ -198,7 +198,7 @@ def hand_off(
     *, case: Case, approval: Approval, recipient, actor, day: dt.date, facts: dict, send_to: str = ""
 ) -> CaseFile:
     """Produce the case file, send it when an address is given, and log the disclosure; called
-    by services.approval_decide inside its transaction (a failed send undoes the hand-off)."""
+    by approvals.approval_decide inside its transaction (a failed send undoes the hand-off)."""
     recipient = check_bailiff(recipient, day)
     address = _clean_address(send_to)
     content = build_content(case, day=day, facts=facts, approval=approval, actor=actor)

@@ -3,7 +3,7 @@
 from waarborg.core.daily import daily_job
 from waarborg.dunning.adapters import deliver_outbox
 from waarborg.dunning.notices import send_due_notices
-from waarborg.dunning.services import run_day
+from waarborg.dunning.run import run_day
 
 
 @daily_job("dunning", order=50)

@@ -27,6 +27,7 @@ from waarborg.dunning import ladders as L
 from waarborg.dunning.adapters import backoff_seconds
 from waarborg.dunning.links import links_for
 from waarborg.dunning.models import Case, Decision, LadderVersion, Notice, NoticePreference
+from waarborg.dunning.schedule import plan_next
 
 log = logging.getLogger(__name__)
 
@@ -263,8 +264,6 @@ def _stamp(notice: Notice, case: Case, version: LadderVersion, today: dt.date) -
     if notice.gates_next_step and case.status in (Case.Status.OPEN, Case.Status.DONE):
         case.last_effective_on = today
         case.pending_notice = False
-        from waarborg.dunning.services import plan_next
-
         case.next_step_on = plan_next(case, version) if case.status == Case.Status.OPEN else None
         notice.next_on = case.next_step_on
         fields += ["last_effective_on", "pending_notice", "next_step_on"]

@@ -69,7 +69,7 @@ def _claim(category: str, key: str, purposes: str = "U15", *, recipients="", sou
 # Where the record of a claim counts its 5 years from: the day its case closed.
 CLAIM_CLOSED = {"claim_closed": "case__closed_on"}
 # Decisions that are the record of the claim: a person's decision on a contest, and the hand-off
-# to the bailiff (the values of dunning.services.CONTEST_DECIDED and BAILIFF_HANDOFF).
+# to the bailiff (the values of dunning.decisions.CONTEST_DECIDED and BAILIFF_HANDOFF).
 CLAIM_DECISIONS = ("contest_decided", "bailiff_handoff")
 # When an erasure keeps these rows for the fiscal term, it locks them away (R4): from then on only
 # the fiscal archive reads them.

@@ -8,7 +8,7 @@ step, no collection costs — until a finance employee records the day it was po
 day the term runs: it ends on `wik_term_end(posted_on)` (the letter counts as received on the
 second day after posting, Sundays, Mondays and public holidays not counted; then fourteen days,
 moved past a weekend or holiday), the costs are due from the day after, and the steps that
-follow wait until then (`services.plan_next`).
+follow wait until then (`schedule.plan_next`).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from django.db import transaction
 from waarborg.audit.services import audit_record
 from waarborg.core import clock, roles
 from waarborg.core.access import scope_queryset
+from waarborg.core.actors import account_of, is_account
 from waarborg.core.errors import NotFound, PermissionDenied, ValidationError
 from waarborg.core.holidays import wik_term_end
 from waarborg.customers.models import Contact
@@ -30,13 +31,14 @@ from waarborg.customers.services import customer_ref
 from waarborg.dunning import ladders as L
 from waarborg.dunning.models import Case, LadderVersion, Notice
 from waarborg.dunning.notices import context_for, format_date, languages, recipient_contacts, stamp_wik
+from waarborg.dunning.schedule import plan_next
 
 SCOPE = "dunning"  # finance (waarborg.core.roles)
 
 
 def _require_finance_person(actor) -> None:
     """Posting a letter is a fact a named finance employee records, never the system."""
-    if actor is None or isinstance(actor, str):
+    if not is_account(actor):
         raise PermissionDenied("a finance employee records that a letter was posted")
     if not getattr(actor, "is_active", False) or getattr(actor, "role", None) != roles.FINANCE:
         raise PermissionDenied("only the finance role may record that a letter was posted")
@@ -167,8 +169,6 @@ def letter_posted(*, actor, notice: Notice, posted_on) -> Notice:
     Refused, with nothing changed: another role or the system; a day before the letter was made
     or in the future; a letter already recorded as posted, or not waiting to be posted; a
     customer without a postal address."""
-    from waarborg.dunning.services import plan_next  # services builds on this module's neighbours
-
     _require_finance_person(actor)
     posted_on = clean_posting_day(posted_on)
     current = Notice.objects.select_for_update().select_related("decision").filter(pk=notice.pk).first()
@@ -211,7 +211,7 @@ def letter_posted(*, actor, notice: Notice, posted_on) -> Notice:
 
     current.status = Notice.Status.SENT
     current.posted_on = posted_on
-    current.posted_by = actor
+    current.posted_by = account_of(actor)
     current.posting_recorded_at = now
     noon = dt.datetime.combine(posted_on, dt.time(12, 0), tzinfo=clock.AMSTERDAM)
     current.sent_at = min(now, noon)  # posted today before noon: now

@@ -8,22 +8,30 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Q
 
 from waarborg.core import clock, roles
 from waarborg.core.access import filter_customer, get_scoped, scope_queryset
-from waarborg.core.errors import PermissionDenied
+from waarborg.core.errors import PermissionDenied, ValidationError
 from waarborg.dunning import ladders as L
+from waarborg.dunning.facts import overdue_invoices
+from waarborg.dunning.links import read_token
 from waarborg.dunning.models import (
     Approval,
     Case,
+    CaseFile,
     Contest,
     Decision,
     Hold,
     Ladder,
+    LadderVersion,
     Notice,
     ProvisioningMessage,
 )
 from waarborg.dunning.notices import explain, told_margin
+from waarborg.register.models import Recipient
 
 SCOPE = "invoices"
 
@@ -46,9 +54,6 @@ def contest_link_get(token: str, *, lang: str = "nl") -> ContestLink:
 
     No viewer: the signed token is the authority, as for the service contest_submit(token=...).
     """
-    from waarborg.core.errors import ValidationError
-    from waarborg.dunning.links import read_token
-
     decision_id, kind = read_token(token)
     decision = Decision.objects.select_related("case", "ladder_version__ladder").filter(pk=decision_id).first()
     if decision is None:
@@ -239,8 +244,6 @@ def approvals_waiting_for(*, viewer, kind: str | None = None):
 
 def notices_needing_attention_for(*, viewer, min_attempts: int = 3):
     """Notices that cannot go out (no address) or keep failing: the case waits for them (finance)."""
-    from django.db.models import Q
-
     _finance(viewer)
     return (
         Notice.objects.filter(
@@ -303,8 +306,6 @@ def _board_cases(viewer, *, status: str | None, market: str | None):
 
 
 def _versions():
-    from waarborg.dunning.models import LadderVersion
-
     return {v.pk: v for v in LadderVersion.objects.all()}
 
 
@@ -313,8 +314,6 @@ def dunning_board_counts_for(*, viewer, status: str | None = None, market: str |
 
     One grouped query by ladder version, step index and status; the step kinds come from the
     few ladder versions, so the count does not read the cases one by one."""
-    from django.db.models import Count
-
     qs = _board_cases(viewer, status=status, market=market)
     versions = _versions()
     out: dict[str, dict] = {}
@@ -330,8 +329,6 @@ def dunning_board_counts_for(*, viewer, status: str | None = None, market: str |
 def dunning_board_cases_for(*, viewer, step: str | None = None, status: str | None = None, market: str | None = None):
     """The cases not closed (finance), filtered by the kind of step they are at, their status and
     their ladder's market; the longest overdue first."""
-    from django.db.models import Q
-
     qs = _board_cases(viewer, status=status, market=market)
     if step:
         match = Q(pk__in=[])
@@ -349,10 +346,6 @@ def dunning_board_cases_for(*, viewer, step: str | None = None, status: str | No
 
 def case_overdue_for(*, viewer, cases, day: dt.date) -> dict[int, dict[str, object]]:
     """{case id: {currency: amount open past its due date on `day`}}; invoices on hold left out."""
-    from decimal import Decimal
-
-    from waarborg.dunning.services import overdue_invoices
-
     roles.require(viewer, SCOPE)
     cases = list(cases)
     by_customer = overdue_invoices([c.customer_id for c in cases], day)
@@ -387,16 +380,12 @@ def case_approvals_for(*, viewer, case):
 
 def case_files_for(*, viewer, case):
     """The case files a case's bailiff hand-off produced (finance)."""
-    from waarborg.dunning.models import CaseFile
-
     _finance(viewer)
     return CaseFile.objects.filter(case_id=getattr(case, "pk", case)).select_related("recipient").order_by("pk")
 
 
 def bailiffs_for(*, viewer):
     """The recipients registered as bailiffs, valid agreement or not: the hand-off checks it (finance)."""
-    from waarborg.register.models import Recipient
-
     _finance(viewer)
     return Recipient.objects.filter(category="bailiff").order_by("name", "pk")
 

@@ -35,6 +35,7 @@ from waarborg.billing.selectors import invoice_get_for
 from waarborg.core.access import is_customer_viewer, own_customer_id
 from waarborg.core.errors import NotFound, ValidationError
 from waarborg.dunning import ladders as L
+from waarborg.dunning.contests import contest_submit
 from waarborg.dunning.models import Case, Contest
 from waarborg.dunning.selectors import (
     case_invoice_ids_for,
@@ -43,7 +44,6 @@ from waarborg.dunning.selectors import (
     contests_of_case_for,
     dunning_cases_for,
 )
-from waarborg.dunning.services import contest_submit
 from waarborg.portal import presenters
 from waarborg.portal.dunning_forms import DunningLinkForm, PortalDunningForm
 

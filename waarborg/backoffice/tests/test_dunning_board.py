@@ -15,8 +15,8 @@ from waarborg.audit.models import AuditEvent
 from waarborg.auth_web import testing
 from waarborg.core import clock
 from waarborg.core.daily import run_daily
+from waarborg.dunning.contests import contest_submit
 from waarborg.dunning.models import Approval, Case, Contest, Ladder, Notice, ProvisioningMessage
-from waarborg.dunning.services import contest_submit
 from waarborg.dunning.tests.conftest import agree_to_email_notices
 from waarborg.testing import factories as f
 from waarborg.testing.checks import assert_clean_event, last_event, row_counts

@@ -6,7 +6,8 @@ import pytest
 from waarborg.catalogue.models import Subscription
 from waarborg.core import clock
 from waarborg.core.daily import run_daily
-from waarborg.dunning.models import Case, Decision, Notice
+from waarborg.dunning.ladder_versions import ladder_update
+from waarborg.dunning.models import Case, Decision, Ladder, Notice
 from waarborg.testing import factories as f
 from waarborg.testing.fixtures import *  # noqa: F403
 
@@ -129,8 +130,6 @@ ACTIVE, BLOCKED, CANCELLED = (Subscription.Status.ACTIVE, Subscription.Status.BL
 @pytest.fixture
 def finance_ladder_update(personas):
     """Write a new version of a default ladder as Dave (finance): `update("consumer", steps=..., settings=...)`."""
-    from waarborg.dunning.models import Ladder
-    from waarborg.dunning.services import ladder_update
 
     def update(key: str, *, steps=None, settings=None, note="test"):
         ladder = Ladder.objects.get(key=key)

@@ -7,9 +7,11 @@ import pytest
 from waarborg.audit.models import AuditEvent
 from waarborg.billing.services import payment_record
 from waarborg.core import clock
+from waarborg.core.actors import CLI, SYSTEM
 from waarborg.core.errors import PermissionDenied, ValidationError
+from waarborg.dunning.approvals import approval_decide
+from waarborg.dunning.contests import contest_decide, contest_submit
 from waarborg.dunning.models import Approval, CaseFile, Decision
-from waarborg.dunning.services import approval_decide, contest_submit
 from waarborg.testing import factories as f
 from waarborg.testing.checks import assert_clean_event
 
@@ -128,7 +130,7 @@ def test_the_hand_off_is_refused_without_a_valid_bailiff(consumer, personas, bai
 def test_only_a_named_finance_employee_approves(consumer, personas, bailiff):
     to_bailiff_step(consumer)
     approval = Approval.objects.get()
-    for who in ("system", None, personas.alice, personas.carol, personas.erin, personas.frank):
+    for who in (SYSTEM, CLI, personas.alice, personas.carol, personas.erin, personas.frank):
         with pytest.raises(PermissionDenied):
             approval_decide(actor=who, approval=approval, approve=True, reason="ok", recipient=bailiff)
 
@@ -200,8 +202,6 @@ def test_a_refused_cancellation_ends_the_ladder_without_cancelling(consumer, per
     run(D(2026, 3, 18))
     with clock.as_of(D(2026, 3, 20)):
         contest = contest_submit(actor=personas.alice, case=consumer.case(), kind="person", statement="Bel me.")
-    from waarborg.dunning.services import contest_decide
-
     with clock.as_of(D(2026, 3, 22)):
         contest_decide(actor=personas.dave, contest=contest, outcome="rejected", reason="Gebeld; vordering blijft.")
     run_days(D(2026, 3, 22), D(2026, 4, 30))

@@ -7,10 +7,12 @@ import pytest
 
 from waarborg.audit.models import AuditEvent
 from waarborg.core import clock
+from waarborg.core.actors import CLI, SYSTEM
 from waarborg.core.errors import NotFound, PermissionDenied, ValidationError
+from waarborg.dunning.contests import contest_decide, contest_submit, hold_release
+from waarborg.dunning.language import notice_language_set
 from waarborg.dunning.links import links_for, make_token
 from waarborg.dunning.models import Contest, Decision, Hold
-from waarborg.dunning.services import contest_decide, contest_submit, hold_release
 
 from .conftest import ACTIVE, BLOCKED, DUE, D, run, run_days
 
@@ -136,11 +138,11 @@ def test_only_the_customer_or_staff_file_a_contest_and_only_finance_decides(cons
     with pytest.raises(PermissionDenied):
         contest_submit(actor=personas.erin, case=alice_case)
     with pytest.raises(PermissionDenied):
-        contest_submit(actor="system", case=alice_case)
+        contest_submit(actor=SYSTEM, case=alice_case)
     contest = contest_submit(actor=personas.bob, case=bob_case, statement="Wij betalen per kwartaal.")
     by_phone = contest_submit(actor=personas.carol, case=alice_case, kind="person", statement="Belde op.")
     assert by_phone.submitted_by == personas.carol
-    for who in (personas.alice, personas.carol, personas.erin, personas.frank, "system", None):
+    for who in (personas.alice, personas.carol, personas.erin, personas.frank, SYSTEM, CLI):
         with pytest.raises(PermissionDenied):
             contest_decide(actor=who, contest=contest, outcome="rejected", reason="nee")
     with pytest.raises(ValidationError, match="reason is required"):
@@ -154,8 +156,6 @@ def test_only_the_customer_or_staff_file_a_contest_and_only_finance_decides(cons
 
 @pytest.mark.promise("X4")
 def test_english_notices_for_a_customer_who_asked_for_english(consumer, personas, mailbox):
-    from waarborg.dunning.services import notice_language_set
-
     notice_language_set(actor=personas.alice, customer=consumer.customer, language="en")
     consumer.invoice()
     run_days(DUE, D(2026, 1, 12))

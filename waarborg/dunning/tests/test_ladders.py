@@ -9,8 +9,8 @@ import pytest
 from waarborg.audit.models import AuditEvent
 from waarborg.core.errors import PermissionDenied, ValidationError
 from waarborg.dunning import ladders as L
+from waarborg.dunning.ladder_versions import ladder_update
 from waarborg.dunning.models import Ladder, LadderVersion
-from waarborg.dunning.services import ladder_update
 
 from .conftest import DUE, run
 

@@ -9,6 +9,7 @@ from waarborg.catalogue.models import Subscription
 from waarborg.catalogue.services import subscription_block
 from waarborg.core import clock
 from waarborg.core.errors import ValidationError
+from waarborg.dunning.contests import contest_submit
 from waarborg.dunning.models import Case, Decision, Notice
 from waarborg.testing.checks import row_counts
 
@@ -100,8 +101,6 @@ def test_a_partial_payment_is_booked_and_the_case_continues_on_what_is_open(cons
 
 @pytest.mark.promise("A5")
 def test_a_paused_case_closes_when_everything_is_paid(consumer, personas):
-    from waarborg.dunning.services import contest_submit
-
     invoice = consumer.invoice()
     run_days(DUE, D(2026, 1, 12))
     contest_submit(actor=personas.alice, case=consumer.case(), statement="Ik heb al betaald.")

@@ -20,6 +20,7 @@ from waarborg.audit.models import AuditEvent
 from waarborg.audit.services import actor_of
 from waarborg.billing.services import payment_record
 from waarborg.core import clock
+from waarborg.core.actors import System
 from waarborg.core.errors import PermissionDenied, ValidationError
 from waarborg.customers.models import Customer
 from waarborg.dunning.models import Case, Decision, Notice
@@ -314,7 +315,7 @@ def test_recording_a_posting_twice_is_refused(paper_consumer, personas):
 @pytest.mark.parametrize("who", ["carol", "erin", "frank", "alice", "system"])
 def test_only_a_finance_employee_records_a_posting(paper_consumer, personas, who):
     _to_the_letter(paper_consumer)
-    actor = "dunning" if who == "system" else getattr(personas, who)
+    actor = System("dunning") if who == "system" else getattr(personas, who)
     before = _state()
     with clock.as_of(D(2026, 9, 23)), pytest.raises(PermissionDenied):
         letter_posted(actor=actor, notice=_letter(), posted_on=D(2026, 9, 23))

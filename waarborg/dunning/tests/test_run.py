@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from waarborg.audit.models import AuditEvent
 from waarborg.dunning.models import Decision, Notice
-from waarborg.dunning.services import run_day
+from waarborg.dunning.run import run_day
 from waarborg.testing import factories as f
 
 from .conftest import ACTIVE, BLOCKED, DUE, D, run, run_days

@@ -7,6 +7,7 @@ from django.core.management.base import CommandError
 from waarborg.core import clock
 from waarborg.core.datamap import entry_for
 from waarborg.core.errors import NotFound, PermissionDenied
+from waarborg.dunning.contests import contest_submit
 from waarborg.dunning.models import Approval, Notice
 from waarborg.dunning.selectors import (
     approvals_waiting_for,
@@ -18,7 +19,6 @@ from waarborg.dunning.selectors import (
     notices_needing_attention_for,
     provisioning_backlog_for,
 )
-from waarborg.dunning.services import contest_submit
 
 from .conftest import DUE, D, run_days
 

@@ -128,7 +128,7 @@ def test_it_never_uses_the_archive_for_dunning_or_marketing(personas, archived):
     import datetime as dt
 
     from waarborg.core import clock
-    from waarborg.dunning.services import overdue_by_customer, overdue_invoices
+    from waarborg.dunning.facts import overdue_by_customer, overdue_invoices
     from waarborg.engagement import newsletter
 
     locked = Invoice.objects.filter(customer_id=archived.customer.pk)

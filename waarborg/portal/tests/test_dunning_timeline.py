@@ -9,9 +9,9 @@ from django.test import Client
 from waarborg.audit.models import AuditEvent
 from waarborg.billing.services import payment_record
 from waarborg.core import clock
+from waarborg.dunning.contests import contest_submit
 from waarborg.dunning.links import make_token
 from waarborg.dunning.models import Case, Contest, Decision, Notice
-from waarborg.dunning.services import contest_submit
 from waarborg.dunning.tests.conftest import DUE, D, World, agree_to_email_notices, run, run_days
 from waarborg.testing.checks import row_counts
 

@@ -1,15 +1,18 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from waarborg.accounts.models import Account
 from waarborg.audit.services import audit_record
 from waarborg.core import clock, roles
+from waarborg.core.actors import CLI
 from waarborg.core.errors import PermissionDenied, ValidationError
 from waarborg.core.identifiers import normalise_customer_number
 from waarborg.customers.models import Customer
 from waarborg.dunning import ladders as L
 from waarborg.dunning.adapters import deliver_outbox
-from waarborg.dunning.models import Case, Ladder
+from waarborg.dunning.models import Case, Ladder, Notice
 from waarborg.dunning.notices import send_due_notices
+from waarborg.dunning.post import letter_posted, letters_to_post_for
 from waarborg.dunning.selectors import case_timeline_for
 
 
@@ -103,7 +106,7 @@ class Command(BaseCommand):
             cases = cases.filter(status__in=Case.ACTIVE)
         with transaction.atomic():
             audit_record(
-                actor="cli",
+                actor=CLI,
                 action="dunning.show",
                 purpose="U4",
                 object_type="customers.customer",
@@ -168,12 +171,10 @@ class Command(BaseCommand):
             self.stdout.write("  fourteen-day letter: by post, not posted (the case was closed)")
 
     def _letters(self):
-        from waarborg.dunning.post import letters_to_post_for
-
         letters = list(letters_to_post_for(viewer=_Shell()))
         with transaction.atomic():
             audit_record(
-                actor="cli",
+                actor=CLI,
                 action="dunning.letters.list",
                 purpose="U4",
                 object_type="dunning.notice",
@@ -190,10 +191,6 @@ class Command(BaseCommand):
             )
 
     def _posted(self, o):
-        from waarborg.accounts.models import Account
-        from waarborg.dunning.models import Notice
-        from waarborg.dunning.post import letter_posted
-
         try:
             by = Account.objects.filter(email=(o["by"] or "").strip().lower(), is_active=True).first()
             if by is None:
