@@ -80,7 +80,11 @@ def enrolment_link_get(token: str) -> EnrolmentLink:
     """The link of `token` (any state); NotFound when there is none."""
     if not token or len(token) > 100:
         raise NotFound("accounts.enrolmentlink not found")
-    link = EnrolmentLink.objects.select_related("account").filter(token_hash__in=keyed_hash_candidates(token, purpose=HASH_PURPOSE)).first()
+    link = (
+        EnrolmentLink.objects.select_related("account")
+        .filter(token_hash__in=keyed_hash_candidates(token, purpose=HASH_PURPOSE))
+        .first()
+    )
     if link is None:
         raise NotFound("accounts.enrolmentlink not found")
     return link

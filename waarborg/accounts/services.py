@@ -13,6 +13,7 @@ from waarborg.accounts.models import Account, LoginEvent
 from waarborg.audit.services import audit_record
 from waarborg.core import clock, roles
 from waarborg.core.access import check_actor
+from waarborg.core.actors import SYSTEM, account_of
 from waarborg.core.errors import ValidationError
 from waarborg.core.identifiers import normalise_email, normalise_ip
 from waarborg.customers.models import Contact
@@ -107,7 +108,8 @@ def staff_account_create(
 @transaction.atomic
 def account_password_set(*, actor, account: Account, password: str, purpose: str = "U2") -> Account:
     """Change a password (the account itself, an administrator, or the system)."""
-    if not (actor is not None and not isinstance(actor, str) and actor.pk == account.pk):
+    own = account_of(actor)
+    if not (own is not None and own.pk == account.pk):
         check_actor(actor=actor, scope="accounts", customers_may=False)
     _clean_password(password, account)
     account.set_password(password)
@@ -151,7 +153,7 @@ def login_event_record(
     succeeded: bool,
     user_agent: str = "",
     method: str = "password",
-    actor=None,
+    actor=SYSTEM,
     purpose: str = "U12",
 ) -> LoginEvent:
     """One sign-in attempt: the IP address in its normal form, the user agent truncated."""
@@ -168,7 +170,7 @@ def login_event_record(
     )
     fields = ["at", "ip_address"] + (["user_agent"] if agent else [])
     audit_record(
-        actor=actor if actor is not None else "system",
+        actor=actor,
         action="login_event.record",
         purpose=purpose,
         object_type="accounts.loginevent",

@@ -14,9 +14,12 @@ from waarborg.audit.services import audit_record
 from waarborg.careers.models import JobApplication
 from waarborg.core import clock
 from waarborg.core.access import check_actor
+from waarborg.core.actors import System
 from waarborg.core.errors import ValidationError
 from waarborg.core.identifiers import normalise_email, normalise_phone, normalise_postcode
 from waarborg.customers.services import clean_choice, clean_text
+
+APPLICANT = System("public")  # the audit trail's actor for an application sent from the website
 
 MINIMUM_AGE_WITHOUT_PARENT = 16
 
@@ -67,10 +70,11 @@ def job_application_submit(
     parental_consent_ref: str = "",
     motivation: str = "",
     cv=None,
-    actor=None,
+    actor=APPLICANT,
     purpose: str = "U13",
 ) -> JobApplication:
-    """Store an application from the careers page (anyone may apply; `actor` is usually None)."""
+    """Store an application from the careers page (anyone may apply: the actor is the applicant,
+    `System("public")`, unless staff register it)."""
     parental = clean_text(parental_consent_ref, field="parental_consent_ref", max_length=64)
     band = _clean_age(date_of_birth, age_band, parental)
     clean = {
@@ -91,7 +95,7 @@ def job_application_submit(
     application.save()
     fields = sorted(k for k, v in clean.items() if v) + (["cv"] if cv is not None else [])
     audit_record(
-        actor=actor if actor is not None else "public",
+        actor=actor,
         action="application.submit",
         purpose=purpose,
         object_type="careers.jobapplication",
@@ -128,8 +132,7 @@ def application_close(*, actor, application: JobApplication, purpose: str = "U13
 def application_keep_consent(*, actor, application: JobApplication, purpose: str = "U13") -> JobApplication:
     """The applicant agreed that the application is kept for a year."""
     current = JobApplication.objects.select_for_update().get(pk=application.pk)
-    if actor is not None and not isinstance(actor, str):
-        check_actor(actor=actor, scope="applications", customers_may=False)
+    check_actor(actor=actor, scope="applications", customers_may=False)
     current.keep_consent_at = clock.now()
     current.save(update_fields=["keep_consent_at"])
     audit_record(

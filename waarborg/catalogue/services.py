@@ -12,6 +12,7 @@ from waarborg.audit.services import audit_record
 from waarborg.catalogue.models import PRODUCT_KINDS, Product, Subscription
 from waarborg.core import clock, roles
 from waarborg.core.access import check_actor
+from waarborg.core.actors import is_account, is_system
 from waarborg.core.errors import PermissionDenied, ValidationError
 from waarborg.core.identifiers import normalise_domain
 from waarborg.customers.models import Customer
@@ -37,8 +38,8 @@ def _money(value, *, field: str) -> Decimal:
 @transaction.atomic
 def product_create(*, actor, code: str, kind: str, name: str, monthly_price, active: bool = True) -> Product:
     """A product of one of the service kinds of the statement (administrators)."""
-    if actor is not None and not isinstance(actor, str):
-        if not (actor.is_active and actor.role == roles.ADMIN):
+    if not is_system(actor):
+        if not (is_account(actor) and actor.is_active and actor.role == roles.ADMIN):
             raise PermissionDenied("only administrators change the catalogue")
     code = (code or "").strip().lower()
     if not _SLUG.match(code):

@@ -16,6 +16,7 @@ from waarborg.audit.services import audit_record
 from waarborg.consents.models import CONSENT_PURPOSES, ConsentRecord
 from waarborg.core import clock
 from waarborg.core.access import check_actor, is_customer_viewer
+from waarborg.core.actors import is_system
 from waarborg.core.errors import NotFound, PermissionDenied, ValidationError
 from waarborg.customers.models import Contact
 from waarborg.customers.services import clean_choice, clean_text, customer_ref
@@ -78,7 +79,7 @@ def _record(
     parental_consent_ref: str,
     subject_under_16: bool,
 ) -> ConsentRecord:
-    if actor is not None and not isinstance(actor, str) and not is_customer_viewer(actor):
+    if not is_system(actor) and not is_customer_viewer(actor):
         raise PermissionDenied("consent is given by the person themselves")
     kind = clean_choice(kind, field="kind", choices=list(CONSENT_PURPOSES))
     policy_version = clean_text(policy_version, field="policy_version", max_length=16, required=True)
@@ -191,7 +192,7 @@ def consent_withdraw(
     Returns the records withdrawn (each keeps its policy version and date given, and now has
     its date withdrawn). Staff with the consents scope may withdraw on the subject's request.
     """
-    if actor is not None and not isinstance(actor, str) and not is_customer_viewer(actor):
+    if not is_system(actor) and not is_customer_viewer(actor):
         check_actor(actor=actor, scope="consents")
     kind = clean_choice(kind, field="kind", choices=list(CONSENT_PURPOSES))
     account, contact, device_id = _subject(actor, account=account, contact=contact, device_id=device_id)

@@ -23,12 +23,13 @@ from waarborg.audit.services import audit_record
 from waarborg.consents.models import CONSENT_PURPOSES
 from waarborg.consents.selectors import consent_is_given
 from waarborg.consents.services import consent_withdraw
+from waarborg.core.actors import System
 from waarborg.core.errors import NotFound, ValidationError
 from waarborg.customers.models import Contact, Customer
 
 KIND = "marketing_email"
 PURPOSES = CONSENT_PURPOSES[KIND][2]  # ("U6", "U10")
-UNSUBSCRIBE_ACTOR = "unsubscribe_link"
+UNSUBSCRIBE_ACTOR = System("unsubscribe_link")
 _SALT = "waarborg.engagement.unsubscribe"
 SUBJECT_MAX = 200
 BODY_MAX = 100_000

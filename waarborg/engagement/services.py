@@ -14,11 +14,12 @@ from django.db import transaction
 
 from waarborg.consents.services import consent_give, consent_refuse, consent_withdraw
 from waarborg.core import clock
+from waarborg.core.actors import System
 from waarborg.engagement import cookies
 from waarborg.engagement.models import PageView
 from waarborg.engagement.selectors import cookie_choice, valid_device_id
 
-VISITOR = "visitor"  # the audit trail's actor for a choice made on the website
+VISITOR = System("visitor")  # the audit trail's actor for a choice made on the website
 SOURCE = "banner"
 PATH_LENGTH = PageView._meta.get_field("path").max_length
 
