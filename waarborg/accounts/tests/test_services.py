@@ -10,6 +10,7 @@ from waarborg.accounts.services import (
     staff_account_create,
 )
 from waarborg.core import roles
+from waarborg.core.actors import SYSTEM
 from waarborg.core.errors import NotFound, PermissionDenied, ValidationError
 from waarborg.testing import factories as f
 from waarborg.testing.checks import assert_clean_event, last_event, row_counts
@@ -28,7 +29,7 @@ def _raw_password_column(pk) -> str:
 @pytest.mark.promise("D5", "B4")
 def test_it_stores_a_portal_password_only_as_a_hash(personas):
     contact = f.ContactFactory(customer=personas.bob_customer, email="kees@bakkerijjansen.example")
-    account = account_create_for_contact(actor=None, contact=contact, password=PASSWORD)
+    account = account_create_for_contact(actor=SYSTEM, contact=contact, password=PASSWORD)
     stored = _raw_password_column(account.pk)
     assert PASSWORD not in stored
     assert stored.startswith(("pbkdf2_", "argon2", "bcrypt", "scrypt", "md5"))
@@ -44,7 +45,7 @@ def test_it_refuses_a_weak_password_and_stores_nothing(personas, password):
     contact = f.ContactFactory(customer=personas.bob_customer)
     before = row_counts()
     with pytest.raises(ValidationError) as exc:
-        account_create_for_contact(actor=None, contact=contact, password=password)
+        account_create_for_contact(actor=SYSTEM, contact=contact, password=password)
     assert exc.value.field == "password"
     assert row_counts() == before
 
@@ -53,7 +54,7 @@ def test_it_refuses_a_weak_password_and_stores_nothing(personas, password):
 def test_it_refuses_a_second_account_with_the_same_email(alice):
     before = row_counts()
     with pytest.raises(ValidationError):
-        account_create_for_contact(actor=None, contact=alice.contact, password=PASSWORD)
+        account_create_for_contact(actor=SYSTEM, contact=alice.contact, password=PASSWORD)
     assert row_counts() == before
 
 

@@ -6,6 +6,7 @@ from django.test import Client
 
 from waarborg.api.models import SCOPE_READ, SCOPE_WRITE
 from waarborg.api.services import api_token_create
+from waarborg.core.actors import CLI
 from waarborg.testing.checks import row_counts
 from waarborg.testing.fixtures import *  # noqa: F403
 
@@ -40,7 +41,7 @@ def files(settings, tmp_path):
 @pytest.fixture
 def make_token(db):
     def make(scopes=BOTH, *, name="website-form", days=30):
-        return api_token_create(actor="cli", name=name, scopes=scopes, days=days)
+        return api_token_create(actor=CLI, name=name, scopes=scopes, days=days)
 
     return make
 

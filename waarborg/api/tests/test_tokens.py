@@ -9,6 +9,7 @@ from waarborg.api.models import SCOPE_READ, SCOPE_WRITE, ApiToken
 from waarborg.api.services import api_token_create, api_token_revoke, token_hash
 from waarborg.api.tests.conftest import all_counts
 from waarborg.core import clock
+from waarborg.core.actors import CLI
 from waarborg.core.errors import PermissionDenied, ValidationError
 from waarborg.testing.checks import assert_clean_event, last_event
 
@@ -56,7 +57,7 @@ def test_it_answers_401_without_a_valid_token_and_writes_nothing(personas, as_cl
 @pytest.mark.promise("B3")
 def test_it_refuses_a_revoked_or_expired_token(personas, make_token, as_client):
     revoked = make_token(name="old-form")
-    api_token_revoke(actor="cli", prefix=revoked.token.prefix)
+    api_token_revoke(actor=CLI, prefix=revoked.token.prefix)
     short = make_token(name="short-lived", days=1)
     with clock.as_of(clock.today() + dt.timedelta(days=2)):
         before = all_counts()
@@ -105,7 +106,7 @@ def test_it_checks_what_a_token_is_made_with(personas, frank, carol):
         ({"name": "form", "scopes": [SCOPE_WRITE], "created_by": personas.alice}, "by"),
     ):
         with pytest.raises(ValidationError) as caught:
-            api_token_create(actor="cli", **kwargs)
+            api_token_create(actor=CLI, **kwargs)
         assert caught.value.field == field
     with pytest.raises(PermissionDenied):
         api_token_create(actor=carol, name="form", scopes=[SCOPE_WRITE])

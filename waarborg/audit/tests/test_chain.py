@@ -7,6 +7,7 @@ from django.db import DatabaseError, connection, transaction
 
 from waarborg.audit.models import AuditEvent, AuditHead
 from waarborg.audit.services import audit_record, audit_verify
+from waarborg.core.actors import SYSTEM, System
 from waarborg.core.errors import ValidationError
 
 pytestmark = [pytest.mark.django_db, pytest.mark.promise("B4")]
@@ -15,7 +16,11 @@ pytestmark = [pytest.mark.django_db, pytest.mark.promise("B4")]
 def _events(n=5):
     for i in range(n):
         audit_record(
-            actor="account:7", action="customer.view", purpose="U5", object_type="customers.customer", object_ids=[i]
+            actor=System("account:7"),
+            action="customer.view",
+            purpose="U5",
+            object_type="customers.customer",
+            object_ids=[i],
         )
 
 
@@ -73,7 +78,7 @@ def test_it_names_an_inserted_event_beyond_the_head():
     forged = AuditEvent(
         seq=6,
         at=last.at,
-        actor="account:1",
+        actor=System("account:1"),
         action="customer.view",
         object_ids=["9"],
         prev_hash=last.hash,
@@ -94,7 +99,7 @@ def test_it_names_an_event_inserted_in_the_middle():
         AuditEvent.objects.create(
             seq=3,
             at=prev.at,
-            actor="account:1",
+            actor=System("account:1"),
             action="customer.export",
             object_ids=["1"],
             prev_hash=prev.hash,
@@ -127,7 +132,7 @@ def test_it_refuses_personal_values_in_events():
         {"reason": "woont op 1234 AB"},
     ):
         with pytest.raises(ValidationError):
-            audit_record(actor="system", action="test", **bad)
+            audit_record(actor=SYSTEM, action="test", **bad)
     assert AuditEvent.objects.count() == 0
 
 

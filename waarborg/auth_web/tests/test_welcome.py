@@ -12,6 +12,7 @@ from waarborg.accounts.models import Account, EnrolmentLink
 from waarborg.audit.models import AuditEvent
 from waarborg.auth_web import testing
 from waarborg.auth_web.totp import enrolment_device
+from waarborg.core.actors import CLI
 
 pytestmark = pytest.mark.django_db
 NEW_PASSWORD = "een-nieuw-lang-wachtwoord"
@@ -19,7 +20,7 @@ NEW_PASSWORD = "een-nieuw-lang-wachtwoord"
 
 @pytest.fixture
 def invitation():
-    return staff_invite(actor="cli", email="nieuw@duinhost.example", role="privacy", display_name="Nora Nieuw")
+    return staff_invite(actor=CLI, email="nieuw@duinhost.example", role="privacy", display_name="Nora Nieuw")
 
 
 def _url(token: str) -> str:

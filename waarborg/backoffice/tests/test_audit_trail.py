@@ -7,6 +7,7 @@ import pytest
 from waarborg.audit.models import AuditEvent
 from waarborg.audit.services import audit_head, audit_record
 from waarborg.core import clock
+from waarborg.core.actors import SYSTEM
 
 URL = "/backoffice/audit/"
 
@@ -48,7 +49,7 @@ def trail(personas):
             object_ids=[bob.pk],
             subject_ref=f"customer:{bob.pk}",
         )
-        events["system"] = audit_record(actor="system", action="retention.sweep", object_type="billing.invoice")
+        events["system"] = audit_record(actor=SYSTEM, action="retention.sweep", object_type="billing.invoice")
     return events
 
 
@@ -132,8 +133,8 @@ def test_it_rerenders_wrong_filters_with_field_errors(office, personas, trail, p
 @pytest.mark.django_db
 def test_it_pages_and_keeps_the_filters(office, personas):
     for n in range(55):
-        audit_record(actor="system", action="test.tick", object_ids=[n])
-    audit_record(actor="system", action="test.other")
+        audit_record(actor=SYSTEM, action="test.tick", object_ids=[n])
+    audit_record(actor=SYSTEM, action="test.other")
     client = office(personas.erin)
     first = client.get(URL, {"action": "test.tick"})
     assert len(_seqs(first)) == 50 and _seqs(first)[0] == 55
@@ -149,7 +150,7 @@ def test_it_pages_and_keeps_the_filters(office, personas):
 def test_it_reuses_the_verify_result_for_a_minute_or_verifies_on_request(office, personas, trail):
     client = office(personas.erin)
     assert client.get(URL).context["status"].checked == 4
-    audit_record(actor="system", action="test.tick")
+    audit_record(actor=SYSTEM, action="test.tick")
     assert client.get(URL).context["status"].checked == 4  # from the cache
     response = client.post(URL + "controleren/", {"query": "action=customer.view"})
     assert response.status_code == 302 and response["Location"] == URL + "?action=customer.view"

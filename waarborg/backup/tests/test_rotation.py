@@ -19,6 +19,7 @@ from waarborg.backup import rotation
 from waarborg.backup.lock import Busy, exclusive
 from waarborg.backup.models import KeyRotation, KeyState
 from waarborg.billing.models import PaymentMethod
+from waarborg.core.actors import CLI, SYSTEM
 from waarborg.core.crypto import key_id
 from waarborg.erasure import services
 from waarborg.erasure.ledger import read_file_entries
@@ -56,7 +57,7 @@ def test_encryption_rotation_re_encrypts_payment_data_and_id_copies(personas, se
     settings.WAARBORG_ENCRYPTION_KEY, settings.WAARBORG_ENCRYPTION_KEYS_OLD = new, [old]
     # Before the rotation the old key still reads; new values are written under the new key.
     assert PaymentMethod.objects.get(pk=method.pk).iban == ALICE_IBAN and storage.read(copy) == PDF
-    done = rotation.rotate("encryption", actor="cli")
+    done = rotation.rotate("encryption", actor=CLI)
     assert done.counts["values"] >= 1 and done.counts["id_copies"] == 1
     Fernet(new.encode()).decrypt(_raw_iban(method.pk).encode())  # under the new key now
     settings.WAARBORG_ENCRYPTION_KEYS_OLD = []  # and readable without the old one
@@ -97,7 +98,7 @@ def test_identifier_rotation_keeps_the_finder_the_ledger_and_tokens_working(
     old = settings.WAARBORG_IDENTIFIER_KEY
     settings.WAARBORG_IDENTIFIER_KEY, settings.WAARBORG_IDENTIFIER_KEYS_OLD = secrets.token_hex(32), [old]
     with django_capture_on_commit_callbacks(execute=True):
-        done = rotation.rotate("identifier", actor="cli")
+        done = rotation.rotate("identifier", actor=CLI)
     assert done.counts["erasure.LedgerHash"] == len(hashes_before) and done.counts["ledger_file_lines"] == 2
     assert not hashes_before & set(LedgerHash.objects.values_list("hash", flat=True))  # every hash re-keyed
     lines = read_file_entries()
@@ -114,19 +115,19 @@ def test_identifier_rotation_keeps_the_finder_the_ledger_and_tokens_working(
     assert audit_verify().ok
     put_rows_back(older)  # Alice is back, with the old key's hashes: the restore catches up
     with django_capture_on_commit_callbacks(execute=True):
-        rotation.rotate("identifier", actor="cli", locked=False)
+        rotation.rotate("identifier", actor=CLI, locked=False)
     assert subject_find(Query(email=EMAIL))  # the finder finds her by identifier
     from waarborg.erasure.replay import erasure_replay
 
     with django_capture_on_commit_callbacks(execute=True):
-        counts = erasure_replay(actor="cli")
+        counts = erasure_replay(actor=CLI)
     assert counts["erased_again"] >= 1 and not subject_find(Query(email=EMAIL))
     assert not PaymentMethod.objects.filter(customer_id=world.customer.pk).exclude(iban="").exists()
 
 
 def _events(n):
     for i in range(n):
-        audit_record(actor="system", action="test.tick", object_ids=[i])
+        audit_record(actor=SYSTEM, action="test.tick", object_ids=[i])
 
 
 @pytest.mark.promise("B4")
@@ -134,7 +135,7 @@ def test_audit_rotation_starts_a_segment_that_verify_checks_across_the_boundary(
     _events(3)
     old = settings.WAARBORG_AUDIT_KEY
     settings.WAARBORG_AUDIT_KEY, settings.WAARBORG_AUDIT_KEYS_OLD = secrets.token_hex(32), [old]
-    done = rotation.rotate("audit", actor="cli")
+    done = rotation.rotate("audit", actor=CLI)
     boundary = AuditEvent.objects.get(action="audit.key_rotated")
     assert done.counts["boundary_event"] == boundary.seq == 4
     assert boundary.data == {"from_key": key_id(old), "to_key": key_id(settings.WAARBORG_AUDIT_KEY), "attested": True}

@@ -9,6 +9,7 @@ from django.db import connection
 
 from waarborg.billing.models import Invoice, Payment
 from waarborg.billing.services import payment_record
+from waarborg.core.actors import SYSTEM
 from waarborg.core.errors import ValidationError
 from waarborg.customers.services import customer_create
 from waarborg.testing import factories as f
@@ -39,7 +40,7 @@ def test_it_never_lets_two_simultaneous_payments_exceed_the_invoice(committed):
     def pay():
         try:
             barrier.wait()
-            payment_record(actor="system", invoice=invoice.pk, amount="60.00")
+            payment_record(actor=SYSTEM, invoice=invoice.pk, amount="60.00")
             outcomes.append("paid")
         except ValidationError:
             outcomes.append("refused")
@@ -65,7 +66,7 @@ def test_it_gives_simultaneous_customers_different_numbers(committed):
     def create(i):
         try:
             barrier.wait()
-            numbers.append(customer_create(actor="system", kind="private", name=f"Klant {i}").number)
+            numbers.append(customer_create(actor=SYSTEM, kind="private", name=f"Klant {i}").number)
         finally:
             connection.close()
 

@@ -14,6 +14,7 @@ from waarborg.billing.services import (
     payment_record,
 )
 from waarborg.core import clock
+from waarborg.core.actors import SYSTEM
 from waarborg.core.crypto import keyed_hash
 from waarborg.core.errors import NotFound, PermissionDenied, ValidationError
 from waarborg.customers.services import contact_update
@@ -131,7 +132,7 @@ def test_it_records_partial_payments_until_the_invoice_is_paid(dave, personas):
     invoice.refresh_from_db()
     assert (invoice.amount_paid, invoice.status, invoice.amount_open) == (Decimal("10.86"), "open", Decimal("20.00"))
     assert_clean_event(last_event(), action="payment.record", values=["Jansen", "NL91ABNA", "10.86"])
-    payment = payment_record(actor="system", invoice=invoice.number, amount=Decimal("20.00"))
+    payment = payment_record(actor=SYSTEM, invoice=invoice.number, amount=Decimal("20.00"))
     invoice.refresh_from_db()
     assert (invoice.amount_paid, invoice.status) == (Decimal("30.86"), "paid")
     assert payment.customer_id == personas.bob_customer.pk

@@ -5,6 +5,7 @@ import pytest
 from waarborg.careers.models import JobApplication
 from waarborg.careers.services import application_close, application_keep_consent, job_application_submit
 from waarborg.core import clock
+from waarborg.core.actors import SYSTEM
 from waarborg.core.errors import PermissionDenied, ValidationError
 from waarborg.testing.checks import assert_clean_event, last_event, row_counts
 
@@ -117,6 +118,6 @@ def test_it_closes_the_procedure_by_the_privacy_officer_only(erin, carol):
     application_close(actor=erin, application=application)
     assert JobApplication.objects.get(pk=application.pk).procedure_closed_at is not None
     assert_clean_event(last_event(), action="application.close", values=["Sanne"])
-    application_keep_consent(actor=None, application=application)
+    application_keep_consent(actor=SYSTEM, application=application)
     assert JobApplication.objects.get(pk=application.pk).keep_consent_at is not None
     assert_clean_event(last_event(), action="application.keep_consent", values=["Sanne", "Dijkstra"])

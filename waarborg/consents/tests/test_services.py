@@ -6,6 +6,7 @@ from waarborg.consents.models import ConsentRecord
 from waarborg.consents.selectors import consent_is_given
 from waarborg.consents.services import consent_give, consent_refuse, consent_withdraw
 from waarborg.core import clock
+from waarborg.core.actors import SYSTEM
 from waarborg.core.errors import NotFound, PermissionDenied, ValidationError
 from waarborg.testing.checks import assert_clean_event, last_event, row_counts
 
@@ -39,11 +40,11 @@ def test_it_records_what_which_version_and_when_and_withdraws_in_one_call(alice)
 
 @pytest.mark.promise("C1", "B4")
 def test_it_records_a_cookie_choice_by_device_and_keeps_the_refusal(db):
-    consent_give(actor=None, kind="cookies_analytics", policy_version="2025-01", device_id=DEVICE, source="banner")
+    consent_give(actor=SYSTEM, kind="cookies_analytics", policy_version="2025-01", device_id=DEVICE, source="banner")
     assert consent_is_given(kind="cookies_analytics", device_id=DEVICE, policy_version="2025-01")
     assert not consent_is_given(kind="cookies_analytics", device_id=DEVICE, policy_version="2025-02")
     assert_clean_event(last_event(), action="consent.give", values=[DEVICE])
-    consent_refuse(actor=None, kind="cookies_marketing", policy_version="2025-01", device_id=DEVICE, source="banner")
+    consent_refuse(actor=SYSTEM, kind="cookies_marketing", policy_version="2025-01", device_id=DEVICE, source="banner")
     assert not consent_is_given(kind="cookies_marketing", device_id=DEVICE)
     assert ConsentRecord.objects.filter(device_id=DEVICE, granted=False).count() == 1
     assert_clean_event(last_event(), action="consent.refuse", values=[DEVICE])
@@ -84,12 +85,12 @@ def test_it_refuses_an_under_16_consent_without_a_parents_consent(db):
     before = row_counts()
     with pytest.raises(ValidationError) as exc:
         consent_give(
-            actor=None, kind="marketing_email", policy_version="2025-01", device_id=DEVICE, subject_under_16=True
+            actor=SYSTEM, kind="marketing_email", policy_version="2025-01", device_id=DEVICE, subject_under_16=True
         )
     assert exc.value.field == "parental_consent_ref"
     assert row_counts() == before
     record = consent_give(
-        actor=None,
+        actor=SYSTEM,
         kind="marketing_email",
         policy_version="2025-01",
         device_id=DEVICE,
@@ -112,5 +113,5 @@ def test_it_refuses_an_under_16_consent_without_a_parents_consent(db):
 def test_it_refuses_an_incomplete_consent_and_stores_nothing(db, kwargs):
     before = row_counts()
     with pytest.raises(ValidationError):
-        consent_give(actor=None, **kwargs)
+        consent_give(actor=SYSTEM, **kwargs)
     assert row_counts() == before

@@ -1,10 +1,11 @@
 import pytest
 
 from waarborg.audit.services import audit_record, audit_verify
+from waarborg.core.actors import SYSTEM
 
 
 @pytest.mark.django_db
 @pytest.mark.promise("B4")
 def test_it_starts_a_chain():
-    audit_record(actor="system", action="test.ping")
+    audit_record(actor=SYSTEM, action="test.ping")
     assert audit_verify().ok

@@ -1,5 +1,6 @@
 import pytest
 
+from waarborg.core.actors import SYSTEM
 from waarborg.core.errors import NotFound, PermissionDenied, ValidationError
 from waarborg.correspondence.models import Complaint, Message, Ticket
 from waarborg.correspondence.services import (
@@ -101,7 +102,7 @@ def test_it_refuses_an_outgoing_message_from_a_customer(alice, personas):
 @pytest.mark.promise("U11", "D11", "B4")
 def test_it_registers_a_complaint_from_anyone(db):
     complaint = complaint_register(
-        actor=None, name="Gerrit Klaassen", email="Gerrit@Example.nl", description="Site was offline."
+        actor=SYSTEM, name="Gerrit Klaassen", email="Gerrit@Example.nl", description="Site was offline."
     )
     stored = Complaint.objects.get(pk=complaint.pk)
     assert (stored.email, stored.status, stored.customer_id) == ("gerrit@example.nl", "open", None)
@@ -131,7 +132,7 @@ def test_it_links_a_customers_complaint_to_them_only(alice, bob, personas):
 def test_it_refuses_an_incomplete_complaint_and_stores_nothing(db, name, email, description):
     before = row_counts()
     with pytest.raises(ValidationError):
-        complaint_register(actor=None, name=name, email=email, description=description)
+        complaint_register(actor=SYSTEM, name=name, email=email, description=description)
     assert row_counts() == before
 
 

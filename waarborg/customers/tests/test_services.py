@@ -4,6 +4,7 @@ import pytest
 
 from waarborg.audit.models import AuditEvent
 from waarborg.core import datamap
+from waarborg.core.actors import SYSTEM
 from waarborg.core.errors import NotFound, PermissionDenied, ValidationError
 from waarborg.customers.models import Contact, ContactHistory, Customer
 from waarborg.customers.services import contact_create, contact_update, customer_create
@@ -206,11 +207,11 @@ def test_it_lets_the_privacy_officer_correct_but_not_the_administrator(erin, fra
 
 
 def test_it_lets_the_system_create_and_correct(db):
-    customer = customer_create(actor=None, kind="private", name="Zelf Aanmelder")
+    customer = customer_create(actor=SYSTEM, kind="private", name="Zelf Aanmelder")
     contact = contact_create(
-        actor="system", customer=customer, first_name="Zelf", last_name="Aanmelder", email="z@example.nl"
+        actor=SYSTEM, customer=customer, first_name="Zelf", last_name="Aanmelder", email="z@example.nl"
     )
-    contact_update(actor=None, contact=contact, data={"town": "Delft"})
+    contact_update(actor=SYSTEM, contact=contact, data={"town": "Delft"})
     assert Customer.objects.get(pk=customer.pk).status == Customer.Status.ACTIVE
     assert last_event().actor == "system"
 
@@ -219,5 +220,5 @@ def test_it_lets_the_system_create_and_correct(db):
 def test_it_ignores_numbers_outside_the_series(db):
     f.CustomerFactory(number="K9999999")  # seven digits: not of the K + 6 digits series
     f.CustomerFactory(number="K000041")
-    customer = customer_create(actor=None, kind="private", name="Nieuwe Klant")
+    customer = customer_create(actor=SYSTEM, kind="private", name="Nieuwe Klant")
     assert customer.number == "K000042"

@@ -10,6 +10,7 @@ import time_machine
 from django.core.management import call_command
 from django.utils import timezone
 
+from waarborg.core.actors import SYSTEM
 from waarborg.dunning.models import Case, Decision, LadderVersion, Notice, ProvisioningMessage
 from waarborg.incidents.services import incident_register
 from waarborg.operations import health
@@ -182,9 +183,7 @@ def test_metrics_count_what_an_operator_must_act_on_and_name_nobody(client, sett
     # Thursday 2 April. Received Friday 20 March: due Monday 20 April.
     with time_machine.travel(dt.datetime(2026, 3, 20, 12, tzinfo=AMS), tick=False):
         for day, kind in (("2026-03-02", "access"), ("2026-03-20", "portability")):
-            privacy_request_create(
-                actor="system", type=kind, channel="post", received_at=day, email=alice.contact.email
-            )
+            privacy_request_create(actor=SYSTEM, type=kind, channel="post", received_at=day, email=alice.contact.email)
     # Dunning: the business ladder's steps are reminder, reminder, final_notice, … (data of the
     # migration); a case at next_index 1 took the first reminder, one at 3 the final notice.
     business = LadderVersion.objects.get(ladder__key="business")
@@ -212,7 +211,7 @@ def test_metrics_count_what_an_operator_must_act_on_and_name_nobody(client, sett
     # An incident the staff learnt of 30 hours before "now": 42 of its 72 hours left.
     now = dt.datetime(2026, 4, 10, 12, tzinfo=AMS)
     with time_machine.travel(now - dt.timedelta(hours=30), tick=False):
-        incident = incident_register(actor="system", description="Laptop kwijt in de trein")
+        incident = incident_register(actor=SYSTEM, description="Laptop kwijt in de trein")
     finished = now - dt.timedelta(hours=3)
     DailyRun.objects.create(
         day=finished.date(),

@@ -10,6 +10,7 @@ from django.db import transaction
 from waarborg.audit.models import AuditHead
 from waarborg.audit.services import audit_record
 from waarborg.core import daily
+from waarborg.core.actors import System
 from waarborg.operations.models import AuditCheck, DailyRun
 from waarborg.operations.selectors import last_audit_check, last_daily_run
 
@@ -50,7 +51,7 @@ def test_audit_verify_stores_its_result_intact_and_broken():
     assert check.problem == ""
 
     with transaction.atomic():
-        audit_record(actor="system:test", action="test.event", object_type="x", object_ids=["1"])
+        audit_record(actor=System("system:test"), action="test.event", object_type="x", object_ids=["1"])
     AuditHead.objects.filter(pk=1).update(hash="f" * 64)
     with pytest.raises(CommandError):
         call_command("audit", "verify", stdout=StringIO())
