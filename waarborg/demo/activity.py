@@ -153,7 +153,8 @@ def make_applications(builder) -> None:
 
 
 def make_consents(builder) -> None:
-    """Consents given and withdrawn by portal accounts, contact persons and anonymous devices."""
+    """Consents given and withdrawn by portal accounts, contact persons and anonymous devices,
+    under the privacy policy version in force (WAARBORG_POLICY_VERSION)."""
     anouk = builder.portal["anouk@bakkerijjansen.example"]
     sanne = builder.portal["sanne.devries@mail.example"]
     contact = {name: contacts[0] for name, contacts in builder.contacts.items()}
