@@ -59,7 +59,7 @@ def generate(
     from waarborg.billing.models import Invoice, InvoiceLine
     from waarborg.catalogue.models import Product, Subscription
     from waarborg.customers.models import Contact, Customer, NoticeAgreement
-    from waarborg.demo.seed import NOTICE_TERMS, agrees_to_email_notices
+    from waarborg.demo.synthetic import NOTICE_TERMS, agrees_to_email_notices
 
     rng = random.Random(seed)
     rnd = rng.random

@@ -8,9 +8,9 @@ urlpatterns = [
     path("", include("waarborg.web.urls")),
     path("portaal/", include("waarborg.portal.urls")),
     path("", include("waarborg.public.urls")),
-    path("", include("waarborg.incidents.public_urls")),
+    path("", include("waarborg.public.incident_urls")),
     path("", include("waarborg.engagement.urls")),
-    path("backoffice/incidenten/", include("waarborg.incidents.backoffice_urls")),
+    path("backoffice/incidenten/", include("waarborg.backoffice.incident_urls")),
     path("backoffice/", include("waarborg.backoffice.urls")),
     path("api/v1/", include("waarborg.api.urls")),
     path("", include("waarborg.operations.urls")),  # /healthz, /metrics

@@ -1,7 +1,7 @@
 """Building a package as a recorded act: the builder, then an audit event with counts only.
 
 The request workflow (waarborg.privacy) calls these with the request's actor and reference;
-`waarborg exports access|portability` calls them with the actor "cli".
+`waarborg exports access|portability` calls them as `System("cli")`.
 """
 
 from __future__ import annotations

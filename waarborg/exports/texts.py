@@ -7,10 +7,22 @@ filled with the controller's details (settings.WAARBORG_CONTROLLER) when a packa
 from __future__ import annotations
 
 NL, EN = 0, 1
+LANGS = ("nl", "en")
 
 
 def pick(pair, lang: str) -> str:
     return pair[EN] if lang == "en" else pair[NL]
+
+
+def pair(text: tuple[str, str], **params) -> dict[str, str]:
+    """An (nl, en) text as the package's {"nl": ..., "en": ...}, placeholders filled from `params`."""
+    return {"nl": text[0].format(**params), "en": text[1].format(**params)}
+
+
+def date_text(day, lang: str) -> str:
+    """A date as a reader writes it: '3 maart 2025' / '3 March 2025'."""
+    months = MONTHS[1 if lang == "en" else 0]
+    return f"{day.day} {months[day.month - 1]} {day.year}"
 
 
 # --- The report's frame -------------------------------------------------------------------
@@ -122,11 +134,6 @@ AGREEMENT_INVALID = (
     "geen geldige overeenkomst: ontvangt nu niets",
     "no valid agreement: receives nothing at present",
 )
-OUTSIDE_EEA = (
-    "buiten de EER: vraag ons naar de waarborgen (artikel 46 AVG)",
-    "outside the EEA: ask us for the safeguards (Article 46 GDPR)",
-)
-EEA = frozenset("AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE IS LI NO".split())
 
 RETENTION_TERM = ("Termijn: {term}, te rekenen vanaf {anchor}.", "Term: {term}, counted from {anchor}.")
 TERM_UNITS = {

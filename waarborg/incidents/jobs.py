@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from waarborg.core import clock
 from waarborg.core.daily import daily_job
+from waarborg.incidents.deadline import incident_warnings_send
 
 
 @daily_job("incident-deadlines", order=62, outgoing=True)
@@ -12,7 +14,4 @@ def incident_deadline_warnings(day: dt.date) -> dict[str, int]:
     """The 72-hour clock (art. 33): warn the privacy officers when 24 hours are left and when
     the deadline has passed, for an incident not yet assessed or a reportable breach not yet
     notified — each warning once. Run it more often with `waarborg incidents warn`."""
-    from waarborg.core import clock
-    from waarborg.incidents.services import incident_warnings_send
-
     return incident_warnings_send(now=clock.now())

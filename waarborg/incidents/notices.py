@@ -1,6 +1,7 @@
-"""Mail texts of incidents (templates in incidents/mail/): the reporter's confirmation and the
-privacy officers' 72-hour warnings. A template's first line is `Subject: …`. Warnings carry the
-incident number, dates and codes only — never the description or the reporter's address."""
+"""Mail texts of incidents (templates in incidents/mail/): the reporter's confirmation, the
+privacy officers' 72-hour warnings and the notice to customers whose own data a breach touched.
+A template's first line is `Subject: …`. Warnings carry the incident number, dates and codes
+only — never the description or the reporter's address."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import translation
+
+from waarborg.core import clock
 
 LANGUAGES = ("nl", "en")
 
@@ -42,3 +45,15 @@ def send(to: list[str], text: Text) -> int:
         return 0
     EmailMessage(text.subject, text.body, settings.DEFAULT_FROM_EMAIL, recipients).send(fail_silently=False)
     return len(recipients)
+
+
+def mail_context(incident) -> dict:
+    """What every incident mail may say: the controller, the site, the number and the dates."""
+    return {
+        "controller": settings.WAARBORG_CONTROLLER,
+        "site_url": settings.WAARBORG_SITE_URL,
+        "number": incident.number,
+        "received": incident.received_at.astimezone(clock.AMSTERDAM),
+        "aware": incident.aware_at.astimezone(clock.AMSTERDAM),
+        "due": incident.due_at.astimezone(clock.AMSTERDAM),
+    }

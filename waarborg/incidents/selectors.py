@@ -13,8 +13,9 @@ from waarborg.accounts.models import Account
 from waarborg.audit.models import AuditEvent
 from waarborg.core import clock, roles
 from waarborg.core.errors import NotFound
+from waarborg.incidents.deadline import SOON_HOURS, clock_running, hours_left
 from waarborg.incidents.models import Incident, IncidentWarning
-from waarborg.incidents.services import SCOPE, SOON_HOURS, clock_running, hours_left
+from waarborg.incidents.writes import SCOPE
 
 VIEW_ACTION = "incidents.incident.view"
 

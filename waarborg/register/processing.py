@@ -17,8 +17,8 @@ from dataclasses import asdict, dataclass, field
 from django.conf import settings
 
 from waarborg.core import datamap
-from waarborg.exports import texts as T
 from waarborg.register.models import Recipient
+from waarborg.register.transfers import OUTSIDE_EEA, outside_eea
 
 # Who the rows of a model are about, in groups of data subjects (art. 30(1)(c)).
 SUBJECT_GROUPS: dict[str, tuple[str, str]] = {
@@ -145,7 +145,7 @@ def processing_record(lang: str = "nl") -> ProcessingRecord:
             names = [r for r in registered if r.category == cat and set(r.data_categories) & bucket["categories"]]
             label = datamap.RECIPIENT_CATEGORIES[cat][i]
             recipients.append(f"{label}: {', '.join(r.name for r in names)}" if names else label)
-            foreign += [f"{r.name} ({r.country}) — {T.OUTSIDE_EEA[i]}" for r in names if r.country not in T.EEA]
+            foreign += [f"{r.name} ({r.country}) — {OUTSIDE_EEA[i]}" for r in names if outside_eea(r.country)]
         activities.append(
             Activity(
                 purpose=purpose,

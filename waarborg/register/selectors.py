@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from waarborg.core import clock, roles
+from waarborg.core.access import own_customer_id
 from waarborg.core.errors import NotFound
+from waarborg.customers.models import Contact
 from waarborg.register.models import ProcessorAgreement, Recipient, SubprocessorChange
 
 
@@ -56,8 +58,6 @@ def subprocessor_changes_upcoming(*, day: dt.date | None = None):
 
 def processor_agreement_of(*, viewer):
     """The newest acceptance of the viewer's own customer, or None (the customer, in the portal)."""
-    from waarborg.core.access import own_customer_id
-
     customer_id = own_customer_id(viewer)
     if customer_id is None:
         return None
@@ -68,8 +68,6 @@ def processor_notice_addresses(customer_ids=None) -> dict[int, str]:
     """Where a customer hears what we do as their processor (sub-processor changes, breaches):
     the account that accepted the processing agreement, else the primary contact person, else
     another contact person. `customer_ids` None: every customer with an accepted agreement."""
-    from waarborg.customers.models import Contact
-
     agreements = ProcessorAgreement.objects.select_related("accepted_by").order_by("customer_id", "-accepted_at")
     if customer_ids is not None:
         agreements = agreements.filter(customer_id__in=customer_ids)

@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
+from django.template.loader import render_to_string
 
 from waarborg.audit.services import audit_record
 from waarborg.core import clock
@@ -212,10 +215,6 @@ def subprocessor_change_announce(
 
 
 def _send_subprocessor_notices(change: SubprocessorChange, addresses: list[str]) -> None:
-    from django.conf import settings
-    from django.core.mail import EmailMessage, get_connection
-    from django.template.loader import render_to_string
-
     context = {
         "change": change,
         "recipient": change.recipient,

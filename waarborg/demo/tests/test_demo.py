@@ -21,7 +21,8 @@ from waarborg.core.identifiers import normalise_email, normalise_phone, normalis
 from waarborg.correspondence.models import Complaint, Message, Ticket
 from waarborg.customers.models import Contact, Customer
 from waarborg.demo import vocab
-from waarborg.demo.data import DEMO_LOGINS, DEMO_PASSWORD, DemoAlreadyLoaded, demo_loaded, load_demo
+from waarborg.demo.builder import DemoAlreadyLoaded, load_demo
+from waarborg.demo.data import DEMO_LOGINS, DEMO_PASSWORD, demo_loaded
 from waarborg.demo.tests.snapshot import snapshot
 from waarborg.register.models import Recipient
 
@@ -223,7 +224,8 @@ def test_it_gives_demo_staff_a_published_authenticator_key(client):
     from django_otp.oath import totp
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from waarborg.demo.data import DEMO_LOGINS, demo_totp_key, load_demo
+    from waarborg.demo.builder import load_demo
+    from waarborg.demo.data import DEMO_LOGINS, demo_totp_key
 
     load_demo()
     staff = [login for login in DEMO_LOGINS if login["role"] != "customer"]

@@ -5,7 +5,8 @@ from django.apps import apps
 from django.core.cache import cache
 
 from waarborg.core import clock
-from waarborg.incidents.services import incident_register
+from waarborg.core.actors import CLI
+from waarborg.incidents.intake import incident_register
 from waarborg.testing.checks import row_counts
 from waarborg.testing.fixtures import *  # noqa: F403
 
@@ -48,7 +49,7 @@ def registered(personas):
 
     def make(*, aware=None, description="Laptop met klantexport gestolen uit de auto", **kw):
         return incident_register(
-            actor="cli", description=description, received_at=aware, aware_at=aware, channel="staff", **kw
+            actor=CLI, description=description, received_at=aware, aware_at=aware, channel="staff", **kw
         )
 
     return make

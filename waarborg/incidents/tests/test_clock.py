@@ -8,9 +8,11 @@ import pytest
 
 from waarborg.core import clock
 from waarborg.core.daily import run_daily
+from waarborg.incidents.deadline import incident_warnings_send
+from waarborg.incidents.handling import incident_assess
 from waarborg.incidents.models import IncidentWarning
+from waarborg.incidents.notifications import incident_notify_authority
 from waarborg.incidents.selectors import clock_row, incident_list_for
-from waarborg.incidents.services import incident_assess, incident_notify_authority, incident_warnings_send
 from waarborg.incidents.tests.conftest import at
 from waarborg.testing import factories as f
 from waarborg.testing.checks import assert_clean_event, last_event

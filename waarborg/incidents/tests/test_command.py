@@ -7,8 +7,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from waarborg.incidents.handling import incident_assess, incident_close
 from waarborg.incidents.models import Incident
-from waarborg.incidents.services import incident_assess, incident_close
 from waarborg.incidents.tests.conftest import all_counts, at
 
 pytestmark = pytest.mark.django_db

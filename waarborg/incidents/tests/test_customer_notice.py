@@ -6,8 +6,9 @@ import pytest
 from waarborg.auth_web.testing import sign_in
 from waarborg.core import clock
 from waarborg.core.errors import PermissionDenied, ValidationError
+from waarborg.incidents.handling import incident_assess
 from waarborg.incidents.models import CustomerNotice
-from waarborg.incidents.services import incident_assess, incident_tell_customers
+from waarborg.incidents.notifications import incident_tell_customers
 from waarborg.incidents.tests.conftest import all_counts, at
 from waarborg.register.services import processor_agreement_accept
 from waarborg.testing.checks import assert_clean_event, last_event

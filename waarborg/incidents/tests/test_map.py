@@ -8,8 +8,8 @@ from django.apps import apps
 from waarborg.core import datamap
 from waarborg.core.checks import check_personal_data_map
 from waarborg.core.daily import run_daily
+from waarborg.incidents.handling import incident_assess, incident_close
 from waarborg.incidents.models import Incident
-from waarborg.incidents.services import incident_assess, incident_close
 from waarborg.incidents.tests.conftest import at
 from waarborg.subjects.finder import Query, subject_find
 

@@ -5,16 +5,12 @@ import datetime as dt
 import pytest
 
 from waarborg.core import clock
+from waarborg.core.actors import CLI, SYSTEM
 from waarborg.core.errors import PermissionDenied, ValidationError
+from waarborg.incidents.handling import incident_assess, incident_close
+from waarborg.incidents.intake import incident_register, incident_report
 from waarborg.incidents.models import Incident
-from waarborg.incidents.services import (
-    incident_assess,
-    incident_close,
-    incident_inform_subjects,
-    incident_notify_authority,
-    incident_register,
-    incident_report,
-)
+from waarborg.incidents.notifications import incident_inform_subjects, incident_notify_authority
 from waarborg.incidents.tests.conftest import all_counts, at, state
 from waarborg.testing.checks import assert_clean_event, last_event
 
@@ -105,10 +101,10 @@ def test_it_refuses_registering_by_a_customer_or_with_a_moment_ahead(personas, a
     with pytest.raises(PermissionDenied):
         incident_register(actor=alice, description=REPORT)
     with pytest.raises(ValidationError) as refused:
-        incident_register(actor="cli", description=REPORT, aware_at=clock.now() + dt.timedelta(days=1))
+        incident_register(actor=CLI, description=REPORT, aware_at=clock.now() + dt.timedelta(days=1))
     assert refused.value.field == "aware_at"
     with pytest.raises(ValidationError) as refused:
-        incident_register(actor="cli", description=REPORT, aware_at="gisteren")
+        incident_register(actor=CLI, description=REPORT, aware_at="gisteren")
     assert refused.value.field == "aware_at"
     assert all_counts() == before
 
@@ -158,7 +154,7 @@ def test_it_refuses_an_incomplete_assessment_naming_the_field_and_changes_nothin
 def test_only_the_privacy_officer_handles_an_incident(personas, registered, carol, dave, frank, alice, erin):
     incident = registered(aware=at(2026, 3, 2, 9))
     before, fields = all_counts(), state(incident)
-    for actor in (carol, dave, frank, alice, "cli", None):
+    for actor in (carol, dave, frank, alice, CLI, SYSTEM):
         with pytest.raises(PermissionDenied):
             _breach(incident, actor)
         with pytest.raises(PermissionDenied):

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from waarborg.core.actors import SYSTEM
 from waarborg.dunning.models import Case, Decision, LadderVersion, Notice, ProvisioningMessage
-from waarborg.incidents.services import incident_register
+from waarborg.incidents.intake import incident_register
 from waarborg.operations import health
 from waarborg.operations.models import AuditCheck, DailyRun
 from waarborg.privacy.services import privacy_request_create

@@ -7,13 +7,9 @@ from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 
 from waarborg.core.errors import ConfigError
 from waarborg.customers.models import Customer
-from waarborg.demo.data import (
-    demo_dunning_history,
-    demo_loaded,
-    demo_logins_with_secrets,
-    load_demo,
-    refuse_production,
-)
+from waarborg.demo.builder import load_demo, refuse_production
+from waarborg.demo.data import demo_loaded, demo_logins_with_secrets
+from waarborg.demo.history import demo_dunning_history
 from waarborg.public.services import statement_publish
 
 # Pages worth opening, shown when this installation has them: URL names or paths, first found.

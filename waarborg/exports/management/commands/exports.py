@@ -6,6 +6,7 @@ workflow, which records the request and calls the same services.
 
 from django.core.management.base import BaseCommand, CommandError
 
+from waarborg.core.actors import CLI
 from waarborg.core.errors import ValidationError
 from waarborg.exports.schema import schema_text
 from waarborg.exports.services import DEFAULT_PURPOSE, access_export, portability_export
@@ -53,7 +54,7 @@ class Command(BaseCommand):
             if not hits:
                 raise CommandError("no subject found for these identifiers", returncode=1)
             common = {
-                "actor": "cli",
+                "actor": CLI,
                 "hits": hits,
                 "out": o["out"],
                 "purpose": o["purpose"],

@@ -6,9 +6,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from waarborg.core import clock
+from waarborg.core.actors import CLI
 from waarborg.core.errors import NotFound, PermissionDenied, ValidationError
+from waarborg.incidents.deadline import incident_warnings_send
+from waarborg.incidents.intake import incident_register
 from waarborg.incidents.selectors import incident_list_for_system
-from waarborg.incidents.services import incident_register, incident_warnings_send, parse_moment
+from waarborg.incidents.validation import parse_moment
 
 
 class Command(BaseCommand):
@@ -50,7 +53,7 @@ class Command(BaseCommand):
 
     def _report(self, o):
         incident = incident_register(
-            actor="cli",
+            actor=CLI,
             description=o["description"],
             channel=o["channel"],
             received_at=o["received"] or None,

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from waarborg.core import clock
+from waarborg.core.actors import CLI
 from waarborg.core.errors import ValidationError
 from waarborg.register.models import Recipient, SubprocessorChange
 from waarborg.register.selectors import subprocessor_changes_upcoming, subprocessors_in_force
@@ -30,7 +31,7 @@ class Command(BaseCommand):
             raise CommandError(f"no recipient with key {o['recipient']!r} in the register", returncode=2)
         try:
             on = clock.parse_date(o["on"])
-            change = subprocessor_change_announce(actor="cli", recipient=recipient, change=o["change"], effective_on=on)
+            change = subprocessor_change_announce(actor=CLI, recipient=recipient, change=o["change"], effective_on=on)
         except ValidationError as exc:
             raise CommandError(str(exc), returncode=2) from None
         except OSError as exc:

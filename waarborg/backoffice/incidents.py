@@ -23,11 +23,17 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from waarborg.audit.services import audit_record
 from waarborg.auth_web.decorators import staff_required
+from waarborg.backoffice import incident_forms as f
 from waarborg.core import clock
 from waarborg.core.errors import ValidationError
-from waarborg.incidents import forms as f
-from waarborg.incidents import services
-from waarborg.incidents.models import Incident
+from waarborg.incidents.handling import incident_assess, incident_close
+from waarborg.incidents.intake import incident_register
+from waarborg.incidents.models import NOTIFY_HOURS, Incident
+from waarborg.incidents.notifications import (
+    incident_inform_subjects,
+    incident_notify_authority,
+    incident_tell_customers,
+)
 from waarborg.incidents.selectors import (
     VIEW_ACTION,
     clock_row,
@@ -36,8 +42,7 @@ from waarborg.incidents.selectors import (
     incident_qs_for,
     timeline_for,
 )
-
-SCOPE = services.SCOPE
+from waarborg.incidents.writes import AUDIT_PURPOSE, SCOPE
 
 
 def _crumbs(*trail) -> list[dict]:
@@ -67,7 +72,7 @@ def index(request):
             "form": form,
             "rows": rows,
             "now": now,
-            "hours": services.NOTIFY_HOURS,
+            "hours": NOTIFY_HOURS,
             "crumbs": _crumbs((_("Incidents and data breaches"), None)),
         },
     )
@@ -82,7 +87,7 @@ def register(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            incident = services.incident_register(
+            incident = incident_register(
                 actor=request.user,
                 description=data["description"],
                 channel=data["channel"],
@@ -129,7 +134,7 @@ def detail(request, pk: int):
     audit_record(
         actor=request.user,
         action=VIEW_ACTION,
-        purpose=services.AUDIT_PURPOSE,
+        purpose=AUDIT_PURPOSE,
         object_type="incidents.incident",
         object_ids=[incident.pk],
         subject_ref=f"incident:{incident.pk}",
@@ -166,7 +171,7 @@ def _perform(user, incident: Incident, form) -> str:
     data = form.cleaned_data
     kind = type(form)
     if kind is f.AssessForm:
-        services.incident_assess(
+        incident_assess(
             actor=user,
             incident=incident,
             is_breach=data["is_breach"],
@@ -179,7 +184,7 @@ def _perform(user, incident: Incident, form) -> str:
         )
         return _("The assessment is recorded.")
     if kind is f.NotifyForm:
-        services.incident_notify_authority(
+        incident_notify_authority(
             actor=user,
             incident=incident,
             reference=data["reference"],
@@ -188,7 +193,7 @@ def _perform(user, incident: Incident, form) -> str:
         )
         return _("The notification to the authority is recorded.")
     if kind is f.InformForm:
-        services.incident_inform_subjects(
+        incident_inform_subjects(
             actor=user,
             incident=incident,
             how=data["how"],
@@ -198,11 +203,9 @@ def _perform(user, incident: Incident, form) -> str:
         )
         return _("What the people affected were told is recorded.")
     if kind is f.CustomersForm:
-        told = services.incident_tell_customers(
-            actor=user, incident=incident, customer_numbers=data["customer_numbers"]
-        )
+        told = incident_tell_customers(actor=user, incident=incident, customer_numbers=data["customer_numbers"])
         return ngettext("One customer has been told.", "%(count)s customers have been told.", len(told)) % {
             "count": len(told)
         }
-    services.incident_close(actor=user, incident=incident, conclusion=data["conclusion"])
+    incident_close(actor=user, incident=incident, conclusion=data["conclusion"])
     return _("The incident is closed.")

@@ -7,12 +7,33 @@ from django.test import Client
 from waarborg.audit.models import AuditEvent
 from waarborg.auth_web.testing import sign_in
 from waarborg.core import clock
+from waarborg.core.actors import CLI
+from waarborg.incidents.handling import incident_assess
+from waarborg.incidents.intake import incident_register
 from waarborg.incidents.models import Incident
-from waarborg.incidents.services import incident_assess
 from waarborg.incidents.tests.conftest import all_counts, at, state
 from waarborg.testing.checks import assert_clean_event, last_event
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def mail(smtp_server):
+    """Every mail of these tests goes through a real local SMTP server."""
+    return smtp_server
+
+
+@pytest.fixture
+def registered(personas):
+    """register(aware=..., **kw): an incident registered at the shell, aware at a moment."""
+
+    def make(*, aware=None, description="Laptop met klantexport gestolen uit de auto", **kw):
+        return incident_register(
+            actor=CLI, description=description, received_at=aware, aware_at=aware, channel="staff", **kw
+        )
+
+    return make
+
 
 INDEX = "/backoffice/incidenten/"
 SECRET = "Laptop met klantexport gestolen uit de auto"

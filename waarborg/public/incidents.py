@@ -18,8 +18,8 @@ from django.views.decorators.http import require_http_methods
 from waarborg.auth_web.events import client_ip
 from waarborg.core.crypto import keyed_hash
 from waarborg.core.errors import ValidationError
-from waarborg.incidents.forms import ReportForm
-from waarborg.incidents.services import incident_report
+from waarborg.incidents.intake import incident_report
+from waarborg.public.incident_forms import ReportForm
 
 log = logging.getLogger(__name__)
 

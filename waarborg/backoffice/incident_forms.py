@@ -1,5 +1,5 @@
-"""Forms of the incident screens: the public report, the register's filters, registering, and
-one form per action on an incident. They check what a form can; the services decide the rest,
+"""Forms of the incident register's back-office screens: the filters, registering, and one form
+per action on an incident. They check what a form can; the services decide the rest,
 and their refusals are shown at the field they name."""
 
 from __future__ import annotations
@@ -7,12 +7,13 @@ from __future__ import annotations
 import re
 
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from waarborg.backoffice.forms import NO_HISTORY
 from waarborg.core import datamap
 from waarborg.incidents.models import Incident
-from waarborg.incidents.services import DESCRIPTION_MAX, REFERENCE_MAX, TEXT_MAX
+from waarborg.incidents.validation import DESCRIPTION_MAX, REFERENCE_MAX, TEXT_MAX
 
 _MOMENT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
 
@@ -40,35 +41,6 @@ def _moment(label, *, required=False, help_text=""):
 
 
 NO_PERSONAL_DATA = _("No names, addresses or numbers of people: describe, do not copy.")
-
-
-# --- The public form ----------------------------------------------------------------------
-
-
-class ReportForm(forms.Form):
-    description = forms.CharField(
-        label=_("What did you notice?"),
-        max_length=DESCRIPTION_MAX,
-        help_text=_(
-            "What happened, when, and which data or which service it concerns. Do not send us passwords "
-            "or a citizen service number (BSN)."
-        ),
-        widget=forms.Textarea(attrs={"rows": 8, "maxlength": DESCRIPTION_MAX}),
-        error_messages={
-            "required": _("Describe what you noticed."),
-            "max_length": _("Keep it under %(limit_value)d characters; you can send more after our reply."),
-        },
-    )
-    reporter_email = forms.EmailField(
-        label=_("Your e-mail address (optional)"),
-        required=False,
-        max_length=254,
-        help_text=_("Only to confirm your report and to ask you more about it, if needed."),
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
-        error_messages={"invalid": _("Enter a valid e-mail address, such as name@example.com.")},
-    )
-    # A field people do not see: a form that fills it in is a robot.
-    website = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
 
 
 # --- The register -------------------------------------------------------------------------
@@ -299,8 +271,6 @@ ACTION_FORMS = {form.action: form for form in (AssessForm, NotifyForm, InformFor
 
 
 def _nl() -> bool:
-    from django.utils.translation import get_language
-
     return not (get_language() or "nl").startswith("en")
 
 

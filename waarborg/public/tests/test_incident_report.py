@@ -4,12 +4,29 @@ same whoever reports; CSRF, length limits and a throttle keep it from being misu
 import re
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from waarborg.incidents.models import Incident
 from waarborg.incidents.tests.conftest import all_counts
+from waarborg.testing.fixtures import *  # noqa: F403  (personas, smtp_server)
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def mail(smtp_server):
+    """Every mail of these tests goes through a real local SMTP server."""
+    return smtp_server
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """The form's throttle counts in the cache: every test starts without it."""
+    cache.clear()
+    yield
+    cache.clear()
+
 
 URL = "/misbruik-melden/"
 TEXT = "Op een forum staat een lijst met e-mailadressen die uit jullie klantenbestand lijkt te komen."

@@ -1,8 +1,8 @@
-"""The incident register in the back office (mounted at backoffice/incidenten/)."""
+"""The incident register in the back office (mounted at backoffice/incidenten/, namespace incidents)."""
 
 from django.urls import path
 
-from waarborg.incidents import views
+from waarborg.backoffice import incidents as views
 
 app_name = "incidents"
 urlpatterns = [

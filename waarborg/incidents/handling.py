@@ -1,0 +1,112 @@
+"""Handling an incident (X6; GDPR art. 33–34): the privacy officer's assessment and the close.
+
+`incident_assess` decides whether it is a personal-data breach, with the risk, the data and the
+people affected, the likely consequences, the measures and why; it may be revised while the
+incident is open. `incident_close` refuses while a duty is open: a reportable breach not notified
+to the authority, or a high-risk breach whose people are neither informed nor a ground recorded
+(the notifications are in `notifications.py`).
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from waarborg.core import clock
+from waarborg.core.errors import ValidationError
+from waarborg.customers.services import clean_choice
+from waarborg.incidents.models import Incident
+from waarborg.incidents.validation import clean_categories, clean_count, clean_record_text
+from waarborg.incidents.writes import Risk, Status, audit_incident, copy_into, lock, require_officer, require_open
+
+
+def incident_assess(
+    *,
+    actor,
+    incident: Incident,
+    is_breach: bool,
+    risk: str = "",
+    categories=(),
+    subjects_count=None,
+    consequences="",
+    measures="",
+    reasons="",
+) -> Incident:
+    """The privacy officer's assessment; it may be revised while the incident is open (art. 33(4):
+    information may come in phases). For a breach: the risk, the data and people affected, the
+    likely consequences, the measures and the reasons for the (non-)reporting decision."""
+    require_officer(actor)
+    if not isinstance(is_breach, bool):
+        raise ValidationError(_("is_breach must be yes or no"), field="is_breach")
+    reasons = clean_record_text(reasons, field="reasons", required=True)
+    measures = clean_record_text(measures, field="measures", required=is_breach)
+    if is_breach:
+        risk = clean_choice(risk, field="risk", choices=Risk.choices) if risk else ""
+        if not risk:
+            raise ValidationError(_("risk is required for a personal-data breach"), field="risk")
+        categories = clean_categories(categories)
+        if not categories:
+            raise ValidationError(_("categories: name at least one data category affected"), field="categories")
+        count = clean_count(subjects_count)
+        if count is None:
+            raise ValidationError(
+                _("subjects_count is required for a personal-data breach (an estimate will do)"),
+                field="subjects_count",
+            )
+        consequences = clean_record_text(consequences, field="consequences", required=True)
+    else:
+        risk, categories, count = "", [], None
+        consequences = clean_record_text(consequences, field="consequences")
+    with transaction.atomic():
+        current = lock(incident)
+        require_open(current)
+        current.is_breach = is_breach
+        current.risk = risk
+        current.categories = categories
+        current.subjects_count = count
+        current.consequences = consequences
+        current.measures = measures
+        current.assessment_reasons = reasons
+        current.assessed_at = clock.now()
+        current.assessed_by = actor
+        current.status = Status.ASSESSED
+        current.save()
+        audit_incident(
+            actor,
+            "incidents.incident.assess",
+            current,
+            breach=is_breach,
+            risk=risk,
+            categories=categories,
+            subjects=count,
+            reportable=current.reportable,
+        )
+    return copy_into(incident, current)
+
+
+def incident_close(*, actor, incident: Incident, conclusion="") -> Incident:
+    """Close the record. Refused while it is not assessed, while a reportable breach is not
+    notified, or while a high-risk breach's people are neither informed nor a ground recorded."""
+    require_officer(actor)
+    conclusion = clean_record_text(conclusion, field="conclusion")
+    with transaction.atomic():
+        current = lock(incident)
+        require_open(current)
+        if not current.is_assessed:
+            raise ValidationError(_("assess the incident before closing it"), field="status")
+        if current.reportable and current.authority_notified_at is None:
+            raise ValidationError(
+                _("a reportable breach is closed only after the authority was notified"), field="status"
+            )
+        if current.high_risk and not current.subjects_settled:
+            raise ValidationError(
+                _("a high-risk breach is closed only after the people affected were informed, or the ground why not"),
+                field="status",
+            )
+        current.conclusion = conclusion
+        current.status = Status.CLOSED
+        current.closed_at = clock.now()
+        current.closed_by = actor
+        current.save()
+        audit_incident(actor, "incidents.incident.close", current)
+    return copy_into(incident, current)
