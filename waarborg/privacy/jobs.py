@@ -11,7 +11,7 @@ from waarborg.core.daily import daily_job
 def privacy_deadline_warnings(day: dt.date) -> dict[str, int]:
     """Day 14 to the handler, day 21 to the team lead, day 26 to the privacy officers, day 28
     and later: overdue — each once per request (G9)."""
-    from waarborg.privacy.services import deadline_warnings_send
+    from waarborg.privacy.deadline_warnings import deadline_warnings_send
 
     return deadline_warnings_send(day=day)
 
@@ -19,6 +19,6 @@ def privacy_deadline_warnings(day: dt.date) -> dict[str, int]:
 @daily_job("privacy-id-documents", order=61)
 def privacy_id_documents(day: dt.date) -> dict[str, int]:
     """Destroy ID copies 7 days after the upload at the latest (G8)."""
-    from waarborg.privacy.services import id_documents_destroy_expired
+    from waarborg.privacy.identity import id_documents_destroy_expired
 
     return {"destroyed": id_documents_destroy_expired(day=day)}

@@ -10,16 +10,16 @@ from waarborg.core import clock
 from waarborg.core.daily import run_daily
 from waarborg.core.errors import NotFound, PermissionDenied, ValidationError
 from waarborg.privacy import storage
-from waarborg.privacy.models import PrivacyRequest, VerificationLink
-from waarborg.privacy.services import (
+from waarborg.privacy.identity import (
     LINK_MAX_ATTEMPTS,
     id_document_read,
     id_document_review,
     id_document_upload,
-    privacy_request_create,
     privacy_request_start_verification,
     privacy_request_verify_email_link,
 )
+from waarborg.privacy.intake import privacy_request_create
+from waarborg.privacy.models import PrivacyRequest, VerificationLink
 from waarborg.privacy.tests.conftest import all_counts
 from waarborg.testing.checks import assert_clean_event, last_event
 

@@ -6,9 +6,9 @@ import pytest
 
 from waarborg.core import clock
 from waarborg.core.errors import NotFound, PermissionDenied, ValidationError
+from waarborg.privacy.intake import privacy_request_create
 from waarborg.privacy.models import PrivacyRequest, RectificationProposal
 from waarborg.privacy.selectors import privacy_request_get_for, privacy_request_list_for
-from waarborg.privacy.services import privacy_request_create
 from waarborg.privacy.tests.conftest import all_counts
 from waarborg.subjects.finder import Query, subject_find, subject_rows_of
 from waarborg.testing import factories as f

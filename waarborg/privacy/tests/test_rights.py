@@ -6,23 +6,18 @@ from waarborg.consents.selectors import consent_is_given
 from waarborg.core import clock
 from waarborg.core.errors import NotFound, PermissionDenied, ValidationError
 from waarborg.customers.models import ContactHistory
+from waarborg.privacy.answers import privacy_request_complete
+from waarborg.privacy.erasure_plan import erasure_plan_executed, erasure_plan_review, erasure_plan_submit
+from waarborg.privacy.intake import privacy_request_create
 from waarborg.privacy.models import PrivacyRequest, ProcessingStop, RecipientNotice, RectificationProposal
-from waarborg.privacy.selectors import is_restricted, processing_allowed, stopped_purposes
-from waarborg.privacy.services import (
-    erasure_plan_executed,
-    erasure_plan_review,
-    erasure_plan_submit,
-    privacy_request_complete,
-    privacy_request_create,
-    processing_stop_lift,
-    recipient_notice_done,
-    recipient_notice_waive,
+from waarborg.privacy.processing_limits import processing_stop_lift, restriction_apply, restriction_lift
+from waarborg.privacy.recipient_notices import recipient_notice_done, recipient_notice_waive
+from waarborg.privacy.rectification import (
     rectification_proposal_add,
     rectification_proposal_approve,
     rectification_proposal_reject,
-    restriction_apply,
-    restriction_lift,
 )
+from waarborg.privacy.selectors import is_restricted, processing_allowed, stopped_purposes
 from waarborg.privacy.tests.conftest import all_counts
 from waarborg.testing import factories as f
 from waarborg.testing.checks import assert_clean_event, last_event

@@ -6,13 +6,10 @@ import pytest
 
 from waarborg.core import clock
 from waarborg.core.errors import ValidationError
+from waarborg.privacy.answers import privacy_request_refuse
+from waarborg.privacy.identity import privacy_request_start_verification
+from waarborg.privacy.intake import privacy_request_answer_no_data, privacy_request_create
 from waarborg.privacy.models import PrivacyRequest
-from waarborg.privacy.services import (
-    privacy_request_answer_no_data,
-    privacy_request_create,
-    privacy_request_refuse,
-    privacy_request_start_verification,
-)
 from waarborg.privacy.tests.conftest import all_counts
 from waarborg.testing.checks import assert_clean_event, last_event
 

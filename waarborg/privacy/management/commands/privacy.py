@@ -5,10 +5,12 @@ from django.core.management.base import BaseCommand, CommandError
 
 from waarborg.accounts.models import Account
 from waarborg.core import clock
+from waarborg.core.actors import CLI
 from waarborg.core.errors import NotFound, PermissionDenied, ValidationError
+from waarborg.privacy.identity import privacy_request_start_verification
+from waarborg.privacy.intake import privacy_request_create
 from waarborg.privacy.models import PrivacyRequest
 from waarborg.privacy.selectors import queue_for_system
-from waarborg.privacy.services import privacy_request_create, privacy_request_start_verification
 
 STAFF_CHANNELS = ("email", "post", "phone")
 
@@ -96,7 +98,7 @@ class Command(BaseCommand):
             if handler is None:
                 raise ValidationError("no active account with that e-mail address", field="handler")
         request = privacy_request_create(
-            actor="cli",
+            actor=CLI,
             type=o["type"],
             channel=o["channel"],
             received_at=clock.parse_date(o["received"]),
@@ -123,12 +125,12 @@ class Command(BaseCommand):
             self._verify(request.number)
 
     def _answer_no_data(self, request):
-        from waarborg.privacy.services import privacy_request_answer_no_data
+        from waarborg.privacy.intake import privacy_request_answer_no_data
 
         if not request.is_open:
             self.stdout.write("no personal data is held under these identifiers: answered by e-mail, and closed")
             return
-        notice = privacy_request_answer_no_data(actor="cli", request=request, by_post=not request.email)
+        notice = privacy_request_answer_no_data(actor=CLI, request=request, by_post=not request.email)
         if notice.emailed:
             self.stdout.write("no personal data is held under these identifiers: answered by e-mail, and closed")
             return
@@ -142,7 +144,7 @@ class Command(BaseCommand):
         from django.db import transaction
 
         from waarborg.privacy.fulfil import privacy_request_fulfil
-        from waarborg.privacy.services import privacy_request_verify_by_staff
+        from waarborg.privacy.identity import privacy_request_verify_by_staff
 
         out = Path(o["out"])
         if out.suffix.lower() != ".zip" or not out.parent.is_dir():
@@ -180,7 +182,7 @@ class Command(BaseCommand):
         return handler
 
     def _extend(self, o):
-        from waarborg.privacy.services import privacy_request_extend
+        from waarborg.privacy.answers import privacy_request_extend
 
         handler = self._handler(o["handler"])
         request = PrivacyRequest.objects.filter(number=(o["number"] or "").strip().upper()).first()
@@ -207,7 +209,7 @@ class Command(BaseCommand):
         if request is None:
             raise NotFound("no such privacy request")
         try:
-            started = privacy_request_start_verification(actor="cli", request=request)
+            started = privacy_request_start_verification(actor=CLI, request=request)
         except (OSError, smtplib.SMTPException) as exc:
             raise CommandError(
                 f"the identity check of {request.number} could not be e-mailed ({type(exc).__name__}); "
