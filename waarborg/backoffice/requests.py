@@ -9,9 +9,11 @@
 - the privacy officer's month.
 
 Who may do what is the privacy app's to decide (waarborg.privacy.selectors): reading a request
-and every action is the privacy officer's; a role that may not gets a 403. The views validate
-and call the services, which do the work; each refusal is shown at its field, with nothing
-changed. Every opening of a request's page is recorded in the audit trail.
+and every action is the privacy officer's; a role that may not gets a 403. Which actions a
+request offers now is decided there too (waarborg.privacy.actions), and the page shows those
+forms. The views validate and call the services, which do the work; each refusal is shown at
+its field, with nothing changed. Every opening of a request's page is recorded in the audit
+trail.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from waarborg.core import clock
 from waarborg.core.errors import NotFound, ValidationError
 from waarborg.customers.services import customer_ref
 from waarborg.privacy import (
+    actions,
     answers,
     delivery,
     erasure_plan,
@@ -53,6 +56,7 @@ from waarborg.privacy import (
     recipient_notices,
     rectification,
 )
+from waarborg.privacy.actions import available_actions
 from waarborg.privacy.models import PrivacyRequest
 from waarborg.privacy.selectors import (
     HANDLER_ROLES,
@@ -194,13 +198,9 @@ def _detail_context(user, made: PrivacyRequest, bound=None) -> dict:
     proposals = list(rectification_proposal_list_for(viewer=user, request=made))
     notices = list(recipient_notice_list_for(viewer=user, request=made))
     documents = list(id_document_list_for(viewer=user, request=made))
+    offered = available_actions(made, actor=user, today=today)
     preview = None
-    if (
-        made.type == PrivacyRequest.Type.ERASURE
-        and made.is_open
-        and made.is_verified
-        and made.erasure_plan_status in ("", "proposed", "rejected")
-    ):
+    if actions.SUBMIT_ERASURE_PLAN in offered:
         preview = erasure_preview_for(viewer=user, request=made)
     forms = {
         "verify": _form(bound, rf.VerifyForm, made),
@@ -221,7 +221,7 @@ def _detail_context(user, made: PrivacyRequest, bound=None) -> dict:
         "target": made.extended_due or made.promise_due,
         "days_left": ((made.extended_due or made.promise_due) - today).days,
         "today": today,
-        "can_extend": made.is_open and made.extended_due is None and today <= made.promise_due,
+        "actions": offered,
         "restricted": made.restrictions.filter(lifted_at__isnull=True).exists(),
         "earlier": earlier,
         "links": [(link, _link_state(link)) for link in made.links.order_by("-created_at", "-pk")[:5]],
