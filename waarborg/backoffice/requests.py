@@ -42,8 +42,10 @@ from waarborg.backoffice.request_selectors import (
     timeline_for,
 )
 from waarborg.core import clock
-from waarborg.core.errors import NotFound, ValidationError
+from waarborg.core.errors import NotFound, ValidationError, WaarborgError
 from waarborg.customers.services import customer_ref
+from waarborg.erasure.models import ErasureCase
+from waarborg.erasure.services import privacy_request_erase
 from waarborg.privacy import (
     actions,
     answers,
@@ -344,10 +346,6 @@ def _done(request, made, message):
 def _carry_out_erasure(user, made) -> str:
     """The approved plan is carried out at once by the erasure engine; the approval stands even
     when the engine cannot finish now (a hold is retried by the daily run)."""
-    from waarborg.core.errors import WaarborgError
-    from waarborg.erasure.models import ErasureCase
-    from waarborg.erasure.services import privacy_request_erase
-
     try:
         case = privacy_request_erase(actor=user, request=made)
     except WaarborgError as exc:

@@ -5,6 +5,15 @@ Every service validates its input first, then writes and records an audit event 
 transaction: a refused call leaves nothing behind. Audit events name ids, codes and fields,
 never a personal value or a free-text reason. Mail to the requester is sent last inside the
 transaction, so a request is marked answered only when the answer went out.
+
+The lifecycle, by module: `intake.privacy_request_create` (any channel; a portal request is
+verified by the session) → `identity.privacy_request_start_verification` (one-time link to an
+e-mail address on file, else an ID-copy upload link) → `identity.privacy_request_verify_email_link`
+/ `identity.id_document_upload` + `identity.id_document_review` → the type's own steps
+(`rectification`, `processing_limits`, `erasure_plan`, `recipient_notices`) →
+`answers.privacy_request_complete`, or `answers.privacy_request_refuse` at any point;
+`answers.privacy_request_extend` once, within the first four weeks. Which of these a request
+offers now is decided in `actions`.
 """
 
 from __future__ import annotations
