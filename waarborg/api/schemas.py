@@ -12,7 +12,7 @@ from pydantic import ConfigDict, StringConstraints, field_validator
 from waarborg.consents.models import CONSENT_PURPOSES
 from waarborg.core.datamap import PURPOSES
 from waarborg.privacy.models import PrivacyRequest
-from waarborg.privacy.services import RECTIFIABLE
+from waarborg.privacy.rectification import RECTIFIABLE
 
 RequestType = Literal[tuple(PrivacyRequest.Type.values)]
 Status = Literal[tuple(PrivacyRequest.Status.values)]

@@ -26,13 +26,10 @@ from waarborg.core.errors import NotFound, PermissionDenied, ValidationError, Wa
 from waarborg.customers.models import Contact
 from waarborg.customers.services import customer_ref
 from waarborg.privacy import deadlines
+from waarborg.privacy.identity import privacy_request_start_verification
+from waarborg.privacy.intake import clean_identifiers, privacy_request_create
 from waarborg.privacy.models import PrivacyRequest
 from waarborg.privacy.resolve import resolve_identifiers
-from waarborg.privacy.services import (
-    _clean_identifiers,  # the very normal forms the intake uses, to check identifiers first
-    privacy_request_create,
-    privacy_request_start_verification,
-)
 
 log = logging.getLogger(__name__)
 
@@ -241,7 +238,7 @@ def api_privacy_request_create(
     """
     actor = actor_of(token)
     _check_received(received_at)
-    values = _clean_identifiers(email=email, phone=phone, customer_number=customer_number, name=name, postcode=postcode)
+    values = clean_identifiers(email=email, phone=phone, customer_number=customer_number, name=name, postcode=postcode)
     if not _has_identifier(values):
         raise ValidationError(
             "give an identifier: an e-mail address, a phone number, a customer number, or a name with a postcode",

@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from waarborg.backoffice.forms import NO_HISTORY
 from waarborg.core import clock, datamap
 from waarborg.privacy.models import PrivacyRequest
+from waarborg.privacy.rectification import RECTIFIABLE
 from waarborg.privacy.selectors import objectable_purposes
-from waarborg.privacy.services import RECTIFIABLE
 from waarborg.web import privacy_texts
 from waarborg.web.privacy_forms import IdentifierCleaning
 

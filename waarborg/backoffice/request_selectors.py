@@ -32,7 +32,7 @@ from waarborg.privacy.selectors import (
     privacy_request_list_for,
     recipient_notice_list_for,
 )
-from waarborg.privacy.services import subject_hits
+from waarborg.privacy.subject import subject_hits
 from waarborg.web import privacy_texts
 
 SOON_DAYS = 7

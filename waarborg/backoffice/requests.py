@@ -9,9 +9,11 @@
 - the privacy officer's month.
 
 Who may do what is the privacy app's to decide (waarborg.privacy.selectors): reading a request
-and every action is the privacy officer's; a role that may not gets a 403. The views validate
-and call the services, which do the work; each refusal is shown at its field, with nothing
-changed. Every opening of a request's page is recorded in the audit trail.
+and every action is the privacy officer's; a role that may not gets a 403. Which actions a
+request offers now is decided there too (waarborg.privacy.actions), and the page shows those
+forms. The views validate and call the services, which do the work; each refusal is shown at
+its field, with nothing changed. Every opening of a request's page is recorded in the audit
+trail.
 """
 
 from __future__ import annotations
@@ -40,9 +42,23 @@ from waarborg.backoffice.request_selectors import (
     timeline_for,
 )
 from waarborg.core import clock
-from waarborg.core.errors import NotFound, ValidationError
+from waarborg.core.errors import NotFound, ValidationError, WaarborgError
 from waarborg.customers.services import customer_ref
-from waarborg.privacy import delivery, services
+from waarborg.erasure.models import ErasureCase
+from waarborg.erasure.services import privacy_request_erase
+from waarborg.privacy import (
+    actions,
+    answers,
+    delivery,
+    erasure_plan,
+    handling,
+    identity,
+    intake,
+    processing_limits,
+    recipient_notices,
+    rectification,
+)
+from waarborg.privacy.actions import available_actions
 from waarborg.privacy.models import PrivacyRequest
 from waarborg.privacy.selectors import (
     HANDLER_ROLES,
@@ -57,7 +73,7 @@ from waarborg.web import privacy_texts
 log = logging.getLogger(__name__)
 
 SCOPE = "requests"
-AUDIT_PURPOSE = services.AUDIT_PURPOSE  # handling a rights request is a statutory obligation
+AUDIT_PURPOSE = handling.AUDIT_PURPOSE  # handling a rights request is a statutory obligation
 MAIL_FAILED = gettext_lazy("The e-mail could not be sent now, so nothing was changed. Try again in a while.")
 EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 
@@ -108,7 +124,7 @@ def register(request):
     form = rf.RegisterForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            made = services.privacy_request_create(actor=user, **form.service_kwargs())
+            made = intake.privacy_request_create(actor=user, **form.service_kwargs())
         except NotFound:
             form.add_error(
                 None,
@@ -124,7 +140,7 @@ def register(request):
             known = bool(made.subject_rows)
             if form.cleaned_data["start_check"] and known and made.is_open and not made.is_verified:
                 try:
-                    started = services.privacy_request_start_verification(actor=user, request=made)
+                    started = identity.privacy_request_start_verification(actor=user, request=made)
                 except (OSError, ValidationError) as exc:
                     log.warning("privacy request %s: identity check not started (%s)", made.pk, type(exc).__name__)
                     failed = True
@@ -134,7 +150,7 @@ def register(request):
                 "check_failed": failed,
                 "known": known,
                 "handles": handles(user),
-                "link_hours": services.LINK_HOURS,
+                "link_hours": identity.LINK_HOURS,
             }
             return render(request, "backoffice/requests/registered.html", context | {"crumbs": crumbs})
     return render(request, "backoffice/requests/register.html", {"form": form, "crumbs": crumbs})
@@ -184,13 +200,9 @@ def _detail_context(user, made: PrivacyRequest, bound=None) -> dict:
     proposals = list(rectification_proposal_list_for(viewer=user, request=made))
     notices = list(recipient_notice_list_for(viewer=user, request=made))
     documents = list(id_document_list_for(viewer=user, request=made))
+    offered = available_actions(made, actor=user, today=today)
     preview = None
-    if (
-        made.type == PrivacyRequest.Type.ERASURE
-        and made.is_open
-        and made.is_verified
-        and made.erasure_plan_status in ("", "proposed", "rejected")
-    ):
+    if actions.SUBMIT_ERASURE_PLAN in offered:
         preview = erasure_preview_for(viewer=user, request=made)
     forms = {
         "verify": _form(bound, rf.VerifyForm, made),
@@ -211,7 +223,7 @@ def _detail_context(user, made: PrivacyRequest, bound=None) -> dict:
         "target": made.extended_due or made.promise_due,
         "days_left": ((made.extended_due or made.promise_due) - today).days,
         "today": today,
-        "can_extend": made.is_open and made.extended_due is None and today <= made.promise_due,
+        "actions": offered,
         "restricted": made.restrictions.filter(lifted_at__isnull=True).exists(),
         "earlier": earlier,
         "links": [(link, _link_state(link)) for link in made.links.order_by("-created_at", "-pk")[:5]],
@@ -238,7 +250,7 @@ def _link_state(link) -> str:
         return "used"
     if link.revoked_at is not None:
         return "replaced"
-    if link.failed_attempts >= services.LINK_MAX_ATTEMPTS:
+    if link.failed_attempts >= identity.LINK_MAX_ATTEMPTS:
         return "locked"
     return "expired" if clock.now() >= link.expires_at else "open"
 
@@ -320,7 +332,7 @@ def act(request, pk: int, action: str, item: int | None = None):
 def _service_fields(cls) -> dict:
     """Where a service's refusal belongs in the action's form."""
     if cls is rf.ProposalAddForm:
-        return dict.fromkeys(services.RECTIFIABLE, "value") | {"field": "field"}
+        return dict.fromkeys(rectification.RECTIFIABLE, "value") | {"field": "field"}
     if cls in (rf.NoticeForm, rf.ErasureReviewForm):
         return {"reason": "note"}
     return {}
@@ -334,10 +346,6 @@ def _done(request, made, message):
 def _carry_out_erasure(user, made) -> str:
     """The approved plan is carried out at once by the erasure engine; the approval stands even
     when the engine cannot finish now (a hold is retried by the daily run)."""
-    from waarborg.core.errors import WaarborgError
-    from waarborg.erasure.models import ErasureCase
-    from waarborg.erasure.services import privacy_request_erase
-
     try:
         case = privacy_request_erase(actor=user, request=made)
     except WaarborgError as exc:
@@ -358,31 +366,31 @@ def _perform(request, user, made: PrivacyRequest, form, target):
     data = form.cleaned_data
     kind = type(form)
     if kind is rf.VerifyForm:
-        started = services.privacy_request_start_verification(actor=user, request=made)
+        started = identity.privacy_request_start_verification(actor=user, request=made)
         if started.url:
             context = {
                 "req": made,
                 "started": started,
-                "link_hours": services.LINK_HOURS,
+                "link_hours": identity.LINK_HOURS,
                 "crumbs": _crumbs(_queue_crumb(), (made.number, None)),
             }
             return render(request, "backoffice/requests/verification_letter.html", context)
         return _done(request, made, _("The identity check was e-mailed to the requester."))
     if kind is rf.StaffCheckForm:
-        services.privacy_request_verify_by_staff(actor=user, request=made, note=data["note"])
+        identity.privacy_request_verify_by_staff(actor=user, request=made, note=data["note"])
         return _done(request, made, _("The identity is recorded as checked by you."))
     if kind is rf.AssignForm:
-        services.privacy_request_assign(actor=user, request=made, handler=user)
+        intake.privacy_request_assign(actor=user, request=made, handler=user)
         return _done(request, made, _("You handle this request now."))
     if kind is rf.ExtendForm:
-        notice = services.privacy_request_extend(
+        notice = answers.privacy_request_extend(
             actor=user, request=made, reason=data["reason"], by_post=data["by_post"]
         )
         if not notice.emailed:
             return _letter(request, made, notice, _("The extension, to send by post today"))
         return _done(request, made, _("The term was extended; the requester was told why by e-mail."))
     if kind is rf.RefuseForm:
-        notice = services.privacy_request_refuse(
+        notice = answers.privacy_request_refuse(
             actor=user,
             request=made,
             reason=data["reason"],
@@ -395,7 +403,7 @@ def _perform(request, user, made: PrivacyRequest, form, target):
             return _letter(request, made, notice, _("The refusal, to send by post today"))
         return _done(request, made, _("The request was refused; the requester was told by e-mail."))
     if kind is rf.NoDataForm:
-        notice = services.privacy_request_answer_no_data(actor=user, request=made, by_post=data["by_post"])
+        notice = intake.privacy_request_answer_no_data(actor=user, request=made, by_post=data["by_post"])
         if not notice.emailed:
             return _letter(request, made, notice, _("The answer, to send by post today"))
         return _done(request, made, _("The requester was answered that nothing is held under these details."))
@@ -422,7 +430,7 @@ def _perform(request, user, made: PrivacyRequest, form, target):
             return redirect("backoffice:request", pk=made.pk)
         return _done(request, made, _("The package was sent to the organisation."))
     if kind is rf.CompleteForm:
-        notice = services.privacy_request_complete(
+        notice = answers.privacy_request_complete(
             actor=user,
             request=made,
             note=data["note"],
@@ -434,22 +442,22 @@ def _perform(request, user, made: PrivacyRequest, form, target):
             return _letter(request, made, notice, _("The answer, to send by post today"))
         return _done(request, made, _("The request was answered and closed."))
     if kind is rf.ProposalAddForm:
-        services.rectification_proposal_add(actor=user, request=made, field=data["field"], value=data["value"])
+        rectification.rectification_proposal_add(actor=user, request=made, field=data["field"], value=data["value"])
         return _done(request, made, _("The correction was added."))
     if kind is rf.ProposalDecideForm:
         if data["decision"] == "approve":
-            services.rectification_proposal_approve(actor=user, proposal=target)
+            rectification.rectification_proposal_approve(actor=user, proposal=target)
             return _done(request, made, _("The correction was approved and applied."))
-        services.rectification_proposal_reject(actor=user, proposal=target, reason=data["reason"])
+        rectification.rectification_proposal_reject(actor=user, proposal=target, reason=data["reason"])
         return _done(request, made, _("The correction was rejected."))
     if kind is rf.NoticeForm:
         if data["decision"] == "done":
-            services.recipient_notice_done(actor=user, notice=target, note=data["note"])
+            recipient_notices.recipient_notice_done(actor=user, notice=target, note=data["note"])
             return _done(request, made, _("The recipient notice is marked done."))
-        services.recipient_notice_waive(actor=user, notice=target, reason=data["note"])
+        recipient_notices.recipient_notice_waive(actor=user, notice=target, reason=data["note"])
         return _done(request, made, _("The recipient notice was waived."))
     if kind is rf.IdReadForm:
-        content = services.id_document_read(actor=user, document=target)
+        content = identity.id_document_read(actor=user, document=target)
         response = HttpResponse(content, content_type=target.content_type)
         name = f"id-{made.number}-{target.pk}.{EXTENSIONS.get(target.content_type, 'bin')}"
         response["Content-Disposition"] = f'inline; filename="{name}"'
@@ -459,22 +467,22 @@ def _perform(request, user, made: PrivacyRequest, form, target):
         return response
     if kind is rf.IdReviewForm:
         verified = data["verified"] == "yes"
-        services.id_document_review(actor=user, document=target, verified=verified)
+        identity.id_document_review(actor=user, document=target, verified=verified)
         if verified:
             return _done(request, made, _("The identity is verified; the copy was destroyed."))
         return _done(request, made, _("The copy was not sufficient and was destroyed. Send a new check, or refuse."))
     if kind is rf.RestrictForm:
-        services.restriction_apply(actor=user, request=made, categories=data["categories"] or None)
+        processing_limits.restriction_apply(actor=user, request=made, categories=data["categories"] or None)
         return _done(request, made, _("The subject's data is restricted now."))
     if kind is rf.ErasureSubmitForm:
         preview = erasure_preview_for(viewer=user, request=made)
         if preview is None:
             raise ValidationError("there is no erasure engine to make a plan", field=None)
-        services.erasure_plan_submit(actor=user, request=made, categories=preview.categories, summary=preview.rows)
+        erasure_plan.erasure_plan_submit(actor=user, request=made, categories=preview.categories, summary=preview.rows)
         return _done(request, made, _("The erasure plan was submitted for review."))
     if kind is rf.ErasureReviewForm:
         approve = data["decision"] == "approve"
-        services.erasure_plan_review(actor=user, request=made, approve=approve, note=data["note"])
+        erasure_plan.erasure_plan_review(actor=user, request=made, approve=approve, note=data["note"])
         if not approve:
             return _done(request, made, _("The erasure plan was rejected."))
         return _done(request, made, _carry_out_erasure(user, made))

@@ -631,7 +631,7 @@ def privacy_request_erase(*, actor, request, vacuum: bool = True, scan: bool = T
     is marked carried out and answered with the notice: what was erased, what was kept, why and
     until when (`_answer_request`)."""
     from waarborg.privacy.models import PrivacyRequest
-    from waarborg.privacy.services import subject_hits
+    from waarborg.privacy.subject import subject_hits
 
     _check_eraser(actor)
     current = PrivacyRequest.objects.filter(pk=getattr(request, "pk", request)).first()
@@ -668,7 +668,8 @@ def _answer_request(case_id, plan: ErasurePlan) -> None:
     requester's language. The answer waits while recipient notices (X3) are open; the back
     office then completes it (the notice is in the case's result). Failing to answer never
     undoes the erasure: the case records why and the request stays open in the queue."""
-    from waarborg.privacy import services as privacy
+    from waarborg.privacy.answers import privacy_request_complete
+    from waarborg.privacy.erasure_plan import erasure_plan_executed
     from waarborg.privacy.models import PrivacyRequest, RecipientNotice
 
     case = ErasureCase.objects.get(pk=case_id)
@@ -679,7 +680,7 @@ def _answer_request(case_id, plan: ErasurePlan) -> None:
         return
     try:
         if request.erasure_plan_status == PrivacyRequest.Plan.APPROVED:
-            privacy.erasure_plan_executed(actor="system", request=request, summary=plan.row_counts())
+            erasure_plan_executed(actor="system", request=request, summary=plan.row_counts())
         waiting = RecipientNotice.objects.filter(request=request, status=RecipientNotice.Status.OPEN).count()
         if waiting:
             state = "carried out; the answer waits for the recipient notices"
@@ -687,7 +688,7 @@ def _answer_request(case_id, plan: ErasurePlan) -> None:
             state = "carried out; the answer goes by post (the privacy officer completes the request)"
         else:
             note = case.result.get("notice", {}).get(request.language if request.language == "en" else "nl", "")
-            privacy.privacy_request_complete(actor="system", request=request, note=note)
+            privacy_request_complete(actor="system", request=request, note=note)
             state = "answered"
     except Exception as exc:  # the erasure stands; the request stays open for the privacy officer
         state = f"not answered ({type(exc).__name__})"

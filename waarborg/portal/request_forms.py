@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from waarborg.core.errors import ValidationError
 from waarborg.core.identifiers import normalise_email, normalise_phone, normalise_postcode
 from waarborg.portal.forms import MESSAGES
+from waarborg.privacy.rectification import RECTIFIABLE
 from waarborg.privacy.selectors import objectable_purposes
-from waarborg.privacy.services import RECTIFIABLE
 from waarborg.web import privacy_texts
 from waarborg.web.privacy_forms import clean_destination
 

@@ -19,13 +19,13 @@ from waarborg.auth_web.decorators import customer_required
 from waarborg.core import clock
 from waarborg.core.errors import ValidationError
 from waarborg.portal.request_forms import SERVICE_FIELDS, PortalRequestForm
+from waarborg.privacy.intake import privacy_request_create
 from waarborg.privacy.models import PrivacyRequest
 from waarborg.privacy.selectors import (
     privacy_request_get_for,
     privacy_request_list_for,
     rectification_proposal_list_for,
 )
-from waarborg.privacy.services import privacy_request_create
 from waarborg.web import privacy_texts
 
 LANDING_LATEST = 3

@@ -37,9 +37,9 @@ from waarborg.core.errors import NotFound, ValidationError
 from waarborg.core.identifiers import normalise_email
 from waarborg.privacy import notices
 from waarborg.privacy.fulfil import PACKAGE_DIR, privacy_request_fulfil
+from waarborg.privacy.handling import SUBJECT, audit
 from waarborg.privacy.models import DownloadLink, PackagePush, PrivacyRequest
 from waarborg.privacy.selectors import require_handler
-from waarborg.privacy.services import _audit
 
 log = logging.getLogger(__name__)
 
@@ -126,7 +126,7 @@ def portability_deliver(*, actor, request: PrivacyRequest, note: str = "", by_po
             url, emailed = "", False
             if kind == "push":
                 push = PackagePush.objects.create(request=request, url=address, package_name=path.name, created_at=now)
-                _audit(
+                audit(
                     actor,
                     "privacy.package.deliver",
                     request,
@@ -148,7 +148,7 @@ def portability_deliver(*, actor, request: PrivacyRequest, note: str = "", by_po
                 )
                 url = settings.WAARBORG_SITE_URL + DOWNLOAD_PATH.format(link=link.public_id, token=token)
                 emailed = bool(link.sent_to)
-                _audit(
+                audit(
                     actor,
                     "privacy.package.deliver",
                     request,
@@ -241,7 +241,7 @@ def portability_push(*, actor, push: PackagePush) -> PackagePush:
             current.status = PackagePush.Status.SENT
             current.sent_at = now
         current.save(update_fields=["attempts", "last_attempt_at", "last_error", "status", "sent_at"])
-        _audit(
+        audit(
             actor,
             "privacy.package.push",
             current.request,
@@ -307,8 +307,8 @@ def download_link_take(*, link_id, token: str) -> tuple[bytes, str]:
             link.failed_attempts += 1
             link.save(update_fields=["failed_attempts"])
             if link.failed_attempts >= LINK_MAX_ATTEMPTS:
-                _audit(
-                    "subject",
+                audit(
+                    SUBJECT,
                     "privacy.package.link_locked",
                     link.request,
                     object_type="privacy.downloadlink",
@@ -322,8 +322,8 @@ def download_link_take(*, link_id, token: str) -> tuple[bytes, str]:
                 raise ValidationError(_MESSAGES["gone"], field="token") from None
             link.used_at = clock.now()
             link.save(update_fields=["used_at"])
-            _audit(
-                "subject",
+            audit(
+                SUBJECT,
                 "privacy.package.download",
                 link.request,
                 object_type="privacy.downloadlink",

@@ -14,8 +14,9 @@ from django.db import transaction
 
 from waarborg.core.errors import ValidationError
 from waarborg.exports.services import access_export, portability_export
+from waarborg.privacy.answers import privacy_request_complete
 from waarborg.privacy.models import PrivacyRequest
-from waarborg.privacy.services import privacy_request_complete, subject_hits
+from waarborg.privacy.subject import subject_hits
 
 PACKAGE_DIR = "packages"
 _BUILDERS = {PrivacyRequest.Type.ACCESS: access_export, PrivacyRequest.Type.PORTABILITY: portability_export}

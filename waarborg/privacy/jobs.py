@@ -5,20 +5,18 @@ from __future__ import annotations
 import datetime as dt
 
 from waarborg.core.daily import daily_job
+from waarborg.privacy.deadline_warnings import deadline_warnings_send
+from waarborg.privacy.identity import id_documents_destroy_expired
 
 
 @daily_job("privacy-deadlines", order=60, outgoing=True)
 def privacy_deadline_warnings(day: dt.date) -> dict[str, int]:
     """Day 14 to the handler, day 21 to the team lead, day 26 to the privacy officers, day 28
     and later: overdue — each once per request (G9)."""
-    from waarborg.privacy.services import deadline_warnings_send
-
     return deadline_warnings_send(day=day)
 
 
 @daily_job("privacy-id-documents", order=61)
 def privacy_id_documents(day: dt.date) -> dict[str, int]:
     """Destroy ID copies 7 days after the upload at the latest (G8)."""
-    from waarborg.privacy.services import id_documents_destroy_expired
-
     return {"destroyed": id_documents_destroy_expired(day=day)}

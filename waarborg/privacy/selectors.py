@@ -17,8 +17,10 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
+from waarborg.api.models import SCOPE_WRITE
 from waarborg.core import clock, datamap, roles
 from waarborg.core.access import is_customer_viewer
+from waarborg.core.actors import ApiClient, is_system
 from waarborg.core.errors import NotFound, PermissionDenied
 from waarborg.privacy import timeliness
 from waarborg.privacy.models import (
@@ -41,19 +43,17 @@ RESTRICTION_LEAVES = ("U14", "U15")
 # --- Who may act ------------------------------------------------------------------------
 
 
-def is_system(actor) -> bool:
-    return actor is None or isinstance(actor, str)
-
-
 def _active(actor) -> None:
     if not getattr(actor, "is_active", False):
         raise PermissionDenied("inactive account")
 
 
 def require_handler(actor) -> None:
-    """The system, or a privacy officer."""
+    """The system, or a privacy officer (never an API client)."""
     if is_system(actor):
         return
+    if isinstance(actor, ApiClient):
+        raise PermissionDenied("only the privacy officer handles privacy requests")
     _active(actor)
     if getattr(actor, "role", None) not in HANDLER_ROLES:
         raise PermissionDenied("only the privacy officer handles privacy requests")
@@ -67,8 +67,13 @@ def require_person_handler(actor) -> None:
 
 
 def require_intake(actor) -> None:
-    """The system, a customer for themselves, support or a privacy officer."""
+    """The system, an API client that may register requests, a customer for themselves, support
+    or a privacy officer."""
     if is_system(actor):
+        return
+    if isinstance(actor, ApiClient):
+        if not actor.may(SCOPE_WRITE):
+            raise PermissionDenied("this API client may not register privacy requests")
         return
     _active(actor)
     if is_customer_viewer(actor):
@@ -300,5 +305,3 @@ def is_restricted(subject, *, category: str | None = None) -> bool:
     if category is None:
         return active.exists()
     return any(category in (cats or ()) for cats in active.values_list("categories", flat=True))
-
-

@@ -21,23 +21,24 @@ from django.views.decorators.http import require_http_methods
 
 from waarborg.core import clock
 from waarborg.core.errors import NotFound, ValidationError
-from waarborg.privacy.models import PrivacyRequest, VerificationLink
-from waarborg.privacy.services import (
+from waarborg.privacy.handling import SUBJECT
+from waarborg.privacy.identity import (
     ID_DOCUMENT_DAYS,
     LINK_HOURS,
     LINK_MAX_ATTEMPTS,
     id_document_upload,
-    privacy_request_create,
     privacy_request_start_verification,
     privacy_request_verify_email_link,
 )
+from waarborg.privacy.intake import privacy_request_create
+from waarborg.privacy.models import PrivacyRequest, VerificationLink
 from waarborg.public.request_forms import SERVICE_FIELDS, IdUploadForm, PublicRequestForm
 from waarborg.web import privacy_texts
 
 log = logging.getLogger(__name__)
 
 # Who acts when someone uses the public form or a one-time link (the audit trail's actor).
-ACTOR = "subject"
+ACTOR = SUBJECT
 # Refusals that depend on who the identifiers belong to: never shown, the answer is the same.
 WHO_FIELDS = frozenset({"email", "phone", "customer", "customer_number", "name", "postcode"})
 KOPIEID_URL = (

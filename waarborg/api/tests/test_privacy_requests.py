@@ -9,7 +9,7 @@ from waarborg.api.models import ApiRequest
 from waarborg.api.tests.conftest import all_counts
 from waarborg.audit.models import AuditEvent
 from waarborg.core import clock
-from waarborg.privacy import services as privacy_services
+from waarborg.privacy import intake as privacy_intake
 from waarborg.privacy.models import PrivacyRequest
 from waarborg.testing.checks import assert_clean_event, event_json, last_event
 
@@ -178,7 +178,7 @@ def test_it_answers_a_body_that_is_not_json_with_400(api):
 
 # Whether the privacy app takes in a request about someone nobody knows (and answers that nothing
 # is held), or refuses it: the API's answer must not tell a known person from an unknown one.
-REGISTERS_UNKNOWN = hasattr(privacy_services, "privacy_request_answer_no_data")
+REGISTERS_UNKNOWN = hasattr(privacy_intake, "privacy_request_answer_no_data")
 
 
 @pytest.mark.promise("G7", "B2")

@@ -11,15 +11,11 @@ from django.test import Client
 from waarborg.audit.models import AuditEvent
 from waarborg.auth_web import testing
 from waarborg.core import clock
+from waarborg.privacy.answers import privacy_request_complete, privacy_request_extend, privacy_request_refuse
+from waarborg.privacy.deadline_warnings import deadline_warnings_send
+from waarborg.privacy.identity import privacy_request_start_verification
+from waarborg.privacy.intake import privacy_request_create
 from waarborg.privacy.models import DeadlineWarning, PrivacyRequest
-from waarborg.privacy.services import (
-    deadline_warnings_send,
-    privacy_request_complete,
-    privacy_request_create,
-    privacy_request_extend,
-    privacy_request_refuse,
-    privacy_request_start_verification,
-)
 from waarborg.testing import factories as f
 from waarborg.testing.checks import assert_clean_event, last_event, row_counts
 

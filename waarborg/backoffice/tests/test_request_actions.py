@@ -9,15 +9,12 @@ from django.apps import apps
 from waarborg.audit.models import AuditEvent
 from waarborg.core import clock
 from waarborg.privacy import storage
+from waarborg.privacy.answers import privacy_request_complete
+from waarborg.privacy.identity import id_document_upload, privacy_request_start_verification
+from waarborg.privacy.intake import privacy_request_create
 from waarborg.privacy.models import IdDocument, PrivacyRequest, RecipientNotice, RectificationProposal
+from waarborg.privacy.rectification import rectification_proposal_approve
 from waarborg.privacy.selectors import is_restricted
-from waarborg.privacy.services import (
-    id_document_upload,
-    privacy_request_complete,
-    privacy_request_create,
-    privacy_request_start_verification,
-    rectification_proposal_approve,
-)
 from waarborg.testing import factories as f
 from waarborg.testing.checks import assert_clean_event, last_event, row_counts
 
@@ -699,7 +696,7 @@ def test_it_carries_out_an_approved_erasure_plan_at_once(
     assert not Customer.objects.filter(pk=alice.contact.customer_id).exists()
     made.refresh_from_db()
     assert made.erasure_plan_status == "executed" and made.is_open  # the answer waits for the recipient notices
-    from waarborg.privacy.services import recipient_notice_done
+    from waarborg.privacy.recipient_notices import recipient_notice_done
 
     for notice in RecipientNotice.objects.filter(request=made):
         recipient_notice_done(actor=erin, notice=notice)

@@ -12,8 +12,9 @@ import pytest
 from django.apps import apps
 
 from waarborg.core import clock
+from waarborg.privacy.answers import privacy_request_extend
+from waarborg.privacy.intake import privacy_request_create
 from waarborg.privacy.models import PrivacyRequest
-from waarborg.privacy.services import privacy_request_create, privacy_request_extend
 from waarborg.privacy.tests import answers_world
 from waarborg.testing.checks import row_counts
 

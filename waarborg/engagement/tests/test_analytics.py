@@ -11,7 +11,9 @@ from waarborg.core import clock, datamap
 from waarborg.core.checks import check_entry
 from waarborg.engagement import cookies
 from waarborg.engagement.models import PageView
-from waarborg.privacy.services import privacy_request_complete, privacy_request_create, restriction_apply
+from waarborg.privacy.answers import privacy_request_complete
+from waarborg.privacy.intake import privacy_request_create
+from waarborg.privacy.processing_limits import restriction_apply
 from waarborg.retention.jobs import retention_sweep
 from waarborg.testing import factories as f
 

@@ -11,7 +11,8 @@ from waarborg.consents.models import ConsentRecord
 from waarborg.consents.selectors import consent_is_given
 from waarborg.core import clock
 from waarborg.engagement.newsletter import unsubscribe_token, unsubscribe_url
-from waarborg.privacy.services import privacy_request_complete, privacy_request_create
+from waarborg.privacy.answers import privacy_request_complete
+from waarborg.privacy.intake import privacy_request_create
 from waarborg.testing import factories as f
 from waarborg.testing.checks import assert_clean_event, last_event
 

@@ -183,7 +183,7 @@ def test_a_crash_halfway_is_a_clear_error_and_the_request_can_be_carried_out_aft
 @pytest.mark.promise("G3", "G7")
 def test_it_points_to_a_request_that_is_still_open(personas):
     from waarborg.core import clock as clock_
-    from waarborg.privacy.services import privacy_request_create
+    from waarborg.privacy.intake import privacy_request_create
 
     build_alice(personas)
     open_one = privacy_request_create(

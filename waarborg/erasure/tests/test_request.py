@@ -13,9 +13,12 @@ from waarborg.customers.models import Contact
 from waarborg.erasure import services
 from waarborg.erasure.models import ErasureCase
 from waarborg.erasure.tests.world import build_alice
-from waarborg.privacy import services as privacy
+from waarborg.privacy.erasure_plan import erasure_plan_review, erasure_plan_submit
 from waarborg.privacy.fulfil import privacy_request_fulfil
+from waarborg.privacy.identity import privacy_request_verify_by_staff
+from waarborg.privacy.intake import privacy_request_create
 from waarborg.privacy.models import PrivacyRequest
+from waarborg.privacy.subject import subject_hits
 from waarborg.subjects.finder import Query
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +27,7 @@ EMAIL = "alice.devries@example.nl"
 
 
 def _erasure_request(personas, *, approve=True):
-    request = privacy.privacy_request_create(
+    request = privacy_request_create(
         actor=personas.erin,
         type="erasure",
         channel="email",
@@ -32,13 +35,13 @@ def _erasure_request(personas, *, approve=True):
         email=EMAIL,
         language="en",
     )
-    privacy.privacy_request_verify_by_staff(actor=personas.erin, request=request, note="checked against the file")
-    preview = services.erasure_plan(privacy.subject_hits(request))
-    privacy.erasure_plan_submit(
+    privacy_request_verify_by_staff(actor=personas.erin, request=request, note="checked against the file")
+    preview = services.erasure_plan(subject_hits(request))
+    erasure_plan_submit(
         actor=personas.erin, request=request, categories=preview.categories(), summary=preview.row_counts()
     )
     if approve:
-        privacy.erasure_plan_review(actor=personas.erin, request=request, approve=True)
+        erasure_plan_review(actor=personas.erin, request=request, approve=True)
     request.refresh_from_db()
     return request
 
@@ -72,7 +75,7 @@ def test_it_carries_out_only_an_approved_plan_of_an_erasure_request(personas):
     request = _erasure_request(personas, approve=False)
     with pytest.raises(ValidationError, match="not been approved"):
         services.privacy_request_erase(actor=personas.erin, request=request)
-    access = privacy.privacy_request_create(actor=personas.alice, type="access", channel="portal")
+    access = privacy_request_create(actor=personas.alice, type="access", channel="portal")
     with pytest.raises(ValidationError, match="only an erasure request"):
         services.privacy_request_erase(actor=personas.erin, request=access)
     assert not ErasureCase.objects.exists() and Contact.objects.filter(email=EMAIL).exists()
@@ -81,7 +84,7 @@ def test_it_carries_out_only_an_approved_plan_of_an_erasure_request(personas):
 @pytest.mark.promise("G3", "G1", "B4")
 def test_it_removes_the_subjects_export_packages(personas, django_capture_on_commit_callbacks):
     build_alice(personas)
-    access = privacy.privacy_request_create(actor=personas.alice, type="access", channel="portal")
+    access = privacy_request_create(actor=personas.alice, type="access", channel="portal")
     path, _counts = privacy_request_fulfil(actor=personas.erin, request=access)
     assert path.exists() and zipfile.is_zipfile(path)
     with django_capture_on_commit_callbacks(execute=True):
@@ -127,7 +130,7 @@ def test_it_destroys_an_id_copy_still_waiting_for_its_check(personas, django_cap
     from waarborg.privacy.models import IdDocument
 
     build_alice(personas)
-    request = privacy.privacy_request_create(
+    request = privacy_request_create(
         actor=personas.erin, type="access", channel="email", received_at=clock.today(), email=EMAIL
     )
     document = _id_copy(request)

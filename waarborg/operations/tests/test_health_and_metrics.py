@@ -15,7 +15,7 @@ from waarborg.dunning.models import Case, Decision, LadderVersion, Notice, Provi
 from waarborg.incidents.intake import incident_register
 from waarborg.operations import health
 from waarborg.operations.models import AuditCheck, DailyRun
-from waarborg.privacy.services import privacy_request_create
+from waarborg.privacy.intake import privacy_request_create
 from waarborg.testing.factories import CustomerFactory, SubscriptionFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,9 +9,10 @@ from django.test import Client
 
 from waarborg.auth_web import testing
 from waarborg.core import clock
+from waarborg.privacy.answers import privacy_request_complete, privacy_request_refuse
+from waarborg.privacy.intake import privacy_request_create
 from waarborg.privacy.models import PrivacyRequest, RectificationProposal
 from waarborg.privacy.selectors import objectable_purposes
-from waarborg.privacy.services import privacy_request_complete, privacy_request_create, privacy_request_refuse
 from waarborg.testing.checks import row_counts
 
 LIST = "/portaal/privacyverzoeken/"

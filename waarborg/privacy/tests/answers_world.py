@@ -18,14 +18,9 @@ Dates (Regulation 1182/71; 3 April 2026 is Goede Vrijdag, 5 and 6 April Easter):
 import datetime as dt
 
 from waarborg.core import clock
-from waarborg.privacy.services import (
-    privacy_request_complete,
-    privacy_request_create,
-    privacy_request_extend,
-    privacy_request_refuse,
-    privacy_request_start_verification,
-    privacy_request_verify_by_staff,
-)
+from waarborg.privacy.answers import privacy_request_complete, privacy_request_extend, privacy_request_refuse
+from waarborg.privacy.identity import privacy_request_start_verification, privacy_request_verify_by_staff
+from waarborg.privacy.intake import privacy_request_create
 
 D = dt.date
 

@@ -15,15 +15,10 @@ from django.core.management.base import CommandError
 from waarborg.core import clock
 from waarborg.erasure.tests.world import files_in_a_fresh_directory  # noqa: F401
 from waarborg.privacy import timeliness
+from waarborg.privacy.answers import privacy_request_complete, privacy_request_extend, privacy_request_refuse
 from waarborg.privacy.delivery import portability_deliver
+from waarborg.privacy.intake import privacy_request_answer_no_data, privacy_request_create
 from waarborg.privacy.models import PrivacyRequest
-from waarborg.privacy.services import (
-    privacy_request_answer_no_data,
-    privacy_request_complete,
-    privacy_request_create,
-    privacy_request_extend,
-    privacy_request_refuse,
-)
 from waarborg.privacy.tests import answers_world
 from waarborg.privacy.tests.conftest import all_counts
 
@@ -130,18 +125,21 @@ def test_the_erasure_engine_answering_records_the_answer(
 ):
     from waarborg.erasure import services as erasure
     from waarborg.erasure.tests.world import build_alice
-    from waarborg.privacy import services
+    from waarborg.privacy.erasure_plan import erasure_plan_review, erasure_plan_submit
+    from waarborg.privacy.identity import privacy_request_verify_by_staff
+    from waarborg.privacy.intake import privacy_request_create
+    from waarborg.privacy.subject import subject_hits
 
     build_alice(personas, files=False)
     erin = personas.erin
     with clock.as_of(clock.today() - dt.timedelta(days=3)):
-        made = services.privacy_request_create(
+        made = privacy_request_create(
             actor=erin, type="erasure", channel="email", received_at=clock.today(), email="alice.devries@example.nl"
         )
-        services.privacy_request_verify_by_staff(actor=erin, request=made, note="checked against the file")
-        plan = erasure.erasure_plan(services.subject_hits(made))
-        services.erasure_plan_submit(actor=erin, request=made, categories=plan.categories(), summary=plan.row_counts())
-        services.erasure_plan_review(actor=erin, request=made, approve=True)
+        privacy_request_verify_by_staff(actor=erin, request=made, note="checked against the file")
+        plan = erasure.erasure_plan(subject_hits(made))
+        erasure_plan_submit(actor=erin, request=made, categories=plan.categories(), summary=plan.row_counts())
+        erasure_plan_review(actor=erin, request=made, approve=True)
     with django_capture_on_commit_callbacks(execute=True):
         erasure.privacy_request_erase(actor=erin, request=made)
     made.refresh_from_db()

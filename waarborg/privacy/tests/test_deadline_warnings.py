@@ -8,14 +8,11 @@ from django.core.management import call_command
 from waarborg.core import clock
 from waarborg.core.daily import run_daily
 from waarborg.core.errors import ValidationError
+from waarborg.privacy.answers import privacy_request_complete, privacy_request_extend
+from waarborg.privacy.identity import privacy_request_start_verification
+from waarborg.privacy.intake import privacy_request_create
 from waarborg.privacy.models import DeadlineWarning, PrivacyRequest
 from waarborg.privacy.selectors import privacy_queue
-from waarborg.privacy.services import (
-    privacy_request_complete,
-    privacy_request_create,
-    privacy_request_extend,
-    privacy_request_start_verification,
-)
 from waarborg.privacy.tests.conftest import all_counts
 from waarborg.testing import factories as f
 from waarborg.testing.checks import assert_clean_event, last_event

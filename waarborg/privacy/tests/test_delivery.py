@@ -14,8 +14,8 @@ from waarborg.core import clock
 from waarborg.core.errors import ValidationError
 from waarborg.privacy.delivery import LINK_DAYS, LINK_MAX_ATTEMPTS, portability_deliver, portability_push
 from waarborg.privacy.fulfil import package_path
+from waarborg.privacy.intake import privacy_request_create
 from waarborg.privacy.models import DownloadLink, PackagePush, PrivacyRequest
-from waarborg.privacy.services import privacy_request_create
 from waarborg.privacy.tests.conftest import all_counts
 from waarborg.testing.checks import assert_clean_event
 
@@ -141,7 +141,7 @@ def test_a_postal_request_gets_the_link_for_a_letter(personas, erin, mail):
         name="Alice de Vries",
         postcode="3521 AB",
     )
-    from waarborg.privacy.services import privacy_request_verify_by_staff
+    from waarborg.privacy.identity import privacy_request_verify_by_staff
 
     privacy_request_verify_by_staff(actor=erin, request=request, note="Klantnummer en factuurbedrag klopten.")
     delivery = portability_deliver(actor=erin, request=request, by_post=True)

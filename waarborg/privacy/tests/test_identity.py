@@ -7,19 +7,20 @@ import pytest
 
 from waarborg.audit.models import AuditEvent
 from waarborg.core import clock
+from waarborg.core.actors import SYSTEM
 from waarborg.core.daily import run_daily
 from waarborg.core.errors import NotFound, PermissionDenied, ValidationError
 from waarborg.privacy import storage
-from waarborg.privacy.models import PrivacyRequest, VerificationLink
-from waarborg.privacy.services import (
+from waarborg.privacy.identity import (
     LINK_MAX_ATTEMPTS,
     id_document_read,
     id_document_review,
     id_document_upload,
-    privacy_request_create,
     privacy_request_start_verification,
     privacy_request_verify_email_link,
 )
+from waarborg.privacy.intake import privacy_request_create
+from waarborg.privacy.models import PrivacyRequest, VerificationLink
 from waarborg.privacy.tests.conftest import all_counts
 from waarborg.testing.checks import assert_clean_event, last_event
 
@@ -119,7 +120,7 @@ def test_it_never_asks_a_signed_in_customer_for_an_id_copy(alice):
     request = privacy_request_create(actor=alice, type="access", channel="portal")
     assert request.verification_method == "session"
     with pytest.raises(ValidationError, match="already verified"):
-        privacy_request_start_verification(actor="system", request=request)
+        privacy_request_start_verification(actor=SYSTEM, request=request)
     with pytest.raises(PermissionDenied):
         privacy_request_start_verification(actor=alice, request=request)
     assert not VerificationLink.objects.exists()
@@ -234,7 +235,7 @@ def test_it_lets_only_a_privacy_officer_in_person_see_and_judge_the_copy(persona
     document = id_document_upload(
         link_id=link_id, token=token, content=PDF, content_type="application/pdf", redaction_confirmed=True
     )
-    for actor in (carol, personas.alice, "system"):
+    for actor in (carol, personas.alice, SYSTEM):
         with pytest.raises(PermissionDenied):
             id_document_read(actor=actor, document=document)
         with pytest.raises(PermissionDenied):

@@ -4,11 +4,13 @@ import datetime as dt
 
 import pytest
 
+from waarborg.api.models import SCOPE_READ, SCOPE_WRITE
 from waarborg.core import clock
+from waarborg.core.actors import SYSTEM, ApiClient
 from waarborg.core.errors import NotFound, PermissionDenied, ValidationError
+from waarborg.privacy.intake import privacy_request_create
 from waarborg.privacy.models import PrivacyRequest, RectificationProposal
 from waarborg.privacy.selectors import privacy_request_get_for, privacy_request_list_for
-from waarborg.privacy.services import privacy_request_create
 from waarborg.privacy.tests.conftest import all_counts
 from waarborg.subjects.finder import Query, subject_find, subject_rows_of
 from waarborg.testing import factories as f
@@ -54,10 +56,24 @@ def test_it_takes_a_portal_request_as_verified_by_the_session(alice, on):
 def test_it_dates_a_form_or_api_request_at_the_moment_it_arrived(personas, channel, received, on):
     with on(D(2026, 6, 10)):
         request = privacy_request_create(
-            actor="system", type="erasure", channel=channel, email="bob@bakkerijjansen.example"
+            actor=SYSTEM, type="erasure", channel=channel, email="bob@bakkerijjansen.example"
         )
         assert request.received_at == clock.now()
     assert request.contact == personas.bob_contact and request.promise_due == D(2026, 7, 8)
+
+
+@pytest.mark.promise("G7", "B2")
+def test_an_api_client_registers_a_request_only_with_the_scope_to_write(personas):
+    writer = ApiClient("0a1b2c3d", {SCOPE_WRITE})
+    request = privacy_request_create(actor=writer, type="access", channel="api", email="bob@bakkerijjansen.example")
+    assert request.contact == personas.bob_contact and request.created_by is None
+    assert last_event().actor == "api:0a1b2c3d"
+    before = all_counts()
+    with pytest.raises(PermissionDenied):
+        privacy_request_create(
+            actor=ApiClient("0a1b2c3e", {SCOPE_READ}), type="erasure", channel="api", email="bob@bakkerijjansen.example"
+        )
+    assert all_counts() == before
 
 
 @pytest.mark.promise("G7", "B4")

@@ -8,8 +8,9 @@ import pytest
 from django.apps import apps
 
 from waarborg.core import clock
+from waarborg.privacy.answers import privacy_request_complete, privacy_request_refuse
+from waarborg.privacy.intake import privacy_request_create
 from waarborg.privacy.models import PrivacyRequest
-from waarborg.privacy.services import privacy_request_complete, privacy_request_create, privacy_request_refuse
 
 pytestmark = pytest.mark.django_db
 D = dt.date

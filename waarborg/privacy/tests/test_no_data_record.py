@@ -13,8 +13,8 @@ import pytest
 from django.core.management import call_command
 
 from waarborg.core import clock
+from waarborg.privacy.intake import privacy_request_answer_no_data, privacy_request_create
 from waarborg.privacy.models import PrivacyRequest
-from waarborg.privacy.services import privacy_request_answer_no_data, privacy_request_create
 
 pytestmark = pytest.mark.django_db
 

@@ -6,15 +6,14 @@ from waarborg.audit.models import AuditEvent
 from waarborg.core import clock
 from waarborg.core.errors import ValidationError
 from waarborg.privacy import notices, storage
-from waarborg.privacy.models import PrivacyRequest
-from waarborg.privacy.services import (
+from waarborg.privacy.answers import privacy_request_complete, privacy_request_refuse
+from waarborg.privacy.identity import (
     id_document_upload,
-    privacy_request_complete,
-    privacy_request_create,
-    privacy_request_refuse,
     privacy_request_start_verification,
     privacy_request_verify_by_staff,
 )
+from waarborg.privacy.intake import privacy_request_create
+from waarborg.privacy.models import PrivacyRequest
 from waarborg.privacy.tests.conftest import all_counts
 from waarborg.privacy.tests.test_identity import PDF, _link_from
 from waarborg.testing.checks import assert_clean_event, last_event

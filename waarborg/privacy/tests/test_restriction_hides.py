@@ -6,7 +6,8 @@ from waarborg.backoffice.selectors import customer_search_for
 from waarborg.billing.selectors import invoice_list_for
 from waarborg.core.errors import NotFound
 from waarborg.customers.selectors import contact_list_for, customer_get_for
-from waarborg.privacy.services import privacy_request_create, restriction_apply, restriction_lift
+from waarborg.privacy.intake import privacy_request_create
+from waarborg.privacy.processing_limits import restriction_apply, restriction_lift
 from waarborg.testing import factories as f
 from waarborg.testing.checks import row_counts
 

@@ -4,25 +4,21 @@ import pytest
 
 from waarborg.consents.selectors import consent_is_given
 from waarborg.core import clock
+from waarborg.core.actors import SYSTEM
 from waarborg.core.errors import NotFound, PermissionDenied, ValidationError
 from waarborg.customers.models import ContactHistory
+from waarborg.privacy.answers import privacy_request_complete
+from waarborg.privacy.erasure_plan import erasure_plan_executed, erasure_plan_review, erasure_plan_submit
+from waarborg.privacy.intake import privacy_request_create
 from waarborg.privacy.models import PrivacyRequest, ProcessingStop, RecipientNotice, RectificationProposal
-from waarborg.privacy.selectors import is_restricted, processing_allowed, stopped_purposes
-from waarborg.privacy.services import (
-    erasure_plan_executed,
-    erasure_plan_review,
-    erasure_plan_submit,
-    privacy_request_complete,
-    privacy_request_create,
-    processing_stop_lift,
-    recipient_notice_done,
-    recipient_notice_waive,
+from waarborg.privacy.processing_limits import processing_stop_lift, restriction_apply, restriction_lift
+from waarborg.privacy.recipient_notices import recipient_notice_done, recipient_notice_waive
+from waarborg.privacy.rectification import (
     rectification_proposal_add,
     rectification_proposal_approve,
     rectification_proposal_reject,
-    restriction_apply,
-    restriction_lift,
 )
+from waarborg.privacy.selectors import is_restricted, processing_allowed, stopped_purposes
 from waarborg.privacy.tests.conftest import all_counts
 from waarborg.testing import factories as f
 from waarborg.testing.checks import assert_clean_event, last_event
@@ -87,7 +83,7 @@ def test_it_withdraws_consent_and_stops_the_purposes_resting_on_it(personas, ali
     f.ConsentRecordFactory(account=alice, kind="cookies_analytics")
     f.ConsentRecordFactory(account=alice, kind="marketing_email")
     request = privacy_request_create(
-        actor="system",
+        actor=SYSTEM,
         type="withdrawal",
         channel="form",
         email="alice.devries@example.nl",
@@ -223,13 +219,13 @@ def test_it_reviews_the_erasure_plan_notifies_recipients_and_answers_once_carrie
     with pytest.raises(ValidationError, match="no proposed erasure plan"):
         erasure_plan_review(actor=erin, request=request, approve=True)
     erasure_plan_submit(
-        actor="system",
+        actor=SYSTEM,
         request=request,
         categories=["D2", "D3", "D7"],
         summary={"customers.Contact": 1, "billing.PaymentMethod": 1},
     )
     with pytest.raises(PermissionDenied):
-        erasure_plan_review(actor="system", request=request, approve=True)  # a person decides
+        erasure_plan_review(actor=SYSTEM, request=request, approve=True)  # a person decides
     with pytest.raises(ValidationError, match="note is required"):
         erasure_plan_review(actor=erin, request=request, approve=False)
     erasure_plan_review(actor=erin, request=request, approve=True)
@@ -242,7 +238,7 @@ def test_it_reviews_the_erasure_plan_notifies_recipients_and_answers_once_carrie
     }
     with pytest.raises(ValidationError, match="not been carried out"):
         privacy_request_complete(actor=erin, request=request)
-    erasure_plan_executed(actor="system", request=request, summary={"customers.Contact": 1})
+    erasure_plan_executed(actor=SYSTEM, request=request, summary={"customers.Contact": 1})
     for notice in RecipientNotice.objects.filter(request=request):
         recipient_notice_done(actor=erin, notice=notice)
     privacy_request_complete(actor=erin, request=request)
@@ -256,7 +252,7 @@ def test_it_refuses_a_plan_with_values_instead_of_counts(alice, erin):
     before = all_counts()
     for categories, summary in [(["D99"], {}), (["D2"], {"customers.Contact": "Alice"}), (["D2"], {"alice@x": 1})]:
         with pytest.raises(ValidationError):
-            erasure_plan_submit(actor="system", request=request, categories=categories, summary=summary)
+            erasure_plan_submit(actor=SYSTEM, request=request, categories=categories, summary=summary)
     assert all_counts() == before
 
 

@@ -5,8 +5,8 @@ from django.conf import settings
 
 from waarborg.core import clock
 from waarborg.privacy import notices
+from waarborg.privacy.intake import privacy_request_create
 from waarborg.privacy.models import PrivacyRequest
-from waarborg.privacy.services import privacy_request_create
 
 pytestmark = pytest.mark.django_db
 

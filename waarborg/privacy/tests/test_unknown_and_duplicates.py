@@ -6,13 +6,11 @@ import pytest
 
 from waarborg.core import clock
 from waarborg.core.errors import ValidationError
+from waarborg.privacy.answers import privacy_request_refuse
+from waarborg.privacy.handling import SUBJECT
+from waarborg.privacy.identity import privacy_request_start_verification
+from waarborg.privacy.intake import privacy_request_answer_no_data, privacy_request_create
 from waarborg.privacy.models import PrivacyRequest
-from waarborg.privacy.services import (
-    privacy_request_answer_no_data,
-    privacy_request_create,
-    privacy_request_refuse,
-    privacy_request_start_verification,
-)
 from waarborg.privacy.tests.conftest import all_counts
 from waarborg.testing.checks import assert_clean_event, last_event
 
@@ -133,7 +131,7 @@ def test_a_requester_who_is_not_signed_in_is_not_told_about_an_open_request(pers
     first = _staff(carol, email=ALICE)
     before = all_counts()
     with pytest.raises(ValidationError) as refused:
-        privacy_request_create(actor="subject", type="access", channel="form", email=ALICE)
+        privacy_request_create(actor=SUBJECT, type="access", channel="form", email=ALICE)
     assert first.number not in str(refused.value) and refused.value.field == "email"
     assert all_counts() == before
 

@@ -12,8 +12,8 @@ from django.urls import reverse
 
 from waarborg.core import clock
 from waarborg.privacy import storage
+from waarborg.privacy.identity import LINK_MAX_ATTEMPTS, UPLOAD_PATH, VERIFY_PATH
 from waarborg.privacy.models import IdDocument, PrivacyRequest, VerificationLink
-from waarborg.privacy.services import LINK_MAX_ATTEMPTS, UPLOAD_PATH, VERIFY_PATH
 from waarborg.testing.checks import row_counts
 from waarborg.testing.fixtures import *  # noqa: F403  (personas, smtp_server)
 

@@ -278,8 +278,8 @@ def test_it_looks_only_at_newly_ended_relationships_except_on_mondays(db, sweep)
 @pytest.mark.promise("R1", "G8")
 def test_it_destroys_id_copies_after_the_check_and_sweeps_their_record(personas, django_capture_on_commit_callbacks):
     from waarborg.privacy import storage
+    from waarborg.privacy.intake import privacy_request_create
     from waarborg.privacy.models import IdDocument
-    from waarborg.privacy.services import privacy_request_create
 
     request = privacy_request_create(
         actor=personas.erin, type="access", channel="email", received_at=DAY, email="alice.devries@example.nl"

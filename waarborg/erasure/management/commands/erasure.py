@@ -188,7 +188,9 @@ class Command(BaseCommand):
         deadlines, identity check and the plan approved by the privacy officer), then erase; the
         subject is answered with the notice once the erasure is complete."""
         from waarborg.core import clock
-        from waarborg.privacy import services as privacy
+        from waarborg.privacy import intake
+        from waarborg.privacy.erasure_plan import erasure_plan_review, erasure_plan_submit
+        from waarborg.privacy.identity import privacy_request_verify_by_staff
         from waarborg.privacy.models import PrivacyRequest
 
         query = _query(o)
@@ -204,7 +206,7 @@ class Command(BaseCommand):
         handler = self._handler(o)
         with transaction.atomic():
             request = self._create_request(
-                privacy,
+                intake,
                 actor=handler,
                 type=PrivacyRequest.Type.ERASURE,
                 channel=o["channel"],
@@ -217,11 +219,9 @@ class Command(BaseCommand):
                 language=o["lang"],
                 handler=handler,
             )
-            privacy.privacy_request_verify_by_staff(actor=handler, request=request, note=o["checked"])
-            privacy.erasure_plan_submit(
-                actor=handler, request=request, categories=plan.categories(), summary=plan.row_counts()
-            )
-            privacy.erasure_plan_review(actor=handler, request=request, approve=True, note=reason)
+            privacy_request_verify_by_staff(actor=handler, request=request, note=o["checked"])
+            erasure_plan_submit(actor=handler, request=request, categories=plan.categories(), summary=plan.row_counts())
+            erasure_plan_review(actor=handler, request=request, approve=True, note=reason)
         self.stdout.write(f"privacy request {request.number} recorded (erasure, {o['channel']})")
         return services.erasure_request(
             actor=handler, query=query, reason=reason, source="cli", privacy_request_id=request.pk

@@ -1,14 +1,20 @@
 import json
 import smtplib
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from waarborg.accounts.models import Account
 from waarborg.core import clock
+from waarborg.core.actors import CLI
 from waarborg.core.errors import NotFound, PermissionDenied, ValidationError
+from waarborg.privacy.answers import privacy_request_extend
+from waarborg.privacy.fulfil import privacy_request_fulfil
+from waarborg.privacy.identity import privacy_request_start_verification, privacy_request_verify_by_staff
+from waarborg.privacy.intake import privacy_request_answer_no_data, privacy_request_create
 from waarborg.privacy.models import PrivacyRequest
-from waarborg.privacy.selectors import queue_for_system
-from waarborg.privacy.services import privacy_request_create, privacy_request_start_verification
+from waarborg.privacy.selectors import queue_for_system, queue_row
 
 STAFF_CHANNELS = ("email", "post", "phone")
 
@@ -96,7 +102,7 @@ class Command(BaseCommand):
             if handler is None:
                 raise ValidationError("no active account with that e-mail address", field="handler")
         request = privacy_request_create(
-            actor="cli",
+            actor=CLI,
             type=o["type"],
             channel=o["channel"],
             received_at=clock.parse_date(o["received"]),
@@ -123,12 +129,10 @@ class Command(BaseCommand):
             self._verify(request.number)
 
     def _answer_no_data(self, request):
-        from waarborg.privacy.services import privacy_request_answer_no_data
-
         if not request.is_open:
             self.stdout.write("no personal data is held under these identifiers: answered by e-mail, and closed")
             return
-        notice = privacy_request_answer_no_data(actor="cli", request=request, by_post=not request.email)
+        notice = privacy_request_answer_no_data(actor=CLI, request=request, by_post=not request.email)
         if notice.emailed:
             self.stdout.write("no personal data is held under these identifiers: answered by e-mail, and closed")
             return
@@ -137,13 +141,6 @@ class Command(BaseCommand):
         self.stdout.write(notice.body)
 
     def _access(self, o):
-        from pathlib import Path
-
-        from django.db import transaction
-
-        from waarborg.privacy.fulfil import privacy_request_fulfil
-        from waarborg.privacy.services import privacy_request_verify_by_staff
-
         out = Path(o["out"])
         if out.suffix.lower() != ".zip" or not out.parent.is_dir():
             raise ValidationError("--out must be a .zip file in an existing directory", field="out")
@@ -180,8 +177,6 @@ class Command(BaseCommand):
         return handler
 
     def _extend(self, o):
-        from waarborg.privacy.services import privacy_request_extend
-
         handler = self._handler(o["handler"])
         request = PrivacyRequest.objects.filter(number=(o["number"] or "").strip().upper()).first()
         if request is None:
@@ -207,7 +202,7 @@ class Command(BaseCommand):
         if request is None:
             raise NotFound("no such privacy request")
         try:
-            started = privacy_request_start_verification(actor="cli", request=request)
+            started = privacy_request_start_verification(actor=CLI, request=request)
         except (OSError, smtplib.SMTPException) as exc:
             raise CommandError(
                 f"the identity check of {request.number} could not be e-mailed ({type(exc).__name__}); "
@@ -224,8 +219,6 @@ class Command(BaseCommand):
     def _queue(self, o):
         day = clock.parse_date(o["as_of"]) if o["as_of"] else clock.today()
         if o["all"]:
-            from waarborg.privacy.selectors import queue_row
-
             qs = PrivacyRequest.objects.select_related("handler")
             rows = sorted((queue_row(r, day) for r in qs), key=lambda r: (r.due, r.promise_due, r.request.pk))
         else:
