@@ -20,7 +20,7 @@ from waarborg.accounts.models import Account
 from waarborg.api.models import SCOPES, ApiRequest, ApiToken
 from waarborg.audit.services import audit_record
 from waarborg.core import clock, roles
-from waarborg.core.actors import is_system
+from waarborg.core.actors import ApiClient, is_system
 from waarborg.core.crypto import keyed_hash, keyed_hash_candidates
 from waarborg.core.errors import NotFound, PermissionDenied, ValidationError, WaarborgError
 from waarborg.customers.models import Contact
@@ -57,9 +57,10 @@ def token_hash(raw: str) -> str:
     return keyed_hash(raw, purpose="api-token")
 
 
-def actor_of(token: ApiToken) -> str:
-    """The audit trail's name for a client: `api:` and the token's prefix."""
-    return f"api:{token.prefix}"
+def client_of(token: ApiToken) -> ApiClient:
+    """The actor a token stands for: its client, with exactly the token's scopes (the audit
+    trail names it `api:` and the token's prefix)."""
+    return ApiClient(prefix=token.prefix, scopes=frozenset(token.scopes or ()), name=token.name)
 
 
 @dataclass(frozen=True)
@@ -236,7 +237,7 @@ def api_privacy_request_create(
     ValidationError naming the field. A request about someone known, with an e-mail address, gets
     its identity check at once (a link to it); without one, the privacy officer starts it by letter.
     """
-    actor = actor_of(token)
+    actor = client_of(token)
     _check_received(received_at)
     values = clean_identifiers(email=email, phone=phone, customer_number=customer_number, name=name, postcode=postcode)
     if not _has_identifier(values):
@@ -298,7 +299,7 @@ def api_privacy_request_view(*, token: ApiToken, pk: int) -> PrivacyRequest:
         raise NotFound("no such privacy request")
     request = origin.request
     audit_record(
-        actor=actor_of(token),
+        actor=client_of(token),
         action="privacy.request.view",
         purpose=REQUEST_PURPOSE,
         object_type="privacy.privacyrequest",
