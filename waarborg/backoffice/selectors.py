@@ -16,7 +16,6 @@ from django.db.models.functions import Concat
 
 from waarborg.audit.models import AuditEvent
 from waarborg.catalogue.models import Subscription
-from waarborg.consents.selectors import consent_list_for
 from waarborg.core import clock, roles
 from waarborg.core.access import scope_queryset
 from waarborg.customers.models import Contact, Customer
@@ -102,14 +101,6 @@ def customer_search_for(*, viewer, criteria: dict[str, str], limit: int = SEARCH
     customers = list(qs[:limit])
     total = len(customers) if len(customers) < limit else qs.count()
     return SearchResult(customers=customers, total=total, kinds=kinds, unavailable=unavailable)
-
-
-def customer_consents_for(*, viewer, customer):
-    """Consent records given by the customer's contact persons or through their accounts."""
-    customer_id = getattr(customer, "pk", customer)
-    return consent_list_for(viewer=viewer).filter(
-        Q(contact__customer_id=customer_id) | Q(account__contact__customer_id=customer_id)
-    )
 
 
 # --- The audit trail ----------------------------------------------------------------------

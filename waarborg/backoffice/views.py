@@ -17,7 +17,6 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from waarborg.accounts.selectors import login_event_list_for
 from waarborg.audit.services import audit_record
 from waarborg.auth_web.decorators import staff_required
 from waarborg.backoffice import notice_agreement, purposes
@@ -25,19 +24,14 @@ from waarborg.backoffice.forms import PURPOSE_PARAM, AuditFilterForm, CustomerSe
 from waarborg.backoffice.selectors import (
     audit_event_list_for,
     audit_vocabulary_for,
-    customer_consents_for,
     customer_search_for,
 )
 from waarborg.backoffice.verification import CACHE_SECONDS, verify_status
-from waarborg.billing.selectors import invoice_list_for, payment_list_for, payment_method_list_for
-from waarborg.catalogue.selectors import subscription_list_for
-from waarborg.core import roles
-from waarborg.correspondence.selectors import message_list_for, ticket_list_for
-from waarborg.customers.selectors import contact_list_for, customer_get_for
+from waarborg.customers.record import LOGIN_HISTORY_LIMIT, customer_record_open
+from waarborg.customers.selectors import customer_get_for
 
 AUDIT_PAGE_SIZE = 50
 VOCABULARY_CACHE_KEY = "backoffice:audit-vocabulary"
-LOGIN_HISTORY_LIMIT = 50
 
 
 def _crumbs(*trail) -> list[dict]:
@@ -45,17 +39,6 @@ def _crumbs(*trail) -> list[dict]:
     return [{"label": label, "url": url} for label, url in trail]
 
 
-# The sections of a customer's record, in page order, each shown only with its scope.
-RECORD_SECTIONS = (
-    "contacts",
-    "subscriptions",
-    "invoices",
-    "payments",
-    "payment_methods",
-    "tickets",
-    "consents",
-    "login_events",
-)
 
 
 @never_cache
@@ -101,32 +84,6 @@ def customer_search(request):
     )
 
 
-def _record(viewer, customer) -> dict:
-    """The sections of a customer's record this viewer's role may read."""
-    shown = [scope for scope in RECORD_SECTIONS if roles.can(viewer, scope)]
-    sections: dict = {}
-    if "contacts" in shown:
-        sections["contacts"] = list(contact_list_for(viewer=viewer, customer=customer))
-    if "subscriptions" in shown:
-        sections["subscriptions"] = list(subscription_list_for(viewer=viewer, customer=customer))
-    if "invoices" in shown:
-        sections["invoices"] = list(invoice_list_for(viewer=viewer, customer=customer))
-    if "payments" in shown:
-        sections["payments"] = list(payment_list_for(viewer=viewer, customer=customer))
-    if "payment_methods" in shown:
-        sections["payment_methods"] = payment_method_list_for(viewer=viewer, customer=customer)
-    if "tickets" in shown:
-        sections["tickets"] = [
-            {"ticket": ticket, "messages": list(message_list_for(viewer=viewer, ticket=ticket))}
-            for ticket in ticket_list_for(viewer=viewer, customer=customer)
-        ]
-    if "consents" in shown:
-        sections["consents"] = list(customer_consents_for(viewer=viewer, customer=customer))
-    if "login_events" in shown:
-        sections["login_events"] = list(login_event_list_for(viewer=viewer, customer=customer)[:LOGIN_HISTORY_LIMIT])
-    return {"shown": shown, "sections": sections}
-
-
 @never_cache
 @staff_required("customers")
 @require_GET  # not HEAD either: every answer with a record is a recorded opening
@@ -139,16 +96,7 @@ def customer_detail(request, pk: int):
         context = {"form": form, "customer_pk": customer.pk, "crumbs": crumbs}
         return render(request, "backoffice/customer_purpose.html", context)
     purpose = form.cleaned_data[PURPOSE_PARAM]
-    record = _record(viewer, customer)
-    audit_record(
-        actor=viewer,
-        action="customer.view",
-        purpose=purpose,
-        object_type="customers.customer",
-        object_ids=[customer.pk],
-        subject_ref=f"customer:{customer.pk}",
-        data={"sections": record["shown"]},
-    )
+    record = customer_record_open(viewer=viewer, customer=customer, purpose=purpose)
     return render(
         request,
         "backoffice/customer_detail.html",
@@ -160,7 +108,8 @@ def customer_detail(request, pk: int):
             "login_limit": LOGIN_HISTORY_LIMIT,
             "crumbs": _crumbs((_("Customers"), reverse("backoffice:customers")), (customer.number, None)),
             "notice": notice_agreement.section(viewer, customer, purpose),
-            **record,
+            "shown": record.shown,
+            "sections": record.sections,
         },
     )
 

@@ -63,3 +63,11 @@ def consent_is_given(
     if latest is None or not latest.granted or latest.withdrawn_at is not None:
         return False
     return policy_version is None or latest.policy_version == policy_version
+
+
+def customer_consents_for(*, viewer, customer):
+    """Consent records given by the customer's contact persons or through their accounts."""
+    customer_id = getattr(customer, "pk", customer)
+    return consent_list_for(viewer=viewer).filter(
+        Q(contact__customer_id=customer_id) | Q(account__contact__customer_id=customer_id)
+    )

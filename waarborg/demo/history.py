@@ -9,8 +9,8 @@ from waarborg.billing.models import Invoice
 from waarborg.core import clock, roles
 from waarborg.core.daily import run_daily
 from waarborg.demo.builder import refuse_production
-from waarborg.dunning.models import Case
 from waarborg.dunning.contests import contest_submit
+from waarborg.dunning.models import Case
 
 
 def demo_dunning_history(*, today: dt.date | None = None) -> dict[str, int]:
