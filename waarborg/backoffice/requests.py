@@ -336,7 +336,7 @@ def _carry_out_erasure(user, made) -> str:
     when the engine cannot finish now (a hold is retried by the daily run)."""
     from waarborg.core.errors import WaarborgError
     from waarborg.erasure.models import ErasureCase
-    from waarborg.erasure.services import privacy_request_erase
+    from waarborg.privacy.erasure_answer import privacy_request_erase
 
     try:
         case = privacy_request_erase(actor=user, request=made)

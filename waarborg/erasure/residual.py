@@ -18,7 +18,8 @@ A hit is judged:
   customer relationship ends): a person has to look at it.
 
 The erasure fails (the case is "incomplete") when there is any `fail` hit. Results name tables,
-columns, row ids and file names — never the values searched.
+columns, row ids and file names — never the values searched. A scan an operator asks for
+(`residual_scan_recorded`) is recorded in the audit trail by the kinds searched and the counts.
 """
 
 from __future__ import annotations
@@ -37,11 +38,13 @@ from django.apps import apps
 from django.conf import settings
 from django.db import connection, models
 
+from waarborg.audit.services import audit_record
 from waarborg.core import datamap
 from waarborg.core.crypto import EncryptedTextField
 from waarborg.erasure.ledger import hashes_of, ledger_path
 from waarborg.erasure.models import LedgerEntry, PendingFile
 from waarborg.erasure.ops import RESTRICTED_FIELD, can_restrict
+from waarborg.erasure.rules import PURPOSE, check_eraser
 
 STRONG = ("email", "phone", "iban", "customer_number")
 WEAK = ("name", "ip", "domain")
@@ -525,3 +528,18 @@ def residual_scan_many(items, *, files: bool = True) -> dict:
         result.pending_files = pending.count()
         results[case_id] = result
     return results
+
+
+def residual_scan_recorded(*, actor, identifiers: dict[str, set[str]], files: bool = True) -> ScanResult:
+    """The scan `actor` asks for (not part of an erasure), recorded in the audit trail by the
+    kinds of identifiers searched and the counts found — never the values."""
+    check_eraser(actor)
+    result = residual_scan(identifiers, files=files)
+    audit_record(
+        actor=actor,
+        action="erasure.scan",
+        purpose=PURPOSE,
+        object_type="subject",
+        data={"by": sorted(identifiers), **{k: v for k, v in result.summary().items() if k != "ok"}},
+    )
+    return result
