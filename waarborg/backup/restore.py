@@ -31,6 +31,7 @@ from waarborg.backup import database
 from waarborg.backup.container import BackupError, DecryptingReader
 from waarborg.backup.create import EXCLUDED_DIRS, FILES_PREFIX, MANIFEST, backup_key
 from waarborg.backup.lock import exclusive
+from waarborg.core.actors import legacy_actor
 from waarborg.core.crypto import encryption_keys, identifier_keys, key_id
 from waarborg.core.errors import ConfigError
 
@@ -213,7 +214,7 @@ def backup_restore(path: Path, *, actor="cli") -> Checked:
         finally:
             shutil.rmtree(stage, ignore_errors=True)  # before the replay's residual scan
         checked.counts["keys"] = _catch_up_keys(actor)
-        replay = erasure_replay(actor=actor)
+        replay = erasure_replay(actor=legacy_actor(actor))
         checked.counts.update(replay)
         audit_record(
             actor=actor,

@@ -117,10 +117,11 @@ def test_identifier_rotation_keeps_the_finder_the_ledger_and_tokens_working(
     with django_capture_on_commit_callbacks(execute=True):
         rotation.rotate("identifier", actor="cli", locked=False)
     assert subject_find(Query(email=EMAIL))  # the finder finds her by identifier
+    from waarborg.core.actors import CLI
     from waarborg.erasure.replay import erasure_replay
 
     with django_capture_on_commit_callbacks(execute=True):
-        counts = erasure_replay(actor="cli")
+        counts = erasure_replay(actor=CLI)
     assert counts["erased_again"] >= 1 and not subject_find(Query(email=EMAIL))
     assert not PaymentMethod.objects.filter(customer_id=world.customer.pk).exclude(iban="").exists()
 
