@@ -45,7 +45,6 @@ from waarborg.core import clock
 from waarborg.core.errors import NotFound, ValidationError, WaarborgError
 from waarborg.customers.services import customer_ref
 from waarborg.erasure.models import ErasureCase
-from waarborg.erasure.services import privacy_request_erase
 from waarborg.privacy import (
     actions,
     answers,
@@ -59,6 +58,7 @@ from waarborg.privacy import (
     rectification,
 )
 from waarborg.privacy.actions import available_actions
+from waarborg.privacy.erasure_answer import privacy_request_erase
 from waarborg.privacy.models import PrivacyRequest
 from waarborg.privacy.selectors import (
     HANDLER_ROLES,

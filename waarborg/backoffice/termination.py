@@ -17,7 +17,7 @@ from waarborg.core import clock
 from waarborg.core.errors import ValidationError
 from waarborg.customers.models import Customer
 from waarborg.customers.selectors import customer_get_for
-from waarborg.erasure.services import customer_terminate
+from waarborg.customers.termination import customer_terminate
 from waarborg.portal.termination import TerminateForm
 
 CHANNELS = (

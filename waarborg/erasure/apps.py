@@ -9,4 +9,8 @@ class ErasureConfig(AppConfig):
     verbose_name = "Erasure"
 
     def ready(self):
-        from waarborg.erasure import checks, holds  # noqa: F401  (system checks, hold rules)
+        # Loaded once the models are: system checks and hold rules; the steps other apps take once
+        # a case is finished (a privacy request answered, the end of a contract confirmed).
+        from waarborg.customers import termination  # noqa: F401
+        from waarborg.erasure import checks, holds  # noqa: F401
+        from waarborg.privacy import erasure_answer  # noqa: F401

@@ -18,8 +18,11 @@ from django.db import transaction
 
 from waarborg.accounts.models import Account
 from waarborg.audit.services import audit_record
+from waarborg.billing.models import Invoice, InvoiceLine, Payment
 from waarborg.core import roles
 from waarborg.core.errors import NotFound, ValidationError, WaarborgError
+from waarborg.correspondence.models import Attachment, Message, Ticket
+from waarborg.customers.models import Customer, Document
 
 SCOPE = "fiscal_archive"
 # reason code -> (purpose id, nl, en)
@@ -65,9 +68,6 @@ class AlertFailed(WaarborgError):
 
 
 def _customer_of(customer_or_invoice):
-    from waarborg.billing.models import Invoice
-    from waarborg.customers.models import Customer
-
     obj = customer_or_invoice
     if isinstance(obj, Invoice):
         return Customer.objects.filter(pk=obj.customer_id).first(), obj.pk
@@ -88,9 +88,6 @@ def fiscal_archive_read(*, viewer, customer_or_invoice, reason_code: str) -> Arc
     """The locked-away records of one customer (or one invoice), for a tax audit, a legal claim
     or the person's own request. Every other role gets PermissionDenied; unknown or not
     archived: NotFound."""
-    from waarborg.billing.models import Invoice, InvoiceLine, Payment
-    from waarborg.customers.models import Document
-
     roles.require(viewer, SCOPE)
     if reason_code not in REASONS:
         raise ValidationError(f"a reason code is one of {', '.join(sorted(REASONS))}", field="reason_code")
@@ -173,8 +170,6 @@ def fiscal_archive_read(*, viewer, customer_or_invoice, reason_code: str) -> Arc
 
 def _locked_tickets(customer, invoice_pk) -> tuple[dict, ...]:
     """The locked tickets about an invoice's amount or VAT, with their messages and attachments."""
-    from waarborg.correspondence.models import Attachment, Message, Ticket
-
     tickets = Ticket.objects.filter(customer=customer, restricted_at__isnull=False, fiscal_invoice__isnull=False)
     if invoice_pk is not None:
         tickets = tickets.filter(fiscal_invoice_id=invoice_pk)

@@ -14,18 +14,42 @@ Other apps add rules with `@hold_rule`.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import F, Q
 
-from waarborg.erasure.plan import ErasurePlan, Hold
+from waarborg.billing.models import Invoice
+from waarborg.catalogue.models import Subscription
 
-HoldRule = Callable[[ErasurePlan], list[Hold]]
+if TYPE_CHECKING:  # the plan asks for its holds; a rule only reads it
+    from waarborg.erasure.plan import ErasurePlan
+
+
+@dataclass(frozen=True)
+class Hold:
+    """Why an erasure waits: a code, the article that allows it, the reason in Dutch and English
+    and the rows (`label:pk`) that cause it."""
+
+    code: str
+    article: str
+    nl: str
+    en: str
+    refs: tuple[str, ...] = ()
+
+    def describe(self, lang: str = "nl") -> str:
+        return self.nl if lang == "nl" else self.en
+
+
+HoldRule = Callable[["ErasurePlan"], list[Hold]]
 _RULES: dict[str, HoldRule] = {}
 
 CUSTOMER = "customers.Customer"
 
 
 def hold_rule(code: str):
+    """Register a rule under `code`: it takes the plan and returns the holds that apply."""
+
     def register(func: HoldRule) -> HoldRule:
         _RULES[code] = func
         return func
@@ -34,6 +58,7 @@ def hold_rule(code: str):
 
 
 def evaluate_holds(plan: ErasurePlan) -> list[Hold]:
+    """The holds every registered rule finds for the plan, in the order of their codes."""
     holds: list[Hold] = []
     for code in sorted(_RULES):
         holds.extend(_RULES[code](plan))
@@ -47,8 +72,6 @@ def _customers(plan: ErasurePlan) -> list:
 
 @hold_rule("open_claim")
 def open_claim(plan: ErasurePlan) -> list[Hold]:
-    from waarborg.billing.models import Invoice
-
     customers = _customers(plan)
     if not customers:
         return []
@@ -73,8 +96,6 @@ def open_claim(plan: ErasurePlan) -> list[Hold]:
 
 @hold_rule("active_contract")
 def active_contract(plan: ErasurePlan) -> list[Hold]:
-    from waarborg.catalogue.models import Subscription
-
     customers = _customers(plan)
     if not customers:
         return []

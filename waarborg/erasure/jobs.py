@@ -8,6 +8,8 @@ import datetime as dt
 from django.db import connection
 
 from waarborg.core.daily import daily_job
+from waarborg.erasure.cases import erasure_cases_run
+from waarborg.erasure.hygiene import files_retry, forget, vacuum_due
 from waarborg.erasure.ledger import ledger_export
 
 # After the retention sweep (which opens the cases of ended relationships).
@@ -16,12 +18,10 @@ ORDER = 810
 
 @daily_job("erasure", order=ORDER)
 def erasure_daily(day: dt.date) -> dict[str, int]:
-    from waarborg.erasure import services
-
-    counts = services.erasure_cases_run(day)
-    counts.update(services.files_retry())
+    counts = erasure_cases_run(day)
+    counts.update(files_retry())
     counts["ledger_written"] = ledger_export()
     if connection.vendor == "sqlite" and not connection.in_atomic_block:
-        services.forget([])
-    counts["tables_vacuumed"] = services.vacuum_due()
+        forget([])
+    counts["tables_vacuumed"] = vacuum_due()
     return counts

@@ -115,6 +115,11 @@ def ledger_export() -> int:
     return len(pending)
 
 
+def ledger_entries_missing() -> int:
+    """How many entries the ledger file does not hold yet (written by the next `ledger_export`)."""
+    return LedgerEntry.objects.filter(in_file=False).count()
+
+
 def read_file_entries() -> list[dict]:
     path = ledger_path()
     if not path.exists():

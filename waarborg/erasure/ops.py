@@ -20,6 +20,7 @@ from django.db.models.deletion import CASCADE, PROTECT, RESTRICT, Collector
 
 from waarborg.core import clock
 from waarborg.core.crypto import EncryptedTextField, keyed_hash
+from waarborg.erasure.models import PendingFile
 
 log = logging.getLogger(__name__)
 
@@ -220,8 +221,6 @@ def delete_queryset(qs, *, case=None) -> dict[str, int]:
 
 
 def record_files(names, *, case=None) -> int:
-    from waarborg.erasure.models import PendingFile
-
     now = clock.now()
     rows = [PendingFile(name=n, case=case, created_at=now) for n in sorted(set(names)) if n]
     PendingFile.objects.bulk_create(rows)
@@ -232,8 +231,6 @@ def record_files(names, *, case=None) -> int:
 
 def remove_pending_files(*, case_id=None) -> tuple[int, int]:
     """Delete the pending files (of one case, or all); returns (removed, failed)."""
-    from waarborg.erasure.models import PendingFile
-
     qs = PendingFile.objects.all()
     if case_id is not None:
         qs = qs.filter(case_id=case_id)

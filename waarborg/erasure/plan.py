@@ -32,6 +32,7 @@ from django.db import models
 
 from waarborg.core import clock, datamap
 from waarborg.core.identifiers import normalise_phone
+from waarborg.erasure import holds as hold_rules
 from waarborg.erasure import ops
 from waarborg.subjects.finder import Hit
 
@@ -80,18 +81,6 @@ class RowPlan:
         return self.action != "delete"
 
 
-@dataclass(frozen=True)
-class Hold:
-    code: str
-    article: str
-    nl: str
-    en: str
-    refs: tuple[str, ...] = ()
-
-    def describe(self, lang: str = "nl") -> str:
-        return self.nl if lang == "nl" else self.en
-
-
 @dataclass
 class Group:
     model: str
@@ -109,7 +98,7 @@ class ErasurePlan:
     day: dt.date
     subjects: list[str]
     rows: list[RowPlan]
-    holds: list[Hold] = field(default_factory=list)
+    holds: list[hold_rules.Hold] = field(default_factory=list)
     identifiers: dict[str, set[str]] = field(default_factory=dict, repr=False)  # in memory only
 
     # --- questions ---
@@ -261,7 +250,6 @@ def _load(entry: datamap.Entry, pks: list) -> dict:
 
 def erasure_plan(hits: list[Hit], *, day: dt.date | None = None, waive: tuple[str, ...] = ()) -> ErasurePlan:
     """The plan for the rows the finder found (`subject_find` or `subject_expand`)."""
-    from waarborg.erasure.holds import evaluate_holds
 
     day = day or clock.today()
     registry = datamap.registry()
@@ -349,7 +337,7 @@ def erasure_plan(hits: list[Hit], *, day: dt.date | None = None, waive: tuple[st
 
     plan = ErasurePlan(day, subjects, [rp for label in sorted(plans) for rp in plans[label].values()])
     plan.identifiers = {k: v for k, v in identifiers.items() if v}
-    plan.holds = [h for h in evaluate_holds(plan) if h.code not in waive]
+    plan.holds = [h for h in hold_rules.evaluate_holds(plan) if h.code not in waive]
     return plan
 
 

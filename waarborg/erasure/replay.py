@@ -19,9 +19,14 @@ from django.db import connection, transaction
 
 from waarborg.audit.services import audit_record
 from waarborg.core import clock, datamap
+from waarborg.core.actors import CLI, actor_label
+from waarborg.erasure.cases import primary_ref
+from waarborg.erasure.completion import after_commit_steps
+from waarborg.erasure.execution import execute_plan
 from waarborg.erasure.ledger import identifier_hashes, ledger_export, read_file_entries
 from waarborg.erasure.models import ErasureCase, LedgerEntry, LedgerHash
 from waarborg.erasure.plan import erasure_plan
+from waarborg.erasure.rules import PURPOSE
 from waarborg.subjects.finder import Hit, subject_expand
 
 
@@ -80,10 +85,8 @@ def _verified(label: str, pk, hashes: set[str]) -> Hit | None:
     return None
 
 
-def erasure_replay(*, actor="cli", scan: bool = True) -> dict[str, int]:
+def erasure_replay(*, actor=CLI, scan: bool = True) -> dict[str, int]:
     """Re-erase what the ledger records; returns counts (entries, subjects erased again, …)."""
-    from waarborg.erasure import services
-
     counts = {"entries": 0, "restored_entries": _restore_entries(), "erased_again": 0, "unverified_rows": 0}
     ledger_export()  # entries of the database missing from the file go there too
     for entry in LedgerEntry.objects.prefetch_related("hashes").order_by("erased_at", "pk"):
@@ -108,23 +111,23 @@ def erasure_replay(*, actor="cli", scan: bool = True) -> dict[str, int]:
         with transaction.atomic():
             case = ErasureCase.objects.create(
                 source=ErasureCase.Source.REPLAY,
-                subject_ref=services._primary_ref(plan.subjects),
+                subject_ref=primary_ref(plan.subjects),
                 subject_refs=plan.subjects,
                 reason=f"replay of ledger entry {entry.pk}",
-                opened_by=services._actor_label(actor),
+                opened_by=actor_label(actor),
                 opened_at=clock.now(),
             )
             audit_record(
                 actor=actor,
                 action="erasure.replay",
-                purpose=services.PURPOSE,
+                purpose=PURPOSE,
                 object_type="erasure.erasurecase",
                 object_ids=[case.pk],
                 subject_ref=case.subject_ref,
                 data={"ledger_entry": entry.pk, "original_case": entry.case_id},
             )
-            outcome = services._execute(actor, case, plan)
-        after = services._after_commit_steps(case.pk, plan, vacuum=True, scan=scan, tables=outcome["tables"])
+            outcome = execute_plan(actor, case, plan)
+        after = after_commit_steps(case.pk, plan, vacuum=True, scan=scan, tables=outcome["tables"])
         if connection.in_atomic_block:
             transaction.on_commit(after)
         else:

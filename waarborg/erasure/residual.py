@@ -18,7 +18,8 @@ A hit is judged:
   customer relationship ends): a person has to look at it.
 
 The erasure fails (the case is "incomplete") when there is any `fail` hit. Results name tables,
-columns, row ids and file names — never the values searched.
+columns, row ids and file names — never the values searched. A scan an operator asks for
+(`residual_scan_recorded`) is recorded in the audit trail by the kinds searched and the counts.
 """
 
 from __future__ import annotations
@@ -37,8 +38,13 @@ from django.apps import apps
 from django.conf import settings
 from django.db import connection, models
 
+from waarborg.audit.services import audit_record
 from waarborg.core import datamap
 from waarborg.core.crypto import EncryptedTextField
+from waarborg.erasure.ledger import hashes_of, ledger_path
+from waarborg.erasure.models import LedgerEntry, PendingFile
+from waarborg.erasure.ops import RESTRICTED_FIELD, can_restrict
+from waarborg.erasure.rules import PURPOSE, check_eraser
 
 STRONG = ("email", "phone", "iban", "customer_number")
 WEAK = ("name", "ip", "domain")
@@ -341,8 +347,6 @@ def _variant_retained_columns() -> dict[str, set[str]]:
 
 
 def _restricted_rows(table: str, pks: set[str]) -> set[str]:
-    from waarborg.erasure.ops import RESTRICTED_FIELD, can_restrict
-
     model = _model_tables().get(table)
     if model is None or not can_restrict(model):
         return set()
@@ -356,9 +360,6 @@ def _restricted_rows(table: str, pks: set[str]) -> set[str]:
 
 def _kept_by_ledger(identifiers: dict[str, set[str]]) -> set[tuple[str, str]]:
     """(table, pk) of the rows an erasure of these identifiers kept (the ledger's "keep")."""
-    from waarborg.erasure.ledger import hashes_of
-    from waarborg.erasure.models import LedgerEntry
-
     hashes = [h for _, h in hashes_of(identifiers)]
     if not hashes:
         return set()
@@ -418,8 +419,6 @@ def _skip_paths() -> set[Path]:
     if connection.vendor == "sqlite" and name and str(name) != ":memory:":
         base = Path(str(name))
         skip |= {base, Path(f"{base}-wal"), Path(f"{base}-shm"), Path(f"{base}-journal")}
-    from waarborg.erasure.ledger import ledger_path
-
     skip.add(ledger_path())
     return {p.resolve() for p in skip}
 
@@ -512,8 +511,6 @@ def residual_scan_many(items, *, files: bool = True) -> dict:
     """The scan of several erased subjects in one pass over the database: `items` are
     (case id, identifiers, kept); the answer is a ScanResult per case id, each judged on its
     own identifiers and what its own erasure kept."""
-    from waarborg.erasure.models import PendingFile
-
     patterns = {case_id: patterns_for(identifiers) for case_id, identifiers, _kept in items}
     union = sorted({p for pats in patterns.values() for p in pats}, key=lambda p: (p.kind, p.text))
     found, n_tables, n_columns = scan_tables(union)
@@ -531,3 +528,18 @@ def residual_scan_many(items, *, files: bool = True) -> dict:
         result.pending_files = pending.count()
         results[case_id] = result
     return results
+
+
+def residual_scan_recorded(*, actor, identifiers: dict[str, set[str]], files: bool = True) -> ScanResult:
+    """The scan `actor` asks for (not part of an erasure), recorded in the audit trail by the
+    kinds of identifiers searched and the counts found — never the values."""
+    check_eraser(actor)
+    result = residual_scan(identifiers, files=files)
+    audit_record(
+        actor=actor,
+        action="erasure.scan",
+        purpose=PURPOSE,
+        object_type="subject",
+        data={"by": sorted(identifiers), **{k: v for k, v in result.summary().items() if k != "ok"}},
+    )
+    return result

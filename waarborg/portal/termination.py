@@ -17,7 +17,7 @@ from waarborg.core import clock
 from waarborg.core.errors import PermissionDenied, ValidationError
 from waarborg.customers.models import Contact, Customer
 from waarborg.customers.selectors import customer_get_for
-from waarborg.erasure.services import customer_terminate
+from waarborg.customers.termination import customer_terminate
 
 MAX_DAYS_AHEAD = 366
 # The reason goes into the audit trail: fixed choices, so that it never holds personal data.

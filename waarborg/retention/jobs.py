@@ -37,7 +37,7 @@ from waarborg.core.actors import SYSTEM
 from waarborg.core.daily import daily_job
 from waarborg.core.datamap import AMSTERDAM, PD, Retention, add_term, first_day_gone
 from waarborg.erasure import ops
-from waarborg.erasure.services import forget
+from waarborg.erasure.hygiene import forget
 
 log = logging.getLogger(__name__)
 

@@ -20,8 +20,8 @@ from waarborg.core.errors import NotFound, PermissionDenied, ValidationError
 from waarborg.correspondence.models import Attachment, Message, Ticket
 from waarborg.correspondence.selectors import message_list_for, ticket_get_for, ticket_list_for
 from waarborg.correspondence.services import ticket_mark_fiscal
-from waarborg.erasure import services
 from waarborg.erasure.archive import fiscal_archive_read
+from waarborg.erasure.cases import erasure_request
 from waarborg.erasure.plan import erasure_plan
 from waarborg.erasure.tests.world import build_alice, files_in_a_fresh_directory  # noqa: F401
 from waarborg.exports.access import access_package_content
@@ -117,7 +117,7 @@ def test_an_erasure_keeps_the_fiscal_ticket_locked_away_and_erases_the_ordinary_
         assert planned[("correspondence.Attachment", attachment.pk)].restrict
         assert "tot en met 31-12-2033" in plan.notice("nl")
         with django_capture_on_commit_callbacks(execute=True):
-            services.erasure_request(actor=personas.erin, query=Query(email=ALICE), reason="verzoek")
+            erasure_request(actor=personas.erin, query=Query(email=ALICE), reason="verzoek")
 
     assert not Ticket.objects.filter(pk=ordinary.pk).exists()
     locked = Ticket.objects.get(pk=fiscal.pk)

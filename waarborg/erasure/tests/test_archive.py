@@ -10,8 +10,8 @@ from waarborg.core import roles
 from waarborg.core.errors import NotFound, PermissionDenied, ValidationError
 from waarborg.customers.models import Customer
 from waarborg.customers.selectors import customer_get_for, customer_list_for, document_list_for
-from waarborg.erasure import services
 from waarborg.erasure.archive import AlertFailed, fiscal_archive_read
+from waarborg.erasure.cases import erasure_request
 from waarborg.erasure.tests.world import build_alice
 from waarborg.subjects.finder import Query
 from waarborg.testing import factories as f
@@ -25,7 +25,7 @@ EMAIL = "alice.devries@example.nl"
 def archived(personas, django_capture_on_commit_callbacks):
     world = build_alice(personas)
     with django_capture_on_commit_callbacks(execute=True):
-        services.erasure_request(actor=personas.erin, query=Query(email=EMAIL), reason="verzoek")
+        erasure_request(actor=personas.erin, query=Query(email=EMAIL), reason="verzoek")
     return world
 
 

@@ -13,9 +13,12 @@ from waarborg.audit.models import AuditEvent
 from waarborg.billing.models import Invoice, InvoiceLine, Payment
 from waarborg.core.errors import PermissionDenied
 from waarborg.customers.models import Contact, Customer, Document
-from waarborg.erasure import ops, services
+from waarborg.erasure import execution, ops
+from waarborg.erasure.cases import erasure_case_open, erasure_case_run, erasure_request
+from waarborg.erasure.hygiene import files_retry
 from waarborg.erasure.ledger import read_file_entries
 from waarborg.erasure.models import ErasureCase, LedgerEntry, LedgerHash, PendingFile
+from waarborg.erasure.rules import AlreadyErased, ErasureFailed, SubjectNotFound
 from waarborg.erasure.tests.world import ALICE_IBAN, build_alice
 from waarborg.subjects.finder import Query, subject_find
 
@@ -37,7 +40,7 @@ def snapshot() -> dict:
 def erase(personas, django_capture_on_commit_callbacks):
     def run(email=EMAIL, **kw):
         with django_capture_on_commit_callbacks(execute=True):
-            case = services.erasure_request(actor=personas.erin, query=Query(email=email), reason="verzoek", **kw)
+            case = erasure_request(actor=personas.erin, query=Query(email=email), reason="verzoek", **kw)
         case.refresh_from_db()
         return case
 
@@ -94,12 +97,12 @@ def test_it_changes_nothing_more_when_run_again(personas, erase):
     case = erase()
     assert case.subject_ref == f"customers.Customer:{world.customer.pk}"
     before = snapshot()
-    with pytest.raises(services.AlreadyErased, match="already"):
-        services.erasure_case_run(actor=personas.erin, case=case)
-    with pytest.raises(services.AlreadyErased, match=f"erasure case {case.pk}"):
+    with pytest.raises(AlreadyErased, match="already"):
+        erasure_case_run(actor=personas.erin, case=case)
+    with pytest.raises(AlreadyErased, match=f"erasure case {case.pk}"):
         erase()  # by e-mail: the ledger knows it
-    with pytest.raises(services.AlreadyErased):
-        services.erasure_request(actor=personas.erin, query=Query(customer_number=world.customer.number), reason="x")
+    with pytest.raises(AlreadyErased):
+        erasure_request(actor=personas.erin, query=Query(customer_number=world.customer.number), reason="x")
     assert snapshot() == before
 
 
@@ -107,8 +110,8 @@ def test_it_changes_nothing_more_when_run_again(personas, erase):
 def test_it_says_clearly_when_nobody_matches(personas):
     build_alice(personas)
     before = snapshot()
-    with pytest.raises(services.SubjectNotFound, match="no subject found"):
-        services.erasure_request(actor=personas.erin, query=Query(email="niemand@example.nl"), reason="x")
+    with pytest.raises(SubjectNotFound, match="no subject found"):
+        erasure_request(actor=personas.erin, query=Query(email="niemand@example.nl"), reason="x")
     assert snapshot() == before
 
 
@@ -117,10 +120,10 @@ def test_it_says_clearly_when_nobody_matches(personas):
 def test_it_changes_nothing_wherever_it_stops(personas, monkeypatch, where):
     world = build_alice(personas)
     targets = {
-        "anonymising": (services, "_update_rows"),
-        "locking": (services, "_restrict_rows"),
-        "ledger": (services, "ledger_write"),
-        "audit": (services, "audit_record"),
+        "anonymising": (execution, "_update_rows"),
+        "locking": (execution, "_restrict_rows"),
+        "ledger": (execution, "ledger_write"),
+        "audit": (execution, "audit_record"),
     }
     module, name = targets[where]
     real = getattr(module, name)
@@ -131,10 +134,10 @@ def test_it_changes_nothing_wherever_it_stops(personas, monkeypatch, where):
         return real(*args, **kw)
 
     monkeypatch.setattr(module, name, crash)
-    case = services.erasure_case_open(actor=personas.erin, hits=subject_find(Query(email=EMAIL)), source="request")
+    case = erasure_case_open(actor=personas.erin, hits=subject_find(Query(email=EMAIL)), source="request")
     before = snapshot()
-    with pytest.raises(services.ErasureFailed, match="nothing changed"):
-        services.erasure_case_run(actor=personas.erin, case=case)
+    with pytest.raises(ErasureFailed, match="nothing changed"):
+        erasure_case_run(actor=personas.erin, case=case)
     after = snapshot()
     assert after.pop("erasure.ErasureCase") != before.pop("erasure.ErasureCase")  # the attempt, recorded
     assert after == before
@@ -146,7 +149,7 @@ def test_it_lets_only_the_privacy_officer_erase(personas):
     build_alice(personas)
     for viewer in (personas.carol, personas.dave, personas.frank, personas.bob):
         with pytest.raises(PermissionDenied):
-            services.erasure_request(actor=viewer, query=Query(email=EMAIL), reason="x")
+            erasure_request(actor=viewer, query=Query(email=EMAIL), reason="x")
     assert Contact.objects.filter(email=EMAIL).exists()
 
 
@@ -156,7 +159,7 @@ def test_it_refuses_personal_data_in_the_reason(personas):
     from waarborg.core.errors import ValidationError
 
     with pytest.raises(ValidationError, match="may not contain personal data"):
-        services.erasure_request(actor=personas.erin, query=Query(email=EMAIL), reason=f"mail van {EMAIL}")
+        erasure_request(actor=personas.erin, query=Query(email=EMAIL), reason=f"mail van {EMAIL}")
 
 
 @pytest.mark.promise("G3", "B4")
@@ -172,14 +175,14 @@ def test_it_leaves_the_database_as_it_was_when_it_stops_halfway(personas, monkey
         return real(qs, **kw)
 
     monkeypatch.setattr(ops, "delete_queryset", crash_on_the_third)
-    case = services.erasure_case_open(
+    case = erasure_case_open(
         actor=personas.erin,
         hits=subject_find(Query(email=EMAIL)),
         source="request",
     )
     before = snapshot()
-    with pytest.raises(services.ErasureFailed, match="rolled back, nothing changed"):
-        services.erasure_case_run(actor=personas.erin, case=case)
+    with pytest.raises(ErasureFailed, match="rolled back, nothing changed"):
+        erasure_case_run(actor=personas.erin, case=case)
     assert len(calls) == 3  # two deletes had run inside the transaction
     after = snapshot()
     case.refresh_from_db()
@@ -190,7 +193,7 @@ def test_it_leaves_the_database_as_it_was_when_it_stops_halfway(personas, monkey
     assert not PendingFile.objects.exists() and not LedgerEntry.objects.exists()
     assert (_files_in_a_fresh_directory / "files" / world.attachment.file.name).exists()
     monkeypatch.setattr(ops, "delete_queryset", real)
-    case = services.erasure_case_run(actor=personas.erin, case=case)  # and then it simply runs
+    case = erasure_case_run(actor=personas.erin, case=case)  # and then it simply runs
     assert not Contact.objects.filter(pk=world.contact.pk).exists()
 
 
@@ -208,7 +211,7 @@ def test_it_retries_a_file_that_would_not_go(personas, monkeypatch, erase, _file
     assert pending.attempts == 1 and pending.last_error == "PermissionError"
     assert case.result["files_failed"] == 1
     monkeypatch.undo()
-    counts = services.files_retry()
+    counts = files_retry()
     assert counts["files_removed"] == 1 and counts["cases_closed"] == 1
     case.refresh_from_db()
     assert case.status == ErasureCase.Status.COMPLETE

@@ -10,7 +10,7 @@ import pytest
 from waarborg.core import clock
 from waarborg.core.daily import run_daily
 from waarborg.customers.models import Contact
-from waarborg.erasure import services
+from waarborg.customers.termination import customer_terminate
 from waarborg.erasure.models import ErasureCase
 from waarborg.erasure.tests.world import build_alice
 from waarborg.testing import factories as f
@@ -27,8 +27,8 @@ def test_the_daily_job_scans_its_cases_together_and_judges_each_on_its_own(commi
     other = other_contact.customer
     f.RecipientFactory(key="leak", purpose="Notitie: contact via alice.devries@example.nl")  # Alice's, left behind
     today = clock.today()
-    first = services.customer_terminate(actor=personas.carol, customer=world.customer, reason="opzegging")
-    second = services.customer_terminate(actor=personas.carol, customer=other, reason="opzegging")
+    first = customer_terminate(actor=personas.carol, customer=world.customer, reason="opzegging")
+    second = customer_terminate(actor=personas.carol, customer=other, reason="opzegging")
     passes = []
     real = residual.scan_tables
     monkeypatch.setattr(residual, "scan_tables", lambda pats: passes.append(len(pats)) or real(pats))

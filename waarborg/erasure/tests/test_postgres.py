@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import connection
 
 from waarborg.customers.models import Contact
-from waarborg.erasure import services
+from waarborg.erasure.cases import erasure_request
 from waarborg.erasure.models import ErasureCase
 from waarborg.erasure.tests.world import build_alice
 from waarborg.subjects.finder import Query
@@ -32,7 +32,7 @@ def test_it_vacuums_the_tables_it_touched(committed, settings):
     settings.WAARBORG_ERASURE_VACUUM = "now"
     personas = make_personas()
     build_alice(personas, files=False)
-    case = services.erasure_request(actor=personas.erin, query=Query(email="alice.devries@example.nl"), reason="x")
+    case = erasure_request(actor=personas.erin, query=Query(email="alice.devries@example.nl"), reason="x")
     assert case.status == ErasureCase.Status.COMPLETE, case.result.get("scan_hits")
     assert case.result["forget"]["vacuum"] >= 10
     assert not Contact.objects.filter(email="alice.devries@example.nl").exists()
@@ -58,7 +58,7 @@ def test_it_leaves_the_vacuum_to_the_daily_job_when_so_configured(committed, set
     personas = make_personas()
     build_alice(personas, files=False)
     before = _last_vacuum("customers_contact")
-    case = services.erasure_request(actor=personas.erin, query=Query(email="alice.devries@example.nl"), reason="x")
+    case = erasure_request(actor=personas.erin, query=Query(email="alice.devries@example.nl"), reason="x")
     assert case.status == ErasureCase.Status.COMPLETE, case.result.get("scan_hits")
     assert case.result["forget"]["vacuum"] == "daily"
     assert VacuumDue.objects.filter(table="customers_contact").exists()

@@ -11,8 +11,10 @@ import pytest
 from django.apps import apps
 from django.core import serializers
 
+from waarborg.core.actors import CLI
 from waarborg.customers.models import Contact
-from waarborg.erasure import ops, services
+from waarborg.erasure import ops
+from waarborg.erasure.cases import erasure_request
 from waarborg.erasure.ledger import read_file_entries
 from waarborg.erasure.models import ErasureCase, LedgerEntry
 from waarborg.erasure.replay import erasure_replay
@@ -65,7 +67,7 @@ def test_it_erases_again_after_an_older_copy_is_restored(personas, django_captur
     copy = backup()
     counts_before = snapshot()
     with django_capture_on_commit_callbacks(execute=True):
-        case = services.erasure_request(actor=personas.erin, query=Query(email=EMAIL), reason="verzoek")
+        case = erasure_request(actor=personas.erin, query=Query(email=EMAIL), reason="verzoek")
     case.refresh_from_db()
     assert case.status == ErasureCase.Status.COMPLETE
     line = json.dumps(read_file_entries())
@@ -78,7 +80,7 @@ def test_it_erases_again_after_an_older_copy_is_restored(personas, django_captur
     assert not residual_scan(identifiers, files=False).ok
 
     with django_capture_on_commit_callbacks(execute=True):
-        counts = erasure_replay(actor="cli")
+        counts = erasure_replay(actor=CLI)
     assert counts["restored_entries"] == 1 and counts["erased_again"] == 1
     assert not Contact.objects.filter(email=EMAIL).exists()
     result = residual_scan(identifiers, files=False)
@@ -88,5 +90,5 @@ def test_it_erases_again_after_an_older_copy_is_restored(personas, django_captur
 
     after = snapshot()
     with django_capture_on_commit_callbacks(execute=True):
-        assert erasure_replay(actor="cli")["erased_again"] == 0  # running it again changes nothing
+        assert erasure_replay(actor=CLI)["erased_again"] == 0  # running it again changes nothing
     assert snapshot() == after

@@ -10,9 +10,11 @@ from django.core import mail
 from waarborg.core import clock
 from waarborg.core.errors import ValidationError
 from waarborg.customers.models import Contact
-from waarborg.erasure import services
+from waarborg.erasure.cases import erasure_request
 from waarborg.erasure.models import ErasureCase
+from waarborg.erasure.plan import erasure_plan
 from waarborg.erasure.tests.world import build_alice
+from waarborg.privacy.erasure_answer import privacy_request_erase
 from waarborg.privacy.erasure_plan import erasure_plan_review, erasure_plan_submit
 from waarborg.privacy.fulfil import privacy_request_fulfil
 from waarborg.privacy.identity import privacy_request_verify_by_staff
@@ -36,7 +38,7 @@ def _erasure_request(personas, *, approve=True):
         language="en",
     )
     privacy_request_verify_by_staff(actor=personas.erin, request=request, note="checked against the file")
-    preview = services.erasure_plan(subject_hits(request))
+    preview = erasure_plan(subject_hits(request))
     erasure_plan_submit(
         actor=personas.erin, request=request, categories=preview.categories(), summary=preview.row_counts()
     )
@@ -53,7 +55,7 @@ def test_it_carries_out_the_approved_plan_and_answers_with_what_was_erased_and_k
     world = build_alice(personas)
     request = _erasure_request(personas)
     with django_capture_on_commit_callbacks(execute=True):
-        case = services.privacy_request_erase(actor=personas.erin, request=request)
+        case = privacy_request_erase(actor=personas.erin, request=request)
     case.refresh_from_db()
     request.refresh_from_db()
     assert case.status == ErasureCase.Status.COMPLETE and case.privacy_request_id == request.pk
@@ -66,7 +68,7 @@ def test_it_carries_out_the_approved_plan_and_answers_with_what_was_erased_and_k
     assert f"up to and including {year}-12-31" in answer.body and "Legal obligation" in answer.body
     assert case.result["notice"]["en"] in answer.body
     with pytest.raises(ValidationError, match="closed"):  # answered: nothing more to do
-        services.privacy_request_erase(actor=personas.erin, request=request)
+        privacy_request_erase(actor=personas.erin, request=request)
 
 
 @pytest.mark.promise("G3")
@@ -74,10 +76,10 @@ def test_it_carries_out_only_an_approved_plan_of_an_erasure_request(personas):
     build_alice(personas)
     request = _erasure_request(personas, approve=False)
     with pytest.raises(ValidationError, match="not been approved"):
-        services.privacy_request_erase(actor=personas.erin, request=request)
+        privacy_request_erase(actor=personas.erin, request=request)
     access = privacy_request_create(actor=personas.alice, type="access", channel="portal")
     with pytest.raises(ValidationError, match="only an erasure request"):
-        services.privacy_request_erase(actor=personas.erin, request=access)
+        privacy_request_erase(actor=personas.erin, request=access)
     assert not ErasureCase.objects.exists() and Contact.objects.filter(email=EMAIL).exists()
 
 
@@ -88,7 +90,7 @@ def test_it_removes_the_subjects_export_packages(personas, django_capture_on_com
     path, _counts = privacy_request_fulfil(actor=personas.erin, request=access)
     assert path.exists() and zipfile.is_zipfile(path)
     with django_capture_on_commit_callbacks(execute=True):
-        case = services.erasure_request(actor=personas.erin, query=Query(email=EMAIL), reason="verzoek")
+        case = erasure_request(actor=personas.erin, query=Query(email=EMAIL), reason="verzoek")
     case.refresh_from_db()
     assert not path.exists()
     assert case.result["derived"]["export_packages"] == 1
@@ -136,7 +138,7 @@ def test_it_destroys_an_id_copy_still_waiting_for_its_check(personas, django_cap
     document = _id_copy(request)
     assert storage.exists(document.stored_name)
     with django_capture_on_commit_callbacks(execute=True):
-        case = services.erasure_request(actor=personas.erin, query=Query(email=EMAIL), reason="verzoek")
+        case = erasure_request(actor=personas.erin, query=Query(email=EMAIL), reason="verzoek")
     case.refresh_from_db()
     assert not IdDocument.objects.filter(pk=document.pk).exists()
     assert not storage.exists(document.stored_name)  # the encrypted file went with its row

@@ -2,7 +2,7 @@
 
 import pytest
 
-from waarborg.erasure import services
+from waarborg.erasure.cases import erasure_request
 from waarborg.erasure.models import ErasureCase
 from waarborg.erasure.residual import residual_scan
 from waarborg.erasure.tests.world import build_alice
@@ -19,7 +19,7 @@ EMAIL = "alice.devries@example.nl"
 def erase(personas, django_capture_on_commit_callbacks):
     def run():
         with django_capture_on_commit_callbacks(execute=True):
-            case = services.erasure_request(actor=personas.erin, query=Query(email=EMAIL), reason="verzoek")
+            case = erasure_request(actor=personas.erin, query=Query(email=EMAIL), reason="verzoek")
         case.refresh_from_db()
         return case
 

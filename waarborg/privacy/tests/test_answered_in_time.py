@@ -123,8 +123,9 @@ def test_the_erasure_engine_answering_records_the_answer(
     files_in_a_fresh_directory,  # noqa: F811
     django_capture_on_commit_callbacks,
 ):
-    from waarborg.erasure import services as erasure
+    from waarborg.erasure.plan import erasure_plan
     from waarborg.erasure.tests.world import build_alice
+    from waarborg.privacy.erasure_answer import privacy_request_erase
     from waarborg.privacy.erasure_plan import erasure_plan_review, erasure_plan_submit
     from waarborg.privacy.identity import privacy_request_verify_by_staff
     from waarborg.privacy.intake import privacy_request_create
@@ -137,11 +138,11 @@ def test_the_erasure_engine_answering_records_the_answer(
             actor=erin, type="erasure", channel="email", received_at=clock.today(), email="alice.devries@example.nl"
         )
         privacy_request_verify_by_staff(actor=erin, request=made, note="checked against the file")
-        plan = erasure.erasure_plan(subject_hits(made))
+        plan = erasure_plan(subject_hits(made))
         erasure_plan_submit(actor=erin, request=made, categories=plan.categories(), summary=plan.row_counts())
         erasure_plan_review(actor=erin, request=made, approve=True)
     with django_capture_on_commit_callbacks(execute=True):
-        erasure.privacy_request_erase(actor=erin, request=made)
+        privacy_request_erase(actor=erin, request=made)
     made.refresh_from_db()
     assert made.status == "completed" and made.answered_at is not None
     assert made.answered_at.astimezone(clock.AMSTERDAM).date() == clock.today()

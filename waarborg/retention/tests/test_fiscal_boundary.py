@@ -17,7 +17,7 @@ from django.core.management import call_command
 from waarborg.billing.models import Invoice, InvoiceLine, Payment
 from waarborg.core import clock
 from waarborg.core.datamap import AMSTERDAM
-from waarborg.erasure import services
+from waarborg.erasure.cases import erasure_request
 from waarborg.erasure.plan import erasure_plan
 from waarborg.exports.access import access_package_content
 from waarborg.subjects.finder import Query, subject_find
@@ -81,7 +81,7 @@ def test_a_locked_invoice_stays_locked_on_its_last_day_and_goes_the_day_after(
 ):
     customer = personas.bob_customer
     with clock.as_of(dt.date(2026, 6, 1)), django_capture_on_commit_callbacks(execute=True):
-        services.erasure_request(actor=personas.erin, query=Query(customer_number=customer.number), reason="verzoek")
+        erasure_request(actor=personas.erin, query=Query(customer_number=customer.number), reason="verzoek")
     invoice.refresh_from_db()
     assert invoice.restricted_at is not None  # locked away (R4)
     daily(LAST_DAY)

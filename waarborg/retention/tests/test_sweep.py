@@ -27,7 +27,7 @@ from waarborg.core.daily import run_daily
 from waarborg.core.datamap import AMSTERDAM, FISCAL_7Y, LOGIN_6M
 from waarborg.correspondence.models import Attachment, Complaint, Message, Ticket
 from waarborg.customers.models import ContactHistory, Customer
-from waarborg.erasure import services
+from waarborg.erasure.cases import erasure_request
 from waarborg.erasure.tests.world import build_alice
 from waarborg.retention.jobs import cutoff
 from waarborg.retention.models import SweepRun
@@ -165,7 +165,7 @@ def test_it_erases_the_fiscal_archive_after_31_december_plus_seven_years(
 ):
     world = build_alice(personas)
     with django_capture_on_commit_callbacks(execute=True):
-        services.erasure_request(actor=personas.erin, query=Query(email="alice.devries@example.nl"), reason="verzoek")
+        erasure_request(actor=personas.erin, query=Query(email="alice.devries@example.nl"), reason="verzoek")
     last_year = max(i.issue_date.year for i in world.invoices)
     last_payment = world.payment.received_at.astimezone(AMSTERDAM).year
     final = dt.date(max(last_year, last_payment) + 7, 12, 31)  # the last day the archive is kept

@@ -1,16 +1,20 @@
 import json
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
-from waarborg.audit.services import audit_record
+from waarborg.core import clock
+from waarborg.core.actors import CLI
 from waarborg.core.errors import NotFound, ValidationError
-from waarborg.erasure import services
+from waarborg.core.identifiers import NORMALISERS, normalise_customer_number
+from waarborg.customers.models import Customer
+from waarborg.customers.termination import customer_terminate
+from waarborg.erasure.cases import erasure_plan_preview, minor_report_register
 from waarborg.erasure.models import ErasureCase
-from waarborg.erasure.plan import erasure_plan
 from waarborg.erasure.replay import erasure_replay
-from waarborg.erasure.residual import residual_scan
-from waarborg.subjects.finder import Query, subject_find
+from waarborg.erasure.residual import residual_scan_recorded
+from waarborg.erasure.rules import AlreadyErased, ErasureFailed, clean_note
+from waarborg.privacy.erasure_answer import offline_erasure_request, registered_request_erase
+from waarborg.subjects.finder import Query
 
 EXIT_NOT_FOUND = 1  # unknown, already erased, or the residual scan found data
 EXIT_BAD_INPUT = 2
@@ -98,26 +102,10 @@ class Command(BaseCommand):
     # --- plan ---
 
     def _plan(self, o):
-        query = _query(o)
-        with transaction.atomic():
-            hits = subject_find(query)
-            if not hits:
-                known = services._already_erased_for({k: {v} for k, v in query.normalised().items()})
-                raise CommandError(
-                    str(known) if known else "no subject found for these identifiers", returncode=EXIT_NOT_FOUND
-                )
-            plan = erasure_plan(hits)
-            known = None if plan.changes or plan.holds else services._already_erased_for(plan.identifiers)
-            if known is not None:  # only kept records remain (a request's record, the archive)
-                raise CommandError(str(known), returncode=EXIT_NOT_FOUND)
-            audit_record(
-                actor="cli",
-                action="erasure.plan",
-                purpose=services.PURPOSE,
-                object_type="subject",
-                subject_ref=services._primary_ref(plan.subjects),
-                data={"by": sorted(query.normalised()), "rows": len(plan.rows), "holds": [h.code for h in plan.holds]},
-            )
+        try:
+            plan = erasure_plan_preview(actor=CLI, query=_query(o))
+        except (AlreadyErased, NotFound) as exc:
+            raise CommandError(str(exc), returncode=EXIT_NOT_FOUND) from None
         if o["format"] == "json":
             data = plan.as_dict()
             data["notice"] = {"nl": plan.notice("nl"), "en": plan.notice("en")}
@@ -152,96 +140,26 @@ class Command(BaseCommand):
     def _run(self, o):
         if not o["yes"]:
             raise CommandError("add --yes to erase (see 'waarborg erasure plan' first)", returncode=EXIT_BAD_INPUT)
-        reason = services.clean_note(o["reason"], field="reason", max_length=200, required=True)
+        reason = clean_note(o["reason"], field="reason", max_length=200, required=True)
         try:
             if o["request"]:
-                case = self._carry_out(o)
+                case = registered_request_erase(number=o["request"], handler_email=o["handler"])
             else:
-                case = self._register_and_erase(o, reason)
-        except services.AlreadyErased as exc:
-            raise CommandError(str(exc), returncode=EXIT_NOT_FOUND) from None
-        except NotFound as exc:
-            raise CommandError(str(exc), returncode=EXIT_NOT_FOUND) from None
-        except services.ErasureFailed as exc:
+                case = offline_erasure_request(
+                    query=_query(o),
+                    reason=reason,
+                    channel=o["channel"],
+                    checked=o["checked"],
+                    received=o["received"],
+                    language=o["lang"],
+                    handler_email=o["handler"],
+                    on_recorded=lambda request: self.stdout.write(
+                        f"privacy request {request.number} recorded (erasure, {o['channel']})"
+                    ),
+                )
+        except (AlreadyErased, NotFound, ErasureFailed) as exc:
             raise CommandError(str(exc), returncode=EXIT_NOT_FOUND) from None
         self._report(case)
-
-    def _handler(self, o):
-        from waarborg.accounts.models import Account
-        from waarborg.core import roles
-
-        officers = Account.objects.filter(role=roles.PRIVACY, is_active=True)
-        if o["handler"]:
-            officers = officers.filter(email=o["handler"].strip().lower())
-        found = list(officers[:2])
-        if len(found) != 1:
-            raise ValidationError(
-                "no active privacy officer with that e-mail address"
-                if o["handler"]
-                else "name the privacy officer who handles the request with --handler",
-                field="handler",
-            )
-        return found[0]
-
-    def _register_and_erase(self, o, reason: str) -> ErasureCase:
-        """Record the request like one that came by e-mail, post or phone (numbered, with its
-        deadlines, identity check and the plan approved by the privacy officer), then erase; the
-        subject is answered with the notice once the erasure is complete."""
-        from waarborg.core import clock
-        from waarborg.privacy import intake
-        from waarborg.privacy.erasure_plan import erasure_plan_review, erasure_plan_submit
-        from waarborg.privacy.identity import privacy_request_verify_by_staff
-        from waarborg.privacy.models import PrivacyRequest
-
-        query = _query(o)
-        hits = subject_find(query)
-        if not hits:
-            known = services._already_erased_for({k: {v} for k, v in query.normalised().items() if k != "postcode"})
-            raise known or services.SubjectNotFound("no subject found for these identifiers")
-        plan = erasure_plan(hits)
-        if not plan.changes:
-            raise services._already_erased_for(plan.identifiers) or services.AlreadyErased(
-                "there is nothing left to erase for this subject"
-            )
-        handler = self._handler(o)
-        with transaction.atomic():
-            request = self._create_request(
-                intake,
-                actor=handler,
-                type=PrivacyRequest.Type.ERASURE,
-                channel=o["channel"],
-                received_at=clock.parse_date(o["received"]) if o["received"] else clock.today(),
-                email=o.get("email") or "",
-                phone=o.get("phone") or "",
-                customer_number=o.get("customer") or "",
-                name=o.get("name") or "",
-                postcode=o.get("postcode") or "",
-                language=o["lang"],
-                handler=handler,
-            )
-            privacy_request_verify_by_staff(actor=handler, request=request, note=o["checked"])
-            erasure_plan_submit(actor=handler, request=request, categories=plan.categories(), summary=plan.row_counts())
-            erasure_plan_review(actor=handler, request=request, approve=True, note=reason)
-        self.stdout.write(f"privacy request {request.number} recorded (erasure, {o['channel']})")
-        return services.erasure_request(
-            actor=handler, query=query, reason=reason, source="cli", privacy_request_id=request.pk
-        )
-
-    def _create_request(self, privacy, **kw):
-        try:
-            return privacy.privacy_request_create(**kw)
-        except ValidationError as exc:
-            if "still open" in str(exc):  # that request is carried out with --request once approved
-                raise ValidationError(f"{exc}; carry it out with --request once its plan is approved") from None
-            raise
-
-    def _carry_out(self, o) -> ErasureCase:
-        from waarborg.privacy.models import PrivacyRequest
-
-        request = PrivacyRequest.objects.filter(number=o["request"].strip().upper()).first()
-        if request is None:
-            raise NotFound("no such privacy request")
-        return services.privacy_request_erase(actor=self._handler(o), request=request)
 
     def _report(self, case: ErasureCase) -> None:
         if case.status == ErasureCase.Status.ON_HOLD:
@@ -286,8 +204,8 @@ class Command(BaseCommand):
         if not query.normalised():
             raise ValidationError("give an identifier: e-mail, phone, customer number, IP or name with postcode")
         try:
-            case = services.minor_report_register(
-                actor="cli",
+            case = minor_report_register(
+                actor=CLI,
                 details=o["details"],
                 email=query.email,
                 phone=query.phone,
@@ -296,7 +214,7 @@ class Command(BaseCommand):
                 name=query.name,
                 postcode=query.postcode,
             )
-        except (services.AlreadyErased, services.ErasureFailed) as exc:
+        except (AlreadyErased, ErasureFailed) as exc:
             raise CommandError(str(exc), returncode=EXIT_NOT_FOUND) from None
         if case.result == {"found": 0}:
             self.stdout.write(
@@ -307,10 +225,6 @@ class Command(BaseCommand):
         self._report(case)
 
     def _terminate(self, o):
-        from waarborg.core import clock
-        from waarborg.core.identifiers import normalise_customer_number
-        from waarborg.customers.models import Customer
-
         if not o["yes"]:
             raise CommandError("add --yes to end the contract", returncode=EXIT_BAD_INPUT)
         number = normalise_customer_number(o["customer"])
@@ -318,7 +232,7 @@ class Command(BaseCommand):
         if customer is None:
             raise CommandError("no such customer", returncode=EXIT_NOT_FOUND)
         end = clock.parse_date(o["end_date"]) if o.get("end_date") else None
-        case = services.customer_terminate(actor="cli", customer=customer, reason=o["reason"], end_date=end)
+        case = customer_terminate(actor=CLI, customer=customer, reason=o["reason"], end_date=end)
         self.stdout.write(
             f"contract ended (services end {(end or clock.today()).isoformat()}); erasure case {case.pk} "
             "runs by itself once the last service has ended and nothing is owed"
@@ -327,7 +241,7 @@ class Command(BaseCommand):
     # --- replay ---
 
     def _replay(self, o):
-        counts = erasure_replay(actor="cli")
+        counts = erasure_replay(actor=CLI)
         self.stdout.write(
             f"ledger entries: {counts['entries']} ({counts['restored_entries']} put back from the ledger file); "
             f"subjects erased again: {counts['erased_again']}"
@@ -336,8 +250,6 @@ class Command(BaseCommand):
     # --- scan ---
 
     def _scan(self, o):
-        from waarborg.core.identifiers import NORMALISERS
-
         identifiers: dict[str, set[str]] = {}
         for option, kind in (("email", "email"), ("phone", "phone"), ("customer", "customer_number"), ("ip", "ip")):
             if o.get(option):
@@ -348,14 +260,7 @@ class Command(BaseCommand):
             identifiers["name"] = {" ".join(o["name"].split())}
         if not identifiers:
             raise ValidationError("give an identifier: e-mail, phone, customer number, IP, IBAN or name")
-        result = residual_scan(identifiers, files=not o["no_files"])
-        audit_record(
-            actor="cli",
-            action="erasure.scan",
-            purpose=services.PURPOSE,
-            object_type="subject",
-            data={"by": sorted(identifiers), **{k: v for k, v in result.summary().items() if k != "ok"}},
-        )
+        result = residual_scan_recorded(actor=CLI, identifiers=identifiers, files=not o["no_files"])
         for hit in result.hits:
             self.stdout.write(hit.describe())
         s = result.summary()

@@ -1,11 +1,15 @@
-"""Ending the contract is an erasure request (R2); minors' data reported is erased (M2)."""
+"""Ending the contract is an erasure request (R2): the services end and the erasure runs by
+itself once the last one has ended and nothing is owed or disputed."""
 
 import datetime as dt
+import io
 import json
 from decimal import Decimal
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from waarborg.audit.models import AuditEvent
 from waarborg.billing.services import payment_record
@@ -14,12 +18,12 @@ from waarborg.core import clock
 from waarborg.core.daily import run_daily
 from waarborg.core.errors import NotFound, ValidationError
 from waarborg.customers.models import Contact, Customer
-from waarborg.erasure import services
+from waarborg.customers.termination import customer_terminate
 from waarborg.erasure.models import ErasureCase
-from waarborg.erasure.tests.world import build_alice
+from waarborg.erasure.tests.world import build_alice, files_in_a_fresh_directory  # noqa: F401
 from waarborg.testing import factories as f
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("files_in_a_fresh_directory")]
 
 
 @pytest.fixture
@@ -35,14 +39,14 @@ def daily(django_capture_on_commit_callbacks):
 def test_it_erases_by_itself_once_the_last_service_has_ended(personas, daily):
     world = build_alice(personas, running=True)
     today = clock.today()
-    case = services.customer_terminate(
+    case = customer_terminate(
         actor=personas.alice, customer=world.customer, reason="opzegging", end_date=today + dt.timedelta(days=30)
     )
     assert case.source == ErasureCase.Source.TERMINATION and case.status == ErasureCase.Status.OPEN
     customer = Customer.objects.get(pk=world.customer.pk)
     assert customer.status == Customer.Status.TERMINATING
     assert set(Subscription.objects.filter(customer=customer).values_list("status", flat=True)) == {"cancelled"}
-    assert services.customer_terminate(actor=personas.alice, customer=customer, reason="nogmaals").pk == case.pk
+    assert customer_terminate(actor=personas.alice, customer=customer, reason="nogmaals").pk == case.pk
 
     daily(today)
     case.refresh_from_db()
@@ -65,7 +69,7 @@ def test_it_erases_by_itself_once_the_last_service_has_ended(personas, daily):
 @pytest.mark.promise("R2", "G3")
 def test_it_waits_for_an_unpaid_invoice_and_runs_when_it_is_paid(personas, daily):
     world = build_alice(personas, unpaid=True)
-    case = services.customer_terminate(actor=personas.carol, customer=world.customer, reason="opzegging")
+    case = customer_terminate(actor=personas.carol, customer=world.customer, reason="opzegging")
     today = clock.today()
     result = daily(today)
     case.refresh_from_db()
@@ -81,9 +85,9 @@ def test_it_waits_for_an_unpaid_invoice_and_runs_when_it_is_paid(personas, daily
 @pytest.mark.promise("R2", "B2")
 def test_it_lets_a_customer_end_only_their_own_contract(personas):
     with pytest.raises(NotFound):
-        services.customer_terminate(actor=personas.bob, customer=personas.alice_customer, reason="opzegging")
+        customer_terminate(actor=personas.bob, customer=personas.alice_customer, reason="opzegging")
     with pytest.raises(ValidationError):
-        services.customer_terminate(actor=personas.alice, customer=personas.alice_customer, reason="")
+        customer_terminate(actor=personas.alice, customer=personas.alice_customer, reason="")
     assert not ErasureCase.objects.exists()
 
 
@@ -99,38 +103,7 @@ def test_it_opens_a_case_once_for_a_relationship_that_ended_elsewhere(personas, 
     assert daily(clock.today())["retention"]["erasure_cases_opened"] == 0
 
 
-@pytest.mark.promise("M2", "G3", "R3")
-def test_it_erases_a_minors_data_on_a_report_and_keeps_only_the_fiscal_records(
-    personas, django_capture_on_commit_callbacks
-):
-    world = build_alice(personas, running=True)
-    with django_capture_on_commit_callbacks(execute=True):
-        case = services.minor_report_register(
-            actor=personas.erin,
-            email="alice.devries@example.nl",
-            details="Ouder meldt: account aangemaakt door een kind van 14 zonder toestemming.",
-        )
-    case.refresh_from_db()
-    assert case.source == ErasureCase.Source.MINOR_REPORT and case.status == ErasureCase.Status.COMPLETE
-    assert "zonder toestemming" in case.details
-    assert not Contact.objects.filter(pk=world.contact.pk).exists()
-    assert not Subscription.objects.filter(customer_id=world.customer.pk).exists()
-    assert all(i.restricted_at for i in type(world.paid_invoice).objects.filter(customer_id=world.customer.pk))
-
-
-@pytest.mark.promise("M2")
-def test_it_records_a_minor_report_even_when_nothing_is_found(personas):
-    case = services.minor_report_register(actor=personas.erin, email="kind@example.nl", details="Melding via school.")
-    assert case.status == ErasureCase.Status.COMPLETE and case.result == {"found": 0}
-    with pytest.raises(ValidationError, match="personal data"):
-        services.minor_report_register(actor=personas.erin, email="kind@example.nl", details="bel 0612345678")
-
-
 def _cli(*args):
-    import io
-
-    from django.core.management import call_command
-
     out = io.StringIO()
     call_command("erasure", *args, stdout=out, stderr=io.StringIO())
     return out.getvalue()
@@ -138,8 +111,6 @@ def _cli(*args):
 
 @pytest.mark.promise("R2")
 def test_a_contract_ended_from_the_shell_opens_the_case_that_runs_by_itself(personas, daily):
-    from django.core.management.base import CommandError
-
     world = build_alice(personas, running=True)
     end = clock.today() + dt.timedelta(days=10)
     with pytest.raises(CommandError, match="add --yes") as unconfirmed:
@@ -163,19 +134,3 @@ def test_a_contract_ended_from_the_shell_opens_the_case_that_runs_by_itself(pers
     with pytest.raises(CommandError, match="no such customer") as gone:
         _cli("terminate", "--customer", world.customer.number, "--reason", "nogmaals", "--yes")
     assert gone.value.returncode == 1
-
-
-@pytest.mark.promise("M2", "G3")
-def test_a_minor_report_from_the_shell_is_recorded_and_erased(personas, django_capture_on_commit_callbacks):
-    from django.core.management.base import CommandError
-
-    world = build_alice(personas)
-    details = "Ouder meldt per telefoon: account van een kind van 13."
-    with pytest.raises(CommandError, match="add --yes"):
-        _cli("minor-report", "--email", "alice.devries@example.nl", "--details", details)
-    with django_capture_on_commit_callbacks(execute=True):
-        out = _cli("minor-report", "--email", "alice.devries@example.nl", "--details", details, "--yes")
-    case = ErasureCase.objects.get()
-    assert f"minor report recorded as erasure case {case.pk}" in out and case.source == "minor_report"
-    assert not Contact.objects.filter(pk=world.contact.pk).exists()
-    assert "nothing is held" in _cli("minor-report", "--email", "kind@example.nl", "--details", details, "--yes")

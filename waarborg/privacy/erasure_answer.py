@@ -1,0 +1,204 @@
+"""Answering an erasure request (art. 17, G3): the privacy request's side of the erasure engine.
+
+- `privacy_request_erase` — carry out the approved erasure plan of a request: a case linked to
+  the request, run at once;
+- `answer_request` — once that case is complete (now, or after a hold, by the daily job) the plan
+  is reported carried out and the request answered with the notice: what was erased, what was
+  kept, why and until when;
+- `offline_erasure_request` — a request that came by e-mail, post or phone, recorded like any
+  other (numbered, identity checked, plan approved by the privacy officer) and erased at once;
+- `registered_request_erase` — carry out a recorded request, by its number, once its plan is approved;
+- `privacy_officer` — the privacy officer who handles such a request.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+
+from django.db import transaction
+
+from waarborg.accounts.models import Account
+from waarborg.core import clock, roles
+from waarborg.core.actors import SYSTEM
+from waarborg.core.errors import NotFound, ValidationError
+from waarborg.erasure.cases import erasure_case_open, erasure_case_run, erasure_request
+from waarborg.erasure.completion import when_case_finished
+from waarborg.erasure.models import ErasureCase
+from waarborg.erasure.plan import ErasurePlan, erasure_plan
+from waarborg.erasure.rules import AlreadyErased, SubjectNotFound, already_erased_for, check_eraser
+from waarborg.privacy.models import PrivacyRequest, RecipientNotice
+from waarborg.privacy.services import (
+    erasure_plan_executed,
+    erasure_plan_review,
+    erasure_plan_submit,
+    privacy_request_complete,
+    privacy_request_create,
+    privacy_request_verify_by_staff,
+    subject_hits,
+)
+from waarborg.subjects.finder import Query, subject_find
+
+log = logging.getLogger(__name__)
+
+
+def privacy_request_erase(*, actor, request, vacuum: bool = True, scan: bool = True) -> ErasureCase:
+    """Carry out the approved erasure plan of a privacy request: a case linked to the request,
+    run at once. Once the case is complete (now, or after a hold, by the daily job) the request
+    is marked carried out and answered with the notice: what was erased, what was kept, why and
+    until when (`answer_request`)."""
+    check_eraser(actor)
+    current = PrivacyRequest.objects.filter(pk=getattr(request, "pk", request)).first()
+    if current is None:
+        raise NotFound("privacy request not found")
+    if current.type != PrivacyRequest.Type.ERASURE:
+        raise ValidationError("only an erasure request is carried out by the erasure engine", field="type")
+    if not current.is_open:
+        raise ValidationError("this privacy request is closed", field="status")
+    if current.erasure_plan_status != PrivacyRequest.Plan.APPROVED:
+        raise ValidationError("the erasure plan of this request has not been approved", field="erasure_plan")
+    existing = ErasureCase.objects.filter(privacy_request_id=current.pk).order_by("-pk").first()
+    if existing is not None:
+        return erasure_case_run(actor=actor, case=existing, vacuum=vacuum, scan=scan)
+    hits = subject_hits(current)
+    if not hits:
+        raise SubjectNotFound("no subject found for this request")
+    plan = erasure_plan(hits)
+    if not plan.changes:
+        raise already_erased_for(plan.identifiers) or AlreadyErased("there is nothing left to erase for this subject")
+    case = erasure_case_open(
+        actor=actor,
+        hits=hits,
+        source=ErasureCase.Source.REQUEST,
+        reason=f"privacy request {current.number}",
+        privacy_request_id=current.pk,
+    )
+    return erasure_case_run(actor=actor, case=case, vacuum=vacuum, scan=scan)
+
+
+@when_case_finished("answer_request")
+def answer_request(case_id, plan: ErasurePlan, notice: dict) -> None:
+    """A complete case answers the privacy request it belongs to: the plan is reported carried
+    out (rows per model, no values) and the request is completed with the notice in the
+    requester's language. The answer waits while recipient notices (X3) are open; the back
+    office then completes it (the notice is in the case's result). Failing to answer never
+    undoes the erasure: the case records why and the request stays open in the queue."""
+    case = ErasureCase.objects.get(pk=case_id)
+    if case.privacy_request_id is None or case.status != ErasureCase.Status.COMPLETE:
+        return
+    request = PrivacyRequest.objects.filter(pk=case.privacy_request_id).first()
+    if request is None or not request.is_open:
+        return
+    try:
+        if request.erasure_plan_status == PrivacyRequest.Plan.APPROVED:
+            erasure_plan_executed(actor=SYSTEM, request=request, summary=plan.row_counts())
+        waiting = RecipientNotice.objects.filter(request=request, status=RecipientNotice.Status.OPEN).count()
+        if waiting:
+            state = "carried out; the answer waits for the recipient notices"
+        elif not request.email:
+            state = "carried out; the answer goes by post (the privacy officer completes the request)"
+        else:
+            note = case.result.get("notice", {}).get(request.language if request.language == "en" else "nl", "")
+            privacy_request_complete(actor=SYSTEM, request=request, note=note)
+            state = "answered"
+    except Exception as exc:  # the erasure stands; the request stays open for the privacy officer
+        state = f"not answered ({type(exc).__name__})"
+        log.warning("privacy request of erasure case %s was not answered (%s)", case_id, type(exc).__name__)
+    data = dict(ErasureCase.objects.get(pk=case_id).result)
+    data["request"] = state
+    ErasureCase.objects.filter(pk=case_id).update(result=data)
+
+
+# --- Requests that came by e-mail, post or phone ----------------------------------------------
+
+
+def privacy_officer(email: str = "") -> Account:
+    """The active privacy officer with this e-mail address, or without one the only active
+    privacy officer; ValidationError when there is none (or, unnamed, more than one)."""
+    officers = Account.objects.filter(role=roles.PRIVACY, is_active=True)
+    if email:
+        officers = officers.filter(email=email.strip().lower())
+    found = list(officers[:2])
+    if len(found) != 1:
+        raise ValidationError(
+            "no active privacy officer with that e-mail address"
+            if email
+            else "name the privacy officer who handles the request with --handler",
+            field="handler",
+        )
+    return found[0]
+
+
+def offline_erasure_request(
+    *,
+    query: Query,
+    reason: str,
+    channel: str,
+    checked: str,
+    received: dt.date | str | None = None,
+    language: str = "nl",
+    handler_email: str = "",
+    on_recorded: Callable[[PrivacyRequest], None] | None = None,
+) -> ErasureCase:
+    """Record an erasure request that came by e-mail, post or phone like any other (numbered,
+    with its deadlines, the identity check `checked` and the plan approved by the privacy
+    officer who handles it), then erase; the subject is answered with the notice once the
+    erasure is complete. `received` is the day it came in (an ISO date; default today);
+    `on_recorded` is told of the request before the erasure runs.
+
+    Unknown identifiers: SubjectNotFound; a subject erased before: AlreadyErased — both before
+    anything is recorded. A request of the subject that is still open is named, to be carried
+    out with `registered_request_erase` once its plan is approved."""
+    hits = subject_find(query)
+    if not hits:
+        known = already_erased_for({k: {v} for k, v in query.normalised().items() if k != "postcode"})
+        raise known or SubjectNotFound("no subject found for these identifiers")
+    plan = erasure_plan(hits)
+    if not plan.changes:
+        raise already_erased_for(plan.identifiers) or AlreadyErased("there is nothing left to erase for this subject")
+    handler = privacy_officer(handler_email)
+    with transaction.atomic():
+        request = _create_request(
+            actor=handler,
+            type=PrivacyRequest.Type.ERASURE,
+            channel=channel,
+            received_at=_received_on(received),
+            email=query.email or "",
+            phone=query.phone or "",
+            customer_number=query.customer_number or "",
+            name=query.name or "",
+            postcode=query.postcode or "",
+            language=language,
+            handler=handler,
+        )
+        privacy_request_verify_by_staff(actor=handler, request=request, note=checked)
+        erasure_plan_submit(actor=handler, request=request, categories=plan.categories(), summary=plan.row_counts())
+        erasure_plan_review(actor=handler, request=request, approve=True, note=reason)
+    if on_recorded is not None:
+        on_recorded(request)
+    return erasure_request(actor=handler, query=query, reason=reason, source="cli", privacy_request_id=request.pk)
+
+
+def _received_on(received: dt.date | str | None) -> dt.date:
+    if isinstance(received, dt.date):
+        return received
+    return clock.parse_date(received) if received else clock.today()
+
+
+def _create_request(**kw) -> PrivacyRequest:
+    try:
+        return privacy_request_create(**kw)
+    except ValidationError as exc:
+        if "still open" in str(exc):  # that request is carried out with --request once approved
+            raise ValidationError(f"{exc}; carry it out with --request once its plan is approved") from None
+        raise
+
+
+def registered_request_erase(*, number: str, handler_email: str = "") -> ErasureCase:
+    """Carry out the recorded erasure request with this number (e.g. PV000012) once its plan is
+    approved, on behalf of the privacy officer who handles it (`privacy_officer`)."""
+    request = PrivacyRequest.objects.filter(number=number.strip().upper()).first()
+    if request is None:
+        raise NotFound("no such privacy request")
+    return privacy_request_erase(actor=privacy_officer(handler_email), request=request)
