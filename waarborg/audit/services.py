@@ -24,7 +24,7 @@ from django.db import connection, transaction
 
 from waarborg.audit.models import AuditEvent, AuditHead
 from waarborg.core import clock
-from waarborg.core.actors import CLI, SYSTEM, actor_label, legacy_actor
+from waarborg.core.actors import CLI, SYSTEM, actor_label
 from waarborg.core.crypto import key_id
 from waarborg.core.errors import ValidationError
 
@@ -55,7 +55,7 @@ def in_callers_transaction() -> bool:
 
 def actor_of(viewer) -> str:
     """The audit trail's name for an actor (see waarborg.core.actors.actor_label)."""
-    return actor_label(legacy_actor(viewer))
+    return actor_label(viewer)
 
 
 def _payload(event: AuditEvent) -> bytes:

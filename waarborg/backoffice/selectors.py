@@ -44,10 +44,6 @@ class SearchResult:
         return self.total > len(self.customers)
 
 
-def searchable_kinds(viewer) -> list[str]:
-    return [kind for kind, scope in SEARCH_KINDS.items() if roles.can(viewer, scope)]
-
-
 def _contacts(viewer):
     return scope_queryset(Contact.objects.all(), viewer=viewer, scope="contacts")
 

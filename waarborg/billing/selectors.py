@@ -37,10 +37,6 @@ def payment_list_for(*, viewer, customer=None, invoice=None):
     return qs.order_by("-received_at", "-pk")
 
 
-def payment_get_for(*, viewer, pk) -> Payment:
-    return get_scoped(Payment.objects.select_related("invoice"), viewer=viewer, scope="payments", pk=pk)
-
-
 @dataclass(frozen=True)
 class PaymentMethodView:
     """A payment method as shown: never the IBAN itself, only its masked form."""

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from django.db import models
 
 from waarborg.core import roles
-from waarborg.core.actors import ApiClient, System, is_account, legacy_actor
+from waarborg.core.actors import ApiClient, System, is_account
 from waarborg.core.errors import NotFound, PermissionDenied
 
 # () -> (customer ids, (contact id subqueries...), account ids), each a queryset of values.
@@ -121,7 +121,6 @@ def check_actor(*, actor, scope: str, customer_id=None, customers_may: bool = Tr
     - a customer may only when `customers_may`, and only for their own customer: another
       customer's object is NotFound, as when reading.
     """
-    actor = legacy_actor(actor)
     if isinstance(actor, System):
         return
     if isinstance(actor, ApiClient):

@@ -65,22 +65,8 @@ SYSTEM = System("system")
 CLI = System("cli")
 
 
-def legacy_actor(actor):
-    """TRANSITIONAL: a bare string or None read as System(name). Removed once every caller
-    passes a typed actor."""
-    if actor is None:
-        return SYSTEM
-    if isinstance(actor, str):
-        return System(actor) if _NAME.fullmatch(actor) else System("system")
-    return actor
-
-
 def is_system(actor) -> bool:
-    return isinstance(legacy_actor(actor), System)
-
-
-def is_api_client(actor) -> bool:
-    return isinstance(actor, ApiClient)
+    return isinstance(actor, System)
 
 
 def is_account(actor) -> bool:

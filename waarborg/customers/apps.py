@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class CustomersConfig(AppConfig):
     name = "waarborg.customers"
     label = "customers"
+
+    def ready(self) -> None:
+        # Loaded once the models are: the confirmation of a contract's end registers itself as a
+        # step to take when an erasure case is finished (waarborg.erasure.completion).
+        from waarborg.customers import termination  # noqa: F401

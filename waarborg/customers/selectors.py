@@ -59,10 +59,6 @@ def document_list_for(*, viewer, customer=None):
     return qs.order_by("-created_at", "-pk")
 
 
-def document_get_for(*, viewer, pk) -> Document:
-    return get_scoped(Document.objects.all(), viewer=viewer, scope="documents", pk=pk)
-
-
 # --- Notices by e-mail (art. 6:227a BW) -------------------------------------------------
 
 

@@ -93,10 +93,6 @@ def case_get_for(*, viewer, pk) -> Case:
     )
 
 
-def decision_get_for(*, viewer, pk) -> Decision:
-    return get_scoped(Decision.objects.select_related("ladder_version__ladder"), viewer=viewer, scope=SCOPE, pk=pk)
-
-
 @dataclass
 class TimelineEntry:
     decision_id: int

@@ -9,8 +9,5 @@ class ErasureConfig(AppConfig):
     verbose_name = "Erasure"
 
     def ready(self):
-        # Loaded once the models are: system checks and hold rules; the steps other apps take once
-        # a case is finished (a privacy request answered, the end of a contract confirmed).
-        from waarborg.customers import termination  # noqa: F401
+        # Loaded once the models are: the system checks and the hold rules register themselves.
         from waarborg.erasure import checks, holds  # noqa: F401
-        from waarborg.privacy import erasure_answer  # noqa: F401

@@ -115,11 +115,6 @@ def ledger_export() -> int:
     return len(pending)
 
 
-def ledger_entries_missing() -> int:
-    """How many entries the ledger file does not hold yet (written by the next `ledger_export`)."""
-    return LedgerEntry.objects.filter(in_file=False).count()
-
-
 def read_file_entries() -> list[dict]:
     path = ledger_path()
     if not path.exists():
@@ -179,11 +174,6 @@ def ledger_rekey_file(from_key: str) -> int:
         Path(tmp).unlink(missing_ok=True)
         raise
     return changed
-
-
-def file_keys() -> set[str]:
-    """The identifier key ids the ledger file's lines are under ("" for lines from before ids)."""
-    return {str(data.get("key", "")) for data in read_file_entries()}
 
 
 def known_erasure(identifiers: dict[str, set[str]]) -> LedgerEntry | None:

@@ -225,11 +225,6 @@ def _mark_others(records: list[Record], own: dict[str, set[str]]) -> None:
 # --- Plain values ------------------------------------------------------------------------
 
 
-def json_value(value: Value):
-    """A stored value as JSON: text, numbers as exact strings, ISO 8601 dates (Amsterdam time)."""
-    return json_of(value.raw)
-
-
 def json_of(raw):
     if isinstance(raw, FieldFile):
         return file_name(raw)

@@ -184,10 +184,6 @@ class CaseView:
     def waiting_for(self) -> str:
         return self.timeline.waiting_for
 
-    @property
-    def can_contest(self) -> bool:
-        return self.active and not self.open_contests
-
 
 def _ladder_label(case: Case) -> str:
     version = case.ladder_version

@@ -28,16 +28,12 @@ from waarborg.erasure.completion import when_case_finished
 from waarborg.erasure.models import ErasureCase
 from waarborg.erasure.plan import ErasurePlan, erasure_plan
 from waarborg.erasure.rules import AlreadyErased, SubjectNotFound, already_erased_for, check_eraser
+from waarborg.privacy.answers import privacy_request_complete
+from waarborg.privacy.erasure_plan import erasure_plan_executed, erasure_plan_review, erasure_plan_submit
+from waarborg.privacy.identity import privacy_request_verify_by_staff
+from waarborg.privacy.intake import privacy_request_create
 from waarborg.privacy.models import PrivacyRequest, RecipientNotice
-from waarborg.privacy.services import (
-    erasure_plan_executed,
-    erasure_plan_review,
-    erasure_plan_submit,
-    privacy_request_complete,
-    privacy_request_create,
-    privacy_request_verify_by_staff,
-    subject_hits,
-)
+from waarborg.privacy.subject import subject_hits
 from waarborg.subjects.finder import Query, subject_find
 
 log = logging.getLogger(__name__)

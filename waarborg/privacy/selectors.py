@@ -132,14 +132,6 @@ def privacy_request_get_for(*, viewer, pk) -> PrivacyRequest:
         raise NotFound(f"privacy.privacyrequest {getattr(pk, 'pk', pk)} not found") from None
 
 
-def privacy_request_by_number_for(*, viewer, number: str) -> PrivacyRequest:
-    qs = _readable(viewer)
-    found = qs.filter(number=(number or "").strip().upper()).first()
-    if found is None:
-        raise NotFound("no such privacy request")
-    return found
-
-
 def rectification_proposal_list_for(*, viewer, request):
     privacy_request_get_for(viewer=viewer, pk=request)
     return RectificationProposal.objects.filter(request_id=getattr(request, "pk", request)).order_by("pk")
