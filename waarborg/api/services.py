@@ -289,6 +289,7 @@ def _subject_ref(request: PrivacyRequest) -> str:
     return f"privacyrequest:{request.pk}"
 
 
+@transaction.atomic
 def api_privacy_request_view(*, token: ApiToken, pk: int) -> PrivacyRequest:
     """A request this client registered (any of its tokens), recorded in the audit trail.
 

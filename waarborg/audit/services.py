@@ -133,6 +133,8 @@ def audit_record(
 ) -> AuditEvent:
     """Append one event, inside the transaction of the change it records (refused outside one:
     an event must never outlive a change that was rolled back, nor a change go unrecorded)."""
+    if not in_callers_transaction():
+        raise RuntimeError("audit_record runs inside the caller's transaction (transaction.atomic)")
     refuse_personal(reason, "reason")
     if action == BOUNDARY:
         raise ValidationError("a key-rotation boundary is written by the chain itself", field="action")
@@ -163,6 +165,7 @@ def audit_record(
     return event
 
 
+@transaction.atomic
 def audit_rotate_key(*, actor=CLI) -> dict:
     """Start the segment of the current audit key now (`waarborg keys rotate --kind audit`).
 

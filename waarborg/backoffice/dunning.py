@@ -25,6 +25,7 @@ import re
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -156,6 +157,7 @@ def _counts_table(counts: dict) -> list[dict]:
 @never_cache
 @staff_required(BOARD_SCOPE)
 @require_GET  # not HEAD either: every answer with the cases is a recorded opening
+@transaction.atomic
 def board(request):
     user = request.user
     today = clock.today()
@@ -304,6 +306,7 @@ def _case_context(request, case, *, bound=None) -> dict:
 @never_cache
 @staff_required(BOARD_SCOPE)
 @require_GET  # not HEAD either: every answer with the case is a recorded opening
+@transaction.atomic
 def case_detail(request, pk: int):
     user = request.user
     case = case_get_for(viewer=user, pk=pk)  # unknown: 404
@@ -406,6 +409,7 @@ def _approval_message(kind: str, approve: bool, decision) -> str:
 @never_cache
 @staff_required(BOARD_SCOPE)
 @require_GET
+@transaction.atomic
 def case_file(request, pk: int, file: int):
     """The case file a hand-off produced, to download: the text, or with ?formaat=json its data."""
     user = request.user

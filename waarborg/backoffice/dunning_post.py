@@ -18,6 +18,7 @@ import re
 
 from django import forms
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -124,6 +125,7 @@ def _context(request, case, notice, *, form=None, posting_day=None) -> dict:
 @never_cache
 @staff_required(BOARD_SCOPE)
 @require_GET  # not HEAD either: every answer with the letter is a recorded opening
+@transaction.atomic
 def letter(request, pk: int, notice: int):
     """The letter, ready to print (the page's own controls are not printed)."""
     case = case_get_for(viewer=request.user, pk=pk)

@@ -13,6 +13,7 @@ and its error, with nothing changed. Every opening of an incident's page is reco
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -129,6 +130,7 @@ def _detail_context(user, incident: Incident, bound=None) -> dict:
 @never_cache
 @staff_required(SCOPE)
 @require_http_methods(["GET"])  # not HEAD either: every answer with the incident is a recorded opening
+@transaction.atomic
 def detail(request, pk: int):
     incident = incident_get_for(viewer=request.user, pk=pk)
     audit_record(

@@ -22,6 +22,7 @@ import datetime as dt
 import logging
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -258,6 +259,7 @@ def _link_state(link) -> str:
 @never_cache
 @staff_required(SCOPE)
 @require_http_methods(["GET"])  # not HEAD either: every answer with the request is a recorded opening
+@transaction.atomic
 def detail(request, pk: int):
     user = request.user
     made = privacy_request_get_for(viewer=user, pk=pk)  # support: 403; unknown: 404

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpResponseRedirect, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -39,11 +40,10 @@ def _crumbs(*trail) -> list[dict]:
     return [{"label": label, "url": url} for label, url in trail]
 
 
-
-
 @never_cache
 @staff_required("customers")
 @require_http_methods(["GET", "HEAD", "POST"])
+@transaction.atomic
 def customer_search(request):
     if request.method != "POST":
         if request.GET:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.db import transaction
 
 from waarborg.audit.services import audit_keys, audit_record
 from waarborg.backup import database
@@ -152,10 +153,11 @@ def backup_create(out: Path, *, actor=CLI) -> Created:
             except BaseException:
                 partial.unlink(missing_ok=True)
                 raise
-    audit_record(
-        actor=actor,
-        action="backup.created",
-        object_type="backup",
-        data={"files": len(members) - 1, "vendor": vendor},
-    )
+    with transaction.atomic():  # the event in a transaction of its own
+        audit_record(
+            actor=actor,
+            action="backup.created",
+            object_type="backup",
+            data={"files": len(members) - 1, "vendor": vendor},
+        )
     return Created(out, len(members) - 1, out.stat().st_size, created)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
+from django.db import transaction
 
 from waarborg.audit.services import audit_record
 from waarborg.backup.container import BackupError, read_header
@@ -52,5 +53,8 @@ def backup_prune(directory: Path, *, actor=CLI, now: dt.datetime | None = None) 
         else:
             result.kept.append(path)
     if result.deleted:
-        audit_record(actor=actor, action="backup.pruned", object_type="backup", data={"deleted": len(result.deleted)})
+        with transaction.atomic():  # the event in a transaction of its own
+            audit_record(
+                actor=actor, action="backup.pruned", object_type="backup", data={"deleted": len(result.deleted)}
+            )
     return result

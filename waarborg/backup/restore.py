@@ -25,6 +25,7 @@ from pathlib import Path, PurePosixPath
 
 from django.conf import settings
 from django.core.management import call_command
+from django.db import transaction
 
 from waarborg.audit.services import audit_keys, audit_record
 from waarborg.backup import database
@@ -216,11 +217,12 @@ def backup_restore(path: Path, *, actor=CLI) -> Checked:
         checked.counts["keys"] = _catch_up_keys(actor)
         replay = erasure_replay(actor=actor)
         checked.counts.update(replay)
-        audit_record(
-            actor=actor,
-            action="backup.restored",
-            object_type="backup",
-            data={"erased_again": replay["erased_again"], "files": checked.counts["files"]},
-        )
+        with transaction.atomic():  # the event in a transaction of its own
+            audit_record(
+                actor=actor,
+                action="backup.restored",
+                object_type="backup",
+                data={"erased_again": replay["erased_again"], "files": checked.counts["files"]},
+            )
         marker.unlink(missing_ok=True)
     return checked

@@ -239,13 +239,14 @@ def _run(kind: str, actor, *, from_key: str) -> KeyRotation:
     rotation.counts = counts
     rotation.finished_at = clock.now()
     rotation.save(update_fields=["counts", "finished_at"])
-    audit_record(
-        actor=actor,
-        action="keys.rotated",
-        object_type="backup.keyrotation",
-        object_ids=[rotation.pk],
-        data={"kind": kind, "from_key": from_key, "to_key": current},
-    )
+    with transaction.atomic():  # the event in a transaction of its own
+        audit_record(
+            actor=actor,
+            action="keys.rotated",
+            object_type="backup.keyrotation",
+            object_ids=[rotation.pk],
+            data={"kind": kind, "from_key": from_key, "to_key": current},
+        )
     return rotation
 
 

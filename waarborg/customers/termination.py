@@ -109,15 +109,16 @@ def confirm_termination(case_id, plan: ErasurePlan, notice: dict) -> None:
         except Exception as exc:  # the erasure stands; the privacy officer sees it in the case
             state = f"not sent ({type(exc).__name__})"
             log.warning("confirmation of erasure case %s was not sent (%s)", case_id, type(exc).__name__)
-        audit_record(
-            actor=SYSTEM,
-            action="erasure.confirm",
-            purpose=PURPOSE,
-            object_type="erasure.erasurecase",
-            object_ids=[case.pk],
-            subject_ref=case.subject_ref,
-            data={"addresses": len(addresses), "sent": state.startswith("sent")},
-        )
+        with transaction.atomic():  # the event in a transaction of its own
+            audit_record(
+                actor=SYSTEM,
+                action="erasure.confirm",
+                purpose=PURPOSE,
+                object_type="erasure.erasurecase",
+                object_ids=[case.pk],
+                subject_ref=case.subject_ref,
+                data={"addresses": len(addresses), "sent": state.startswith("sent")},
+            )
     data = dict(ErasureCase.objects.get(pk=case_id).result)
     data["confirmation"] = state
     ErasureCase.objects.filter(pk=case_id).update(result=data)

@@ -55,7 +55,8 @@ def run_day(day: dt.date) -> dict[str, int]:
     _take_steps(due, day, counts)
     result = {k: v for k, v in sorted(counts.items()) if v}
     if result:
-        audit_record(actor=ACTOR, action="dunning.run", purpose="U4", data=result)  # at: the day run for
+        with transaction.atomic():  # the event in a transaction of its own
+            audit_record(actor=ACTOR, action="dunning.run", purpose="U4", data=result)  # at: the day run for
     if len(due) >= ANALYZE_AFTER:
         _analyze()
     return result

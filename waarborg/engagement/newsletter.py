@@ -221,6 +221,7 @@ def newsletter_send(*, actor, subject: str, body: str, dry_run: bool = False) ->
     return result
 
 
+@transaction.atomic
 def _audit(actor, result: SendResult) -> None:
     audit_record(
         actor=actor,

@@ -273,6 +273,7 @@ def _hold(actor, case: ErasureCase, plan: ErasurePlan) -> None:
 # --- Minors (M2) ------------------------------------------------------------------------------
 
 
+@transaction.atomic
 def minor_report_register(
     *,
     actor,

@@ -36,7 +36,7 @@ import ahocorasick
 import phonenumbers
 from django.apps import apps
 from django.conf import settings
-from django.db import connection, models
+from django.db import connection, models, transaction
 
 from waarborg.audit.services import audit_record
 from waarborg.core import datamap
@@ -530,6 +530,7 @@ def residual_scan_many(items, *, files: bool = True) -> dict:
     return results
 
 
+@transaction.atomic
 def residual_scan_recorded(*, actor, identifiers: dict[str, set[str]], files: bool = True) -> ScanResult:
     """The scan `actor` asks for (not part of an erasure), recorded in the audit trail by the
     kinds of identifiers searched and the counts found — never the values."""

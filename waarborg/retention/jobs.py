@@ -407,12 +407,13 @@ def _sweep(day: dt.date) -> dict[str, int]:
     run.finished_at = clock.now()
     run.save(update_fields=["counts", "finished_at"])
     if any(result.values()):
-        audit_record(
-            actor=SYSTEM,
-            action="retention.sweep",
-            purpose="U14",
-            object_type="retention.sweeprun",
-            object_ids=[run.pk],
-            data=result,
-        )
+        with transaction.atomic():  # the event in a transaction of its own
+            audit_record(
+                actor=SYSTEM,
+                action="retention.sweep",
+                purpose="U14",
+                object_type="retention.sweeprun",
+                object_ids=[run.pk],
+                data=result,
+            )
     return result

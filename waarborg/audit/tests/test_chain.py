@@ -15,13 +15,14 @@ pytestmark = [pytest.mark.django_db, pytest.mark.promise("B4")]
 
 def _events(n=5):
     for i in range(n):
-        audit_record(
-            actor=System("account:7"),
-            action="customer.view",
-            purpose="U5",
-            object_type="customers.customer",
-            object_ids=[i],
-        )
+        with transaction.atomic():
+            audit_record(
+                actor=System("account:7"),
+                action="customer.view",
+                purpose="U5",
+                object_type="customers.customer",
+                object_ids=[i],
+            )
 
 
 class _Tamper:
@@ -132,7 +133,8 @@ def test_it_refuses_personal_values_in_events():
         {"reason": "woont op 1234 AB"},
     ):
         with pytest.raises(ValidationError):
-            audit_record(actor=SYSTEM, action="test", **bad)
+            with transaction.atomic():
+                audit_record(actor=SYSTEM, action="test", **bad)
     assert AuditEvent.objects.count() == 0
 
 
@@ -145,3 +147,33 @@ def test_the_command_exits_non_zero_and_names_the_event(capsys):
     with pytest.raises(CommandError) as exc:
         call_command("audit", "verify")
     assert exc.value.returncode == 1 and "#2" in str(exc.value)
+
+
+def test_it_refuses_to_record_outside_the_callers_transaction_and_records_nothing():
+    before = AuditEvent.objects.count()
+    with pytest.raises(RuntimeError, match="inside the caller's transaction"):
+        audit_record(actor=SYSTEM, action="test.ping")
+    assert AuditEvent.objects.count() == before
+    with transaction.atomic():
+        audit_record(actor=SYSTEM, action="test.ping")
+    assert AuditEvent.objects.count() == before + 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_event_goes_with_the_change_it_records_when_that_is_rolled_back():
+    before = AuditEvent.objects.count()
+    with pytest.raises(ValueError), transaction.atomic():
+        audit_record(actor=SYSTEM, action="test.ping")
+        raise ValueError("the change it records fails")
+    assert AuditEvent.objects.count() == before
+    with pytest.raises(RuntimeError):
+        audit_record(actor=SYSTEM, action="test.ping")  # no transaction at all: refused
+    assert AuditEvent.objects.count() == before
+
+
+def test_an_actor_is_typed_never_a_bare_string_or_none():
+    before = AuditEvent.objects.count()
+    for bad in ("system", "cli", None, 7):
+        with pytest.raises(TypeError), transaction.atomic():
+            audit_record(actor=bad, action="test.ping")
+    assert AuditEvent.objects.count() == before

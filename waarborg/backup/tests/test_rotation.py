@@ -10,7 +10,7 @@ from cryptography.fernet import Fernet
 from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
+from django.db import connection, transaction
 
 from waarborg.api.services import api_token_authenticate, api_token_create
 from waarborg.audit.models import AuditEvent
@@ -128,7 +128,8 @@ def test_identifier_rotation_keeps_the_finder_the_ledger_and_tokens_working(
 
 def _events(n):
     for i in range(n):
-        audit_record(actor=SYSTEM, action="test.tick", object_ids=[i])
+        with transaction.atomic():
+            audit_record(actor=SYSTEM, action="test.tick", object_ids=[i])
 
 
 @pytest.mark.promise("B4")
