@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 import sys
 
+from waarborg.core.errors import WaarborgError
+
 
 def _fail(message: str, code: int = 2) -> int:
     print(f"waarborg: error: {message}", file=sys.stderr)
@@ -18,8 +20,6 @@ def _fail(message: str, code: int = 2) -> int:
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     argv = list(sys.argv if argv is None else ["waarborg", *argv])
-    from waarborg.core.errors import WaarborgError
-
     try:
         import django
         from django.core.management import execute_from_command_line

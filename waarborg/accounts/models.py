@@ -3,14 +3,13 @@ from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 
 from waarborg.core import roles
+from waarborg.core.identifiers import normalise_email
 
 
 class AccountManager(BaseUserManager):
     use_in_migrations = True
 
     def create_user(self, email, password=None, **extra):
-        from waarborg.core.identifiers import normalise_email
-
         account = self.model(email=normalise_email(email), **extra)
         account.set_password(password)
         account.save(using=self._db)

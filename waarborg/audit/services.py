@@ -26,7 +26,7 @@ from waarborg.audit.models import AuditEvent, AuditHead
 from waarborg.core import clock
 from waarborg.core.actors import CLI, SYSTEM, actor_label
 from waarborg.core.crypto import key_id
-from waarborg.core.errors import ValidationError
+from waarborg.core.errors import ConfigError, ValidationError
 
 GENESIS = "0" * 64
 BOUNDARY = "audit.key_rotated"
@@ -170,8 +170,6 @@ def audit_rotate_key(*, actor=CLI) -> dict:
     """Start the segment of the current audit key now (`waarborg keys rotate --kind audit`).
 
     Refuses (ConfigError) when the old key is not configured: the boundary must be attested."""
-    from waarborg.core.errors import ConfigError
-
     current_id = key_id(settings.WAARBORG_AUDIT_KEY)
     with transaction.atomic():
         head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)

@@ -13,6 +13,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
+from waarborg.auth_web.totp import confirmed_device
 from waarborg.core import roles
 
 
@@ -44,8 +45,6 @@ def customer_denial(request):
         return _to_sign_in(request)
     if user.role != roles.CUSTOMER:
         raise PermissionDenied("customers only")
-    from waarborg.auth_web.totp import confirmed_device
-
     if not _verified(user) and confirmed_device(user) is not None:
         return _to_sign_in(request)
     return None

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from waarborg.accounts.models import Account
 from waarborg.audit.models import AuditEvent
 from waarborg.core import clock
+from waarborg.erasure.plan import erasure_plan
 from waarborg.privacy import timeliness
 from waarborg.privacy.models import DeadlineWarning, PrivacyRequest
 from waarborg.privacy.selectors import (
@@ -232,14 +233,9 @@ class ErasurePreview:
     holds: list
 
 
-def erasure_preview_for(*, viewer, request) -> ErasurePreview | None:
-    """What the erasure engine would erase, change and keep for the request's subject — or None
-    when there is no engine (the plan is then submitted by whatever carries out erasures)."""
+def erasure_preview_for(*, viewer, request) -> ErasurePreview:
+    """What the erasure engine would erase, change and keep for the request's subject."""
     request = privacy_request_get_for(viewer=viewer, pk=request)
-    try:
-        from waarborg.erasure.plan import erasure_plan
-    except ImportError:  # pragma: no cover - an installation without the erasure engine
-        return None
     plan = erasure_plan(subject_hits(request))
     categories = set()
     rows: dict[str, int] = {}

@@ -478,8 +478,6 @@ def _perform(request, user, made: PrivacyRequest, form, target):
         return _done(request, made, _("The subject's data is restricted now."))
     if kind is rf.ErasureSubmitForm:
         preview = erasure_preview_for(viewer=user, request=made)
-        if preview is None:
-            raise ValidationError("there is no erasure engine to make a plan", field=None)
         erasure_plan.erasure_plan_submit(actor=user, request=made, categories=preview.categories, summary=preview.rows)
         return _done(request, made, _("The erasure plan was submitted for review."))
     if kind is rf.ErasureReviewForm:

@@ -9,4 +9,5 @@ class BackupConfig(AppConfig):
     verbose_name = "Backups and key rotation"
 
     def ready(self):
-        from waarborg.backup import checks  # noqa: F401  (system checks)
+        # Loaded once the models are (they import the restore, which uses them): the system checks register.
+        from waarborg.backup import checks  # noqa: F401

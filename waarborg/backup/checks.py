@@ -7,10 +7,10 @@ from pathlib import Path
 from django.conf import settings
 from django.core import checks
 
+from waarborg.backup.restore import MARKER
+
 
 def check_restore_finished(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
-    from waarborg.backup.restore import MARKER
-
     if (Path(settings.DATA_DIR) / MARKER).exists():
         return [
             checks.Error(

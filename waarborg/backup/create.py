@@ -21,15 +21,18 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
+from waarborg.audit.models import AuditHead
 from waarborg.audit.services import audit_keys, audit_record
 from waarborg.backup import database
 from waarborg.backup.container import EncryptingWriter
 from waarborg.backup.lock import exclusive
+from waarborg.backup.models import KeyState
 from waarborg.backup.rotation import ID_COPIES, encryption_in_use
 from waarborg.core import clock
 from waarborg.core.actors import CLI
 from waarborg.core.crypto import key_id
 from waarborg.core.errors import ConfigError, ValidationError
+from waarborg.erasure.models import LedgerEntry
 
 MANIFEST = "manifest.json"
 FILES_PREFIX = "files/"
@@ -93,9 +96,6 @@ def _add(tar: tarfile.TarFile, name: str, path: Path) -> dict:
 
 
 def _key_facts() -> dict:
-    from waarborg.audit.models import AuditHead
-    from waarborg.backup.models import KeyState
-
     states = dict(KeyState.objects.values_list("kind", "key_id"))
     head = AuditHead.objects.filter(pk=1).first()
     current_audit = key_id(settings.WAARBORG_AUDIT_KEY)
@@ -110,8 +110,6 @@ def _key_facts() -> dict:
 
 
 def _ledger_facts() -> list[str]:
-    from waarborg.erasure.models import LedgerEntry
-
     return sorted(str(u) for u in LedgerEntry.objects.filter(in_file=True).values_list("uid", flat=True))
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from django.db import connection
 
 from waarborg.backup.container import BackupError
+from waarborg.core import datamap
 
 DUMP_NAMES = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
 
@@ -72,8 +73,6 @@ def dump(path: Path) -> None:
 def _content_tables() -> list[str]:
     """The tables whose rows make a database "in use": personal data, the audit trail, the ledger."""
     from django.apps import apps
-
-    from waarborg.core import datamap
 
     models = [e.model for e in datamap.entries()]
     models += [apps.get_model("audit", "AuditEvent"), apps.get_model("erasure", "LedgerEntry")]

@@ -32,9 +32,13 @@ from waarborg.backup import database
 from waarborg.backup.container import BackupError, DecryptingReader
 from waarborg.backup.create import EXCLUDED_DIRS, FILES_PREFIX, MANIFEST, backup_key
 from waarborg.backup.lock import exclusive
+from waarborg.backup.models import KeyState
+from waarborg.backup.rotation import rotate
 from waarborg.core.actors import CLI
 from waarborg.core.crypto import encryption_keys, identifier_keys, key_id
 from waarborg.core.errors import ConfigError
+from waarborg.erasure.ledger import ledger_path, read_file_entries
+from waarborg.erasure.replay import erasure_replay
 
 MARKER = "restore-incomplete"
 
@@ -144,8 +148,6 @@ def backup_verify(path: Path) -> Checked:
 
 
 def _live_ledger(manifest: dict) -> Path:
-    from waarborg.erasure.ledger import ledger_path, read_file_entries
-
     if not getattr(settings, "WAARBORG_ERASURE_LEDGER", ""):
         raise ConfigError("WAARBORG_ERASURE_LEDGER must name the live erasure ledger file; a restore replays it")
     path = ledger_path()
@@ -182,9 +184,6 @@ def _put_files(stage: Path) -> int:
 
 def _catch_up_keys(actor) -> dict:
     """Data of the backup made under older keys goes over to the current ones."""
-    from waarborg.backup.models import KeyState
-    from waarborg.backup.rotation import rotate
-
     done = {}
     states = dict(KeyState.objects.values_list("kind", "key_id"))
     if states.get("identifier", key_id(settings.WAARBORG_IDENTIFIER_KEY)) != key_id(settings.WAARBORG_IDENTIFIER_KEY):
@@ -196,8 +195,6 @@ def _catch_up_keys(actor) -> dict:
 
 def backup_restore(path: Path, *, actor=CLI) -> Checked:
     """Restore into an empty database, then replay the live erasure ledger (see the docstring)."""
-    from waarborg.erasure.replay import erasure_replay
-
     backup_key()
     marker = Path(settings.DATA_DIR) / MARKER
     with exclusive("the restore"):

@@ -26,7 +26,8 @@ from django.apps import apps
 from django.conf import settings
 from django.db import connection, transaction
 
-from waarborg.audit.services import audit_keys, audit_record, audit_rotate_key
+from waarborg.audit.models import AuditHead
+from waarborg.audit.services import audit_head, audit_keys, audit_record, audit_rotate_key
 from waarborg.backup.lock import exclusive
 from waarborg.backup.models import KINDS, KeyRotation, KeyState
 from waarborg.core import clock
@@ -43,6 +44,8 @@ from waarborg.core.crypto import (
     rekeyed_hash,
 )
 from waarborg.core.errors import ConfigError, ValidationError
+from waarborg.core.identifiers import normalise_iban
+from waarborg.erasure.ledger import ledger_export, ledger_rekey_file
 
 BATCH = 500
 ID_COPIES = "privacy-id"
@@ -178,8 +181,6 @@ def _check_identifier_chain(data_key: str) -> None:
 
 def _rekey_identifier(data_key: str) -> dict[str, int]:
     """In one transaction: every keyed hash of the database under the current identifier key."""
-    from waarborg.erasure.ledger import ledger_export
-
     counts: dict[str, int] = {}
     with transaction.atomic():
         for label, field, purpose in REKEYED:
@@ -195,8 +196,6 @@ def _rekey_identifier(data_key: str) -> dict[str, int]:
             for row in rows:
                 plain = getattr(row, source)
                 if label == "billing.PaymentMethod" and plain:
-                    from waarborg.core.identifiers import normalise_iban
-
                     plain = normalise_iban(plain)
                 value = getattr(row, field)
                 setattr(
@@ -212,8 +211,6 @@ def _rekey_identifier(data_key: str) -> dict[str, int]:
 
 
 def _rekey_file(data_key: str) -> int:
-    from waarborg.erasure.ledger import ledger_rekey_file
-
     return ledger_rekey_file(data_key)
 
 
@@ -287,8 +284,6 @@ def rotate(kind: str, *, actor=CLI, locked: bool = False) -> KeyRotation:
     elif kind == "identifier" and from_key != _current_id(kind):
         _check_identifier_chain(from_key)
     elif kind == "audit":
-        from waarborg.audit.services import audit_head
-
         head_key = _audit_head_key()
         if audit_head()[0] and head_key and head_key not in audit_keys():
             raise ConfigError(f"the audit trail is under key {head_key}: put that key in WAARBORG_AUDIT_KEYS_OLD")
@@ -297,8 +292,6 @@ def rotate(kind: str, *, actor=CLI, locked: bool = False) -> KeyRotation:
 
 
 def _audit_head_key() -> str:
-    from waarborg.audit.models import AuditHead
-
     head = AuditHead.objects.filter(pk=1).first()
     return head.key_id if head else ""
 

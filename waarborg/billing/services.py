@@ -24,6 +24,7 @@ from waarborg.core.errors import ValidationError
 from waarborg.core.identifiers import normalise_iban
 from waarborg.customers.models import Contact, Customer
 from waarborg.customers.services import clean_choice, clean_text, customer_ref, save_numbered
+from waarborg.dunning.payments import payment_booked
 
 CENT = Decimal("0.01")
 DEFAULT_VAT_RATE = Decimal("21")
@@ -336,8 +337,6 @@ def payment_record(
             "invoice_status": current.status,
         },
     )
-    from waarborg.dunning.payments import payment_booked  # dunning re-evaluates at once (A5)
-
     payment_booked(payment)
     if isinstance(invoice, Invoice):
         invoice.amount_paid = current.amount_paid

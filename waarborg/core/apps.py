@@ -2,6 +2,8 @@ from importlib import import_module
 
 from django.apps import AppConfig, apps
 
+from waarborg.core import checks  # noqa: F401  (registers the system checks)
+
 
 class CoreConfig(AppConfig):
     name = "waarborg.core"
@@ -10,8 +12,6 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         # Collect every app's personal_data.py into the map, as the admin collects admin.py.
-        from waarborg.core import checks  # noqa: F401  (registers the system checks)
-
         for config in apps.get_app_configs():
             for module in ("personal_data", "jobs"):
                 try:

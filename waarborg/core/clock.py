@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
+from waarborg.core.errors import ValidationError
+
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 _as_of: dt.date | None = None
@@ -51,6 +53,4 @@ def parse_date(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        from waarborg.core.errors import ValidationError
-
         raise ValidationError(f"not a date in the form YYYY-MM-DD: {value!r}") from None

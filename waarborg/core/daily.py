@@ -19,6 +19,8 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from waarborg.core import clock
+
 Job = Callable[[dt.date], dict[str, int]]
 
 log = logging.getLogger(__name__)
@@ -68,8 +70,6 @@ def run_jobs(day: dt.date, *, only: list[str] | None = None, live: bool = False)
     clock; for a missed day the deciding jobs run with the clock moved to it and the outgoing
     ones on the real clock, for the real today.
     """
-    from waarborg.core import clock
-
     result = JobsResult()
     real_today = clock.today()
     today_live = live and day == real_today

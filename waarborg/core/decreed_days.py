@@ -168,6 +168,7 @@ def held_through(start_year: int, *, strict: bool = False) -> int | None:
 
 def clean(year, days, source) -> tuple[int, tuple[dt.date, ...], str]:
     """Validate an operator's list: raises ValidationError with one clear line."""
+    # holidays imports decreed_days: a top-level import would be a cycle.
     from waarborg.core.holidays import is_public_holiday
 
     text = str(year if year is not None else "").strip()

@@ -6,6 +6,7 @@ from django.db import transaction
 
 from waarborg.accounts.models import Account
 from waarborg.audit.services import audit_record
+from waarborg.billing.models import Invoice
 from waarborg.core import clock
 from waarborg.core.access import check_actor, is_customer_viewer
 from waarborg.core.errors import ValidationError
@@ -172,8 +173,6 @@ def ticket_mark_fiscal(*, actor, ticket: Ticket, invoice, purpose: str = "U14") 
     """Mark a ticket as being about this invoice's amount or VAT: it is then part of the fiscal
     record and follows the invoice's term, locked away after an erasure like the invoice (R3,
     R4). `invoice=None` takes the mark off again (a ticket marked by mistake). Staff only."""
-    from waarborg.billing.models import Invoice
-
     check_actor(actor=actor, scope="tickets", customer_id=ticket.customer_id, customers_may=False)
     current = Ticket.objects.select_for_update().get(pk=ticket.pk)
     if current.restricted_at is not None:

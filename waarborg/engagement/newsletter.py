@@ -26,6 +26,7 @@ from waarborg.consents.services import consent_withdraw
 from waarborg.core.actors import System
 from waarborg.core.errors import NotFound, ValidationError
 from waarborg.customers.models import Contact, Customer
+from waarborg.privacy.selectors import processing_allowed
 
 KIND = "marketing_email"
 PURPOSES = CONSENT_PURPOSES[KIND][2]  # ("U6", "U10")
@@ -96,8 +97,6 @@ def may_receive(contact: Contact) -> bool:
 
 
 def _reason_not(contact: Contact) -> str | None:
-    from waarborg.privacy.selectors import processing_allowed
-
     if not consent_is_given(kind=KIND, contact=contact):
         return "without_consent"
     customer = contact.customer

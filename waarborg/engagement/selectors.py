@@ -13,6 +13,7 @@ from waarborg.consents.models import ConsentRecord
 from waarborg.consents.selectors import consent_is_given
 from waarborg.engagement import cookies
 from waarborg.engagement.models import PageView
+from waarborg.privacy.selectors import processing_allowed
 
 # The random numbers in Waarborg's cookies (what consents.services accepts as a device id).
 DEVICE_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
@@ -92,8 +93,6 @@ def analytics_allowed(*, device_id: str, user=None) -> bool:
     if not device_consents(kind="cookies_analytics", device_id=device_id):
         return False
     if user is not None and getattr(user, "is_authenticated", False):
-        from waarborg.privacy.selectors import processing_allowed
-
         if not processing_allowed(user, "U8") or person_refuses(user, "cookies_analytics"):
             return False
     return True

@@ -21,6 +21,11 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.multiprocess import MultiProcessCollector
 
 from waarborg.core import clock
+from waarborg.dunning.models import Case, LadderVersion, Notice, ProvisioningMessage
+from waarborg.dunning.selectors import BOARD_STATUSES, NOT_STARTED, step_at
+from waarborg.incidents.selectors import incident_list_for_system
+from waarborg.operations.selectors import last_audit_check, last_daily_run
+from waarborg.privacy.selectors import queue_for_system
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 # Open privacy requests by the days left until the date the answer is due (art. 12(3)).
@@ -50,8 +55,6 @@ def _days_bucket(days_left: int) -> str:
 
 
 def _privacy(today):
-    from waarborg.privacy.selectors import queue_for_system
-
     rows = queue_for_system(today=today)
     by_days = {name: 0 for name, _, _ in DAYS_LEFT_BUCKETS}
     for row in rows:
@@ -78,9 +81,6 @@ def _privacy(today):
 
 def _dunning():
     from django.db.models import Count, Q
-
-    from waarborg.dunning.models import Case, LadderVersion, Notice, ProvisioningMessage
-    from waarborg.dunning.selectors import BOARD_STATUSES, NOT_STARTED, step_at
 
     versions = {v.pk: v for v in LadderVersion.objects.all()}
     counts: dict[str, int] = {}
@@ -126,8 +126,6 @@ def _dunning():
 
 
 def _daily_and_audit():
-    from waarborg.operations.selectors import last_audit_check, last_daily_run
-
     run = last_daily_run(finished=True)
     if run is not None:
         yield _gauge(
@@ -154,8 +152,6 @@ def _daily_and_audit():
 
 
 def _incidents(now):
-    from waarborg.incidents.selectors import incident_list_for_system
-
     rows = incident_list_for_system(open_only=True, now=now)
     yield _gauge("waarborg_incidents_open", "Incidents not closed.", len(rows))
     yield _gauge(

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from waarborg.core.errors import ValidationError
 from waarborg.core.identifiers import normalise_email, normalise_phone, normalise_postcode
 from waarborg.portal.forms import MESSAGES
+from waarborg.portal.presenters import phone_display
 from waarborg.privacy.rectification import RECTIFIABLE
 from waarborg.privacy.selectors import objectable_purposes
 from waarborg.web import privacy_texts
@@ -97,8 +98,6 @@ class PortalRequestForm(forms.Form):
     # --- rectification: one field per detail, the current value beside it ---
 
     def _add_rectification_fields(self) -> None:
-        from waarborg.portal.presenters import phone_display
-
         for name in RECTIFIABLE:
             current = getattr(self.contact, name, "") if self.contact is not None else ""
             shown = phone_display(current) if name == "phone" else current

@@ -21,6 +21,7 @@ from waarborg.core import clock
 from waarborg.core.errors import ValidationError
 from waarborg.customers.models import Contact
 from waarborg.customers.services import clean_choice
+from waarborg.erasure.models import ErasureCase
 from waarborg.privacy import actions, deadlines, notices
 from waarborg.privacy.handling import (
     audit,
@@ -186,8 +187,6 @@ def _clean_keep(request: PrivacyRequest, keep_purposes) -> dict[str, str]:
 
 def _erasure_notice(request: PrivacyRequest, lang: str) -> str:
     """The erasure engine's account of a carried-out plan, in the requester's language."""
-    from waarborg.erasure.models import ErasureCase  # the engine builds on this app
-
     case = ErasureCase.objects.filter(privacy_request_id=request.pk).order_by("-pk").first()
     if case is None:
         return ""

@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from waarborg.core.access import register_restricted_subjects
+
 
 class PrivacyConfig(AppConfig):
     name = "waarborg.privacy"
@@ -7,8 +9,8 @@ class PrivacyConfig(AppConfig):
     verbose_name = "Privacy requests"
 
     def ready(self) -> None:
-        from waarborg.core.access import register_restricted_subjects
-        from waarborg.privacy import erasure_answer  # noqa: F401  (answers a request once its erasure case is finished)
-        from waarborg.privacy.restrictions import restricted_subject_ids
+        # Loaded once the models are: the answer to a request whose erasure case is finished registers itself.
+        from waarborg.privacy import erasure_answer  # noqa: F401
+        from waarborg.privacy.restrictions import restricted_subject_ids  # imports models: only once they are loaded
 
         register_restricted_subjects(restricted_subject_ids)

@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 
 from waarborg.core import datamap
 from waarborg.core.errors import ValidationError
+from waarborg.privacy import deadlines
 
 LANGUAGES = ("nl", "en")
 
@@ -120,8 +121,6 @@ def request_record_kept(closed_at, lang: str) -> dict:
 
 
 def base_context(request, lang: str) -> dict:
-    from waarborg.privacy import deadlines
-
     i = idx(lang)
     return {
         "controller": settings.WAARBORG_CONTROLLER,

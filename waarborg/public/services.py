@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from waarborg.audit.services import audit_record
+from waarborg.consents.models import CONSENT_PURPOSES
 from waarborg.core import clock
 from waarborg.core.actors import SYSTEM
 from waarborg.public import statement
@@ -19,8 +20,6 @@ from waarborg.web.context import AUTORITEIT_PERSOONSGEGEVENS_URL
 
 def statement_context(lang: str) -> dict:
     """What the statement's template needs, for the language given."""
-    from waarborg.consents.models import CONSENT_PURPOSES
-
     return {
         "categories": statement.categories_in_use(lang),
         "purposes": statement.purposes_in_use(lang),

@@ -8,6 +8,8 @@ from django.utils.translation import get_language
 
 from waarborg.public.models import StatementVersion
 from waarborg.public.services import statement_context, statement_current
+from waarborg.register.selectors import subprocessor_changes_upcoming, subprocessors_in_force
+from waarborg.register.services import PROCESSOR_AGREEMENT_VERSION, SUBPROCESSOR_NOTICE_DAYS
 
 
 def _lang() -> str:
@@ -47,9 +49,6 @@ def statement_version(request, pk: int):
 
 def processor_context() -> dict:
     """What the processing agreement's terms show (public page and portal)."""
-    from waarborg.register.selectors import subprocessor_changes_upcoming, subprocessors_in_force
-    from waarborg.register.services import PROCESSOR_AGREEMENT_VERSION, SUBPROCESSOR_NOTICE_DAYS
-
     return {
         "agreement_version": PROCESSOR_AGREEMENT_VERSION,
         "notice_days": SUBPROCESSOR_NOTICE_DAYS,

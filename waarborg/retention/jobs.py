@@ -38,6 +38,8 @@ from waarborg.core.daily import daily_job
 from waarborg.core.datamap import AMSTERDAM, PD, Retention, add_term, first_day_gone
 from waarborg.erasure import ops
 from waarborg.erasure.hygiene import forget
+from waarborg.erasure.models import ErasureCase
+from waarborg.retention.models import SweepRun
 
 log = logging.getLogger(__name__)
 
@@ -307,8 +309,6 @@ def open_ended_relationship_cases(day: dt.date, since: dt.date | None = None) ->
     cutoff are looked at: the cost follows what became due, not every ended relationship still
     waiting for its case to run.
     """
-    from waarborg.erasure.models import ErasureCase
-
     opened = 0
     now = clock.now()
     for owner, (date_field, rule) in sorted(_relationship_owners().items(), key=lambda kv: kv[0]._meta.label):
@@ -347,8 +347,6 @@ FULL_CHECK_WEEKDAY = 0  # on Mondays every ended relationship is looked at again
 
 
 def _window_start(run, day: dt.date) -> dt.date | None:
-    from waarborg.retention.models import SweepRun
-
     if day.weekday() == FULL_CHECK_WEEKDAY:
         return None
     previous = (
@@ -387,8 +385,6 @@ def retention_sweep(day: dt.date) -> dict[str, int]:
 
 
 def _sweep(day: dt.date) -> dict[str, int]:
-    from waarborg.retention.models import SweepRun
-
     run = SweepRun.objects.create(day=day, started_at=clock.now())
     counts: dict[str, int] = defaultdict(int)
     parents: dict = defaultdict(set)

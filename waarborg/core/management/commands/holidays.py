@@ -4,6 +4,7 @@ with their source; an operator adds a new decree's days without a new release.""
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from waarborg.audit.services import audit_record
 from waarborg.core import clock, decreed_days
 from waarborg.core.actors import CLI
 from waarborg.core.checks import check_decreed_days
@@ -50,8 +51,6 @@ class Command(BaseCommand):
         if not new:
             self.stdout.write(f"{year}: every day given is held already; nothing written")
             return
-        from waarborg.audit.services import audit_record
-
         with transaction.atomic():
             audit_record(
                 actor=CLI,
