@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
@@ -156,6 +157,7 @@ def _section_view(scope: str):
     @never_cache
     @staff_required(scope)
     @require_GET
+    @transaction.atomic
     def view(request):
         if not roles.can(request.user, scope):
             raise Http404
