@@ -100,7 +100,9 @@ def test_it_mails_the_subject_a_one_time_link_that_serves_the_zip_once(personas,
     assert served.content == stored and served.content.startswith(b"PK")
     assert "attachment" in served["Content-Disposition"]
     again = client.post(_path(link_id, token))
-    assert again.status_code == 410 and b"PK" not in again.content and b'data-problem="used"' in again.content
+    assert again.status_code == 410 and again["Content-Type"].startswith("text/html")
+    assert not again.content.startswith(b"PK") and stored not in again.content  # no package, not even inside the page
+    assert b'data-problem="used"' in again.content
     assert client.get(_path(link_id, token)).status_code == 410
     download = AuditEvent.objects.filter(action="privacy.package.download").get()
     assert_clean_event(download, action="privacy.package.download", values=[token, personas.alice.email])
