@@ -113,7 +113,7 @@ def _invalid(request, exc):
 def _refused(request, exc):
     field = exc.field if exc.field in _KNOWN_LOC else None
     loc = ["body", field] if field else ["body"]
-    return _json(request, 422, [{"loc": loc, "msg": str(exc), "type": "invalid"}])
+    return _json(request, 422, [{"loc": loc, "msg": str(exc), "type": "invalid", "code": exc.code}])
 
 
 @api.exception_handler(services.Unmatched)

@@ -128,6 +128,7 @@ class ErrorItem(Schema):
     loc: list[str | int]
     msg: str
     type: str
+    code: str | None = None  # the message catalogue's code of a service's refusal
 
 
 class ValidationErrorOut(Schema):
