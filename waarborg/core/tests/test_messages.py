@@ -39,8 +39,11 @@ def _raised(area: str):
                 continue
             func = node.func
             name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
-            if name not in names or (isinstance(func, ast.Attribute) and name == "ValidationError"
-                                     and getattr(func.value, "id", "") == "forms"):
+            if name not in names or (
+                isinstance(func, ast.Attribute)
+                and name == "ValidationError"
+                and getattr(func.value, "id", "") == "forms"
+            ):
                 continue
             first = node.args[0] if node.args else None
             code = first.value if isinstance(first, ast.Constant) else None
