@@ -136,7 +136,11 @@ class StepKind:
 
 # A number in the cost rule, in an error: (plainly, in English, in Dutch); {n} is a bracket's number.
 _PARTS = {
-    "width": ("cost bracket {n} width", "the width of cost bracket {n}", "de breedte van schijf {n} van de kostenregel"),
+    "width": (
+        "cost bracket {n} width",
+        "the width of cost bracket {n}",
+        "de breedte van schijf {n} van de kostenregel",
+    ),
     "percent": (
         "cost bracket {n} percent",
         "the percentage of cost bracket {n}",
@@ -175,9 +179,7 @@ def _int(value, *, field: str, minimum: int, maximum: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise ValidationError("dunning.whole_number", {"field": field}, field=field)
     if not minimum <= value <= maximum:
-        raise ValidationError(
-            "dunning.between", {"field": field, "minimum": minimum, "maximum": maximum}, field=field
-        )
+        raise ValidationError("dunning.between", {"field": field, "minimum": minimum, "maximum": maximum}, field=field)
     return value
 
 

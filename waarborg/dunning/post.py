@@ -183,7 +183,9 @@ def letter_posted(*, actor, notice: Notice, posted_on) -> Notice:
         raise ValidationError("dunning.letter_not_waiting", field="notice")
     made = made_on(current)
     if posted_on < made:
-        raise ValidationError("dunning.posted_before_made", {"field": "posted_on", "made": Day(made)}, field="posted_on")
+        raise ValidationError(
+            "dunning.posted_before_made", {"field": "posted_on", "made": Day(made)}, field="posted_on"
+        )
     today = clock.today()
     if posted_on > today:
         raise ValidationError("dunning.date_in_future", {"field": "posted_on"}, field="posted_on")

@@ -198,7 +198,9 @@ class Command(BaseCommand):
             try:
                 notice = Notice.objects.get(pk=int(o["letter"]), channel=Notice.Channel.POST)
             except (Notice.DoesNotExist, ValueError):
-                raise ValidationError("dunning.no_letter_by_post", {"letter": repr(o["letter"])}, field="letter") from None
+                raise ValidationError(
+                    "dunning.no_letter_by_post", {"letter": repr(o["letter"])}, field="letter"
+                ) from None
             done = letter_posted(actor=by, notice=notice, posted_on=o["on"])
         except (ValidationError, PermissionDenied) as exc:
             raise CommandError(str(exc), returncode=2) from None
