@@ -7,6 +7,7 @@ from waarborg.backoffice import (
     notice_agreement,
     operations,
     requests,
+    staff,
     termination,
     views,
 )
@@ -43,6 +44,14 @@ urlpatterns = [
     path("incasso/ladders/", dunning.ladders, name="dunning_ladders"),
     path("incasso/ladders/<slug:key>/", dunning.ladder_edit, name="dunning_ladder"),
     path("beheer/runs/", operations.runs, name="operations"),
+    path("beheer/medewerkers/", staff.index, name="staff"),
+    path("beheer/medewerkers/<int:pk>/rol/", staff.role, name="staff_role"),
+    path("beheer/medewerkers/<int:pk>/deactiveren/", staff.deactivate, name="staff_deactivate"),
+    path(
+        "beheer/medewerkers/<int:pk>/authenticator-resetten/",
+        staff.reset_second_factor,
+        name="staff_reset_second_factor",
+    ),
     # One list per scope of the role; the URL name is the scope, so the navigation links it.
     *[path(f"lijst/{scope.replace('_', '-')}/", view, name=scope) for scope, view in lists.views.items()],
 ]
