@@ -87,7 +87,9 @@ class Command(BaseCommand):
         for row in rows:
             state = "active" if row["active"] else f"deactivated {row['deactivated_at']}"
             factor = "authenticator" if row["second_factor"] else "no authenticator"
-            self.stdout.write(f"#{row['id']:<5} {row['role']:<16} {state:<28} {factor:<17} {row['email']}  {row['name']}")
+            self.stdout.write(
+                f"#{row['id']:<5} {row['role']:<16} {state:<28} {factor:<17} {row['email']}  {row['name']}"
+            )
         self.stdout.write(f"{len(rows)} staff account(s)")
 
     def _role(self, o):
