@@ -3,6 +3,7 @@ from django.urls import path
 from waarborg.backoffice import (
     dunning,
     dunning_post,
+    invoices,
     lists,
     notice_agreement,
     operations,
@@ -21,6 +22,8 @@ urlpatterns = [
     path("klanten/<int:pk>/opzeggen/", termination.terminate, name="customer_terminate"),
     path("klanten/<int:pk>/brieven-per-email/", notice_agreement.record, name="notice_agreement_record"),
     path("klanten/<int:pk>/brieven-per-email/intrekken/", notice_agreement.withdraw, name="notice_agreement_withdraw"),
+    path("facturen/zoeken/", invoices.find, name="invoice_find"),
+    path("facturen/<int:pk>/", invoices.detail, name="invoice"),
     path("audit/", views.audit_trail, name="audit"),
     path("audit/controleren/", views.audit_verify_now, name="audit_verify"),
     path("verzoeken/", requests.queue, name="requests"),
