@@ -77,8 +77,8 @@ declare(
 
 declare(
     EnrolmentLink,
-    dates={"employment_end": "account__deactivated_at"},
-    subject="the new staff member the link was made for",
+    dates={"relationship_end": "account__contact__customer__ended_at", "employment_end": "account__deactivated_at"},
+    subject="the new staff member, or the customer's invited contact person, the link was made for",
     fields={
         "token_hash": pd(
             "D5",

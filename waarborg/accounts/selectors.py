@@ -29,7 +29,7 @@ def login_event_list_for(*, viewer, account=None, customer=None):
     """Sign-in events, newest first.
 
     A customer sees only the sign-ins of their own account: the IP addresses of a colleague's
-    sign-ins are that colleague's data, not the customer's.
+    sign-ins are that colleague's data, not the customer's. Support sees customers' sign-ins only.
     """
     qs = scope_queryset(
         LoginEvent.objects.select_related("account"),
@@ -37,6 +37,9 @@ def login_event_list_for(*, viewer, account=None, customer=None):
         scope="login_events",
         customer_path="account__contact__customer_id",
     )
+    if getattr(viewer, "role", None) == roles.SUPPORT:
+        # Support helps customers: their sign-ins, never a colleague's (nor attempts on no account).
+        qs = qs.filter(account__contact__isnull=False)
     if is_customer_viewer(viewer):
         qs = qs.filter(account_id=viewer.pk)
         if account is not None and getattr(account, "pk", account) != viewer.pk:

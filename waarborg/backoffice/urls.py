@@ -1,6 +1,7 @@
 from django.urls import path
 
 from waarborg.backoffice import (
+    contacts,
     dunning,
     dunning_post,
     invoices,
@@ -20,6 +21,8 @@ urlpatterns = [
     path("klanten/", views.customer_search, name="customers"),
     path("klanten/<int:pk>/", views.customer_detail, name="customer"),
     path("klanten/<int:pk>/opzeggen/", termination.terminate, name="customer_terminate"),
+    path("klanten/<int:pk>/contactpersonen/<int:contact_pk>/wijzigen/", contacts.edit, name="contact_edit"),
+    path("klanten/<int:pk>/contactpersonen/<int:contact_pk>/uitnodigen/", contacts.invite, name="contact_invite"),
     path("klanten/<int:pk>/brieven-per-email/", notice_agreement.record, name="notice_agreement_record"),
     path("klanten/<int:pk>/brieven-per-email/intrekken/", notice_agreement.withdraw, name="notice_agreement_withdraw"),
     path("facturen/zoeken/", invoices.find, name="invoice_find"),
