@@ -95,15 +95,14 @@ def email_change_link_get(token: str) -> EmailChangeLink:
     return link
 
 
-def link_refusal(link: EmailChangeLink, now: dt.datetime | None = None) -> str | None:
-    """Why the link can no longer be used (a catalogue code), or None."""
+def require_usable(link: EmailChangeLink, now: dt.datetime | None = None) -> None:
+    """ValidationError (field "link") saying why the link can no longer be used, if it cannot."""
     if link.used_at is not None:
-        return "email_change.link_used"
+        raise ValidationError("email_change.link_used", field="link")
     if not link.new_email or not link.account.is_active:
-        return "email_change.link_replaced"
+        raise ValidationError("email_change.link_replaced", field="link")
     if link.expires_at <= (now or clock.now()):
-        return "email_change.link_expired"
-    return None
+        raise ValidationError("email_change.link_expired", field="link")
 
 
 @transaction.atomic
@@ -112,9 +111,7 @@ def email_change_confirm(*, token: str) -> tuple[Account, str]:
     and the old address (for the notice to it); a used, replaced or expired link changes nothing."""
     found = email_change_link_get(token)
     link = EmailChangeLink.objects.select_for_update().select_related("account").get(pk=found.pk)
-    refusal = link_refusal(link)
-    if refusal:
-        raise ValidationError(refusal, field="link")
+    require_usable(link)
     account = Account.objects.select_for_update().get(pk=link.account_id)
     _email_free(link.new_email, account)
     old = account.email

@@ -26,7 +26,6 @@ from waarborg.accounts.email_change import (
     email_change_confirm,
     email_change_link_get,
     email_change_request,
-    link_refusal,
 )
 from waarborg.auth_web.decorators import customer_required
 from waarborg.core.errors import NotFound, ValidationError
