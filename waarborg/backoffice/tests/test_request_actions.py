@@ -114,7 +114,7 @@ def test_it_refuses_a_check_for_a_request_verified_by_the_session(as_erin, alice
         _url(made, "identiteitscontrole"),
         {},
         field="__all__",
-        words="De identiteit van de verzoeker is al vastgesteld.",
+        words="De identiteit van de verzoeker is al vastgesteld",
     )
 
 
@@ -133,7 +133,7 @@ def test_it_records_a_lighter_check_by_the_privacy_officer(as_erin, erin, carol,
         _url(made, "identiteit-vastgesteld"),
         {"identiteit_vastgesteld-note": ""},
         field="note",
-        words="Zeg hoe de identiteit is gecontroleerd.",
+        words="Zeg hoe de identiteit is gecontroleerd",
     )
     response = as_erin.post(
         _url(made, "identiteit-vastgesteld"),
@@ -234,7 +234,7 @@ def test_it_cannot_show_a_destroyed_copy(as_erin, uploaded):
         _url(made, "identiteitsbewijs-bekijken", document.pk),
         {},
         field="__all__",
-        words="Deze kopie van het identiteitsbewijs is al vernietigd.",
+        words="Deze kopie van het identiteitsbewijs is vernietigd",
     )
 
 
@@ -428,7 +428,7 @@ def test_it_waits_for_every_correction_decided(as_erin, alice):
         _url(made, "afronden"),
         {},
         field="__all__",
-        words="Beslis eerst over elke voorgestelde correctie.",
+        words="Beslis eerst over elke voorgestelde correctie",
     )
 
 
@@ -463,7 +463,7 @@ def test_it_refuses_to_decide_a_correction_twice(as_erin, erin, alice):
         _url(made, "correctie-beslissen", proposal.pk),
         {f"correctie_beslissen_{proposal.pk}-decision": "approve"},
         field="__all__",
-        words="Over deze correctie is al beslist.",
+        words="Over deze correctie is al beslist",
     )
 
 
@@ -473,7 +473,7 @@ def test_it_refuses_to_decide_a_correction_twice(as_erin, erin, alice):
 @pytest.mark.promise("X2", "X3")
 def test_it_restricts_the_subjects_data(as_erin, alice, recipients, mail):
     made = privacy_request_create(actor=alice, type="restriction", channel="portal", details="Mijn adres klopt niet.")
-    _refused_again(as_erin, made, _url(made, "afronden"), {}, field="__all__", words="Pas eerst de beperking toe.")
+    _refused_again(as_erin, made, _url(made, "afronden"), {}, field="__all__", words="Pas eerst de beperking toe")
     response = as_erin.post(_url(made, "beperken"), {"beperken-categories": ["D2", "D3"]})
     assert response.status_code == 302
     assert is_restricted(alice) and is_restricted(alice, category="D2") and not is_restricted(alice, category="D7")
@@ -481,7 +481,7 @@ def test_it_restricts_the_subjects_data(as_erin, alice, recipients, mail):
         "datacenter",
         "registry",
     }
-    _refused_again(as_erin, made, _url(made, "beperken"), {}, field="__all__", words="De beperking is al van kracht.")
+    _refused_again(as_erin, made, _url(made, "beperken"), {}, field="__all__", words="De beperking is al van kracht")
 
 
 @pytest.mark.promise("G5")
@@ -514,7 +514,7 @@ def test_it_submits_and_reviews_the_erasure_plan_from_the_engine(as_erin, alice,
         _url(made, "verwijderplan-beoordelen"),
         {"verwijderplan_beoordelen-decision": "approve"},
         field="__all__",
-        words="Er is geen voorgesteld verwijderplan om te beoordelen.",
+        words="Er is geen voorgesteld verwijderplan om te beoordelen",
     )
     assert as_erin.post(_url(made, "verwijderplan-indienen")).status_code == 302
     made.refresh_from_db()
@@ -533,7 +533,7 @@ def test_it_submits_and_reviews_the_erasure_plan_from_the_engine(as_erin, alice,
     assert made.erasure_plan_status == "approved"
     assert RecipientNotice.objects.filter(request=made, cause="erasure").exists()
     _refused_again(
-        as_erin, made, _url(made, "afronden"), {}, field="__all__", words="Het verwijderplan is nog niet uitgevoerd."
+        as_erin, made, _url(made, "afronden"), {}, field="__all__", words="Het verwijderplan is nog niet uitgevoerd"
     )
     assert "de verwijdermotor voert het plan uit" in as_erin.get(f"/backoffice/verzoeken/{made.pk}/").content.decode()
 
@@ -551,7 +551,7 @@ def test_it_makes_no_erasure_plan_before_the_identity_is_verified(as_erin, carol
         _url(made, "verwijderplan-indienen"),
         {},
         field="__all__",
-        words="De identiteit van de verzoeker is nog niet vastgesteld.",
+        words="De identiteit van de verzoeker is nog niet vastgesteld",
     )
 
 
@@ -647,7 +647,7 @@ def test_it_sends_a_failed_push_to_the_organisation_again(as_erin, alice, mail, 
         _url(made, "pakket-opnieuw-versturen", push.pk),
         {},
         field="__all__",
-        words="Het pakket is al verstuurd.",
+        words="Het pakket is al verstuurd",
     )
 
 

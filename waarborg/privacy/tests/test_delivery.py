@@ -252,7 +252,7 @@ def test_it_delivers_only_a_verified_portability_request_with_a_usable_recipient
     for request, match in [
         (access, "only a portability"),
         (vague, "without an e-mail address"),
-        (unverified, "verify"),
+        (unverified, "not been verified"),
     ]:
         with pytest.raises(ValidationError, match=match):
             portability_deliver(actor=erin, request=request)
