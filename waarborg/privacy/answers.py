@@ -164,9 +164,7 @@ def _clean_earlier(request: PrivacyRequest, earlier_requests, *, required: bool)
         raise ValidationError("privacy.earlier_request_unknown", field="earlier_requests")
     for other in found:
         if other.pk == request.pk or other.received_at > request.received_at or not _same_person(request, other):
-            raise ValidationError(
-                "privacy.not_an_earlier_request", {"number": other.number}, field="earlier_requests"
-            )
+            raise ValidationError("privacy.not_an_earlier_request", {"number": other.number}, field="earlier_requests")
     return found
 
 

@@ -5,9 +5,11 @@ import datetime as dt
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 
 from waarborg.audit.models import AuditEvent
 from waarborg.core import clock
+from waarborg.erasure.rules import AlreadyErased
 from waarborg.privacy import storage
 from waarborg.privacy.answers import privacy_request_complete
 from waarborg.privacy.identity import id_document_upload, privacy_request_start_verification
@@ -334,6 +336,25 @@ def test_it_changes_nothing_on_a_refusal_without_what_it_needs(as_erin, alice, m
 
 
 @pytest.mark.promise("G10")
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("nl", "Reden bevat een nummer dat op een burgerservicenummer (BSN) lijkt; dat bewaren we nooit"),
+        ("en", "Reason contains a number that looks like a BSN (citizen service number); we never store one"),
+    ],
+)
+def test_it_shows_the_services_refusal_at_its_field_in_the_chosen_language(as_erin, alice, mail, language, words):
+    made = privacy_request_create(actor=alice, type="access", channel="portal")
+    before, state = _counts(), _state(made)
+    as_erin.cookies[settings.LANGUAGE_COOKIE_NAME] = language  # what the language switch sets
+    response = as_erin.post(_url(made, "weigeren"), {"weigeren-ground": "other", "weigeren-reason": "BSN 111222333"})
+    assert response.status_code == 200
+    assert [str(e) for e in response.context["bound"].errors["reason"]][0].startswith(words)
+    assert words in response.content.decode()
+    assert _counts() == before and _state(made) == state and mail.messages == []
+
+
+@pytest.mark.promise("G10")
 def test_it_links_the_earlier_requests_to_a_refusal_as_excessive(as_erin, erin, alice, mail):
     with clock.as_of(D(2026, 3, 2)):
         earlier = privacy_request_create(actor=alice, type="access", channel="portal")
@@ -536,6 +557,38 @@ def test_it_submits_and_reviews_the_erasure_plan_from_the_engine(as_erin, alice,
         as_erin, made, _url(made, "afronden"), {}, field="__all__", words="Het verwijderplan is nog niet uitgevoerd"
     )
     assert "de verwijdermotor voert het plan uit" in as_erin.get(f"/backoffice/verzoeken/{made.pk}/").content.decode()
+
+
+@pytest.mark.promise("G3")
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        (
+            "nl",
+            "Het verwijderplan is goedgekeurd, maar kon nu niet worden uitgevoerd: "
+            "Van de betrokkene van dit verzoek is niets meer te verwijderen",
+        ),
+        (
+            "en",
+            "The erasure plan was approved, but could not be carried out now: "
+            "There is nothing left to erase for the subject of this request",
+        ),
+    ],
+)
+def test_it_says_why_an_approved_plan_could_not_be_carried_out(as_erin, alice, mail, monkeypatch, language, words):
+    def refuse(**kwargs):
+        raise AlreadyErased("privacy.erasure_nothing_left")
+
+    monkeypatch.setattr("waarborg.backoffice.requests.privacy_request_erase", refuse)
+    made = privacy_request_create(actor=alice, type="erasure", channel="portal")
+    assert as_erin.post(_url(made, "verwijderplan-indienen")).status_code == 302
+    as_erin.cookies[settings.LANGUAGE_COOKIE_NAME] = language  # what the language switch sets
+    response = as_erin.post(
+        _url(made, "verwijderplan-beoordelen"), {"verwijderplan_beoordelen-decision": "approve"}, follow=True
+    )
+    assert words in response.content.decode()
+    made.refresh_from_db()
+    assert made.erasure_plan_status == "approved" and made.is_open  # the approval stands, nothing erased
 
 
 @pytest.mark.promise("G3", "G8")

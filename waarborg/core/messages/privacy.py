@@ -38,9 +38,7 @@ MESSAGES = {
         "an objection applies to purposes that rest on consent or legitimate interest (%(allowed)s), not to %(wrong)s"
     ),
     "privacy.consents_only_in_withdrawal": _("consent kinds are named only in a withdrawal of consent"),
-    "privacy.transmit_only_in_portability": _(
-        "an organisation to send data to is named only in a portability request"
-    ),
+    "privacy.transmit_only_in_portability": _("an organisation to send data to is named only in a portability request"),
     "privacy.changes_only_in_rectification": _("corrections belong to a rectification request"),
     "privacy.corrections_need_contact": _("corrections need the contact person the request is about"),
     "privacy.handler_not_active": _("a request is handled by an active privacy officer"),
@@ -50,9 +48,7 @@ MESSAGES = {
     "privacy.duplicate_open": _(
         "request %(number)s of this type is still open for the same person: it is handled there"
     ),
-    "privacy.duplicate_open_details": _(
-        "a request of this type with these details is still open: it is answered"
-    ),
+    "privacy.duplicate_open_details": _("a request of this type with these details is still open: it is answered"),
     # the state of a request
     "privacy.request_not_found": _("privacy request %(pk)s not found"),
     "privacy.no_such_request": _("no such privacy request"),
@@ -97,9 +93,7 @@ MESSAGES = {
     "privacy.upload_not_its_type": _("the file is not what its type says"),
     # extension and refusal
     "privacy.extended_already": _("the term has been extended already (at most two months, once)"),
-    "privacy.too_late_to_extend": _(
-        "too late to extend: the requester must be told within four weeks of receipt"
-    ),
+    "privacy.too_late_to_extend": _("too late to extend: the requester must be told within four weeks of receipt"),
     "privacy.refusal_text_incomplete": _("the refusal text lacks: %(missing)s; it is not sent"),
     "privacy.earlier_requests_missing": _(
         "link the earlier requests of this person that make this one unfounded or excessive"

@@ -4,11 +4,13 @@ by itself once the last service has ended and nothing is owed."""
 import datetime as dt
 
 import pytest
+from django.conf import settings
 
 from waarborg.audit.models import AuditEvent
 from waarborg.auth_web.testing import sign_in
 from waarborg.catalogue.models import Subscription
 from waarborg.core import clock
+from waarborg.core.errors import ValidationError
 from waarborg.customers.models import Contact, Customer
 from waarborg.erasure.models import ErasureCase
 from waarborg.testing import factories as f
@@ -62,6 +64,23 @@ def test_it_refuses_bad_input_and_changes_nothing(as_alice, personas, data, fiel
     before = _state()
     response = as_alice.post(URL, data)
     assert response.status_code == 400 and field in response.context["form"].errors
+    assert _state() == before
+
+
+@pytest.mark.promise("R2")
+@pytest.mark.parametrize(("language", "words"), [("nl", "Reden is verplicht"), ("en", "Reason is required")])
+def test_it_shows_a_refusal_of_the_service_in_the_visitors_language(as_alice, personas, monkeypatch, language, words):
+    def refuse(**kwargs):
+        raise ValidationError("input.required", {"field": "reason"}, field="reason")
+
+    monkeypatch.setattr("waarborg.portal.termination.customer_terminate", refuse)
+    f.SubscriptionFactory(customer=personas.alice_customer, start_date=dt.date(2025, 1, 1))
+    before = _state()
+    as_alice.cookies[settings.LANGUAGE_COOKIE_NAME] = language  # what the language switch sets
+    data = {"end_date": clock.today().isoformat(), "reason": "costs", "confirm": "on"}
+    response = as_alice.post(URL, data)
+    assert response.status_code == 400 and response.context["form"].non_field_errors() == [words]
+    assert words in response.content.decode()
     assert _state() == before
 
 
