@@ -12,8 +12,7 @@ FIELDS = {
     "last_name": _("last name"),
     "street": _("street"),
     "city": _("town"),
-    "town": _("town"),
     "customer_number": _("customer number"),
     "reason": _("reason"),
-    "note": _("note"),
+    "details": _("details"),
 }

@@ -163,7 +163,8 @@ MESSAGES = {
 }
 
 FIELDS = {
-    "details": _("details of the request"),
+    "town": _("town"),
+    "note": _("note"),
     "transmit_to": _("organisation to send the data to"),
     "justification": _("justification"),
     "keep_purposes": _("reason to keep a purpose"),

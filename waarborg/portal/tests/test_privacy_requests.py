@@ -195,8 +195,8 @@ def test_it_refuses_a_bsn_in_the_details_and_stores_nothing(as_alice):
 @pytest.mark.parametrize(
     ("language", "words"),
     [
-        ("nl", "Omschrijving van het verzoek bevat een nummer dat op een burgerservicenummer (BSN) lijkt"),
-        ("en", "Details of the request contains a number that looks like a BSN (citizen service number)"),
+        ("nl", "Toelichting bevat een nummer dat op een burgerservicenummer (BSN) lijkt"),
+        ("en", "Details contains a number that looks like a BSN (citizen service number)"),
     ],
 )
 def test_it_shows_the_services_refusal_at_its_field_in_the_visitors_language(as_alice, language, words):
