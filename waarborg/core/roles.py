@@ -42,6 +42,7 @@ SCOPES: dict[str, frozenset[str]] = {
     "register": frozenset({PRIVACY, ADMIN}),
     "audit": frozenset({PRIVACY}),
     "accounts": frozenset({ADMIN}),
+    "staff": frozenset({ADMIN}),  # the staff page: add, change the role, deactivate, reset the authenticator
     "subject_search": frozenset({PRIVACY}),
     "requests": frozenset({SUPPORT, PRIVACY}),  # privacy requests: support registers, privacy handles
     "incidents": frozenset({PRIVACY}),  # incidents and personal-data breaches (art. 33–34)

@@ -28,13 +28,9 @@ from waarborg.dunning.adapters import backoff_seconds
 from waarborg.dunning.links import links_for
 from waarborg.dunning.models import Case, Decision, LadderVersion, Notice, NoticePreference
 from waarborg.dunning.schedule import plan_next
+from waarborg.dunning.words import format_date, format_money
 
 log = logging.getLogger(__name__)
-
-MONTHS = {
-    "nl": ("januari februari maart april mei juni juli augustus september oktober november december".split(),),
-    "en": ("January February March April May June July August September October November December".split(),),
-}
 
 SUBJECTS = {
     "reminder": ("Betalingsherinnering", "Payment reminder"),
@@ -50,27 +46,6 @@ SUBJECTS = {
     "noted": ("Uw bezwaar is ontvangen: een medewerker beslist", "We received your objection: an employee decides"),
     "contest_decided": ("Besluit over uw bezwaar", "Decision on your objection"),
 }  # fmt: skip
-
-
-def format_date(day, lang: str) -> str:
-    if day is None:
-        return ""
-    if isinstance(day, str):
-        day = dt.date.fromisoformat(day)
-    month = MONTHS["nl" if lang == "nl" else "en"][0][day.month - 1]
-    return f"{day.day} {month} {day.year}"
-
-
-def format_money(amount, currency: str, lang: str) -> str:
-    value = Decimal(str(amount)).quantize(L.CENT)
-    sign = "-" if value < 0 else ""
-    whole, cents = f"{abs(value):.2f}".split(".")
-    groups = f"{int(whole):,}"
-    if lang == "nl":
-        text = f"{groups.replace(',', '.')},{cents}"
-        return f"{sign}€ {text}" if currency == "EUR" else f"{sign}{currency} {text}"
-    text = f"{groups}.{cents}"
-    return f"{sign}€{text}" if currency == "EUR" else f"{sign}{currency} {text}"
 
 
 def _services(items, lang):

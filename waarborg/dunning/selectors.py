@@ -57,7 +57,7 @@ def contest_link_get(token: str, *, lang: str = "nl") -> ContestLink:
     decision_id, kind = read_token(token)
     decision = Decision.objects.select_related("case", "ladder_version__ladder").filter(pk=decision_id).first()
     if decision is None:
-        raise ValidationError("this link is not valid", field="token")
+        raise ValidationError("dunning.link_invalid", field="token")
     notice = Notice.objects.filter(decision_id=decision.pk).first()
     return ContestLink(
         decision_id=decision.pk,
@@ -73,7 +73,7 @@ def contest_link_get(token: str, *, lang: str = "nl") -> ContestLink:
 def _finance(viewer) -> None:
     roles.require(viewer, SCOPE)
     if getattr(viewer, "role", None) != roles.FINANCE:
-        raise PermissionDenied("only finance decides on dunning")
+        raise PermissionDenied("dunning.finance_decides")
 
 
 def dunning_cases_for(*, viewer, customer=None, status: str | None = None, active_only: bool = False):

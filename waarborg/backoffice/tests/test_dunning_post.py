@@ -187,8 +187,8 @@ def test_the_case_shows_the_agreement_when_the_letter_was_emailed(office, person
 @pytest.mark.parametrize(
     ("value", "message"),
     [
-        ("2026-09-20", "De brief is op 21 september 2026 gemaakt: hij kan niet eerder op de post zijn gedaan."),
-        ("2026-09-24", "Een brief kan niet op een dag in de toekomst op de post zijn gedaan."),
+        ("2026-09-20", "Verzenddatum mag niet vóór de dag liggen waarop de brief is gemaakt (21 september 2026)"),
+        ("2026-09-24", "Verzenddatum mag niet in de toekomst liggen"),
         ("gisteren", "Vul de datum in waarop de brief op de post is gedaan (dag, maand, jaar)."),
         ("", "Vul de datum in waarop de brief op de post is gedaan (dag, maand, jaar)."),
     ],
@@ -203,6 +203,22 @@ def test_a_bad_posting_day_is_a_form_error_and_changes_nothing(office, personas,
     body = response.content.decode()
     assert 'role="alert" data-errors="posted"' in body and "Er is niets gewijzigd" in body
     assert message in body
+    assert message in " ".join(response.context["form"].errors["posted_on"])  # at the date's field
+    assert _state() == before
+
+
+@pytest.mark.promise("A5")
+def test_a_bad_posting_day_reads_in_english_after_the_language_switch(office, personas, waiting):
+    case, letter, _ = waiting
+    client = office(personas.dave)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/backoffice/"})
+    before = _state()
+    with clock.as_of(POSTED):
+        response = client.post(letter_url(case, letter) + "verzonden/", {"posted_on": "2026-09-20"})
+    assert response.context["form"].errors["posted_on"] == [
+        "Posting date may not be before the day the letter was made (21 September 2026)"
+    ]
+    assert "Nothing has been changed" in response.content.decode()
     assert _state() == before
 
 
@@ -215,7 +231,7 @@ def test_recording_the_posting_twice_is_a_form_error_and_changes_nothing(office,
         before = _state()
         again = client.post(letter_url(case, letter) + "verzonden/", {"posted_on": "2026-09-24"})
     assert again.status_code == 200
-    assert "Deze brief is al als verstuurd vastgelegd." in again.content.decode()
+    assert "Deze brief is al als verstuurd vastgelegd" in again.content.decode()
     assert _state() == before
 
 
