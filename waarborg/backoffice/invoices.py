@@ -28,7 +28,7 @@ from waarborg.billing.services import payment_record
 from waarborg.core import clock
 from waarborg.core.errors import ValidationError
 from waarborg.customers.services import customer_ref
-from waarborg.dunning.selectors import dunning_cases_for
+from waarborg.dunning.selectors import dunning_cases_for, invoice_costs_owed_for
 
 PURPOSE = "U4"  # checking payments
 
@@ -57,12 +57,9 @@ class PaymentForm(forms.Form):
 
 
 def _case_costs(viewer, invoice: Invoice):
-    """The active dunning case of the invoice's customer, and the collection costs it announced
-    for this invoice (0 when none)."""
+    """The active dunning case of the invoice's customer, and the collection costs owed with it."""
     case = next(iter(dunning_cases_for(viewer=viewer, customer=invoice.customer_id, active_only=True)), None)
-    if case is None or not case.costs_amount or invoice.pk not in (case.costs_invoices or []):
-        return case, Decimal(0)
-    return case, Decimal(case.costs_amount)
+    return case, invoice_costs_owed_for(viewer=viewer, invoice=invoice)
 
 
 def _page(request, invoice: Invoice, form: PaymentForm, status: int = 200):

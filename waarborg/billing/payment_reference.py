@@ -5,8 +5,8 @@ reading names or free text. The 16-digit form is one check digit followed by 15 
 check digit is the weighted modulus 11 of those 15 digits (weights 2, 4, 8, 5, 10, 9, 7, 3, 6, 1
 from the right, repeated), 11 − remainder, with 10 read as 1 and 11 as 0.
 
-The 15 digits are the invoice's year of issue and its number in the database, so a reference
-leads back to one invoice and holds no personal value.
+The 15 digits are the invoice's number in the database, so a reference leads back to one invoice,
+never changes, and holds no personal value.
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ def check_digit(digits: str) -> int:
 
 
 def payment_reference(invoice) -> str:
-    """The 16-digit betalingskenmerk of `invoice` (its year of issue and its id)."""
-    body = f"{invoice.issue_date.year:04d}{invoice.pk:011d}"
+    """The 16-digit betalingskenmerk of `invoice` (an Invoice or its id)."""
+    body = f"{int(getattr(invoice, 'pk', invoice)):015d}"
     return f"{check_digit(body)}{body}"
 
 
@@ -50,21 +50,28 @@ def clean_reference(text: str) -> str | None:
 def invoice_id_of(reference: str) -> int | None:
     """The invoice id a valid reference of ours names, else None."""
     digits = clean_reference(reference)
-    return int(digits[5:]) if digits else None
+    return int(digits[1:]) if digits else None
+
+
+def payee() -> dict:
+    """Whom a customer pays by transfer: the controller's name and IBAN (printed in groups of four)."""
+    controller = settings.WAARBORG_CONTROLLER
+    iban = "".join(str(controller.get("iban", "")).split()).upper()
+    return {
+        "payee": controller["name"],
+        "iban": iban,
+        "iban_printed": " ".join(iban[i : i + 4] for i in range(0, len(iban), 4)),
+    }
 
 
 def how_to_pay(invoice, *, costs=None) -> dict:
     """What a customer needs to pay `invoice` by transfer: to whom (name, IBAN), the reference, and
     the amount due — what is open on the invoice plus any collection costs (`costs`) announced."""
-    controller = settings.WAARBORG_CONTROLLER
-    iban = "".join(str(controller.get("iban", "")).split()).upper()
     open_amount = Decimal(invoice.amount_open)
     costs = Decimal(costs or 0)
     reference = payment_reference(invoice)
     return {
-        "payee": controller["name"],
-        "iban": iban,
-        "iban_printed": " ".join(iban[i : i + 4] for i in range(0, len(iban), 4)),
+        **payee(),
         "reference": reference,
         "reference_printed": printed(reference),
         "open": open_amount,

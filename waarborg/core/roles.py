@@ -60,7 +60,7 @@ def can(viewer, scope: str) -> bool:
 
 def require(viewer, scope: str) -> None:
     if not can(viewer, scope):
-        raise PermissionDenied(f"role may not read {scope}")
+        raise PermissionDenied("access.role_may_not_read", {"scope": scope})
 
 
 def scopes_of(role: str) -> list[str]:

@@ -119,7 +119,16 @@ def test_finance_prints_the_letter_from_the_board_and_records_the_day_it_was_pos
     assert f'data-term-end="{last_day.isoformat()}">{in_dutch(last_day)}</strong>' in body
     assert "<strong data-costs-total>€ 40,00</strong>" in body  # 15 % of € 121, at least € 40; no VAT
     payment = re.search(r"<p data-payment>(.*?)</p>", body, re.S).group(1)
-    assert "/portaal/facturen/" in payment and personas.alice_customer.number in payment and invoice.number in payment
+    assert "/portaal/facturen/" in payment and "NL91 ABNA 0417 1643 00" in payment and "€ 121,00" in payment
+    references = re.search(r"<ul class=\"letter-references\" data-references>(.*?)</ul>", body, re.S).group(1)
+    reference = re.search(
+        r"factuur " + re.escape(invoice.number) + r": <strong data-reference>([\d ]{19})</strong>", references
+    )
+    digits = reference.group(1).replace(" ", "")
+    # the betalingskenmerk: the weighted modulus 11 check digit (weights 2^i mod 11 from the right)
+    total = sum(int(d) * pow(2, i + 1, 11) for i, d in enumerate(reversed(digits[1:])))
+    check = 11 - total % 11
+    assert int(digits[0]) == (1 if check == 10 else 0 if check == 11 else check) and int(digits[1:]) == invoice.pk
     assert "/portaal/incasso/bezwaar/" not in body  # the customer's one-time links are not shown to staff
     assert 'action="/backoffice/incasso/dossiers/' in body and 'value="2026-09-23"' in body
     assert_clean_event(

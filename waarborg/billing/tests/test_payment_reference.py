@@ -24,13 +24,12 @@ def test_the_published_example_is_valid_and_a_changed_digit_is_not():
     assert clean_reference("RF18 5390 0754 7034") is None
 
 
-@pytest.mark.parametrize("pk", [1, 7, 42, 1234, 98765, 10**10 + 3])
-@pytest.mark.parametrize("year", [2019, 2026])
-def test_every_invoice_gets_a_valid_reference_that_leads_back_to_it(pk, year):
-    invoice = SimpleNamespace(pk=pk, issue_date=dt.date(year, 3, 1))
+@pytest.mark.parametrize("pk", [1, 7, 42, 1234, 98765, 10**10 + 3, 10**14 + 9])
+def test_every_invoice_gets_a_valid_reference_that_leads_back_to_it(pk):
+    invoice = SimpleNamespace(pk=pk, issue_date=dt.date(2026, 3, 1))
     reference = payment_reference(invoice)
     assert len(reference) == 16 and reference.isdigit()
     assert int(reference[0]) == _oracle(reference[1:])
-    assert reference[1:5] == str(year)
+    assert int(reference[1:]) == pk and payment_reference(pk) == reference
     assert invoice_id_of(reference) == pk and invoice_id_of(printed(reference)) == pk
     assert printed(reference).replace(" ", "") == reference and len(printed(reference)) == 19
