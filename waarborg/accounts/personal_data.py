@@ -1,4 +1,4 @@
-from waarborg.accounts.models import Account, EnrolmentLink, LoginEvent
+from waarborg.accounts.models import Account, EmailChangeLink, EnrolmentLink, LoginEvent
 from waarborg.core.datamap import LOGIN_6M, STAFF, WHILE_CUSTOMER, Link, declare, pd
 
 declare(
@@ -102,4 +102,43 @@ declare(
     },
     not_personal=("account",),
     links=(Link("account", "accounts.Account", "enrolment link of this staff account"),),
+)
+
+declare(
+    EmailChangeLink,
+    dates={"relationship_end": "account__contact__customer__ended_at"},
+    subject="the customer's contact person who asked to sign in with another e-mail address",
+    fields={
+        "new_email": pd(
+            "D5",
+            "user.authorization.login_name",
+            "U2",
+            "contract",
+            WHILE_CUSTOMER,
+            "delete",
+            "provided",
+            identifier="email",
+        ),
+        "token_hash": pd(
+            "D5",
+            "user.authorization.credentials",
+            "U2",
+            "contract",
+            WHILE_CUSTOMER,
+            "delete",
+            "excluded",
+            source="system",
+        ),
+        "created_at": pd(
+            "D5", "user.account.login_change", "U2", "contract", WHILE_CUSTOMER, "delete", "observed", source="system"
+        ),
+        "expires_at": pd(
+            "D5", "user.account.login_change", "U2", "contract", WHILE_CUSTOMER, "delete", "excluded", source="system"
+        ),
+        "used_at": pd(
+            "D5", "user.account.login_change", "U2", "contract", WHILE_CUSTOMER, "delete", "observed", source="system"
+        ),
+    },
+    not_personal=("account",),
+    links=(Link("account", "accounts.Account", "e-mail change of this account"),),
 )

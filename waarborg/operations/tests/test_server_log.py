@@ -13,6 +13,7 @@ from waarborg.operations.server import ServerLogger
 # one must be added here, and to the nginx site's map (deploy/nginx/waarborg.conf).
 TOKEN_PAGES = {
     "/aanmelden/welkom/",
+    "/aanmelden/email-bevestigen/",
     "/wachtwoord-herstellen/",
     "/nieuwsbrief/afmelden/",
     "/portaal/incasso/bezwaar/",
