@@ -156,7 +156,7 @@ class Notice:
 
 def render(name: str, lang: str, context: dict) -> Text:
     if lang not in LANGUAGES:
-        raise ValidationError(f"no texts in language {lang!r}", field="language")
+        raise ValidationError("privacy.no_texts_in_language", {"lang": lang}, field="language")
     text = render_to_string(f"privacy/mail/{name}.{lang}.txt", context).lstrip()
     first, _, rest = text.partition("\n")
     if not first.startswith("Subject: "):
