@@ -26,6 +26,7 @@ from waarborg.accounts.email_change import (
     email_change_confirm,
     email_change_link_get,
     email_change_request,
+    require_usable,
 )
 from waarborg.auth_web.decorators import customer_required
 from waarborg.core.errors import NotFound, ValidationError
@@ -88,11 +89,10 @@ def confirm(request, token: str):
         link = email_change_link_get(token)
     except NotFound as exc:
         return render(request, "auth_web/email_change_done.html", {"error": exc.text()}, status=404)
-    refusal = link_refusal(link)
-    if refusal:
-        return render(
-            request, "auth_web/email_change_done.html", {"error": ValidationError(refusal).text()}, status=GONE
-        )
+    try:
+        require_usable(link)
+    except ValidationError as exc:
+        return render(request, "auth_web/email_change_done.html", {"error": exc.text()}, status=GONE)
     if request.method != "POST":
         return render(request, "auth_web/email_change_confirm.html", {})
     try:

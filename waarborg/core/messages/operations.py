@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 MESSAGES = {
+    "config.setting": _("a setting is not valid: %(message)s"),
     # the scheduler
     "operations.as_of_without_once": _("--as-of goes with --once"),
     "operations.as_of_in_future": _("--as-of %(day)s is in the future; today is %(today)s"),
