@@ -57,6 +57,7 @@ REKEYED = (
     ("privacy.VerificationLink", "token_hash", "privacy-link"),
     ("privacy.DownloadLink", "token_hash", "privacy-download"),
     ("accounts.EnrolmentLink", "token_hash", "staff-enrolment"),
+    ("accounts.EmailChangeLink", "token_hash", "email-change"),
 )
 # Keyed hashes of a value the row still holds (decrypted): hashed again. (model, hash, source, purpose)
 RECOMPUTED = (("billing.PaymentMethod", "iban_hash", "iban", "iban"),)

@@ -205,7 +205,7 @@ def _locked_tickets(customer, invoice_pk) -> tuple[dict, ...]:
 def _alert_privacy_officers(viewer, reason_code, customer_pk, invoice_pk, seq, record) -> None:
     recipients = sorted(Account.objects.filter(role=roles.PRIVACY, is_active=True).values_list("email", flat=True))
     if not recipients:
-        raise AlertFailed("there is no active privacy officer to alert; the archive stays closed")
+        raise AlertFailed("erasure.archive_no_officer")
     _, nl, en = REASONS[reason_code]
     what = f"factuur-id {invoice_pk}" if invoice_pk else f"klant-id {customer_pk}"
     what_en = f"invoice id {invoice_pk}" if invoice_pk else f"customer id {customer_pk}"

@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 MESSAGES = {
+    "erasure.archive_no_officer": _("there is no active privacy officer to alert; the archive stays closed"),
     "erasure.subject_not_found": _("no subject found for these identifiers"),
     "erasure.already_erased": _("this subject was already erased on %(day)s"),
     "erasure.already_erased_in_case": _("this subject was already erased on %(day)s (erasure case %(case)s)"),
