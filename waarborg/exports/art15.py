@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from collections import defaultdict
 
-from waarborg.core import datamap
+from waarborg.core import datamap, declarations
 from waarborg.exports import texts as T
 from waarborg.exports.collect import Record, Value, json_of
 from waarborg.exports.texts import LANGS, date_text, pair
@@ -86,7 +86,12 @@ def _erase_on(record: Record, rule: datamap.Retention) -> dict:
     """The record's last day under the rule and the day it goes (the day after)."""
     anchor_date = record.dates.get(rule.anchor)
     purge = rule.purge_date(anchor_date) if anchor_date is not None else None
-    kept = rule.kept_until(anchor_date) if anchor_date is not None else None
+    extended = declarations.extension_field(record.entry.fields, rule)
+    consent = getattr(record.obj, extended[0]) if extended else None
+    if purge is not None and consent is not None:  # kept until both terms have passed
+        longer = datamap.first_day_gone(consent, **extended[1].term)
+        purge = max(purge, longer)
+    kept = purge - dt.timedelta(days=1) if purge is not None else None
     anchor_text = datamap.ANCHORS.get(rule.anchor, ("", ""))
     return {
         "record": record.id,
