@@ -17,7 +17,7 @@ from waarborg.exports.services import access_export, portability_export, subject
 from waarborg.subjects.finder import Hit, Query, subject_find
 from waarborg.testing import factories as f
 
-pytestmark = [pytest.mark.django_db, pytest.mark.promise("G5", "G6")]
+pytestmark = [pytest.mark.django_db, pytest.mark.promise("G1", "G6")]
 
 PLANTED = "INTERNE-NOTITIE-7731 klant is lastig"
 VISIBLE = "lead-7731@example.nl"
