@@ -67,6 +67,7 @@ declare(
     label=("Account", "Account"),
     context=("role", "is_active", "created_at"),
     subject_ref=SubjectRef("contact", path="contact", rank=1),
+    groups=("customers", "staff"),
 )
 
 declare(
@@ -113,6 +114,7 @@ declare(
     links=(Link("account", "accounts.Account", "sign-in of this account"),),
     label=("Inlogpoging", "Sign-in attempt"),
     context=("succeeded", "method"),
+    groups=("customers", "staff"),
 )
 
 declare(
@@ -168,4 +170,5 @@ declare(
     not_personal=("account",),
     links=(Link("account", "accounts.Account", "enrolment link of this staff account"),),
     label=("Aanmeldlink voor medewerkers", "Staff enrolment link"),
+    groups=("customers", "staff"),
 )

@@ -39,4 +39,5 @@ declare(
     links=(Link("user", "accounts.Account", "second factor of this account"),),
     label=("Tweede factor (authenticator-app)", "Second factor (authenticator app)"),
     context=("confirmed",),
+    groups=("customers", "staff"),
 )

@@ -114,4 +114,5 @@ declare(
     },
     label=("Sollicitatie", "Job application"),
     subject_ref=SubjectRef("application", rank=2),
+    groups=("applicants",),
 )

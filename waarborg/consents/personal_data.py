@@ -88,4 +88,5 @@ declare(
     ),
     label=("Toestemming", "Consent"),
     context=("source",),
+    groups=("customers", "visitors"),
 )

@@ -179,6 +179,11 @@ def check_entry(model, entry) -> list[checks.CheckMessage]:
             errors.append(checks.Error(f"{label}: date path {path!r} is not a date", obj=model, id="waarborg.E009"))
     if entry.fields and not entry.links and not entry.anchor:
         errors.append(checks.Error(f"{label}: personal fields but no path to a subject", obj=model, id="waarborg.E008"))
+    for group in entry.groups:
+        if group not in datamap.SUBJECT_GROUPS:
+            errors.append(
+                checks.Error(f"{label}: unknown group of data subjects {group!r}", obj=model, id="waarborg.E004")
+            )
     errors += check_labels(model, entry)
     errors += check_context(model, entry)
     return errors

@@ -22,6 +22,8 @@ from zoneinfo import ZoneInfo
 from django.db import models
 from django.db.models import Q
 
+from waarborg.core.map_words import CONTEXT_LABELS, SUBJECT_GROUPS  # noqa: F401  (SUBJECT_GROUPS: re-exported vocabulary)
+
 # --- The vocabularies (ids from the privacy statement's promises) -------------------------
 
 CATEGORIES: dict[str, tuple[str, str]] = {
@@ -316,38 +318,7 @@ STAFF = retention(
 
 Label = tuple[str, str]  # (Dutch, English)
 NO_LABEL: Label = ("", "")
-
-# The labels of not-personal fields a record shows as its context, by field name. Which fields a
-# model shows is its own declaration (`context=`); a model may also label a field its own way.
-CONTEXT_LABELS: dict[str, Label] = {
-    "number": ("Nummer", "Number"),
-    "status": ("Status", "Status"),
-    "kind": ("Soort", "Kind"),
-    "role": ("Rol", "Role"),
-    "market": ("Markt", "Market"),
-    "issue_date": ("Factuurdatum", "Invoice date"),
-    "due_date": ("Vervaldatum", "Due date"),
-    "currency": ("Valuta", "Currency"),
-    "direction": ("Richting", "Direction"),
-    "product": ("Product", "Product"),
-    "block_reason": ("Reden van blokkering", "Reason for blocking"),
-    "succeeded": ("Gelukt", "Succeeded"),
-    "method": ("Methode", "Method"),
-    "source": ("Bron", "Source"),
-    "content_type": ("Bestandstype", "File type"),
-    "size": ("Grootte (bytes)", "Size (bytes)"),
-    "created_at": ("Aangemaakt op", "Created on"),
-    "is_active": ("Actief", "Active"),
-    "field": ("Gecorrigeerd gegeven", "Corrected field"),
-    "quantity": ("Aantal", "Quantity"),
-    "unit_price": ("Prijs per stuk", "Unit price"),
-    "vat_rate": ("Btw-tarief (%)", "VAT rate (%)"),
-    "confirmed": ("Bevestigd", "Confirmed"),
-    "channel": ("Kanaal", "Channel"),
-    "expire_date": ("Verloopt op", "Expires on"),
-    "decided_at": ("Besloten op", "Decided on"),
-    "expires_at": ("Verloopt op", "Expires on"),
-}
+DEFAULT_GROUPS = ("customers",)
 
 
 @dataclass(frozen=True)
@@ -430,6 +401,7 @@ class Entry:
     record_label: Label = NO_LABEL  # what one row is: ("Factuur", "Invoice")
     context: dict[str, Label] = field(default_factory=dict)  # not-personal fields shown beside the values
     subject_ref: SubjectRef | None = None
+    groups: tuple[str, ...] = DEFAULT_GROUPS  # who the rows are about (SUBJECT_GROUPS), for the register
 
     @property
     def label(self) -> str:
@@ -499,6 +471,7 @@ def declare(
     label: Label = NO_LABEL,
     context: tuple[str, ...] | list[str] | dict[str, Label] = (),
     subject_ref: SubjectRef | None = None,
+    groups: tuple[str, ...] = DEFAULT_GROUPS,
 ) -> Entry:
     """Declare a model's personal fields.
 
@@ -509,7 +482,8 @@ def declare(
     `label` names one row ("Factuur", "Invoice"). `context` is the allow-list of not-personal
     fields a package may show beside the values (an invoice's number and dates): names, labelled
     from `CONTEXT_LABELS`, or a dict of names and their own labels. No other field of the row
-    ever reaches a package. `subject_ref` says how the audit trail names the subject.
+    ever reaches a package. `subject_ref` says how the audit trail names the subject; `groups`
+    which groups of data subjects (SUBJECT_GROUPS) the rows are about.
     """
     if not isinstance(context, dict):
         context = {name: CONTEXT_LABELS.get(name, NO_LABEL) for name in context}
@@ -535,6 +509,7 @@ def declare(
         tuple(label),
         dict(context),
         subject_ref,
+        tuple(groups),
     )
     _REGISTRY[model._meta.label] = entry
     return entry

@@ -48,6 +48,7 @@ def as_dict() -> dict:
                     else None
                 ),
                 "anchor": entry.anchor,
+                "groups": list(entry.groups),
                 "dates": dict(sorted(entry.dates.items())),
                 "links": [
                     {"path": link.path, "target": link.target, "rule": link.rule, "up": link.up} for link in entry.links

@@ -30,6 +30,7 @@ declare(
     anchor=True,  # session data is opaque: the account link lives inside it, so it stands alone
     label=("Sessie", "Session"),
     context=("expire_date",),
+    groups=("customers", "staff"),
 )
 
 declare(
@@ -64,4 +65,5 @@ declare(
     links=(Link("user", "accounts.Account", "action by this staff account", up=False),),
     label=("Beheerhandeling", "Administrative action"),
     context={"action_time": ("Tijdstip", "Time"), "action_flag": ("Soort handeling", "Kind of action")},
+    groups=("staff",),
 )

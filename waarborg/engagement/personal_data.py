@@ -43,4 +43,5 @@ declare(
     # Pseudonymous and standing alone: nothing in the administration links the number to a person.
     anchor=True,
     label=("Paginabezoek", "Page view"),
+    groups=("visitors",),
 )

@@ -186,6 +186,7 @@ declare(
         "legal_due": ("Wettelijke termijn tot", "Legal term until"),
         "extended_due": ("Verlengde termijn tot", "Extended term until"),
     },
+    groups=("requesters",),
 )
 
 declare(
@@ -204,6 +205,7 @@ declare(
     links=_via_request("one-time link"),
     label=("Link voor de identiteitscontrole", "Identity check link"),
     context=("kind", "expires_at"),
+    groups=("requesters",),
 )
 
 declare(
@@ -237,6 +239,7 @@ declare(
     links=_via_request("download link"),
     label=("Downloadlink", "Download link"),
     context={"recipient": ("Ontvanger", "Recipient"), "expires_at": ("Verloopt op", "Expires on")},
+    groups=("requesters",),
 )
 
 declare(
@@ -262,6 +265,7 @@ declare(
     links=_via_request("package transmission"),
     label=("Doorgifte aan een andere partij", "Transmission to another party"),
     context=("status",),
+    groups=("requesters",),
 )
 
 _ID = dict(purposes="U14", basis="legal_obligation", retention=ID_CHECK, erasure="delete")
@@ -324,6 +328,7 @@ declare(
     links=_via_request("identity document"),
     label=("Kopie van een identiteitsbewijs", "Copy of an identity document"),
     context=("content_type", "size"),
+    groups=("requesters",),
 )
 
 declare(
@@ -363,6 +368,7 @@ declare(
         "status": ("Status", "Status"),
         "decided_at": ("Besloten op", "Decided on"),
     },
+    groups=("requesters",),
 )
 
 declare(
@@ -392,6 +398,7 @@ declare(
         "status": ("Status", "Status"),
         "created_at": ("Aangemaakt op", "Created on"),
     },
+    groups=("requesters",),
 )
 
 _S = dict(basis="legal_obligation", retention=RIGHTS_RECORD_1Y, erasure="delete")
@@ -430,6 +437,7 @@ declare(
         Link("account", "accounts.Account", "purpose stopped for this account"),
     ),
     label=("Gestopte verwerking (bezwaar)", "Processing stopped (objection)"),
+    groups=("requesters",),
 )
 
 declare(
@@ -479,6 +487,7 @@ declare(
         Link("account", "accounts.Account", "restriction of this account's data"),
     ),
     label=("Beperking van de verwerking", "Restriction of processing"),
+    groups=("requesters",),
 )
 
 exempt("privacy.DeadlineWarning", why="which deadline warning went out for which request, and when")

@@ -117,3 +117,24 @@ def test_the_map_prints_labels_context_and_subject_refs():
     assert "number" in invoice["context"] and "billing_contact" not in invoice["context"]
     assert "| customers.Contact | phone | D4 |" in datamap_output.as_markdown()
     assert "Telefoonnummer / Phone number |" in datamap_output.as_markdown()
+
+
+def test_who_the_rows_are_about_is_declared_with_the_model():
+    groups = {entry.label: entry.groups for entry in datamap.entries()}
+    assert groups["careers.JobApplication"] == ("applicants",)
+    assert groups["privacy.PrivacyRequest"] == ("requesters",)
+    assert groups["billing.Invoice"] == ("customers",)
+    assert {g for gs in groups.values() for g in gs} == set(datamap.SUBJECT_GROUPS)
+
+
+@isolate_apps("waarborg.core")
+def test_an_unknown_group_of_subjects_fails_the_check(registry_snapshot):
+    class Lead(models.Model):
+        email = models.EmailField(db_index=True)
+
+        class Meta:
+            app_label = "core"
+
+    fields = {"email": _email(label=("E-mailadres", "E-mail address"))}
+    declare(Lead, subject="a lead", anchor=True, label=("Lead", "Lead"), fields=fields, groups=("prospects",))
+    assert [e.msg for e in _errors(Lead, "waarborg.E004")] == ["core.Lead: unknown group of data subjects 'prospects'"]
