@@ -220,6 +220,8 @@ WAARBORG_CONTROLLER = {
     "kvk": env_str("WAARBORG_CONTROLLER_KVK", "12345678"),
     "email": env_str("WAARBORG_CONTROLLER_EMAIL", "privacy@duinhost.example"),
     "phone": env_str("WAARBORG_CONTROLLER_PHONE", "020 123 4567"),
+    # The account customers pay to by transfer, printed with the payment reference (IBAN).
+    "iban": env_str("WAARBORG_CONTROLLER_IBAN", "NL91ABNA0417164300"),
 }
 OTP_TOTP_ISSUER = f"{WAARBORG_CONTROLLER['name']} Waarborg"
 

@@ -1,4 +1,4 @@
-from waarborg.accounts.models import Account, EnrolmentLink, LoginEvent
+from waarborg.accounts.models import Account, EmailChangeLink, EnrolmentLink, LoginEvent
 from waarborg.core.datamap import LOGIN_6M, STAFF, WHILE_CUSTOMER, Link, SubjectRef, declare, pd
 
 declare(
@@ -170,5 +170,72 @@ declare(
     not_personal=("account",),
     links=(Link("account", "accounts.Account", "enrolment link of this staff account"),),
     label=("Aanmeldlink voor medewerkers", "Staff enrolment link"),
+    groups=("customers", "staff"),
+)
+
+declare(
+    EmailChangeLink,
+    dates={"relationship_end": "account__contact__customer__ended_at"},
+    subject="the customer's contact person who asked to sign in with another e-mail address",
+    fields={
+        "new_email": pd(
+            "D5",
+            "user.authorization.login_name",
+            "U2",
+            "contract",
+            WHILE_CUSTOMER,
+            "delete",
+            "provided",
+            identifier="email",
+            label=("Nieuw e-mailadres om mee in te loggen", "New e-mail address to sign in with"),
+        ),
+        "token_hash": pd(
+            "D5",
+            "user.authorization.credentials",
+            "U2",
+            "contract",
+            WHILE_CUSTOMER,
+            "delete",
+            "excluded",
+            source="system",
+            label=("Sleutel-hash van de bevestigingslink", "Keyed hash of the confirmation link"),
+        ),
+        "created_at": pd(
+            "D5",
+            "user.account.login_change",
+            "U2",
+            "contract",
+            WHILE_CUSTOMER,
+            "delete",
+            "observed",
+            source="system",
+            label=("Aangevraagd op", "Requested on"),
+        ),
+        "expires_at": pd(
+            "D5",
+            "user.account.login_change",
+            "U2",
+            "contract",
+            WHILE_CUSTOMER,
+            "delete",
+            "excluded",
+            source="system",
+            label=("Verloopt op", "Expires on"),
+        ),
+        "used_at": pd(
+            "D5",
+            "user.account.login_change",
+            "U2",
+            "contract",
+            WHILE_CUSTOMER,
+            "delete",
+            "observed",
+            source="system",
+            label=("Bevestigd op", "Confirmed on"),
+        ),
+    },
+    not_personal=("account",),
+    links=(Link("account", "accounts.Account", "e-mail change of this account"),),
+    label=("Wijziging van het e-mailadres om mee in te loggen", "Change of the sign-in e-mail address"),
     groups=("customers", "staff"),
 )

@@ -22,7 +22,7 @@ def account_get_for(*, viewer, pk) -> Account:
     try:
         return Account.objects.select_related("contact").get(pk=getattr(pk, "pk", pk))
     except (Account.DoesNotExist, ValueError, TypeError):
-        raise NotFound(f"accounts.account {getattr(pk, 'pk', pk)} not found") from None
+        raise NotFound("access.not_found", {"object": "accounts.account", "id": getattr(pk, "pk", pk)}) from None
 
 
 def login_event_list_for(*, viewer, account=None, customer=None):
@@ -40,7 +40,7 @@ def login_event_list_for(*, viewer, account=None, customer=None):
     if is_customer_viewer(viewer):
         qs = qs.filter(account_id=viewer.pk)
         if account is not None and getattr(account, "pk", account) != viewer.pk:
-            raise NotFound(f"accounts.account {getattr(account, 'pk', account)} not found")
+            raise NotFound("access.not_found", {"object": "accounts.account", "id": getattr(account, "pk", account)})
     elif account is not None:
         qs = qs.filter(account_id=getattr(account, "pk", account))
     qs = filter_customer(qs, viewer=viewer, customer=customer, customer_path="account__contact__customer_id")

@@ -38,7 +38,7 @@ def welcome(request, token: str):
         except ValidationError as exc:
             if exc.field != "password":  # used meanwhile, or expired while the form was open
                 return render(request, "auth_web/welcome_invalid.html", {"state": USED}, status=GONE)
-            form.add_error("new_password1", str(exc))
+            form.add_error("new_password1", exc.text())
         else:
             if request.user.is_authenticated:
                 logout(request)

@@ -43,7 +43,7 @@ def customer_terminate(*, actor, customer, reason: str, end_date=None) -> Erasur
     with transaction.atomic():
         current = Customer.objects.select_for_update().filter(pk=getattr(customer, "pk", customer)).first()
         if current is None or getattr(current, ops.RESTRICTED_FIELD, None) is not None:
-            raise NotFound(f"customers.customer {getattr(customer, 'pk', customer)} not found")
+            raise NotFound("customers.customer_not_found", {"id": getattr(customer, "pk", customer)})
         ref = f"customers.Customer:{current.pk}"
         existing = (
             ErasureCase.objects.filter(subject_ref=ref)

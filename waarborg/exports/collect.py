@@ -119,7 +119,7 @@ def collect(hits) -> list[Record]:
     hits = [Hit(**hit) if isinstance(hit, dict) else hit for hit in hits]  # Hit.as_dict() round trip
     for hit in hits:
         if hit.model not in registry:
-            raise ValidationError(f"{hit.model} is not in the personal-data map", field="hits")
+            raise ValidationError("exports.model_not_in_map", {"model": hit.model}, field="hits")
         rules[hit.model][hit.pk] = (hit.rule, hit.field)
     records: list[Record] = []
     own: dict[str, set[str]] = {kind: set() for kind in AUTHOR_KINDS}

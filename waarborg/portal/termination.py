@@ -78,7 +78,7 @@ def terminate(request):
                     end_date=form.cleaned_data["end_date"],
                 )
             except ValidationError as exc:
-                form.add_error(None, str(exc))
+                form.add_error(None, exc.text())
             else:
                 messages.success(request, _("Your notice of termination is recorded."))
                 return redirect("portal:terminate")

@@ -77,6 +77,25 @@ def test_it_shows_a_bad_report_again_with_the_error_and_keeps_nothing(client, pe
 
 
 @pytest.mark.promise("B6")
+@pytest.mark.parametrize(
+    ("language", "error"),
+    [
+        ("nl", "Het e-mailadres van de melder is geen geldig e-mailadres"),
+        ("en", "The reporter's e-mail address is not a valid e-mail address"),
+    ],
+)
+def test_a_refused_report_reads_in_the_visitors_language_at_its_field(
+    client, settings, personas, mail, language, error
+):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    before = all_counts()
+    response = _post(client, reporter_email="melder@localhost")  # a form address the register does not take
+    assert response.status_code == 200
+    assert response.context["form"].errors["reporter_email"] == [error]
+    assert all_counts() == before and mail.messages == []
+
+
+@pytest.mark.promise("B6")
 def test_it_refuses_a_report_without_the_csrf_token(personas, mail):
     strict = Client(enforce_csrf_checks=True)
     before = all_counts()
