@@ -228,10 +228,10 @@ def privacy_request_complete(
     data: dict = {}
     if current.type == Type.RECTIFICATION:
         context["approved"] = [
-            notices.FIELD_LABELS[p.field][i] for p in proposals if p.status == RectificationProposal.Status.APPROVED
+            notices.field_label(p.field, lang) for p in proposals if p.status == RectificationProposal.Status.APPROVED
         ]
         context["rejected"] = [
-            {"field": notices.FIELD_LABELS[p.field][i], "reason": p.reject_reason}
+            {"field": notices.field_label(p.field, lang), "reason": p.reject_reason}
             for p in proposals
             if p.status == RectificationProposal.Status.REJECTED
         ]

@@ -25,8 +25,12 @@ SIGNATURES = {
 }
 
 
+# Where the copies live under the files directory (declared to the map in PrivacyConfig.ready).
+DIRECTORY = "privacy-id"
+
+
 def _directory() -> Path:
-    path = Path(settings.FILES_DIR) / "privacy-id"
+    path = Path(settings.FILES_DIR) / DIRECTORY
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
     return path
 
