@@ -33,6 +33,7 @@ from waarborg.privacy.validation import clean_free_text
 LINK_HOURS = 72
 LINK_MAX_ATTEMPTS = 5  # wrong tokens before a link locks
 ID_DOCUMENT_DAYS = 7  # an ID copy is destroyed at the latest this many days after the upload
+UNCONFIRMED_DAYS = 14  # a public form's request not confirmed by then is closed (privacy.unconfirmed)
 
 # Where the public pages answer the one-time links (the screens route these paths).
 VERIFY_PATH = "/privacyverzoek/bevestigen/{link}/{token}/"
@@ -168,6 +169,9 @@ def _check_link(public_id, token: str, kind: str) -> int:
 
 
 def _link_usable(link: VerificationLink) -> None:
+    if link.request.status == Status.UNCONFIRMED:
+        # Closed by the daily run because nobody confirmed it (waarborg.privacy.unconfirmed).
+        raise ValidationError("privacy.closed_unconfirmed", {"days": UNCONFIRMED_DAYS}, field="token")
     if link.used_at is not None:
         raise ValidationError("privacy.link_used", field="token")
     if link.revoked_at is not None:

@@ -67,6 +67,7 @@ STATUSES = {
     "in_progress": _("In progress"),
     "completed": _("Completed"),
     "refused": _("Refused"),
+    "unconfirmed": _("Closed: not confirmed"),
 }
 CHANNELS = {
     "portal": _("Portal"),
