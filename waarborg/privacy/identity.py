@@ -125,6 +125,8 @@ def privacy_request_start_verification(*, actor, request: PrivacyRequest) -> Ver
             "url": url,
             "link_hours": LINK_HOURS,
             "id_days": ID_DOCUMENT_DAYS,
+            # A request from the public form nobody confirms is closed (waarborg.privacy.unconfirmed).
+            "unconfirmed_days": UNCONFIRMED_DAYS if current.channel == PrivacyRequest.Channel.FORM else None,
         }
         notices.send([current.email], notices.render(name, current.language, context))
     copy_into(request, current)

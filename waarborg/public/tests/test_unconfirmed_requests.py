@@ -12,6 +12,7 @@ from django.conf import settings
 from django.test import Client
 
 from waarborg.audit.models import AuditEvent
+from waarborg.auth_web import testing
 from waarborg.backoffice.request_selectors import month_overview_for, queue_rows_for
 from waarborg.core import clock
 from waarborg.core.daily import run_daily
@@ -52,6 +53,8 @@ def _form_request(mail, *, lang="nl", email="alice.devries@example.nl", type="ac
     with clock.as_of(MADE):
         client.post(FORM, {"type": type, "email": email})
     message = mail.wait_for(before + 1)[before]
+    # The confirmation mail says what happens without confirmation.
+    assert ("14 dagen na ontvangst" if lang == "nl" else "14 days after we received it") in mail.body(message)
     made = PrivacyRequest.objects.get(channel="form", email=email, type=type)
     assert made.status == "awaiting_id" and made.language == lang
     assert made.links.get().kind == VerificationLink.Kind.EMAIL_LINK
@@ -169,6 +172,7 @@ def test_confirmed_staff_and_portal_requests_are_untouched(personas, mail):
         privacy_request_start_verification(actor=personas.erin, request=by_staff)
         in_portal = privacy_request_create(actor=personas.bob, type="access", channel="portal")
     assert by_staff.status == "awaiting_id" and by_staff.links.get().kind == VerificationLink.Kind.EMAIL_LINK
+    assert "dagen na ontvangst" not in mail.body(mail.wait_for(2)[1])  # staff's requests are never closed so
     states = {r.pk: _state(r) for r in (confirmed, by_staff, in_portal)}
     sent = len(mail.wait_for(2))
     assert _run(CLOSE) == {"closed": 0, "failed": 0}
@@ -176,3 +180,29 @@ def test_confirmed_staff_and_portal_requests_are_untouched(personas, mail):
     assert {r.pk: _state(r) for r in (confirmed, by_staff, in_portal)} == states
     assert all(r.is_open for r in PrivacyRequest.objects.all())
     assert len(mail.messages) == sent
+
+
+@pytest.mark.promise("G7", "G9")
+def test_the_screens_name_the_status_and_leave_it_out_of_the_open_queue(personas, mail):
+    made, _url = _form_request(mail)
+    _run(CLOSE)
+    later = made.legal_due + dt.timedelta(days=30)
+    office = Client()
+    testing.sign_in(office, personas.erin)
+    with clock.as_of(later):
+        open_queue = office.get("/backoffice/verzoeken/")
+        unconfirmed = office.get("/backoffice/verzoeken/?status=unconfirmed")
+        late = office.get("/backoffice/verzoeken/?status=all&due=late")
+    assert made.number not in open_queue.content.decode()
+    assert made.number not in late.content.decode()
+    page = unconfirmed.content.decode()
+    assert f'data-number="{made.number}"' in page and 'value="unconfirmed" selected' in page
+    assert "Gesloten: niet bevestigd" in page and f'data-unconfirmed="{CLOSE.isoformat()}"' in page
+    assert "data-overdue" not in page and "data-late" not in page
+    # Alice signs in to the portal: the request she made on the form says it was closed, and why.
+    portal = Client()
+    testing.sign_in(portal, personas.alice)
+    listed = portal.get("/portaal/privacyverzoeken/").content.decode()
+    assert "Gesloten op" in listed and "niet bevestigd" in listed
+    detail = portal.get(f"/portaal/privacyverzoeken/{made.pk}/").content.decode()
+    assert 'data-answer="unconfirmed"' in detail and "We are working on it" not in detail
