@@ -4,15 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('privacy', '0005_answered_at_from_the_record_and_extension_dates'),
+        ("privacy", "0005_answered_at_from_the_record_and_extension_dates"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='privacyrequest',
-            name='status',
-            field=models.CharField(choices=[('received', 'Received'), ('awaiting_id', 'Awaiting identity check'), ('in_progress', 'In progress'), ('completed', 'Completed'), ('refused', 'Refused'), ('unconfirmed', 'Closed: not confirmed')], db_index=True, default='received', max_length=12),
+            model_name="privacyrequest",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("received", "Received"),
+                    ("awaiting_id", "Awaiting identity check"),
+                    ("in_progress", "In progress"),
+                    ("completed", "Completed"),
+                    ("refused", "Refused"),
+                    ("unconfirmed", "Closed: not confirmed"),
+                ],
+                db_index=True,
+                default="received",
+                max_length=12,
+            ),
         ),
     ]

@@ -193,6 +193,8 @@ def test_the_screens_name_the_status_and_leave_it_out_of_the_open_queue(personas
         open_queue = office.get("/backoffice/verzoeken/")
         unconfirmed = office.get("/backoffice/verzoeken/?status=unconfirmed")
         late = office.get("/backoffice/verzoeken/?status=all&due=late")
+        detail = office.get(f"/backoffice/verzoeken/{made.pk}/").content.decode()
+    assert "Gesloten: de verzoeker heeft het niet bevestigd" in detail  # the timeline names the closing
     assert made.number not in open_queue.content.decode()
     assert made.number not in late.content.decode()
     page = unconfirmed.content.decode()
