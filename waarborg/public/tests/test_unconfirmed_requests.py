@@ -208,3 +208,17 @@ def test_the_screens_name_the_status_and_leave_it_out_of_the_open_queue(personas
     assert "Gesloten op" in listed and "niet bevestigd" in listed
     detail = portal.get(f"/portaal/privacyverzoeken/{made.pk}/").content.decode()
     assert 'data-answer="unconfirmed"' in detail and "We are working on it" not in detail
+
+
+@pytest.mark.promise("G7")
+def test_asking_again_after_the_closing_makes_a_new_request(personas, mail):
+    made, _url = _form_request(mail)
+    _run(CLOSE)
+    sent = len(mail.wait_for(2))
+    with clock.as_of(CLOSE):
+        Client().post(FORM, {"type": "access", "email": "alice.devries@example.nl"})
+    again = PrivacyRequest.objects.exclude(pk=made.pk).get()
+    assert again.status == "awaiting_id" and again.channel == "form" and again.contact == made.contact
+    assert deadlines.received_date(again.received_at) == CLOSE
+    assert "/privacyverzoek/bevestigen/" in mail.body(mail.wait_for(sent + 1)[sent])
+    assert PrivacyRequest.objects.get(pk=made.pk).status == "unconfirmed"
