@@ -54,6 +54,9 @@ MESSAGES = {
     "privacy.no_such_request": _("no such privacy request"),
     "privacy.request_closed": _("request %(number)s is closed (%(status)s)"),
     "privacy.closed": _("this request is closed"),
+    "privacy.closed_unconfirmed": _(
+        "this request was closed because it was not confirmed within %(days)s days; make a new request"
+    ),
     "privacy.not_verified": _("the requester's identity has not been verified yet"),
     "privacy.already_verified": _("the requester's identity is already verified"),
     "privacy.wrong_type": _("this applies to a request of type %(type)s"),
@@ -180,7 +183,11 @@ REQUEST_TYPES = {
     "portability": _("data portability"),
     "restriction": _("restriction of processing"),
 }
-REQUEST_STATUSES = {"completed": _("completed"), "refused": _("refused")}
+REQUEST_STATUSES = {
+    "completed": _("completed"),
+    "refused": _("refused"),
+    "unconfirmed": _("closed because it was not confirmed"),
+}
 REFUSAL_PARTS = {"the reasons": _("the reasons")}
 
 
