@@ -144,7 +144,7 @@ class ActionForm(forms.Form):
 
 class TriageForm(ActionForm):
     action = "trieren"
-    service_fields = {"kind": "kind", "aware_at": "aware_at", "reasons": "reasons"}
+    service_fields = {"kind": "kind", "aware_at": "aware_at", "triage_reasons": "reasons"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -304,7 +304,9 @@ class CustomersForm(ActionForm):
         return [n for n in re.split(r"[\s,;]+", self.cleaned_data["customer_numbers"]) if n]
 
 
-ACTION_FORMS = {form.action: form for form in (TriageForm, AssessForm, NotifyForm, InformForm, CustomersForm, CloseForm)}
+ACTION_FORMS = {
+    form.action: form for form in (TriageForm, AssessForm, NotifyForm, InformForm, CustomersForm, CloseForm)
+}
 
 
 def _nl() -> bool:

@@ -29,7 +29,6 @@ from waarborg.core import clock
 from waarborg.core.errors import ValidationError
 from waarborg.incidents.handling import incident_assess, incident_close
 from waarborg.incidents.intake import incident_register
-from waarborg.incidents.triage import incident_triage
 from waarborg.incidents.models import NOTIFY_HOURS, TRIAGE_HOURS, Incident
 from waarborg.incidents.notifications import (
     incident_inform_subjects,
@@ -44,6 +43,7 @@ from waarborg.incidents.selectors import (
     incident_qs_for,
     timeline_for,
 )
+from waarborg.incidents.triage import incident_triage
 from waarborg.incidents.writes import AUDIT_PURPOSE, SCOPE
 
 

@@ -55,7 +55,7 @@ def incident_triage(*, actor, incident: Incident, kind, aware_at=None, reasons="
     if not is_system(actor):
         require_officer(actor)
     kind = clean_kind(kind)
-    reasons = clean_record_text(reasons, field="reasons", required=True)
+    reasons = clean_record_text(reasons, field="triage_reasons", required=True)
     with transaction.atomic():
         current = lock(incident)
         require_open(current)

@@ -23,9 +23,7 @@ MESSAGES = {
     # the triage
     "incidents.kind_unknown": _("%(field)s must be abuse, security or breach"),
     "incidents.triaged_already": _("incident %(number)s has been triaged already"),
-    "incidents.triage_first": _(
-        "triage the report first: abuse, a security incident or a personal-data breach"
-    ),
+    "incidents.triage_first": _("triage the report first: abuse, a security incident or a personal-data breach"),
     "incidents.aware_after_triage": _("%(field)s lies after the triage: by then we were aware"),
     "incidents.aware_before_receipt": _("%(field)s lies before the report was received"),
     "incidents.aware_only_breach": _(
@@ -75,6 +73,8 @@ FIELDS = {
     "received_at": _("the moment of receipt"),
     "aware_at": _("the moment we became aware"),
     "risk": _("the risk"),
+    "kind": _("the kind of incident"),
+    "triage_reasons": _("the reasoning of the triage"),
     "subjects_count": _("the number of people affected"),
     "reasons": _("the reasoning of the assessment"),
     "measures": _("the description of the measures"),

@@ -25,8 +25,8 @@ REPORT = "Phishingpagina op de site van klant Jan Smit, zie link in de mail"
 REASONS = "Klantenbestand bereikbaar zonder inlog; export in de logs gezien."
 
 
-def _report(day=D(2026, 3, 2), **kw):
-    with clock.as_of(day):  # received at noon, Amsterdam time
+def _report(day=None, **kw):
+    with clock.as_of(day or D(2026, 3, 2)):  # received at noon, Amsterdam time
         return incident_report(description=REPORT, **kw).incident
 
 
@@ -93,8 +93,8 @@ def test_abuse_and_security_incidents_have_no_clock_no_assessment_and_close_with
         ({"kind": "breach", "aware_at": "2026-03-02 11:59"}, "incidents.aware_before_receipt", "aware_at"),
         ({"kind": "breach", "aware_at": "morgen"}, "incidents.moment_form", "aware_at"),
         ({"kind": "abuse", "aware_at": "2026-03-02 13:00"}, "incidents.aware_only_breach", "aware_at"),
-        ({"kind": "breach", "reasons": ""}, "input.required", "reasons"),
-        ({"kind": "breach", "reasons": "Gemeld door jan@example.nl"}, "incidents.personal_data", "reasons"),
+        ({"kind": "breach", "reasons": ""}, "input.required", "triage_reasons"),
+        ({"kind": "breach", "reasons": "Gemeld door jan@example.nl"}, "incidents.personal_data", "triage_reasons"),
     ],
 )
 def test_bad_triage_input_is_refused_with_its_code_and_nothing_changes(personas, erin, kwargs, code, field):
