@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
-from django.urls import reverse
 
 from waarborg.accounts.models import Account
 from waarborg.core import clock, roles
@@ -34,6 +33,7 @@ from waarborg.privacy.models import DownloadLink, PrivacyRequest, RecipientNotic
 from waarborg.privacy.selectors import require_handler
 
 Type = PrivacyRequest.Type
+PORTAL_PATH = "/portaal/privacyverzoeken/{pk}/"  # the request's page in the portal (portal:request)
 MAIL_ERRORS = (smtplib.SMTPException, ConnectionError, TimeoutError, socket.gaierror)
 
 
@@ -56,7 +56,7 @@ def has_portal(request: PrivacyRequest) -> bool:
 
 
 def portal_url(request: PrivacyRequest) -> str:
-    return settings.WAARBORG_SITE_URL + reverse("portal:request", args=[request.pk])
+    return settings.WAARBORG_SITE_URL + PORTAL_PATH.format(pk=request.pk)
 
 
 def _until(moment, lang: str) -> str:
@@ -112,7 +112,9 @@ def access_deliver(*, actor, request: PrivacyRequest, note: str = "", by_post: b
                 actor=actor, request=current, note=note, by_post=by_post, delivery=details
             )
             current.refresh_from_db()
-            text = notices.render("answer", lang, notices.base_context(current, lang) | _answer_context(current, details))
+            text = notices.render(
+                "answer", lang, notices.base_context(current, lang) | _answer_context(current, details)
+            )
     except MAIL_ERRORS:  # the answer could not be mailed: rolled back, the package removed
         raise ValidationError("privacy.delivery_mail_failed", field="by_post") from None
     request.refresh_from_db()

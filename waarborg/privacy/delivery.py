@@ -35,8 +35,8 @@ from django.conf import settings
 from django.db import transaction
 
 from waarborg.core import clock
-from waarborg.core.crypto import keyed_hash, keyed_hash_matches
 from waarborg.core.access import is_customer_viewer
+from waarborg.core.crypto import keyed_hash, keyed_hash_matches
 from waarborg.core.errors import NotFound, PermissionDenied, ValidationError
 from waarborg.core.identifiers import normalise_email
 from waarborg.privacy import notices
@@ -359,7 +359,7 @@ def portal_link(request: PrivacyRequest) -> DownloadLink | None:
 
 
 def link_state(link: DownloadLink) -> str:
-    """"open", or what stands in the way: "used", "expired" or "locked"."""
+    """ "open", or what stands in the way: "used", "expired" or "locked"."""
     return _problem(link) or "open"
 
 
