@@ -248,3 +248,14 @@ def test_it_reads_no_package_of_a_request_not_answered_by_post(as_erin, alice, m
         words="alleen het pakket van een inzageverzoek",
         url=_url(made, "pakket-downloaden"),
     )
+
+
+@pytest.mark.promise("G1", "G7")
+def test_a_request_that_came_by_post_is_answered_by_post_unless_unticked(as_erin, erin):
+    made = privacy_request_create(
+        actor=erin, type="access", channel="post", received_at=clock.today(), email="alice.devries@example.nl"
+    )
+    privacy_request_verify_by_staff(actor=erin, request=made, note="Handtekening en adres kwamen overeen.")
+    page = as_erin.get(f"/backoffice/verzoeken/{made.pk}/")
+    assert page.context["forms"]["complete"]["by_post"].initial is True
+    assert "Per post gevraagd: het antwoord en het pakket gaan per post." in page.content.decode()
