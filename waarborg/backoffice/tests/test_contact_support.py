@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from waarborg.accounts.models import Account, EnrolmentLink, LoginEvent
 from waarborg.accounts.selectors import login_event_list_for
@@ -129,11 +130,36 @@ def test_support_invites_a_contact_to_the_portal_and_the_contact_chooses_a_passw
     assert chosen.status_code == 302 and chosen["Location"] == "/aanmelden/"
     account.refresh_from_db()
     assert account.has_usable_password()
+    # the link works once: a second use is refused and changes nothing
+    password = account.password
+    reused = Client().post(
+        path, {"new_password1": "nog-een-ander-wachtwoord-7", "new_password2": "nog-een-ander-wachtwoord-7"}
+    )
+    assert reused.status_code == 410
+    account.refresh_from_db()
+    assert account.password == password
     # a second invitation is refused: the contact has an account now
     before = _state()
     again = client.post(url, {"doel": "U5"})
     assert _state() == before
     assert "heeft al een portaalaccount" in client.get(again["Location"]).content.decode()
+
+
+@pytest.mark.promise("B3")
+def test_an_expired_invitation_link_is_refused_and_changes_nothing(office, personas, smtp_server):
+    colleague = f.ContactFactory(customer=personas.alice_customer, first_name="Piet", email="piet@example.nl")
+    office(personas.carol).post(
+        f"/backoffice/klanten/{colleague.customer_id}/contactpersonen/{colleague.pk}/uitnodigen/", {"doel": "U5"}
+    )
+    path = WELCOME.search(smtp_server.body(smtp_server.wait_for(1)[0])).group(1)
+    EnrolmentLink.objects.filter(account__contact=colleague).update(expires_at=timezone.now())
+    before = _state()
+    expired = Client().post(
+        path, {"new_password1": "een-heel-lang-wachtwoord-42", "new_password2": "een-heel-lang-wachtwoord-42"}
+    )
+    assert expired.status_code == 410
+    assert _state() == before
+    assert not Account.objects.get(contact=colleague).has_usable_password()
 
 
 @pytest.mark.promise("B3")
