@@ -18,6 +18,7 @@ from waarborg.erasure.models import ErasureCase
 from waarborg.erasure.plan import erasure_plan
 from waarborg.erasure.tests.world import build_alice
 from waarborg.privacy import notices, timeliness
+from waarborg.privacy.answers import privacy_request_complete
 from waarborg.privacy.erasure_answer import privacy_request_erase
 from waarborg.privacy.erasure_plan import erasure_plan_review, erasure_plan_submit
 from waarborg.privacy.identity import privacy_request_verify_by_staff
@@ -200,3 +201,33 @@ def test_the_request_page_shows_the_holds_in_words(personas, client, django_capt
     page = client.get(f"/backoffice/verzoeken/{request.pk}/").content.decode()
     assert "data-held" in page and 'data-hold="active_contract"' in page
     assert service.product.name in page and service.end_date.strftime("%d-%m-%Y") in page
+
+
+@pytest.mark.promise("G3", "G9")
+def test_a_held_request_without_an_address_is_answered_by_the_officer_with_the_interim_account(
+    personas, django_capture_on_commit_callbacks
+):
+    world = build_alice(personas, running=True)
+    service = _running_until(world.contact.customer, 20)
+    request = privacy_request_create(
+        actor=personas.erin,
+        type="erasure",
+        channel="post",
+        received_at=clock.today() - dt.timedelta(days=3),
+        customer_number=world.contact.customer.number,
+        language="en",
+    )
+    privacy_request_verify_by_staff(actor=personas.erin, request=request, note="checked against the letter")
+    preview = erasure_plan(subject_hits(request))
+    erasure_plan_submit(
+        actor=personas.erin, request=request, categories=preview.categories(), summary=preview.row_counts()
+    )
+    erasure_plan_review(actor=personas.erin, request=request, approve=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        case = privacy_request_erase(actor=personas.erin, request=request)
+    request.refresh_from_db()
+    assert case.status == ErasureCase.Status.ON_HOLD and request.is_open
+    assert request.erasure_plan_status == "executed" and request.erasure_plan["held"] == ["active_contract"]
+    letter = privacy_request_complete(actor=personas.erin, request=request, by_post=True)
+    assert "We erase nothing yet" in letter.body and service.product.name in letter.body
+    assert mail.outbox == []
