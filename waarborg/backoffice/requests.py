@@ -207,6 +207,12 @@ def _detail_context(user, made: PrivacyRequest, bound=None) -> dict:
     preview = None
     if actions.SUBMIT_ERASURE_PLAN in offered:
         preview = erasure_preview_for(viewer=user, request=made)
+    held = None
+    if made.type == PrivacyRequest.Type.ERASURE:
+        case = ErasureCase.objects.filter(privacy_request_id=made.pk).order_by("-pk").first()
+        if case is not None and case.status == ErasureCase.Status.ON_HOLD:
+            # The holds in words (which service, which invoice, until when), as recorded on the case.
+            held = {"since": case.held_at, "holds": case.result.get("holds", [])}
     forms = {
         "verify": _form(bound, rf.VerifyForm, made),
         "staff_check": _form(bound, rf.StaffCheckForm, made),
@@ -222,6 +228,7 @@ def _detail_context(user, made: PrivacyRequest, bound=None) -> dict:
     }
     return {
         "req": made,
+        "held": held,
         "row": queue_row(made, today),
         "target": made.extended_due or made.promise_due,
         "days_left": ((made.extended_due or made.promise_due) - today).days,

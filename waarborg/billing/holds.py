@@ -18,20 +18,24 @@ def open_claim(plan) -> list[Hold]:
     customers = subject_pks(plan, Customer._meta.label)
     if not customers:
         return []
-    unpaid = (
+    unpaid = list(
         Invoice.objects.filter(customer_id__in=customers, status=Invoice.Status.OPEN)
         .filter(Q(amount_paid__lt=F("total_incl")))
-        .values_list("pk", flat=True)
+        .order_by("pk")
+        .values_list("pk", "number", "due_date")
     )
-    refs = tuple(f"{Invoice._meta.label}:{pk}" for pk in sorted(unpaid))
+    refs = tuple(f"{Invoice._meta.label}:{pk}" for pk, _n, _d in unpaid)
     if not refs:
         return []
+    # In plain words: which invoice and when it is due.
+    nl = "; ".join(f"factuur {n} (te betalen op {d.strftime('%d-%m-%Y')})" for _pk, n, d in unpaid)
+    en = "; ".join(f"invoice {n} (due on {d.strftime('%d-%m-%Y')})" for _pk, n, d in unpaid)
     return [
         Hold(
             "open_claim",
             "art. 17(3)(e) AVG/GDPR",
-            f"Er staat nog een onbetaalde of betwiste factuur open ({len(refs)}); we wissen zodra die is afgehandeld.",
-            f"An invoice is still unpaid or disputed ({len(refs)}); we erase as soon as it is settled.",
+            f"Er staat nog een onbetaalde of betwiste factuur open: {nl}; we wissen zodra die is afgehandeld.",
+            f"An invoice is still unpaid or disputed: {en}; we erase as soon as it is settled.",
             refs,
         )
     ]

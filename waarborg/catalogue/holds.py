@@ -18,22 +18,33 @@ def active_contract(plan) -> list[Hold]:
     customers = subject_pks(plan, Customer._meta.label)
     if not customers:
         return []
-    running = (
+    running = list(
         Subscription.objects.filter(customer_id__in=customers)
         .filter(
             ~Q(status=Subscription.Status.CANCELLED) | Q(end_date__isnull=True) | Q(end_date__gt=plan.day),
         )
-        .values_list("pk", flat=True)
+        .select_related("product")
+        .order_by("pk")
     )
-    refs = tuple(f"{Subscription._meta.label}:{pk}" for pk in sorted(running))
+    refs = tuple(f"{Subscription._meta.label}:{s.pk}" for s in running)
     if not refs:
         return []
+    # In plain words: which service (the product, never the label: a domain may name a person), until when.
+    nl = "; ".join(f"{s.product.name} ({_until(s, 'nl')})" for s in running)
+    en = "; ".join(f"{s.product.name} ({_until(s, 'en')})" for s in running)
     return [
         Hold(
             "active_contract",
             "art. 17(1)(a), 6(1)(b) AVG/GDPR",
-            f"Er lopen nog diensten ({len(refs)}); na het einde van de laatste dienst wissen we vanzelf.",
-            f"Services are still running ({len(refs)}); we erase by ourselves once the last one has ended.",
+            f"Er lopen nog diensten: {nl}; na het einde van de laatste dienst wissen we vanzelf.",
+            f"Services are still running: {en}; we erase by ourselves once the last one has ended.",
             refs,
         )
     ]
+
+
+def _until(subscription: Subscription, lang: str) -> str:
+    if subscription.end_date is None:
+        return "loopt tot u opzegt" if lang == "nl" else "runs until you cancel it"
+    day = subscription.end_date.strftime("%d-%m-%Y")
+    return f"tot {day}" if lang == "nl" else f"until {day}"

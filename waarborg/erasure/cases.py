@@ -25,7 +25,7 @@ from waarborg.audit.services import audit_record
 from waarborg.core import clock, datamap
 from waarborg.core.actors import SYSTEM, actor_label
 from waarborg.core.errors import NotFound, PermissionDenied, ValidationError, WaarborgError
-from waarborg.erasure.completion import ScansTogether, after_commit_steps
+from waarborg.erasure.completion import ScansTogether, after_commit_steps, release_steps
 from waarborg.erasure.execution import execute_plan
 from waarborg.erasure.models import ErasureCase
 from waarborg.erasure.plan import ErasurePlan, erasure_plan
@@ -208,6 +208,7 @@ def erasure_case_run(*, actor, case: ErasureCase, vacuum: bool = True, scan: boo
             erased_at=case.executed_at,
         )
     outcome: dict = {}
+    released = _release(case) if case.status == ErasureCase.Status.ON_HOLD else {}
     try:
         with transaction.atomic():
             locked = ErasureCase.objects.select_for_update().get(pk=case.pk)
@@ -229,6 +230,9 @@ def erasure_case_run(*, actor, case: ErasureCase, vacuum: bool = True, scan: boo
     if outcome.get("held"):
         case.refresh_from_db()
         return case
+    if released:
+        case.refresh_from_db()
+        ErasureCase.objects.filter(pk=case.pk).update(result={**case.result, "released": released})
     after = after_commit_steps(case.pk, outcome["plan"], vacuum=vacuum, scan=scan, tables=outcome["tables"])
     if connection.in_atomic_block:
         transaction.on_commit(after)
@@ -236,6 +240,16 @@ def erasure_case_run(*, actor, case: ErasureCase, vacuum: bool = True, scan: boo
         after()
     case.refresh_from_db()
     return case
+
+
+def _release(case: ErasureCase) -> dict[str, str]:
+    """A held case whose holds have ended: the steps of other apps run before it erases (the final
+    answer goes out while the address is still there); a failing step never stops the erasure."""
+    try:
+        plan = erasure_plan(_hits_of(case), waive=tuple(case.waive))
+    except Exception:  # the run itself reports the failure
+        return {}
+    return {} if plan.holds else release_steps(case.pk, plan)
 
 
 def _record_failure(case: ErasureCase, exc: Exception) -> None:
@@ -255,7 +269,13 @@ def _hold(actor, case: ErasureCase, plan: ErasurePlan) -> None:
     case.status = ErasureCase.Status.ON_HOLD
     case.hold = codes[:200]
     case.held_at = case.held_at or clock.now()
-    case.result = {"holds": [{"code": h.code, "article": h.article, "refs": list(h.refs)} for h in plan.holds]}
+    case.result = {
+        "holds": [
+            {"code": h.code, "article": h.article, "refs": list(h.refs), "nl": h.nl, "en": h.en} for h in plan.holds
+        ],
+        # The interim answer: nothing erased yet, what will be once the holds end, what is kept.
+        "notice_pending": {lang: plan.notice(lang, pending=True) for lang in ("nl", "en")},
+    }
     case.save(update_fields=["status", "hold", "held_at", "result"])
     if first:
         audit_record(

@@ -50,6 +50,37 @@ def when_case_finished(name: str):
     return register
 
 
+# --- Steps of other apps once a held case is released, before it erases -----------------------
+
+# (case id, the plan about to be carried out) -> what happened, in a few words (no values)
+CaseReleased = Callable[[int, ErasurePlan], str]
+_RELEASED: dict[str, CaseReleased] = {}
+
+
+def when_case_released(name: str):
+    """Register a step that runs once a held case's holds have ended, just before it erases (the
+    final answer to the requester is sent while the address is still known), in the order of the
+    names. A step that fails never stops the erasure: its failure is recorded on the case."""
+
+    def register(func: CaseReleased) -> CaseReleased:
+        _RELEASED[name] = func
+        return func
+
+    return register
+
+
+def release_steps(case_id, plan: ErasurePlan) -> dict[str, str]:
+    """Run the steps registered with `when_case_released`; what each did, or why it failed."""
+    done: dict[str, str] = {}
+    for name, step in sorted(_RELEASED.items()):
+        try:
+            done[name] = step(case_id, plan)
+        except Exception as exc:  # the erasure still runs; the case says why the step failed
+            log.warning("release step %s of erasure case %s failed (%s)", name, case_id, type(exc).__name__)
+            done[name] = f"failed ({type(exc).__name__})"
+    return done
+
+
 # --- The scans of the daily job, together -----------------------------------------------------
 
 # While the daily job runs its cases, their residual scans wait here and run together: one pass

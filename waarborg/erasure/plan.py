@@ -217,8 +217,10 @@ class ErasurePlan:
 
     # --- what the subject is told ---
 
-    def notice(self, lang: str = "nl") -> str:
-        return _notice(self, lang)
+    def notice(self, lang: str = "nl", *, pending: bool = False) -> str:
+        """What the subject is told; `pending`: the erasure waits for its holds (the interim
+        answer: nothing erased yet, what will be erased once they end, what is kept)."""
+        return _notice(self, lang, pending=pending)
 
 
 # --- Building the plan -----------------------------------------------------------------------
@@ -453,6 +455,9 @@ _TEXT = {
         "basis": "grondslag",
         "purpose": "doel",
         "holds": "Nog niet uitgevoerd",
+        "now_none": "Nu wissen we nog niets: het wissen wacht op het volgende.",
+        "erased_later": "Wat we wissen zodra dat kan (we sturen u dan een laatste bericht)",
+        "kept_later": "Wat we daarna bewaren, waarom en tot wanneer",
         "complaint": "U kunt een klacht indienen bij de Autoriteit Persoonsgegevens.",
         "records": "{n} gegevens",
         "for_refs": "Bewaard omdat de bewaarde facturen en stukken ernaar verwijzen, zolang die bewaard worden.",
@@ -472,6 +477,9 @@ _TEXT = {
         "basis": "basis",
         "purpose": "purpose",
         "holds": "Not carried out yet",
+        "now_none": "We erase nothing yet: the erasure waits for the following.",
+        "erased_later": "What we will erase as soon as we can (we will then send you a final message)",
+        "kept_later": "What we will keep after that, why, and until when",
         "complaint": "You can lodge a complaint with the Autoriteit Persoonsgegevens (the Dutch regulator).",
         "records": "{n} items",
         "for_refs": "Kept because the kept invoices and records refer to it, for as long as they are kept.",
@@ -485,10 +493,14 @@ def _date(day: dt.date | None, lang: str) -> str:
     return day.strftime("%d-%m-%Y") if lang == "nl" else day.isoformat()
 
 
-def _notice(plan: ErasurePlan, lang: str) -> str:
+def _notice(plan: ErasurePlan, lang: str, *, pending: bool = False) -> str:
     t = _TEXT["nl" if lang == "nl" else "en"]
+    if pending:
+        t = t | {"erased": t["erased_later"], "kept": t["kept_later"]}
     i = 0 if lang == "nl" else 1
     lines = [t["title"], ""]
+    if pending:
+        lines.append(t["now_none"])
     if plan.holds:
         lines.append(t["holds"] + ":")
         for h in plan.holds:

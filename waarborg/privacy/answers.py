@@ -188,7 +188,10 @@ def _erasure_notice(request: PrivacyRequest, lang: str) -> str:
     case = ErasureCase.objects.filter(privacy_request_id=request.pk).order_by("-pk").first()
     if case is None:
         return ""
-    return (case.result or {}).get("notice", {}).get("en" if lang == "en" else "nl", "")
+    result = case.result or {}
+    # Held (an active contract, an open claim): the interim account — nothing erased yet, what will be.
+    notice = result.get("notice") or result.get("notice_pending") or {}
+    return notice.get("en" if lang == "en" else "nl", "")
 
 
 @transaction.atomic

@@ -2,9 +2,12 @@
 
 - `privacy_request_erase` — carry out the approved erasure plan of a request: a case linked to
   the request, run at once;
-- `answer_request` — once that case is complete (now, or after a hold, by the daily job) the plan
-  is reported carried out and the request answered with the notice: what was erased, what was
-  kept, why and until when;
+- `answer_request` — once that case is complete the plan is reported carried out and the request
+  answered with the notice: what was erased, what was kept, why and until when;
+- `answer_held` — a case held (an active contract, an open claim) answers the request at once,
+  within its term: nothing erased yet, what will be once the holds end and when, what is kept;
+- `final_answer` — once those holds end the daily job runs the case; just before it erases, the
+  requester is mailed the final answer (a failing mail is recorded on the case, the erasure runs);
 - `offline_erasure_request` — a request that came by e-mail, post or phone, recorded like any
   other (numbered, identity checked, plan approved by the privacy officer) and erased at once;
 - `registered_request_erase` — carry out a recorded request, by its number, once its plan is approved;
@@ -24,12 +27,18 @@ from waarborg.core import clock, roles
 from waarborg.core.actors import SYSTEM
 from waarborg.core.errors import NotFound, ValidationError
 from waarborg.erasure.cases import erasure_case_open, erasure_case_run, erasure_request
-from waarborg.erasure.completion import when_case_finished
+from waarborg.erasure.completion import when_case_finished, when_case_released
 from waarborg.erasure.models import ErasureCase
 from waarborg.erasure.plan import ErasurePlan, erasure_plan
 from waarborg.erasure.rules import AlreadyErased, SubjectNotFound, already_erased_for, check_eraser
+from waarborg.privacy import notices
 from waarborg.privacy.answers import privacy_request_complete
-from waarborg.privacy.erasure_plan import erasure_plan_executed, erasure_plan_review, erasure_plan_submit
+from waarborg.privacy.erasure_plan import (
+    erasure_plan_executed,
+    erasure_plan_finished,
+    erasure_plan_review,
+    erasure_plan_submit,
+)
 from waarborg.privacy.identity import privacy_request_verify_by_staff
 from waarborg.privacy.intake import privacy_request_create
 from waarborg.privacy.models import PrivacyRequest, RecipientNotice
@@ -56,7 +65,7 @@ def privacy_request_erase(*, actor, request, vacuum: bool = True, scan: bool = T
         raise ValidationError("privacy.erasure_plan_not_approved", field="erasure_plan")
     existing = ErasureCase.objects.filter(privacy_request_id=current.pk).order_by("-pk").first()
     if existing is not None:
-        return erasure_case_run(actor=actor, case=existing, vacuum=vacuum, scan=scan)
+        return answer_held(erasure_case_run(actor=actor, case=existing, vacuum=vacuum, scan=scan))
     hits = subject_hits(current)
     if not hits:
         raise SubjectNotFound("privacy.erasure_no_subject")
@@ -70,7 +79,7 @@ def privacy_request_erase(*, actor, request, vacuum: bool = True, scan: bool = T
         reason=f"privacy request {current.number}",
         privacy_request_id=current.pk,
     )
-    return erasure_case_run(actor=actor, case=case, vacuum=vacuum, scan=scan)
+    return answer_held(erasure_case_run(actor=actor, case=case, vacuum=vacuum, scan=scan))
 
 
 @when_case_finished("answer_request")
@@ -104,6 +113,67 @@ def answer_request(case_id, plan: ErasurePlan, notice: dict) -> None:
     data = dict(ErasureCase.objects.get(pk=case_id).result)
     data["request"] = state
     ErasureCase.objects.filter(pk=case_id).update(result=data)
+
+
+def answer_held(case: ErasureCase) -> ErasureCase:
+    """A held case answers its request at once, within the term (art. 12(3)): the plan is put in
+    place (nothing erased yet) and the request completed with the interim notice — what will be
+    erased once the holds end (which service, which invoice, until when) and what is kept, why
+    and until when. The case runs by itself once the holds end (the daily job); the requester
+    then gets the final answer (`final_answer`). As with `answer_request`, the answer waits
+    while recipient notices are open, and goes by post when there is no e-mail address."""
+    if case.status != ErasureCase.Status.ON_HOLD or case.privacy_request_id is None:
+        return case
+    request = PrivacyRequest.objects.filter(pk=case.privacy_request_id).first()
+    if request is None or not request.is_open or request.erasure_plan_status != PrivacyRequest.Plan.APPROVED:
+        return case
+    try:
+        erasure_plan_executed(
+            actor=SYSTEM, request=request, summary={}, held=[h["code"] for h in case.result.get("holds", [])]
+        )
+        waiting = RecipientNotice.objects.filter(request=request, status=RecipientNotice.Status.OPEN).count()
+        if waiting:
+            state = "held; the answer waits for the recipient notices"
+        elif not request.email:
+            state = "held; the answer goes by post (the privacy officer completes the request)"
+        else:
+            lang = "en" if request.language == "en" else "nl"
+            note = case.result.get("notice_pending", {}).get(lang, "")
+            privacy_request_complete(actor=SYSTEM, request=request, note=note)
+            state = "answered while held"
+    except Exception as exc:  # the case stays held; the request stays open for the privacy officer
+        state = f"not answered ({type(exc).__name__})"
+        log.warning("privacy request of held erasure case %s was not answered (%s)", case.pk, type(exc).__name__)
+    ErasureCase.objects.filter(pk=case.pk).update(result={**case.result, "request": state})
+    case.refresh_from_db()
+    return case
+
+
+_FINAL_SUBJECT = {
+    "nl": "Uw verzoek {number}: we hebben uw gegevens gewist",
+    "en": "Your request {number}: we have erased your data",
+}
+
+
+@when_case_released("final_answer")
+def final_answer(case_id, plan: ErasurePlan) -> str:
+    """Once the holds of a request answered while held have ended, the requester gets the final
+    answer — what is erased, what is kept, why and until when — by mail, before the erasure runs
+    (the address is still there). Sent once; a failing mail is recorded on the case by the caller."""
+    case = ErasureCase.objects.get(pk=case_id)
+    request = PrivacyRequest.objects.filter(pk=case.privacy_request_id).first() if case.privacy_request_id else None
+    if request is None or not request.erasure_plan.get("held"):
+        return "no request answered while held"
+    if request.erasure_plan.get("finished"):
+        return "final answer sent before"
+    if not request.email:
+        erasure_plan_finished(actor=SYSTEM, request=request, summary=plan.row_counts())
+        return "final answer by post (the privacy officer sends it)"
+    lang = "en" if request.language == "en" else "nl"
+    text = notices.Text(_FINAL_SUBJECT[lang].format(number=request.number), plan.notice(lang))
+    notices.send([request.email], text)
+    erasure_plan_finished(actor=SYSTEM, request=request, summary=plan.row_counts())
+    return "final answer sent"
 
 
 # --- Requests that came by e-mail, post or phone ----------------------------------------------
@@ -170,7 +240,9 @@ def offline_erasure_request(
         erasure_plan_review(actor=handler, request=request, approve=True, note=reason)
     if on_recorded is not None:
         on_recorded(request)
-    return erasure_request(actor=handler, query=query, reason=reason, source="cli", privacy_request_id=request.pk)
+    return answer_held(
+        erasure_request(actor=handler, query=query, reason=reason, source="cli", privacy_request_id=request.pk)
+    )
 
 
 def _received_on(received: dt.date | str | None) -> dt.date:

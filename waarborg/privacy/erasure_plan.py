@@ -86,13 +86,37 @@ def erasure_plan_review(*, actor, request: PrivacyRequest, approve: bool, note: 
 
 
 @transaction.atomic
-def erasure_plan_executed(*, actor, request: PrivacyRequest, summary: dict | None = None) -> PrivacyRequest:
-    """The engine reports the approved plan carried out (rows erased per model)."""
+def erasure_plan_executed(
+    *, actor, request: PrivacyRequest, summary: dict | None = None, held: list[str] | None = None
+) -> PrivacyRequest:
+    """The engine reports the approved plan carried out (rows erased per model) — or, with `held`
+    (the codes of the holds), put in place: nothing erased yet, the erasure runs by itself once
+    the holds end and the requester then gets a final answer."""
     require_handler(actor)
     current = lock_request(request)
     actions.require_available(current, actions.RECORD_ERASURE)
     current.erasure_plan_status = Plan.EXECUTED
     current.erasure_plan = {**current.erasure_plan, "erased": _clean_summary(summary)}
+    if held:
+        current.erasure_plan["held"] = sorted(str(code) for code in held)
     current.save(update_fields=["erasure_plan_status", "erasure_plan"])
-    audit(actor, "privacy.erasure.executed", current, rows=current.erasure_plan["erased"])
+    audit(actor, "privacy.erasure.executed", current, rows=current.erasure_plan["erased"], held=held or [])
+    return copy_into(request, current)
+
+
+@transaction.atomic
+def erasure_plan_finished(*, actor, request: PrivacyRequest, summary: dict | None = None) -> PrivacyRequest:
+    """A held plan's erasure has run after its holds ended (the request was answered before):
+    the rows erased per model are recorded and the final answer marked sent, once."""
+    require_handler(actor)
+    current = lock_request(request)
+    if not current.erasure_plan.get("held") or current.erasure_plan.get("finished"):
+        return copy_into(request, current)
+    current.erasure_plan = {
+        **current.erasure_plan,
+        "erased": _clean_summary(summary),
+        "finished": clock.today().isoformat(),
+    }
+    current.save(update_fields=["erasure_plan"])
+    audit(actor, "privacy.erasure.finished", current, rows=current.erasure_plan["erased"])
     return copy_into(request, current)

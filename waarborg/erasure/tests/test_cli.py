@@ -94,17 +94,21 @@ def test_it_carries_out_a_registered_request_and_answers_it_when_the_hold_is_rel
         committing("run", "--email", EMAIL, "--reason", "verzoek per post", "--yes", "--channel", "post")
     assert held.value.returncode == 3
     request = PrivacyRequest.objects.get()
-    assert request.status == "in_progress" and request.erasure_plan_status == "approved"
-    with pytest.raises(CommandError, match="on hold"):
+    # Answered at once, in time: nothing erased yet, which invoice holds it, what is kept.
+    assert request.status == "completed" and request.erasure_plan["held"] == ["open_claim"]
+    (interim,) = [m for m in mail.outbox if m.to == [EMAIL]]
+    assert "Nu wissen we nog niets" in interim.body and world.invoices[-1].number in interim.body
+    with pytest.raises(CommandError, match="closed"):
         run("run", "--request", request.number, "--reason", "nogmaals", "--yes")
-    assert ErasureCase.objects.count() == 1  # the same case, tried again
+    assert ErasureCase.objects.count() == 1 and ErasureCase.objects.get().status == "on_hold"
 
     payment_record(actor=personas.dave, invoice=world.invoices[-1], amount=Decimal("121.00"))
     with django_capture_on_commit_callbacks(execute=True):
         run_daily(clock.today(), only=["erasure"])
-    request.refresh_from_db()
-    assert request.status == "completed" and ErasureCase.objects.get().result["request"] == "answered"
-    assert any("Wat we hebben bewaard" in m.body for m in mail.outbox if m.to == [EMAIL])
+    case = ErasureCase.objects.get()
+    assert case.status == "complete" and case.result["released"] == {"final_answer": "final answer sent"}
+    final = [m for m in mail.outbox if m.to == [EMAIL]][-1]
+    assert "Wat we hebben gewist" in final.body and "Wat we hebben bewaard" in final.body
 
 
 @pytest.mark.promise("G3")
