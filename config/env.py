@@ -252,6 +252,7 @@ def env_daily_time(name: str, default: str) -> dt.time:
         )
     return dt.time(hour, minute)
 
+
 def env_networks(name: str) -> tuple:
     """Comma-separated IP addresses or networks (CIDR), e.g. `127.0.0.1, ::1, 10.0.0.0/24`."""
     import ipaddress

@@ -8,7 +8,6 @@ from waarborg.api.models import SCOPE_READ, SCOPE_WRITE
 from waarborg.api.services import api_token_create
 from waarborg.core.actors import CLI
 from waarborg.testing.checks import row_counts
-from waarborg.testing.fixtures import *  # noqa: F403
 
 URL = "/api/v1/privacy-requests"
 COUNTED = (

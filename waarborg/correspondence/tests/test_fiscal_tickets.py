@@ -23,7 +23,7 @@ from waarborg.correspondence.services import ticket_mark_fiscal
 from waarborg.erasure.archive import fiscal_archive_read
 from waarborg.erasure.cases import erasure_request
 from waarborg.erasure.plan import erasure_plan
-from waarborg.erasure.tests.world import build_alice, files_in_a_fresh_directory  # noqa: F401
+from waarborg.erasure.tests.world import build_alice
 from waarborg.exports.access import access_package_content
 from waarborg.subjects.finder import Query, subject_find
 from waarborg.subjects.report import subject_report
@@ -38,7 +38,7 @@ ALICE = "alice.devries@example.nl"
 
 
 @pytest.fixture(autouse=True)
-def _fresh_files(files_in_a_fresh_directory):  # noqa: F811
+def _fresh_files(files_in_a_fresh_directory):
     return files_in_a_fresh_directory
 
 

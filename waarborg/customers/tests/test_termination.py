@@ -20,7 +20,7 @@ from waarborg.core.errors import NotFound, ValidationError
 from waarborg.customers.models import Contact, Customer
 from waarborg.customers.termination import customer_terminate
 from waarborg.erasure.models import ErasureCase
-from waarborg.erasure.tests.world import build_alice, files_in_a_fresh_directory  # noqa: F401
+from waarborg.erasure.tests.world import build_alice
 from waarborg.testing import factories as f
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("files_in_a_fresh_directory")]

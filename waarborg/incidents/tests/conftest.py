@@ -8,7 +8,6 @@ from waarborg.core import clock
 from waarborg.core.actors import CLI
 from waarborg.incidents.intake import incident_register
 from waarborg.testing.checks import row_counts
-from waarborg.testing.fixtures import *  # noqa: F403
 
 INCIDENT_MODELS = ("incidents.Incident", "incidents.IncidentWarning", "incidents.CustomerNotice")
 AMS = clock.AMSTERDAM

@@ -5,7 +5,6 @@ from django.apps import apps
 
 from waarborg.core import clock
 from waarborg.testing.checks import row_counts
-from waarborg.testing.fixtures import *  # noqa: F403
 
 PRIVACY_MODELS = (
     "privacy.PrivacyRequest",

@@ -13,7 +13,6 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from waarborg.core import clock
-from waarborg.erasure.tests.world import files_in_a_fresh_directory  # noqa: F401
 from waarborg.privacy import timeliness
 from waarborg.privacy.answers import privacy_request_complete, privacy_request_extend, privacy_request_refuse
 from waarborg.privacy.delivery import portability_deliver
@@ -120,7 +119,7 @@ def test_a_portability_delivery_records_the_answer(personas, alice, erin):
 @pytest.mark.promise("G9", "G3")
 def test_the_erasure_engine_answering_records_the_answer(
     personas,
-    files_in_a_fresh_directory,  # noqa: F811
+    files_in_a_fresh_directory,
     django_capture_on_commit_callbacks,
 ):
     from waarborg.erasure.plan import erasure_plan
