@@ -13,6 +13,7 @@ from waarborg.audit.models import AuditEvent
 from waarborg.auth_web import testing
 from waarborg.auth_web.totp import enrolment_device
 from waarborg.core.actors import CLI
+from waarborg.testing.checks import assert_nothing_changed, database_snapshot
 
 pytestmark = pytest.mark.django_db
 NEW_PASSWORD = "een-nieuw-lang-wachtwoord"
@@ -29,12 +30,6 @@ def _url(token: str) -> str:
 
 def _choose(client, token, password=NEW_PASSWORD, again=None):
     return client.post(_url(token), {"new_password1": password, "new_password2": again or password})
-
-
-def _state(account):
-    account.refresh_from_db()
-    link = EnrolmentLink.objects.get(account=account)
-    return account.password, link.used_at, AuditEvent.objects.count()
 
 
 @pytest.mark.promise("B3")
@@ -71,26 +66,26 @@ def test_the_link_sets_the_password_and_leads_to_the_authenticator_first(client,
 @pytest.mark.promise("B3")
 def test_a_used_link_gets_a_clear_page_and_changes_nothing(client, invitation):
     _choose(client, invitation.token)
-    before = _state(invitation.account)
+    before = database_snapshot()
     other = client.__class__()
     page = other.get(_url(invitation.token))
     assert page.status_code == 410
     assert b'data-state="used"' in page.content
     again = _choose(other, invitation.token, password="een-ander-lang-wachtwoord")
     assert again.status_code == 410
-    assert _state(invitation.account) == before
+    assert_nothing_changed(before)
     assert "auth_web.pending" not in other.session
 
 
 @pytest.mark.promise("B3")
 def test_an_expired_link_gets_a_clear_page_and_changes_nothing(client, invitation):
-    before = _state(invitation.account)
+    before = database_snapshot()
     with time_machine.travel(timezone.now() + dt.timedelta(hours=72, minutes=1), tick=False):
         page = client.get(_url(invitation.token))
         posted = _choose(client, invitation.token)
     assert page.status_code == posted.status_code == 410
     assert b'data-state="expired"' in page.content
-    assert _state(invitation.account) == before
+    assert_nothing_changed(before)
     assert not invitation.account.has_usable_password()
     # just before the 72 hours are up it still works
     with time_machine.travel(timezone.now() + dt.timedelta(hours=71, minutes=59), tick=False):
@@ -98,19 +93,19 @@ def test_an_expired_link_gets_a_clear_page_and_changes_nothing(client, invitatio
 
 
 def test_an_unknown_link_is_a_404_that_says_so(client, invitation):
-    before = _state(invitation.account)
+    before = database_snapshot()
     page = client.get(_url("x" * 43))
     assert page.status_code == 404 and b'data-state="unknown"' in page.content
-    assert _state(invitation.account) == before
+    assert_nothing_changed(before)
 
 
 def test_a_weak_or_mismatched_password_is_a_form_error_and_the_link_stays_usable(client, invitation):
-    before = _state(invitation.account)
+    before = database_snapshot()
     weak = _choose(client, invitation.token, password="12345678")
     mismatch = _choose(client, invitation.token, again="een-heel-ander-wachtwoord")
     assert weak.status_code == mismatch.status_code == 200
     assert b"has-error" in weak.content and b"has-error" in mismatch.content
-    assert _state(invitation.account) == before
+    assert_nothing_changed(before)
     assert _choose(client, invitation.token).status_code == 302
 
 

@@ -8,7 +8,7 @@ import pytest
 from waarborg.audit.models import AuditEvent
 from waarborg.core import clock
 from waarborg.customers.models import NoticeAgreement
-from waarborg.testing.checks import row_counts
+from waarborg.testing.checks import assert_nothing_changed, database_snapshot
 
 pytestmark = pytest.mark.django_db
 TERMS = "Algemene voorwaarden, art. 4.3"
@@ -20,13 +20,6 @@ def _record_url(customer) -> str:
 
 def _withdraw_url(customer) -> str:
     return f"/backoffice/klanten/{customer.pk}/brieven-per-email/intrekken/"
-
-
-def _state():
-    return row_counts() | {
-        "agreements": list(NoticeAgreement.objects.order_by("pk").values()),
-        "events": list(AuditEvent.objects.order_by("seq").values_list("seq", "action")),
-    }
 
 
 def _agree(customer, **kw):
@@ -103,7 +96,7 @@ def test_bad_input_is_a_form_error_in_dutch_and_changes_nothing(office, personas
     }[url]
     if data.get("agreed_on") == "future":
         data = {"agreed_on": (clock.today() + dt.timedelta(days=1)).isoformat()}
-    before = _state()
+    before = database_snapshot()
     target = _record_url(customer) if url == "record" else _withdraw_url(customer)
     response = client.post(target, valid | data)
     assert response.status_code == 400
@@ -111,7 +104,7 @@ def test_bad_input_is_a_form_error_in_dutch_and_changes_nothing(office, personas
     assert field in errors
     if dutch:
         assert dutch in " ".join(errors[field]) and dutch in response.content.decode()
-    assert _state() == before
+    assert_nothing_changed(before)
 
 
 @pytest.mark.promise("A5")
@@ -119,11 +112,11 @@ def test_the_refusal_reads_in_english_on_an_english_screen(office, personas):
     customer = personas.alice_customer
     client = office(personas.carol)
     client.post("/i18n/setlang/", {"language": "en", "next": "/backoffice/klanten/"})
-    before = _state()
+    before = database_snapshot()
     response = client.post(_withdraw_url(customer), {"withdrawn_on": clock.today().isoformat()})
     assert response.status_code == 400
     assert "There is no standing agreement to withdraw." in response.content.decode()
-    assert _state() == before
+    assert_nothing_changed(before)
 
 
 @pytest.mark.promise("B2")
@@ -132,21 +125,21 @@ def test_roles_without_the_customers_scope_change_nothing(office, personas, who)
     customer = personas.bob_customer
     _agree(personas.alice_customer)
     client = office(getattr(personas, who))
-    before = _state()
+    before = database_snapshot()
     record = {"source": "contract", "agreed_on": "2025-03-01", "reference": TERMS}
     assert client.post(_record_url(customer), record).status_code == 403
     assert client.post(_withdraw_url(personas.alice_customer), {"withdrawn_on": "2026-01-01"}).status_code == 403
     assert client.get(_record_url(customer)).status_code == 403
-    assert _state() == before
+    assert_nothing_changed(before)
 
 
 @pytest.mark.promise("B2")
 def test_a_customer_that_does_not_exist_is_not_found_and_nothing_changes(office, personas):
     client = office(personas.carol)
-    before = _state()
+    before = database_snapshot()
     data = {"source": "contract", "agreed_on": "2025-03-01", "reference": TERMS}
     assert client.post("/backoffice/klanten/999999/brieven-per-email/", data).status_code == 404
-    assert _state() == before
+    assert_nothing_changed(before)
 
 
 @pytest.mark.promise("B1")
@@ -157,7 +150,7 @@ def test_the_forms_are_csrf_protected(personas):
 
     client = Client(enforce_csrf_checks=True)
     testing.sign_in(client, personas.carol)
-    before = _state()
+    before = database_snapshot()
     data = {"source": "contract", "agreed_on": "2025-03-01", "reference": TERMS}
     assert client.post(_record_url(personas.bob_customer), data).status_code == 403
-    assert _state() == before
+    assert_nothing_changed(before)

@@ -4,7 +4,6 @@ each refusal shown again with its form, nothing changed (G2–G10, X2, X3, X5, B
 import datetime as dt
 
 import pytest
-from django.apps import apps
 
 from waarborg.audit.models import AuditEvent
 from waarborg.core import clock
@@ -16,7 +15,7 @@ from waarborg.privacy.models import IdDocument, PrivacyRequest, RecipientNotice,
 from waarborg.privacy.rectification import rectification_proposal_approve
 from waarborg.privacy.selectors import is_restricted
 from waarborg.testing import factories as f
-from waarborg.testing.checks import assert_clean_event, last_event, row_counts
+from waarborg.testing.checks import assert_clean_event, assert_nothing_changed, database_snapshot, last_event
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -30,15 +29,6 @@ PRIVACY_MODELS = (
     "privacy.ProcessingStop",
     "privacy.Restriction",
 )
-
-
-def _counts():
-    return row_counts() | {label: apps.get_model(label).objects.count() for label in PRIVACY_MODELS}
-
-
-def _state(request: PrivacyRequest) -> dict:
-    current = PrivacyRequest.objects.get(pk=request.pk)
-    return {f.attname: getattr(current, f.attname) for f in PrivacyRequest._meta.concrete_fields}
 
 
 def _url(request, action, item=None) -> str:
@@ -75,7 +65,7 @@ def recipients(db):
 
 def _refused_again(client, request, url, data, *, field, words):
     """Post a refused action: the request's page again, the error at its field, nothing changed."""
-    before, state = _counts(), _state(request)
+    before = database_snapshot()
     response = client.post(url, data)
     assert response.status_code == 200, response.status_code
     bound = response.context["bound"]
@@ -83,7 +73,7 @@ def _refused_again(client, request, url, data, *, field, words):
     body = response.content.decode()
     assert words in body, words
     assert "Er is niets gewijzigd." in body
-    assert _counts() == before and _state(request) == state
+    assert_nothing_changed(before)
     return response
 
 

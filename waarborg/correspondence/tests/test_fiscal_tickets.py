@@ -28,7 +28,7 @@ from waarborg.exports.access import access_package_content
 from waarborg.subjects.finder import Query, subject_find
 from waarborg.subjects.report import subject_report
 from waarborg.testing import factories as f
-from waarborg.testing.checks import assert_clean_event, last_event, row_counts
+from waarborg.testing.checks import assert_clean_event, assert_nothing_changed, database_snapshot, last_event
 
 pytestmark = pytest.mark.django_db
 
@@ -182,13 +182,14 @@ def test_only_staff_mark_a_ticket_and_only_with_an_invoice_of_its_customer(perso
     ticket = f.TicketFactory(customer=customer, contact=contact, subject="Btw-vraag van Bob")
     own = f.InvoiceFactory(customer=customer, billing_contact=contact)
     other = f.InvoiceFactory(customer=personas.alice_customer, billing_contact=personas.alice_contact)
-    before = row_counts()
+    before = database_snapshot()
     with pytest.raises(ValidationError, match="another customer"):
         ticket_mark_fiscal(actor=personas.carol, ticket=ticket, invoice=other)
     for who in (personas.bob, personas.dave):  # the customer; finance, who does not read tickets
         with pytest.raises(PermissionDenied):
             ticket_mark_fiscal(actor=who, ticket=ticket, invoice=own)
-    assert row_counts() == before and Ticket.objects.get(pk=ticket.pk).fiscal_invoice_id is None
+    assert_nothing_changed(before)
+    assert Ticket.objects.get(pk=ticket.pk).fiscal_invoice_id is None
     ticket_mark_fiscal(actor=personas.carol, ticket=ticket, invoice=own)
     assert Ticket.objects.get(pk=ticket.pk).is_fiscal
     assert_clean_event(last_event(), action="ticket.fiscal", values=["Btw-vraag", "Bob"])

@@ -9,7 +9,8 @@ from django.core.management.base import CommandError
 
 from waarborg.incidents.handling import incident_assess, incident_close
 from waarborg.incidents.models import Incident
-from waarborg.incidents.tests.conftest import all_counts, at
+from waarborg.incidents.tests.conftest import at
+from waarborg.testing.checks import assert_nothing_changed, database_snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -43,12 +44,12 @@ def test_it_registers_an_incident_at_the_shell_with_the_moment_of_awareness(pers
     ],
 )
 def test_it_refuses_bad_input_in_one_line_with_exit_code_2_and_writes_nothing(personas, args, message):
-    before = all_counts()
+    before = database_snapshot()
     with pytest.raises(CommandError) as refused:
         run("report", *args)
     assert refused.value.returncode == 2
     assert message in str(refused.value) and "\n" not in str(refused.value)
-    assert all_counts() == before
+    assert_nothing_changed(before)
 
 
 @pytest.mark.promise("X6")

@@ -9,9 +9,9 @@ from waarborg.core.errors import PermissionDenied, ValidationError
 from waarborg.incidents.handling import incident_assess
 from waarborg.incidents.models import CustomerNotice
 from waarborg.incidents.notifications import incident_tell_customers
-from waarborg.incidents.tests.conftest import all_counts, at
+from waarborg.incidents.tests.conftest import at
 from waarborg.register.services import processor_agreement_accept
-from waarborg.testing.checks import assert_clean_event, last_event
+from waarborg.testing.checks import assert_clean_event, assert_nothing_changed, database_snapshot, last_event
 
 pytestmark = pytest.mark.django_db
 SECRET = "Laptop met klantexport gestolen uit de auto"
@@ -64,7 +64,7 @@ def test_it_marks_a_notice_later_than_24_hours(personas, erin, breach, client):
 @pytest.mark.promise("X7", "B2")
 def test_it_refuses_bad_input_and_other_roles_and_changes_nothing(personas, erin, registered, breach, mail):
     not_a_breach = registered(aware=at(2026, 3, 2, 9))
-    before = all_counts()
+    before = database_snapshot()
     cases = [
         ([], "noem de klanten"),
         (["12345"], "K100001"),
@@ -79,7 +79,7 @@ def test_it_refuses_bad_input_and_other_roles_and_changes_nothing(personas, erin
     for who in (personas.carol, personas.dave, personas.bob):
         with pytest.raises(PermissionDenied):
             incident_tell_customers(actor=who, incident=breach, customer_numbers=[personas.bob_customer.number])
-    assert all_counts() == before
+    assert_nothing_changed(before)
     assert not CustomerNotice.objects.exists() and mail.messages == []
 
 

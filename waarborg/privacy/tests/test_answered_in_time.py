@@ -19,7 +19,7 @@ from waarborg.privacy.delivery import portability_deliver
 from waarborg.privacy.intake import privacy_request_answer_no_data, privacy_request_create
 from waarborg.privacy.models import PrivacyRequest
 from waarborg.privacy.tests import answers_world
-from waarborg.privacy.tests.conftest import all_counts
+from waarborg.testing.checks import assert_nothing_changed, database_snapshot
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -349,13 +349,12 @@ def test_it_refuses_a_bad_extension_from_the_shell_with_one_line_and_changes_not
         made = privacy_request_create(actor=alice, type="access", channel="portal")
     if "--handler" not in args:
         args = [*args, "--handler", erin.email]
-    before = all_counts()
-    state = PrivacyRequest.objects.filter(pk=made.pk).values().get()
+    before = database_snapshot()
     with clock.as_of(today), pytest.raises(CommandError) as refused:
         _extend(made.number, *args)
     assert refused.value.returncode == code and words in str(refused.value), str(refused.value)
     assert "\n" not in str(refused.value) and "123456782" not in str(refused.value)
-    assert all_counts() == before and PrivacyRequest.objects.filter(pk=made.pk).values().get() == state
+    assert_nothing_changed(before)
     assert mail.messages == []
 
 
@@ -365,13 +364,12 @@ def test_it_refuses_a_second_extension_and_an_unknown_number_from_the_shell(pers
         made = privacy_request_create(actor=alice, type="access", channel="portal")
     with clock.as_of(D(2026, 3, 10)):
         privacy_request_extend(actor=erin, request=made, reason="Complex verzoek.")
-        state = PrivacyRequest.objects.filter(pk=made.pk).values().get()
-        before = all_counts()
+        before = database_snapshot()
         with pytest.raises(CommandError) as refused:
             _extend(made.number, "--reason", "Nog complexer.", "--handler", erin.email)
         assert refused.value.returncode == 2 and "extended already" in str(refused.value)
         with pytest.raises(CommandError) as unknown:
             _extend("PV999999", "--reason", "Iets.", "--handler", erin.email)
         assert unknown.value.returncode == 1 and "no such privacy request" in str(unknown.value)
-    assert all_counts() == before and PrivacyRequest.objects.filter(pk=made.pk).values().get() == state
+    assert_nothing_changed(before)
     assert len(mail.wait_for(1)) == 1  # only the first extension's notice

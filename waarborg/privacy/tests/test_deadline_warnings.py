@@ -13,9 +13,8 @@ from waarborg.privacy.identity import privacy_request_start_verification
 from waarborg.privacy.intake import privacy_request_create
 from waarborg.privacy.models import DeadlineWarning, PrivacyRequest
 from waarborg.privacy.selectors import privacy_queue
-from waarborg.privacy.tests.conftest import all_counts
 from waarborg.testing import factories as f
-from waarborg.testing.checks import assert_clean_event, last_event
+from waarborg.testing.checks import assert_clean_event, assert_nothing_changed, database_snapshot, last_event
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -151,10 +150,10 @@ def test_it_extends_with_reasons_told_to_the_requester_within_four_weeks(persona
 )
 def test_it_refuses_an_extension_without_reason_or_after_the_promised_date(personas, erin, mail, today, reason, match):
     request = _received_on(D(2026, 1, 27), erin)
-    before = all_counts()
+    before = database_snapshot()
     with clock.as_of(today), pytest.raises(ValidationError, match=match):
         privacy_request_extend(actor=erin, request=request, reason=reason)
-    assert all_counts() == before
+    assert_nothing_changed(before)
     request.refresh_from_db()
     assert request.extended_due is None and mail.messages == []
 

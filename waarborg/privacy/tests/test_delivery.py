@@ -16,8 +16,7 @@ from waarborg.privacy.delivery import LINK_DAYS, LINK_MAX_ATTEMPTS, portability_
 from waarborg.privacy.fulfil import package_path
 from waarborg.privacy.intake import privacy_request_create
 from waarborg.privacy.models import DownloadLink, PackagePush, PrivacyRequest
-from waarborg.privacy.tests.conftest import all_counts
-from waarborg.testing.checks import assert_clean_event
+from waarborg.testing.checks import assert_clean_event, assert_nothing_changed, database_snapshot
 
 pytestmark = pytest.mark.django_db
 URL = re.compile(r"https?://\S+/privacyverzoek/download/([0-9a-f-]+)/([A-Za-z0-9_-]+)/")
@@ -179,12 +178,13 @@ def test_it_refuses_to_push_over_plain_http_and_writes_nothing(personas, alice, 
     settings.WAARBORG_ALLOW_HTTP_PUSH = False
     with _Receiver() as receiver:
         request = _portability(alice, transmit_to=receiver.url)
-        before = all_counts()
+        before = database_snapshot()
         with pytest.raises(ValidationError, match="https://") as refused:
             portability_deliver(actor=erin, request=request)
         assert refused.value.field == "transmit_to"
         assert receiver.received == []
-    assert all_counts() == before and mail.messages == []
+    assert_nothing_changed(before)
+    assert mail.settle() == []
     assert not package_path(request).exists()
     request.refresh_from_db()
     assert request.is_open
@@ -248,7 +248,7 @@ def test_it_delivers_only_a_verified_portability_request_with_a_usable_recipient
     unverified = privacy_request_create(
         actor=erin, type="portability", channel="email", received_at=clock.today(), email="alice.devries@example.nl"
     )
-    before = all_counts()
+    before = database_snapshot()
     for request, match in [
         (access, "only a portability"),
         (vague, "without an e-mail address"),
@@ -256,4 +256,5 @@ def test_it_delivers_only_a_verified_portability_request_with_a_usable_recipient
     ]:
         with pytest.raises(ValidationError, match=match):
             portability_deliver(actor=erin, request=request)
-    assert all_counts() == before and mail.messages == []
+    assert_nothing_changed(before)
+    assert mail.settle() == []

@@ -21,8 +21,7 @@ from waarborg.privacy.identity import (
 )
 from waarborg.privacy.intake import privacy_request_create
 from waarborg.privacy.models import PrivacyRequest, VerificationLink
-from waarborg.privacy.tests.conftest import all_counts
-from waarborg.testing.checks import assert_clean_event, last_event
+from waarborg.testing.checks import assert_clean_event, assert_nothing_changed, database_snapshot, last_event
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -66,10 +65,10 @@ def test_it_sends_a_one_time_link_to_an_address_on_file_and_verifies_once(person
     assert verified.verification_method == "email_link" and verified.is_verified
     assert verified.status == PrivacyRequest.Status.IN_PROGRESS
     assert_clean_event(last_event(), action="privacy.verification.email_link", values=[token, "alice"])
-    before = all_counts()
+    before = database_snapshot()
     with pytest.raises(ValidationError, match="used already"):
         privacy_request_verify_email_link(link_id=link_id, token=token)
-    assert all_counts() == before
+    assert_nothing_changed(before)
 
 
 @pytest.mark.promise("G8")
@@ -78,10 +77,10 @@ def test_it_refuses_an_expired_link_and_writes_nothing(personas, erin, mail, on)
         request = _request(erin)
         privacy_request_start_verification(actor=erin, request=request)
         link_id, token = _link_from(mail.wait_for(1)[0], mail)
-    before = all_counts()
+    before = database_snapshot()
     with on(D(2026, 3, 5)), pytest.raises(ValidationError, match="expired"):  # 72 hours later
         privacy_request_verify_email_link(link_id=link_id, token=token)
-    assert all_counts() == before
+    assert_nothing_changed(before)
     assert not PrivacyRequest.objects.get().is_verified
 
 
@@ -217,12 +216,12 @@ def test_it_refuses_an_upload_that_is_not_a_redacted_document(
     request = _request(erin, email="iemand@example.org", customer_number=personas.alice_customer.number)
     privacy_request_start_verification(actor=erin, request=request)
     link_id, token = _link_from(mail.wait_for(1)[0], mail)
-    before = all_counts()
+    before = database_snapshot()
     with pytest.raises(ValidationError, match=match):
         id_document_upload(
             link_id=link_id, token=token, content=content, content_type=content_type, redaction_confirmed=confirmed
         )
-    assert all_counts() == before
+    assert_nothing_changed(before)
     assert not (files / "privacy-id").exists() or not list((files / "privacy-id").iterdir())
     assert VerificationLink.objects.get().used_at is None  # the link still works for a proper upload
 

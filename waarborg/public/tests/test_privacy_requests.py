@@ -5,7 +5,6 @@ import datetime as dt
 import re
 
 import pytest
-from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -14,7 +13,7 @@ from waarborg.core import clock
 from waarborg.privacy import storage
 from waarborg.privacy.identity import LINK_MAX_ATTEMPTS, UPLOAD_PATH, VERIFY_PATH
 from waarborg.privacy.models import IdDocument, PrivacyRequest, VerificationLink
-from waarborg.testing.checks import row_counts
+from waarborg.testing.checks import assert_nothing_changed, database_snapshot
 from waarborg.testing.fixtures import *  # noqa: F403  (personas, smtp_server)
 
 pytestmark = pytest.mark.django_db
@@ -28,10 +27,6 @@ PRIVACY_MODELS = (
     "privacy.IdDocument",
     "privacy.RectificationProposal",
 )
-
-
-def _counts() -> dict[str, int]:
-    return row_counts() | {label: apps.get_model(label).objects.count() for label in PRIVACY_MODELS}
 
 
 def _main(response) -> str:
@@ -129,7 +124,7 @@ def test_it_sends_an_id_copy_link_when_the_address_is_not_on_file(personas, mail
 
 @pytest.mark.promise("G8")
 def test_it_shows_form_errors_and_stores_nothing(client, personas, mail):
-    before = _counts()
+    before = database_snapshot()
     response = client.post(FORM, {"type": "", "email": "geen adres", "details": "BSN 111222333", "name": ""})
     assert response.status_code == 200
     errors = response.context["form"].errors
@@ -137,7 +132,8 @@ def test_it_shows_form_errors_and_stores_nothing(client, personas, mail):
     response = client.post(FORM, {"type": "access", "email": "alice.devries@example.nl", "details": "BSN 111222333"})
     assert response.status_code == 200 and "details" in response.context["form"].errors
     assert "burgerservicenummer (BSN)" in _main(response)
-    assert _counts() == before and mail.messages == []
+    assert_nothing_changed(before)
+    assert mail.settle() == []
 
 
 @pytest.mark.promise("G4", "G5", "G6")
@@ -186,11 +182,11 @@ def test_it_answers_a_used_link_with_a_clear_page_and_changes_nothing(client, pe
     client.post(FORM, {"type": "access", "email": "alice.devries@example.nl"})
     url, _kind = _link(mail)
     client.post(url)
-    before = _counts()
+    before = database_snapshot()
     for response in (client.get(url), client.post(url)):
         assert response.status_code == 410
         assert 'data-problem="used"' in _main(response) and "al gebruikt" in _main(response)
-    assert _counts() == before
+    assert_nothing_changed(before)
 
 
 @pytest.mark.promise("G8")
@@ -198,12 +194,13 @@ def test_it_answers_an_expired_link_with_a_clear_page_and_changes_nothing(client
     with clock.as_of(dt.date(2026, 3, 2)):
         client.post(FORM, {"type": "access", "email": "alice.devries@example.nl"})
         url, _kind = _link(mail)
-    before = _counts()
+    before = database_snapshot()
     with clock.as_of(dt.date(2026, 3, 6)):
         for response in (client.get(url), client.post(url)):
             assert response.status_code == 410 and 'data-problem="expired"' in _main(response)
             assert "72 uur" in _main(response) and "Er is niets gewijzigd." in _main(response)
-    assert _counts() == before and not PrivacyRequest.objects.get().is_verified
+    assert_nothing_changed(before)
+    assert not PrivacyRequest.objects.get().is_verified
 
 
 @pytest.mark.promise("G8")
@@ -238,7 +235,7 @@ def test_it_asks_for_a_redacted_copy_on_the_upload_page(client, personas, mail):
 @pytest.mark.promise("G8")
 def test_it_refuses_an_upload_without_the_redaction_confirmed_or_of_the_wrong_type(client, personas, mail, files):
     url = _file_request(mail)
-    before = _counts()
+    before = database_snapshot()
     response = client.post(url, {"document": SimpleUploadedFile("id.pdf", PDF, content_type="application/pdf")})
     assert response.status_code == 200 and "redaction_confirmed" in response.context["form"].errors
     response = client.post(
@@ -250,7 +247,7 @@ def test_it_refuses_an_upload_without_the_redaction_confirmed_or_of_the_wrong_ty
     )
     assert response.status_code == 200 and "document" in response.context["form"].errors
     assert "pdf-, jpeg- of png-bestand" in _main(response)
-    assert _counts() == before
+    assert_nothing_changed(before)
     assert not (files / "privacy-id").exists() or not list((files / "privacy-id").iterdir())
     assert VerificationLink.objects.get().used_at is None  # the link still works
 
