@@ -15,6 +15,7 @@ from waarborg.privacy.models import DeadlineWarning, PrivacyRequest
 from waarborg.privacy.selectors import privacy_queue
 from waarborg.testing import factories as f
 from waarborg.testing.checks import assert_clean_event, assert_nothing_changed, database_snapshot, last_event
+from waarborg.testing.smtp import free_port
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -186,11 +187,9 @@ def test_it_extends_by_post_when_there_is_no_e_mail_address(personas, erin, mail
 
 @pytest.mark.promise("G9")
 def test_it_records_a_warning_only_when_it_went_out_and_retries_the_next_run(personas, erin, mail, settings):
-    from waarborg.testing.smtp import _free_port
-
     _received_on(D(2026, 3, 2), erin)
     port = settings.EMAIL_PORT
-    settings.EMAIL_PORT = _free_port()  # nobody listens: the mail server is down
+    settings.EMAIL_PORT = free_port()  # nobody listens: the mail server is down
     assert _run(D(2026, 3, 16)) == {"warnings": 0, "failed": 1}
     assert not DeadlineWarning.objects.exists()
     settings.EMAIL_PORT = port
