@@ -80,7 +80,7 @@ def test_it_refuses_bad_input_and_other_roles_and_changes_nothing(personas, erin
         with pytest.raises(PermissionDenied):
             incident_tell_customers(actor=who, incident=breach, customer_numbers=[personas.bob_customer.number])
     assert_nothing_changed(before)
-    assert not CustomerNotice.objects.exists() and mail.messages == []
+    assert not CustomerNotice.objects.exists() and mail.settle() == []
 
 
 @pytest.mark.promise("X7")

@@ -143,7 +143,6 @@ def test_it_answers_404_for_another_customers_timeline_and_contest_and_changes_n
     run_days(D(2026, 2, 10), D(2026, 2, 12))
     assert bob_world.case() is not None
     before = database_snapshot()
-    events = AuditEvent.objects.count()
     for path in (f"/portaal/facturen/{theirs.pk}/", f"/portaal/facturen/{theirs.pk}/bezwaar/"):
         assert as_alice.get(path).status_code == 404
     response = as_alice.post(
@@ -153,7 +152,6 @@ def test_it_answers_404_for_another_customers_timeline_and_contest_and_changes_n
     _response, listing = _page(as_alice, "/portaal/facturen/")
     assert "F-BOB-1" not in listing
     assert_nothing_changed(before)
-    assert AuditEvent.objects.count() == events
 
 
 @pytest.mark.promise("X4", "A5")

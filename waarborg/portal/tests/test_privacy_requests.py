@@ -65,7 +65,7 @@ def test_it_files_an_access_request_verified_by_the_session(as_alice, alice, mai
     assert made.verification_method == "session" and made.is_verified and made.status == "in_progress"
     assert made.promise_due == dt.date(2026, 3, 30) and made.language == "nl"
     assert not made.links.exists() and not made.id_documents.exists()
-    assert mail.messages == []  # no link, no check: the session is the check
+    assert mail.settle() == []  # no link, no check: the session is the check
     body = as_alice.get(response["Location"]).content.decode()
     assert made.number in body and "30 maart 2026" in body and "Ingelogd in het portaal" in body
     assert 'type="file"' not in body

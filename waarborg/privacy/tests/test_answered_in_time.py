@@ -328,7 +328,7 @@ def test_it_prints_the_notice_of_extension_to_post(personas, erin, mail):
         )
         out = _extend(made.number, "--reason", "Veel gegevens.", "--handler", erin.email, "--by-post")
     assert f"{made.number}: extended to 2026-06-02; post this notice today:" in out and "Veel gegevens." in out
-    assert mail.messages == []
+    assert mail.settle() == []
 
 
 @pytest.mark.promise("X5")
@@ -355,7 +355,7 @@ def test_it_refuses_a_bad_extension_from_the_shell_with_one_line_and_changes_not
     assert refused.value.returncode == code and words in str(refused.value), str(refused.value)
     assert "\n" not in str(refused.value) and "123456782" not in str(refused.value)
     assert_nothing_changed(before)
-    assert mail.messages == []
+    assert mail.settle() == []
 
 
 @pytest.mark.promise("X5")

@@ -67,7 +67,7 @@ def test_it_warns_the_handler_the_lead_and_the_privacy_officers_once_each(person
         assert DeadlineWarning.objects.filter(request=request, stage=stage).count() == 1
     assert "over de termijn" in mail.body(mail.messages[-1])
     assert _run(D(2026, 4, 10)) == {"warnings": 0, "failed": 0}
-    assert len(mail.messages) == 4
+    assert len(mail.settle()) == 4
     assert_clean_event(last_event(), action="privacy.deadline.warn", values=["alice"])
 
 
@@ -91,7 +91,7 @@ def test_it_keeps_warning_while_the_identity_check_is_awaited_but_not_after_clos
         closed = privacy_request_create(actor=personas.bob, type="access", channel="portal")
         privacy_request_complete(actor=erin, request=closed)
     mail.wait_for(2)
-    before = len(mail.messages)
+    before = len(mail.settle())
     assert _run(D(2026, 3, 17)) == {"warnings": 1, "failed": 0}
     assert len(mail.wait_for(before + 1)) == before + 1
     assert DeadlineWarning.objects.get().request == waiting
@@ -156,7 +156,7 @@ def test_it_refuses_an_extension_without_reason_or_after_the_promised_date(perso
         privacy_request_extend(actor=erin, request=request, reason=reason)
     assert_nothing_changed(before)
     request.refresh_from_db()
-    assert request.extended_due is None and mail.messages == []
+    assert request.extended_due is None and mail.settle() == []
 
 
 @pytest.mark.promise("X5")
@@ -182,7 +182,7 @@ def test_it_extends_by_post_when_there_is_no_e_mail_address(personas, erin, mail
         with pytest.raises(ValidationError, match="by post"):
             privacy_request_extend(actor=erin, request=request, reason="Complex verzoek.")
         notice = privacy_request_extend(actor=erin, request=request, reason="Complex verzoek.", by_post=True)
-    assert not notice.emailed and "Complex verzoek." in notice.body and mail.messages == []
+    assert not notice.emailed and "Complex verzoek." in notice.body and mail.settle() == []
 
 
 @pytest.mark.promise("G9")

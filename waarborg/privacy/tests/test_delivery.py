@@ -147,7 +147,7 @@ def test_a_postal_request_gets_the_link_for_a_letter(personas, erin, mail):
     privacy_request_verify_by_staff(actor=erin, request=request, note="Klantnummer en factuurbedrag klopten.")
     delivery = portability_deliver(actor=erin, request=request, by_post=True)
     assert not delivery.emailed and "/privacyverzoek/download/" in delivery.url
-    assert DownloadLink.objects.get().sent_to == "" and mail.messages == []
+    assert DownloadLink.objects.get().sent_to == "" and mail.settle() == []
 
 
 # --- To another organisation (art. 20(2)) ------------------------------------------------------

@@ -253,4 +253,4 @@ def test_it_returns_the_upload_link_for_a_letter_when_there_is_no_address(person
     )
     started = privacy_request_start_verification(actor=erin, request=request)
     assert not started.emailed and started.kind == "id_upload" and LINK.search(started.url)
-    assert mail.messages == []
+    assert mail.settle() == []

@@ -63,7 +63,7 @@ def test_a_request_about_no_one_by_post_is_answered_by_letter(personas, carol, e
     assert not notice.emailed and "geen persoonsgegevens" in notice.body and "Niemand" not in notice.body
     request.refresh_from_db()
     assert request.status == PrivacyRequest.Status.COMPLETED and request.answered_by == "post"
-    assert mail.messages == []
+    assert mail.settle() == []
 
 
 @pytest.mark.promise("G1", "G7")

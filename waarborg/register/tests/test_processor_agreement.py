@@ -119,7 +119,7 @@ def test_customers_are_told_of_a_sub_processor_change_before_it_takes_effect(cli
         subprocessor_change_announce(
             actor=personas.carol, recipient=processors["dc"], change="added", effective_on=today + dt.timedelta(days=40)
         )
-    assert SubprocessorChange.objects.count() == 0 and mail.messages == []
+    assert SubprocessorChange.objects.count() == 0 and mail.settle() == []
 
     effective = today + dt.timedelta(days=SUBPROCESSOR_NOTICE_DAYS)
     change = subprocessor_change_announce(
