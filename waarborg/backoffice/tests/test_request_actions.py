@@ -16,6 +16,7 @@ from waarborg.privacy.rectification import rectification_proposal_approve
 from waarborg.privacy.selectors import is_restricted
 from waarborg.testing import factories as f
 from waarborg.testing.checks import assert_clean_event, assert_nothing_changed, database_snapshot, last_event
+from waarborg.testing.receiver import PushReceiver
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -616,21 +617,18 @@ def test_it_answers_a_portability_request_with_a_one_time_download_link(as_erin,
 
 
 @pytest.mark.promise("G6")
-def test_it_sends_a_failed_push_to_the_organisation_again(as_erin, alice, mail, monkeypatch):
-    from waarborg.privacy import delivery
-
-    answers = iter(["http 503", ""])
-    monkeypatch.setattr(delivery, "_post", lambda url, data, *, filename, reference: next(answers))
-    made = privacy_request_create(
-        actor=alice, type="portability", channel="portal", transmit_to="https://nieuwehost.example/import"
-    )
-    response = as_erin.post(_url(made, "afronden"), {}, follow=True)
-    push = made.package_pushes.get()
-    assert push.status == "failed" and push.last_error == "http 503"
-    assert f'data-push="{push.pk}" data-state="failed"' in response.content.decode()
-    as_erin.post(_url(made, "pakket-opnieuw-versturen", push.pk))
+def test_it_sends_a_failed_push_to_the_organisation_again(as_erin, alice, mail, settings):
+    settings.WAARBORG_ALLOW_HTTP_PUSH = True  # the receiver is on this machine, over http://
+    with PushReceiver(status=503) as receiver:
+        made = privacy_request_create(actor=alice, type="portability", channel="portal", transmit_to=receiver.url)
+        response = as_erin.post(_url(made, "afronden"), {}, follow=True)
+        push = made.package_pushes.get()
+        assert push.status == "failed" and push.last_error == "http 503"
+        assert f'data-push="{push.pk}" data-state="failed"' in response.content.decode()
+        receiver.status = 200
+        as_erin.post(_url(made, "pakket-opnieuw-versturen", push.pk))
     push.refresh_from_db()
-    assert push.status == "sent" and push.attempts == 2
+    assert push.status == "sent" and push.attempts == 2 and len(receiver.received) == 2
     _refused_again(
         as_erin,
         made,

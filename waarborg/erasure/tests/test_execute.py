@@ -6,16 +6,18 @@ from pathlib import Path
 import pytest
 from django.core.cache import cache
 from django.core.files.storage import FileSystemStorage
+from django.db import connection
 
 from waarborg.accounts.models import Account, LoginEvent
 from waarborg.audit.models import AuditEvent
+from waarborg.audit.services import audit_record
 from waarborg.billing.models import Invoice, InvoiceLine, Payment
 from waarborg.core.errors import PermissionDenied
 from waarborg.customers.models import Contact, Customer, Document
 from waarborg.erasure import execution, ops
 from waarborg.erasure.cases import erasure_case_open, erasure_case_run, erasure_request
 from waarborg.erasure.hygiene import files_retry
-from waarborg.erasure.ledger import read_file_entries
+from waarborg.erasure.ledger import ledger_write, read_file_entries
 from waarborg.erasure.models import ErasureCase, LedgerEntry, LedgerHash, PendingFile
 from waarborg.erasure.rules import AlreadyErased, ErasureFailed, SubjectNotFound
 from waarborg.erasure.tests.world import ALICE_IBAN, build_alice
@@ -109,29 +111,45 @@ def test_it_says_clearly_when_nobody_matches(personas):
         erasure_request(actor=personas.erin, query=Query(email="niemand@example.nl"), reason="x")
 
 
+def _statement_that(where: str):
+    """Whether an SQL statement is the one of a step of the run: an anonymised value written
+    (ops.PLACEHOLDER) or rows locked away (ops.RESTRICTED_FIELD)."""
+    if where == "anonymising":
+        return lambda sql, params: sql.startswith("UPDATE") and ops.PLACEHOLDER in [str(p) for p in params]
+    return lambda sql, params: sql.startswith("UPDATE") and f'"{ops.RESTRICTED_FIELD}"' in sql
+
+
 @pytest.mark.promise("G3", "B4")
 @pytest.mark.parametrize("where", ["anonymising", "locking", "ledger", "audit"])
 def test_it_changes_nothing_wherever_it_stops(personas, monkeypatch, where):
     world = build_alice(personas)
-    targets = {
-        "anonymising": (execution, "_update_rows"),
-        "locking": (execution, "_restrict_rows"),
-        "ledger": (execution, "ledger_write"),
-        "audit": (execution, "audit_record"),
-    }
-    module, name = targets[where]
-    real = getattr(module, name)
+    failed = []
 
-    def crash(*args, **kw):
-        if name != "audit_record" or kw.get("action") == "erasure.execute":
+    def fail_the_statement(execute, sql, params, many, context):
+        # Django's documented hook on every statement (connection.execute_wrapper): this one fails.
+        if where in ("anonymising", "locking") and _statement_that(where)(sql, params or ()):
+            failed.append(sql)
             raise OSError("disk full")
-        return real(*args, **kw)
+        return execute(sql, params, many, context)
 
-    monkeypatch.setattr(module, name, crash)
+    def fail_the_call(real):
+        def crash(*args, **kw):
+            if real is ledger_write or kw.get("action") == "erasure.execute":
+                failed.append(real.__name__)
+                raise OSError("disk full")
+            return real(*args, **kw)
+
+        return crash
+
+    if where == "ledger":
+        monkeypatch.setattr(execution, "ledger_write", fail_the_call(ledger_write))
+    if where == "audit":
+        monkeypatch.setattr(execution, "audit_record", fail_the_call(audit_record))
     case = erasure_case_open(actor=personas.erin, hits=subject_find(Query(email=EMAIL)), source="request")
     before = database_snapshot()
-    with pytest.raises(ErasureFailed, match="nothing changed"):
+    with connection.execute_wrapper(fail_the_statement), pytest.raises(ErasureFailed, match="nothing changed"):
         erasure_case_run(actor=personas.erin, case=case)
+    assert len(failed) == 1, failed  # it did stop there
     assert_nothing_changed(before, except_for=ATTEMPT_RECORDED)
     case.refresh_from_db()
     assert case.attempts == 1 and case.last_error == "OSError"

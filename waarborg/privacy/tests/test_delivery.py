@@ -3,8 +3,6 @@
 import datetime as dt
 import hashlib
 import re
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.test import Client
@@ -17,6 +15,7 @@ from waarborg.privacy.fulfil import package_path
 from waarborg.privacy.intake import privacy_request_create
 from waarborg.privacy.models import DownloadLink, PackagePush, PrivacyRequest
 from waarborg.testing.checks import assert_clean_event, assert_nothing_changed, database_snapshot
+from waarborg.testing.receiver import PushReceiver
 
 pytestmark = pytest.mark.django_db
 URL = re.compile(r"https?://\S+/privacyverzoek/download/([0-9a-f-]+)/([A-Za-z0-9_-]+)/")
@@ -34,41 +33,6 @@ def _link(mail, message):
 
 def _path(link_id, token):
     return f"/privacyverzoek/download/{link_id}/{token}/"
-
-
-class _Receiver:
-    """A real local HTTP server that takes the pushed ZIP (or answers with an error)."""
-
-    def __init__(self, status=201):
-        self.status = status
-        self.received: list[tuple[str, dict, bytes]] = []
-        outer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802
-                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                outer.received.append((self.path, dict(self.headers), body))
-                self.send_response(outer.status)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}/ontvang/"
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
 
 
 # --- To the subject: a one-time, expiring link -------------------------------------------------
@@ -176,7 +140,7 @@ def test_it_mails_the_link_to_the_organisation_the_subject_names(personas, alice
 @pytest.mark.promise("G6", "G7")
 def test_it_refuses_to_push_over_plain_http_and_writes_nothing(personas, alice, erin, mail, settings):
     settings.WAARBORG_ALLOW_HTTP_PUSH = False
-    with _Receiver() as receiver:
+    with PushReceiver() as receiver:
         request = _portability(alice, transmit_to=receiver.url)
         before = database_snapshot()
         with pytest.raises(ValidationError, match="https://") as refused:
@@ -198,7 +162,7 @@ def test_it_refuses_to_push_over_plain_http_and_writes_nothing(personas, alice, 
 @pytest.mark.promise("G6")
 def test_it_pushes_the_zip_to_the_organisation(personas, alice, erin, mail, settings):
     settings.WAARBORG_ALLOW_HTTP_PUSH = True
-    with _Receiver() as receiver:
+    with PushReceiver() as receiver:
         request = _portability(alice, transmit_to=receiver.url)
         delivery = portability_deliver(actor=erin, request=request)
     assert delivery.push.status == PackagePush.Status.SENT and delivery.push.sent_at and delivery.link is None
@@ -216,7 +180,7 @@ def test_it_pushes_the_zip_to_the_organisation(personas, alice, erin, mail, sett
 @pytest.mark.promise("G6")
 def test_a_failed_push_is_recorded_and_can_be_retried(personas, alice, erin, mail, settings):
     settings.WAARBORG_ALLOW_HTTP_PUSH = True
-    with _Receiver(status=503) as receiver:
+    with PushReceiver(status=503) as receiver:
         request = _portability(alice, transmit_to=receiver.url)
         delivery = portability_deliver(actor=erin, request=request)
         push = delivery.push
