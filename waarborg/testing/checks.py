@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.apps import apps
+from django.db import connections, router
 
 from waarborg.audit.models import AuditEvent
 from waarborg.audit.services import audit_verify
@@ -41,13 +42,26 @@ def snapshot_models() -> list:
 
 
 def database_snapshot() -> Snapshot:
-    """The values of every row of every model, by model label and primary key."""
+    """The values of every row of every model, by model label and primary key.
+
+    The values are read as the database holds them (no field converts them): an encrypted
+    value is its ciphertext, and a snapshot can be taken whatever keys are configured."""
     snapshot: Snapshot = {}
     for model in snapshot_models():
-        names = [field.attname for field in model._meta.concrete_fields]
-        pk = model._meta.pk.attname
-        rows = model._base_manager.order_by("pk").values(*names)
-        snapshot[model._meta.label] = {row[pk]: row for row in rows}
+        connection = connections[router.db_for_read(model)]
+        quote = connection.ops.quote_name
+        fields = model._meta.concrete_fields
+        sql = "SELECT {} FROM {} ORDER BY {}".format(  # noqa: S608 (quoted names from the models' metadata)
+            ", ".join(quote(field.column) for field in fields),
+            quote(model._meta.db_table),
+            quote(model._meta.pk.column),
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            rows = cursor.fetchall()
+        pk = fields.index(model._meta.pk)
+        names = [field.attname for field in fields]
+        snapshot[model._meta.label] = {row[pk]: dict(zip(names, row, strict=True)) for row in rows}
     return snapshot
 
 

@@ -12,6 +12,7 @@ from waarborg.accounts.models import LoginEvent
 from waarborg.auth_web import testing
 from waarborg.auth_web.flow import PENDING_KEY
 from waarborg.auth_web.tests.conftest import PASSWORD
+from waarborg.testing.checks import unchanged
 
 LOGIN = "/aanmelden/"
 ENROL = "/aanmelden/instellen/"
@@ -255,7 +256,7 @@ def test_staff_required_with_a_scope(rf, staff):
     staff.is_verified = lambda: True
     request.user = staff
     assert tickets(request).status_code == 200
-    with pytest.raises(PermissionDenied):
+    with unchanged(), pytest.raises(PermissionDenied):
         invoices(request)
     staff.is_verified = lambda: False
     assert tickets(request).status_code == 302
@@ -316,9 +317,9 @@ def test_the_mixins_guard_class_based_views(rf, staff, customer):
     request = rf.get("/x/")
     staff.is_verified = lambda: True
     request.user = staff
-    with pytest.raises(PermissionDenied):  # support may not read the audit trail
+    with unchanged(), pytest.raises(PermissionDenied):  # support may not read the audit trail
         Audit.as_view()(request)
-    with pytest.raises(PermissionDenied):
+    with unchanged(), pytest.raises(PermissionDenied):
         Mine.as_view()(request)
     customer.is_verified = lambda: False
     request.user = customer

@@ -30,6 +30,7 @@ from waarborg.erasure.tests.test_replay import restore as put_rows_back
 from waarborg.erasure.tests.world import ALICE_IBAN, build_alice
 from waarborg.privacy import storage
 from waarborg.subjects.finder import Query, subject_find
+from waarborg.testing.checks import unchanged
 from waarborg.testing.factories import ContactFactory
 
 pytestmark = pytest.mark.django_db
@@ -75,7 +76,7 @@ def test_encryption_rotation_refuses_when_the_old_key_is_missing(personas, setti
     method = PaymentMethod.objects.filter(customer=world.customer).exclude(iban="").first()
     before = _raw_iban(method.pk)
     settings.WAARBORG_ENCRYPTION_KEY, settings.WAARBORG_ENCRYPTION_KEYS_OLD = _fernet_key(), []
-    with pytest.raises(CommandError) as exc:
+    with unchanged(), pytest.raises(CommandError) as exc:
         call_command("keys", "rotate", "--kind", "encryption")
     assert exc.value.returncode == 2 and "WAARBORG_ENCRYPTION_KEYS_OLD" in str(exc.value)
     assert _raw_iban(method.pk) == before and not KeyRotation.objects.exists()
@@ -185,14 +186,14 @@ def test_a_second_rotation_while_one_runs_is_refused(settings):
     with exclusive("the first"):
         with pytest.raises(Busy):
             rotation.rotate("encryption")
-        with pytest.raises(CommandError) as exc:
+        with unchanged(), pytest.raises(CommandError) as exc:
             call_command("keys", "rotate", "--kind", "encryption")
         assert exc.value.returncode == 1 and "running" in str(exc.value)
     assert not KeyRotation.objects.exists()
 
 
 def test_an_unknown_key_kind_is_refused():
-    with pytest.raises(CommandError) as exc:
+    with unchanged(), pytest.raises(CommandError) as exc:
         call_command("keys", "rotate", "--kind", "secret")
     assert exc.value.returncode == 2 and "unknown key kind" in str(exc.value)
     assert not KeyRotation.objects.exists()

@@ -14,7 +14,7 @@ from waarborg.catalogue.services import (
 from waarborg.core import clock
 from waarborg.core.errors import NotFound, PermissionDenied, ValidationError
 from waarborg.testing import factories as f
-from waarborg.testing.checks import assert_clean_event, assert_nothing_changed, database_snapshot, last_event
+from waarborg.testing.checks import assert_clean_event, assert_nothing_changed, database_snapshot, last_event, unchanged
 
 pytestmark = pytest.mark.django_db
 
@@ -103,14 +103,14 @@ def test_it_refuses_a_block_without_a_known_reason(carol, personas, reason):
 @pytest.mark.promise("B2")
 def test_it_lets_no_customer_block_or_unblock(alice, personas):
     subscription = f.SubscriptionFactory(customer=personas.alice_customer, status="blocked", block_reason="abuse")
-    with pytest.raises(PermissionDenied):
+    with unchanged(), pytest.raises(PermissionDenied):
         subscription_unblock(actor=alice, subscription=subscription)
     assert Subscription.objects.get(pk=subscription.pk).status == "blocked"
 
 
 def test_it_refuses_to_unblock_an_active_service(carol, personas):
     subscription = f.SubscriptionFactory(customer=personas.bob_customer)
-    with pytest.raises(ValidationError):
+    with unchanged(), pytest.raises(ValidationError):
         subscription_unblock(actor=carol, subscription=subscription)
 
 
@@ -121,7 +121,7 @@ def test_it_cancels_a_service(alice, personas):
     stored = Subscription.objects.get(pk=subscription.pk)
     assert (stored.status, stored.end_date) == ("cancelled", dt.date(2025, 1, 31))
     assert_clean_event(last_event(), action="subscription.cancel", values=[subscription.label])
-    with pytest.raises(ValidationError):
+    with unchanged(), pytest.raises(ValidationError):
         subscription_cancel(actor=alice, subscription=subscription)
 
 

@@ -18,6 +18,7 @@ from waarborg.audit.models import AuditEvent
 from waarborg.core import decreed_days
 from waarborg.core.checks import check_decreed_days
 from waarborg.core.holidays import wik_term_end
+from waarborg.testing.checks import unchanged
 
 D = dt.date
 
@@ -153,7 +154,7 @@ def test_an_operator_adds_a_years_list_and_it_counts_at_once(data_dir, capsys):
     ],
 )
 def test_bad_input_is_refused_with_one_line_and_nothing_written(data_dir, args, words):
-    with pytest.raises(CommandError) as refused:
+    with unchanged(), pytest.raises(CommandError) as refused:
         call_command("holidays", "add", *args)
     assert refused.value.returncode == 2 and words in str(refused.value)
     assert "\n" not in str(refused.value)
@@ -184,7 +185,7 @@ def test_an_unreadable_operator_list_leaves_the_terms_on_the_safe_side_and_refus
     assert wik_term_end(D(2027, 4, 21)) == D(2027, 5, 10)
     assert wik_term_end(D(2029, 1, 19)) == D(2029, 2, 7)
     before = operator_file(data_dir).read_bytes()
-    with pytest.raises(CommandError) as refused:
+    with unchanged(), pytest.raises(CommandError) as refused:
         call_command("holidays", "add", "--year", "2030", "--day", "2030-05-31", "--source", "S")
     assert refused.value.returncode == 2 and "decreed_days.json in the data directory cannot be read" in str(
         refused.value

@@ -28,7 +28,7 @@ from waarborg.exports.access import access_package_content
 from waarborg.subjects.finder import Query, subject_find
 from waarborg.subjects.report import subject_report
 from waarborg.testing import factories as f
-from waarborg.testing.checks import assert_clean_event, assert_nothing_changed, database_snapshot, last_event
+from waarborg.testing.checks import assert_clean_event, assert_nothing_changed, database_snapshot, last_event, unchanged
 
 pytestmark = pytest.mark.django_db
 
@@ -127,9 +127,9 @@ def test_an_erasure_keeps_the_fiscal_ticket_locked_away_and_erases_the_ordinary_
     assert Attachment.objects.get(pk=attachment.pk).restricted_at is not None and default_storage.exists(stored)
     # locked away: no screen shows it, to any role that reads tickets
     assert not ticket_list_for(viewer=personas.carol).filter(pk=fiscal.pk).exists()
-    with pytest.raises(NotFound):
+    with unchanged(), pytest.raises(NotFound):
         ticket_get_for(viewer=personas.carol, pk=fiscal.pk)
-    with pytest.raises(NotFound):
+    with unchanged(), pytest.raises(NotFound):
         message_list_for(viewer=personas.carol, ticket=fiscal.pk)
     # only the fiscal archive opens it, with a reason
     record = fiscal_archive_read(viewer=personas.gina, customer_or_invoice=world.customer, reason_code="tax_audit")
@@ -137,7 +137,7 @@ def test_an_erasure_keeps_the_fiscal_ticket_locked_away_and_erases_the_ordinary_
     assert archived["id"] == fiscal.pk and archived["invoice"] == world.invoices[0].number
     assert archived["messages"][0]["body"].startswith("Het btw-bedrag")
     assert archived["messages"][0]["attachments"] == ("factuur.pdf",)
-    with pytest.raises(PermissionDenied):
+    with unchanged(), pytest.raises(PermissionDenied):
         fiscal_archive_read(viewer=personas.carol, customer_or_invoice=world.customer, reason_code="tax_audit")
 
     daily(D(2033, 12, 31))

@@ -11,7 +11,7 @@ from waarborg.correspondence.services import (
     ticket_open,
 )
 from waarborg.testing import factories as f
-from waarborg.testing.checks import assert_clean_event, assert_nothing_changed, database_snapshot, last_event
+from waarborg.testing.checks import assert_clean_event, assert_nothing_changed, database_snapshot, last_event, unchanged
 
 pytestmark = pytest.mark.django_db
 
@@ -94,7 +94,7 @@ def test_it_refuses_an_empty_ticket_and_stores_nothing(alice, personas, kwargs):
 
 def test_it_refuses_an_outgoing_message_from_a_customer(alice, personas):
     ticket = f.TicketFactory(customer=personas.alice_customer, contact=alice.contact)
-    with pytest.raises(ValidationError):
+    with unchanged(), pytest.raises(ValidationError):
         message_add(actor=alice, ticket=ticket, body="x", direction="out")
     assert not Message.objects.filter(ticket=ticket).exists()
 
@@ -143,5 +143,6 @@ def test_it_records_how_a_complaint_was_handled(erin, alice):
     stored = Complaint.objects.get(pk=complaint.pk)
     assert stored.status == "handled" and stored.closed_at is not None
     assert_clean_event(last_event(), action="complaint.handle", values=["Excuses", "Alice"])
-    with pytest.raises(PermissionDenied):
-        complaint_handle(actor=alice, complaint=f.ComplaintFactory(), resolution="klaar")
+    other = f.ComplaintFactory()
+    with unchanged(), pytest.raises(PermissionDenied):
+        complaint_handle(actor=alice, complaint=other, resolution="klaar")

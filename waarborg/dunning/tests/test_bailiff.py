@@ -13,7 +13,7 @@ from waarborg.dunning.approvals import approval_decide
 from waarborg.dunning.contests import contest_decide, contest_submit
 from waarborg.dunning.models import Approval, CaseFile, Decision
 from waarborg.testing import factories as f
-from waarborg.testing.checks import assert_clean_event
+from waarborg.testing.checks import assert_clean_event, unchanged
 
 from .conftest import ACTIVE, BLOCKED, CANCELLED, DUE, D, run, run_days
 
@@ -131,7 +131,7 @@ def test_only_a_named_finance_employee_approves(consumer, personas, bailiff):
     to_bailiff_step(consumer)
     approval = Approval.objects.get()
     for who in (SYSTEM, CLI, personas.alice, personas.carol, personas.erin, personas.frank):
-        with pytest.raises(PermissionDenied):
+        with unchanged(), pytest.raises(PermissionDenied):
             approval_decide(actor=who, approval=approval, approve=True, reason="ok", recipient=bailiff)
 
 

@@ -1,7 +1,5 @@
 """The newsletter: only with consent and without objection; one-click unsubscribe (U10, G4, G5)."""
 
-import socket
-
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
@@ -14,6 +12,7 @@ from waarborg.privacy.answers import privacy_request_complete
 from waarborg.privacy.intake import privacy_request_create
 from waarborg.testing import factories as f
 from waarborg.testing.checks import assert_clean_event, assert_nothing_changed, database_snapshot, last_event, unchanged
+from waarborg.testing.smtp import free_port
 
 pytestmark = pytest.mark.django_db
 
@@ -154,9 +153,7 @@ def test_it_sends_nothing_on_a_dry_run(cast, smtp_server, body_file, capsys):
 
 
 def test_it_stops_with_a_clear_error_when_the_mail_server_is_down(cast, settings, body_file):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        settings.EMAIL_PORT = probe.getsockname()[1]  # nobody listens there once closed
+    settings.EMAIL_PORT = free_port()  # nobody listens there
     with pytest.raises(CommandError, match="the mail server failed") as failure:
         _send(body_file)
     assert failure.value.returncode == 1

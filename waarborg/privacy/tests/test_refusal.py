@@ -15,7 +15,7 @@ from waarborg.privacy.identity import (
 from waarborg.privacy.intake import privacy_request_create
 from waarborg.privacy.models import PrivacyRequest
 from waarborg.privacy.tests.test_identity import PDF, _link_from
-from waarborg.testing.checks import assert_clean_event, assert_nothing_changed, database_snapshot, last_event
+from waarborg.testing.checks import assert_clean_event, assert_nothing_changed, database_snapshot, last_event, unchanged
 
 pytestmark = pytest.mark.django_db
 REASON = "Wij kunnen niet vaststellen dat het verzoek van de betrokkene zelf komt."
@@ -147,5 +147,5 @@ def test_it_destroys_an_id_copy_still_held_when_refusing(personas, erin, mail, f
 def test_it_refuses_nothing_twice(personas, erin, mail):
     request = _request(erin)
     privacy_request_refuse(actor=erin, request=request, reason=REASON)
-    with pytest.raises(ValidationError, match="closed"):
+    with unchanged(), pytest.raises(ValidationError, match="closed"):
         privacy_request_refuse(actor=erin, request=request, reason=REASON)

@@ -9,7 +9,7 @@ from waarborg.customers.selectors import contact_list_for, customer_get_for
 from waarborg.privacy.intake import privacy_request_create
 from waarborg.privacy.processing_limits import restriction_apply, restriction_lift
 from waarborg.testing import factories as f
-from waarborg.testing.checks import assert_nothing_changed, database_snapshot
+from waarborg.testing.checks import assert_nothing_changed, database_snapshot, unchanged
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +36,7 @@ def test_it_hides_a_restricted_private_customer_from_staff_until_lifted(personas
     request = _restrict(personas.alice, erin)
 
     assert not customer_search_for(viewer=carol, criteria={"email": "alice.devries@example.nl"}).customers
-    with pytest.raises(NotFound):
+    with unchanged(), pytest.raises(NotFound):
         customer_get_for(viewer=carol, pk=alice.pk)
     assert invoices["alice"] not in invoice_list_for(viewer=dave)
     assert invoices["bob"] in invoice_list_for(viewer=dave)  # others are untouched
