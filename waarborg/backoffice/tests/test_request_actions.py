@@ -15,7 +15,7 @@ from waarborg.privacy.models import IdDocument, PrivacyRequest, RecipientNotice,
 from waarborg.privacy.rectification import rectification_proposal_approve
 from waarborg.privacy.selectors import is_restricted
 from waarborg.testing import factories as f
-from waarborg.testing.checks import assert_clean_event, assert_nothing_changed, database_snapshot, last_event
+from waarborg.testing.checks import assert_clean_event, assert_nothing_changed, database_snapshot, last_event, unchanged
 from waarborg.testing.receiver import PushReceiver
 
 pytestmark = pytest.mark.django_db
@@ -163,7 +163,8 @@ def test_it_shows_the_copy_decrypted_only_on_an_explicit_recorded_click(as_erin,
     page = as_erin.get(f"/backoffice/verzoeken/{made.pk}/").content.decode()
     assert PDF.decode() not in page and f'action="{_url(made, "identiteitsbewijs-bekijken", document.pk)}"' in page
     assert AuditEvent.objects.filter(action="privacy.id.read").count() == 0
-    assert as_erin.get(_url(made, "identiteitsbewijs-bekijken", document.pk)).status_code == 405
+    with unchanged():
+        assert as_erin.get(_url(made, "identiteitsbewijs-bekijken", document.pk)).status_code == 405
     response = as_erin.post(_url(made, "identiteitsbewijs-bekijken", document.pk))
     assert response.status_code == 200 and response.content == PDF
     assert response["Content-Type"] == "application/pdf" and response["Content-Disposition"].startswith("inline;")
@@ -205,11 +206,12 @@ def test_it_destroys_a_rejected_copy_too(as_erin, uploaded):
 def test_it_hides_the_copy_from_another_request_and_from_support(as_erin, office, personas, uploaded, alice):
     made, document = uploaded
     other = privacy_request_create(actor=alice, type="access", channel="portal")
-    assert as_erin.post(_url(other, "identiteitsbewijs-bekijken", document.pk)).status_code == 404
-    assert as_erin.post(_url(made, "identiteitsbewijs-bekijken")).status_code == 404  # the item is needed
+    with unchanged():
+        assert as_erin.post(_url(other, "identiteitsbewijs-bekijken", document.pk)).status_code == 404
+        assert as_erin.post(_url(made, "identiteitsbewijs-bekijken")).status_code == 404  # the item is needed
     carol = office(personas.carol)
-    assert carol.post(_url(made, "identiteitsbewijs-bekijken", document.pk)).status_code == 403
-    assert AuditEvent.objects.filter(action="privacy.id.read").count() == 0
+    with unchanged():
+        assert carol.post(_url(made, "identiteitsbewijs-bekijken", document.pk)).status_code == 403
 
 
 @pytest.mark.promise("G8")
