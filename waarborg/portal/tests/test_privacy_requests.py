@@ -12,7 +12,7 @@ from waarborg.privacy.answers import privacy_request_complete, privacy_request_r
 from waarborg.privacy.intake import privacy_request_create
 from waarborg.privacy.models import PrivacyRequest, RectificationProposal
 from waarborg.privacy.selectors import objectable_purposes
-from waarborg.testing.checks import assert_nothing_changed, database_snapshot
+from waarborg.testing.checks import assert_nothing_changed, database_snapshot, unchanged
 
 LIST = "/portaal/privacyverzoeken/"
 SLUGS = {
@@ -213,23 +213,25 @@ def test_it_lists_own_requests_with_status_due_date_and_answers(as_alice, alice,
 @pytest.mark.promise("B2")
 def test_it_answers_404_for_another_customers_request(as_alice, bob):
     others = privacy_request_create(actor=bob, type="access", channel="portal", details="Bob's vraag")
-    response = as_alice.get(f"/portaal/privacyverzoeken/{others.pk}/")
+    with unchanged():
+        response = as_alice.get(f"/portaal/privacyverzoeken/{others.pk}/")
+        assert as_alice.get("/portaal/privacyverzoeken/999999/").status_code == 404
     assert response.status_code == 404
     assert "Bob's vraag" not in response.content.decode()
-    assert as_alice.get("/portaal/privacyverzoeken/999999/").status_code == 404
 
 
 @pytest.mark.promise("B2")
 @pytest.mark.parametrize("who", ["carol", "erin"])
 def test_it_keeps_staff_out_of_the_portals_request_pages(client, personas, who):
     testing.sign_in(client, getattr(personas, who))
-    assert client.get(LIST).status_code == 403
-    assert client.post(_new("access"), {}).status_code == 403
-    assert PrivacyRequest.objects.count() == 0
+    with unchanged():
+        assert client.get(LIST).status_code == 403
+        assert client.post(_new("access"), {}).status_code == 403
 
 
 def test_it_sends_a_visitor_to_sign_in(client, db):
-    response = client.get(_new("access"))
+    with unchanged():
+        response = client.get(_new("access"))
     assert response.status_code == 302 and response["Location"].startswith("/aanmelden/")
 
 
@@ -237,9 +239,9 @@ def test_it_sends_a_visitor_to_sign_in(client, db):
 def test_it_refuses_a_post_without_the_csrf_token(alice):
     client = Client(enforce_csrf_checks=True)
     testing.sign_in(client, alice)
-    response = client.post(_new("access"), {"details": ""})
+    with unchanged():
+        response = client.post(_new("access"), {"details": ""})
     assert response.status_code == 403
-    assert PrivacyRequest.objects.count() == 0
 
 
 def test_it_fills_the_landing_section_with_the_latest_requests(as_alice, alice):
