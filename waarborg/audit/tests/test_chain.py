@@ -114,14 +114,12 @@ def test_it_names_an_event_inserted_in_the_middle():
 
 def test_the_database_refuses_update_and_delete():
     _events(2)
-    before = list(AuditEvent.objects.values_list("seq", "action", "hash"))
     for attempt in (
         lambda: AuditEvent.objects.filter(seq=1).update(action="x"),
         lambda: AuditEvent.objects.filter(seq=1).delete(),
     ):
-        with pytest.raises(DatabaseError), transaction.atomic():
+        with unchanged(), pytest.raises(DatabaseError), transaction.atomic():
             attempt()
-    assert list(AuditEvent.objects.values_list("seq", "action", "hash")) == before
     assert audit_verify().ok
 
 

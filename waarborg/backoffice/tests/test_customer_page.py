@@ -80,14 +80,14 @@ def test_it_asks_for_the_purpose_first_and_shows_nothing_before(office, personas
 @pytest.mark.parametrize("purpose", ["U99", "U13", "", "u5"])
 def test_it_refuses_a_purpose_the_role_may_not_give(office, personas, record, purpose):
     client = office(personas.carol)
-    response = client.get(f"{_url(record.customer)}?doel={purpose}")
+    with unchanged():
+        response = client.get(f"{_url(record.customer)}?doel={purpose}")
     assert response.status_code == 200
     assert "doel" in response.context["form"].errors
     body = response.content.decode()
     assert 'id="id_doel_error"' in body
     for value in record.personal_values:
         assert value not in body
-    assert AuditEvent.objects.count() == 0
 
 
 @pytest.mark.django_db
