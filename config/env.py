@@ -15,7 +15,7 @@ import secrets
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from waarborg.core.errors import ConfigError
+from waarborg.core.errors import SettingError
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
@@ -37,7 +37,7 @@ def env_bool(name: str, default: bool) -> bool:
         return True
     if low in _FALSE:
         return False
-    raise ConfigError(f"{name} must be one of true/false/1/0/yes/no/on/off, not {value!r}")
+    raise SettingError(f"{name} must be one of true/false/1/0/yes/no/on/off, not {value!r}")
 
 
 def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
@@ -47,9 +47,9 @@ def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
     try:
         number = int(value.strip())
     except ValueError:
-        raise ConfigError(f"{name} must be a whole number, not {value!r}") from None
+        raise SettingError(f"{name} must be a whole number, not {value!r}") from None
     if minimum is not None and number < minimum:
-        raise ConfigError(f"{name} must be at least {minimum}, not {number}")
+        raise SettingError(f"{name} must be at least {minimum}, not {number}")
     return number
 
 
@@ -64,7 +64,7 @@ def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
     value = env_str(name, default)
     assert value is not None
     if value not in choices:
-        raise ConfigError(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+        raise SettingError(f"{name} must be one of {', '.join(choices)}, not {value!r}")
     return value
 
 
@@ -72,7 +72,7 @@ def env_email(name: str, default: str) -> str:
     value = env_str(name, default)
     assert value is not None
     if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value.strip()) or len(value) > 254:
-        raise ConfigError(f"{name} must be an e-mail address, not {value!r}")
+        raise SettingError(f"{name} must be an e-mail address, not {value!r}")
     return value.strip().lower()
 
 
@@ -82,9 +82,9 @@ def env_url(name: str, default: str, *, https: bool = False) -> str:
     parts = urlsplit(value)
     bad = parts.scheme not in ("http", "https") or not parts.hostname or "*" in parts.netloc
     if bad or parts.query or parts.fragment:
-        raise ConfigError(f"{name} must be an absolute URL such as https://example.nl, not {value!r}")
+        raise SettingError(f"{name} must be an absolute URL such as https://example.nl, not {value!r}")
     if https and parts.scheme != "https":
-        raise ConfigError(f"{name} must start with https:// when WAARBORG_ENV=production")
+        raise SettingError(f"{name} must start with https:// when WAARBORG_ENV=production")
     return value
 
 
@@ -102,7 +102,9 @@ def data_dir(name: str = "WAARBORG_DATA_DIR") -> Path:
         probe.write_text("ok")
         probe.unlink()
     except OSError as exc:
-        raise ConfigError(f"{name}: cannot create or write the data directory {str(path)!r} ({exc.strerror})") from None
+        raise SettingError(
+            f"{name}: cannot create or write the data directory {str(path)!r} ({exc.strerror})"
+        ) from None
     return path.resolve()
 
 
@@ -127,16 +129,16 @@ def database_from_url(url: str, *, sqlite_default: Path) -> dict:
     if parts.scheme == "sqlite":
         path = unquote(parts.path)
         if not path or path == "/":
-            raise ConfigError("DATABASE_URL: a sqlite URL needs a file path, e.g. sqlite:////srv/w.db")
+            raise SettingError("DATABASE_URL: a sqlite URL needs a file path, e.g. sqlite:////srv/w.db")
         return {"ENGINE": "django.db.backends.sqlite3", "NAME": path, "OPTIONS": sqlite_options}
     if parts.scheme in ("postgres", "postgresql", "pgsql"):
         name = unquote(parts.path.lstrip("/"))
         if not name:
-            raise ConfigError("DATABASE_URL: a postgres URL needs a database name")
+            raise SettingError("DATABASE_URL: a postgres URL needs a database name")
         try:
             port = parts.port
         except ValueError:
-            raise ConfigError("DATABASE_URL: the port is not a number") from None
+            raise SettingError("DATABASE_URL: the port is not a number") from None
         return {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": name,
@@ -147,7 +149,7 @@ def database_from_url(url: str, *, sqlite_default: Path) -> dict:
             "CONN_MAX_AGE": 60,
             "OPTIONS": {"connect_timeout": 5},
         }
-    raise ConfigError("DATABASE_URL must start with postgres:// or sqlite:///")
+    raise SettingError("DATABASE_URL must start with postgres:// or sqlite:///")
 
 
 def keyfile_secrets(directory: Path) -> dict[str, str]:
@@ -161,7 +163,7 @@ def keyfile_secrets(directory: Path) -> dict[str, str]:
         try:
             stored = json.loads(path.read_text())
         except (OSError, ValueError):
-            raise ConfigError(f"the key file in the data directory is unreadable: {path.name}") from None
+            raise SettingError(f"the key file in the data directory is unreadable: {path.name}") from None
     else:
         stored = {}
     wanted = {
@@ -181,7 +183,7 @@ def keyfile_secrets(directory: Path) -> dict[str, str]:
             with os.fdopen(fd, "w") as fh:
                 json.dump(stored, fh)
         except OSError as exc:
-            raise ConfigError(f"cannot write the key file in the data directory ({exc.strerror})") from None
+            raise SettingError(f"cannot write the key file in the data directory ({exc.strerror})") from None
     return stored
 
 
@@ -201,19 +203,19 @@ def env_webhook(url_name: str, secret_name: str, *, https: bool = False) -> tupl
     secret = os.environ.get(secret_name) or ""
     if not url:
         if secret:
-            raise ConfigError(f"{secret_name} is set but {url_name} is not")
+            raise SettingError(f"{secret_name} is set but {url_name} is not")
         return "", ""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname or parts.fragment or parts.username:
-        raise ConfigError(f"{url_name} must be an absolute URL such as https://platform.example/hook")
+        raise SettingError(f"{url_name} must be an absolute URL such as https://platform.example/hook")
     try:
         parts.port  # noqa: B018 (raises on a port that is not a number)
     except ValueError:
-        raise ConfigError(f"{url_name}: the port is not a number") from None
+        raise SettingError(f"{url_name}: the port is not a number") from None
     if https and parts.scheme != "https":
-        raise ConfigError(f"{url_name} must start with https:// when WAARBORG_ENV=production")
+        raise SettingError(f"{url_name} must start with https:// when WAARBORG_ENV=production")
     if len(secret) < 32:
-        raise ConfigError(f"{secret_name} must be set with {url_name}, at least 32 characters")
+        raise SettingError(f"{secret_name} must be set with {url_name}, at least 32 characters")
     return url, secret
 
 
@@ -230,7 +232,7 @@ def env_keys(name: str, *, fernet: bool = False) -> list[str]:
             except (binascii.Error, ValueError):
                 ok = False
             if not ok:
-                raise ConfigError(f"{name}: key {number} is not a Fernet key (32 url-safe base64 bytes)")
+                raise SettingError(f"{name}: key {number} is not a Fernet key (32 url-safe base64 bytes)")
     return keys
 
 
@@ -243,10 +245,10 @@ def env_daily_time(name: str, default: str) -> dt.time:
     value = (env_str(name, default) or "").strip()
     match = re.fullmatch(r"([01][0-9]|2[0-3]):([0-5][0-9])", value)
     if not match:
-        raise ConfigError(f"{name} must be a time of day as HH:MM (00:00 to 23:59), not {value!r}")
+        raise SettingError(f"{name} must be a time of day as HH:MM (00:00 to 23:59), not {value!r}")
     hour, minute = int(match.group(1)), int(match.group(2))
     if hour == 2:
-        raise ConfigError(
+        raise SettingError(
             f"{name} must not fall between 02:00 and 02:59, an hour that Europe/Amsterdam skips or repeats "
             f"when daylight saving time changes, not {value!r}"
         )
@@ -262,7 +264,7 @@ def env_networks(name: str) -> tuple:
         try:
             networks.append(ipaddress.ip_network(item, strict=False))
         except ValueError:
-            raise ConfigError(
+            raise SettingError(
                 f"{name} must list IP addresses or networks such as 127.0.0.1 or 10.0.0.0/24, not {item!r}"
             ) from None
     return tuple(networks)
@@ -292,14 +294,14 @@ def env_smtp(*, production: bool) -> dict:
     local = is_local_host(host)
     tls = env_choice("WAARBORG_SMTP_TLS", "none" if local else "starttls", ("starttls", "tls", "none"))
     if production and tls == "none" and not local:
-        raise ConfigError(
+        raise SettingError(
             "WAARBORG_SMTP_TLS=none is refused when WAARBORG_ENV=production unless WAARBORG_SMTP_HOST is "
             "this machine (localhost)"
         )
     user = env_str("WAARBORG_SMTP_USER", "") or ""
     password = env_str("WAARBORG_SMTP_PASSWORD", "") or ""
     if bool(user) != bool(password):
-        raise ConfigError("WAARBORG_SMTP_USER and WAARBORG_SMTP_PASSWORD must be set together")
+        raise SettingError("WAARBORG_SMTP_USER and WAARBORG_SMTP_PASSWORD must be set together")
     return {
         "EMAIL_HOST": host,
         "EMAIL_PORT": env_int("WAARBORG_SMTP_PORT", 25, minimum=1),
@@ -316,7 +318,7 @@ def env_secret_token(name: str, *, minimum: int = 32) -> str:
     """An optional shared secret (a bearer token); at least `minimum` characters when set."""
     value = (os.environ.get(name) or "").strip()
     if value and (len(value) < minimum or any(ch.isspace() for ch in value)):
-        raise ConfigError(f"{name} must be at least {minimum} characters without spaces")
+        raise SettingError(f"{name} must be at least {minimum} characters without spaces")
     return value
 
 
@@ -328,7 +330,7 @@ def env_bind(name: str, default: str) -> str:
 
 
 def parse_bind(value: str, name: str = "--bind") -> tuple[str, int]:
-    """(host, port) of HOST:PORT, or ConfigError naming `name`."""
+    """(host, port) of HOST:PORT, or SettingError naming `name`."""
     host, sep, port = value.rpartition(":")
     if host.startswith("[") and host.endswith("]"):
         host = host[1:-1]
@@ -336,5 +338,5 @@ def parse_bind(value: str, name: str = "--bind") -> tuple[str, int]:
     if ok and not re.fullmatch(r"[A-Za-z0-9.\-]+|[0-9A-Fa-f:]+", host):
         ok = False
     if not ok:
-        raise ConfigError(f"{name} must be HOST:PORT, such as 127.0.0.1:8000, not {value!r}")
+        raise SettingError(f"{name} must be HOST:PORT, such as 127.0.0.1:8000, not {value!r}")
     return host, int(port)

@@ -24,7 +24,7 @@ from config.env import (
     env_webhook,
     keyfile_secrets,
 )
-from waarborg.core.errors import ConfigError
+from waarborg.core.errors import SettingError
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -32,7 +32,7 @@ WAARBORG_ENV = env_choice("WAARBORG_ENV", "development", ("development", "produc
 PRODUCTION = WAARBORG_ENV == "production"
 DEBUG = env_bool("WAARBORG_DEBUG", False)
 if PRODUCTION and DEBUG:
-    raise ConfigError("WAARBORG_DEBUG must be off when WAARBORG_ENV=production")
+    raise SettingError("WAARBORG_DEBUG must be off when WAARBORG_ENV=production")
 
 DATA_DIR = data_dir()
 FILES_DIR = DATA_DIR / "files"
@@ -52,7 +52,7 @@ def _secret(env_name: str, key: str) -> str:
     if value:
         return value
     if PRODUCTION:
-        raise ConfigError(f"{env_name} must be set when WAARBORG_ENV=production")
+        raise SettingError(f"{env_name} must be set when WAARBORG_ENV=production")
     return _keys[key]
 
 
@@ -65,7 +65,7 @@ ALLOWED_HOSTS = env_list(
     "WAARBORG_ALLOWED_HOSTS", [] if PRODUCTION else ["localhost", "127.0.0.1", "[::1]", "testserver"]
 )
 if PRODUCTION and not ALLOWED_HOSTS:
-    raise ConfigError("WAARBORG_ALLOWED_HOSTS must be set when WAARBORG_ENV=production")
+    raise SettingError("WAARBORG_ALLOWED_HOSTS must be set when WAARBORG_ENV=production")
 
 DATABASES = {
     "default": database_from_url(env_str("DATABASE_URL", "") or "", sqlite_default=DATA_DIR / "waarborg.sqlite3")
@@ -220,6 +220,8 @@ WAARBORG_CONTROLLER = {
     "kvk": env_str("WAARBORG_CONTROLLER_KVK", "12345678"),
     "email": env_str("WAARBORG_CONTROLLER_EMAIL", "privacy@duinhost.example"),
     "phone": env_str("WAARBORG_CONTROLLER_PHONE", "020 123 4567"),
+    # The account customers pay to by transfer, printed with the payment reference (IBAN).
+    "iban": env_str("WAARBORG_CONTROLLER_IBAN", "NL91ABNA0417164300"),
 }
 OTP_TOTP_ISSUER = f"{WAARBORG_CONTROLLER['name']} Waarborg"
 
@@ -227,7 +229,7 @@ OTP_TOTP_ISSUER = f"{WAARBORG_CONTROLLER['name']} Waarborg"
 # every consent record keeps it, and a new version shows which consents predate it.
 WAARBORG_POLICY_VERSION = env_str("WAARBORG_POLICY_VERSION", "2025-01") or ""
 if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,15}", WAARBORG_POLICY_VERSION):
-    raise ConfigError(
+    raise SettingError(
         "WAARBORG_POLICY_VERSION must be 1 to 16 letters, digits, dots, dashes or underscores, "
         f"not {WAARBORG_POLICY_VERSION!r}"
     )
@@ -270,7 +272,7 @@ WAARBORG_PROVISIONING_WEBHOOK_URL, WAARBORG_PROVISIONING_WEBHOOK_SECRET = env_we
 # erasure ledger file lives apart from the database (a restore replays it and refuses without it).
 WAARBORG_BACKUP_KEY = env_str("WAARBORG_BACKUP_KEY", "") or ""
 if WAARBORG_BACKUP_KEY and len(WAARBORG_BACKUP_KEY) < 32:
-    raise ConfigError("WAARBORG_BACKUP_KEY must be at least 32 characters")
+    raise SettingError("WAARBORG_BACKUP_KEY must be at least 32 characters")
 WAARBORG_BACKUP_DAYS = env_int("WAARBORG_BACKUP_DAYS", 35, minimum=1)
 WAARBORG_ENCRYPTION_KEYS_OLD = env_keys("WAARBORG_ENCRYPTION_KEYS_OLD", fernet=True)
 WAARBORG_IDENTIFIER_KEYS_OLD = env_keys("WAARBORG_IDENTIFIER_KEYS_OLD")

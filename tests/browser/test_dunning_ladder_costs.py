@@ -57,8 +57,8 @@ def test_finance_cannot_save_consumer_costs_above_the_statute_but_can_save_a_low
     alert = page.get_by_role("alert")
     expect(alert).to_contain_text("Er is niets gewijzigd")
     expect(alert).to_contain_text(
-        "Een consument mag niet meer betalen dan de wettelijke staffel: over een hoofdsom van € 2.500,00 rekent "
-        "deze regel € 500,00, terwijl de wettelijke staffel ten hoogste € 375,00 toestaat."
+        "De kostenregel voor consumenten rekent meer dan de wettelijke staffel: over een hoofdsom van € 2.500,00 "
+        "rekent hij € 500,00, terwijl de wettelijke staffel ten hoogste € 375,00 toestaat"
     )
     expect(alert.get_by_role("link", name="Regel voor incassokosten (JSON)")).to_be_visible()
     expect(page.locator("tr[data-version]")).to_have_count(1)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from waarborg.operations.redaction import token_prefixes
+from waarborg.core.redact import token_prefixes
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"

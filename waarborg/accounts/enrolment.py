@@ -79,14 +79,14 @@ def link_state(link: EnrolmentLink, now: dt.datetime | None = None) -> str:
 def enrolment_link_get(token: str) -> EnrolmentLink:
     """The link of `token` (any state); NotFound when there is none."""
     if not token or len(token) > 100:
-        raise NotFound("accounts.enrolmentlink not found")
+        raise NotFound("accounts.enrolment_link_not_found")
     link = (
         EnrolmentLink.objects.select_related("account")
         .filter(token_hash__in=keyed_hash_candidates(token, purpose=HASH_PURPOSE))
         .first()
     )
     if link is None:
-        raise NotFound("accounts.enrolmentlink not found")
+        raise NotFound("accounts.enrolment_link_not_found")
     return link
 
 
@@ -100,8 +100,10 @@ def enrolment_password_set(*, token: str, password: str) -> Account:
     found = enrolment_link_get(token)
     link = EnrolmentLink.objects.select_for_update().select_related("account").get(pk=found.pk)
     state = link_state(link)
+    if state == USED:
+        raise ValidationError("accounts.enrolment_link_used", field="link")
     if state != VALID:
-        raise ValidationError(f"this enrolment link is {state}", field="link")
+        raise ValidationError("accounts.enrolment_link_expired", field="link")
     account = link.account
     validate_new_password(password, account)
     account.set_password(password)

@@ -92,3 +92,21 @@ class EnrolmentLink(models.Model):
 
     def __str__(self):
         return f"EnrolmentLink #{self.pk}"
+
+
+class EmailChangeLink(models.Model):
+    """A customer's request to sign in with another e-mail address, waiting for the new address
+    to be confirmed through a one-time link sent to it (waarborg.accounts.email_change).
+
+    Only the keyed hash of the link's token is stored; the new address is kept until the link is
+    used, expires or is replaced, and then erased from this row."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="email_change_links")
+    new_email = models.EmailField(blank=True, db_index=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"EmailChangeLink #{self.pk}"

@@ -1,5 +1,5 @@
-from waarborg.accounts.models import Account, EnrolmentLink, LoginEvent
-from waarborg.core.datamap import LOGIN_6M, STAFF, WHILE_CUSTOMER, Link, declare, pd
+from waarborg.accounts.models import Account, EmailChangeLink, EnrolmentLink, LoginEvent
+from waarborg.core.datamap import LOGIN_6M, STAFF, WHILE_CUSTOMER, Link, SubjectRef, declare, pd
 
 declare(
     Account,
@@ -16,15 +16,39 @@ declare(
             "delete",
             "provided",
             identifier="email",
+            label=("E-mailadres waarmee u inlogt", "E-mail address you sign in with"),
         ),
         "password": pd(
-            "D5", "user.authorization.credentials", "U2 U12", "contract", WHILE_CUSTOMER, "delete", "excluded"
+            "D5",
+            "user.authorization.credentials",
+            "U2 U12",
+            "contract",
+            WHILE_CUSTOMER,
+            "delete",
+            "excluded",
+            label=("Wachtwoord (alleen als hash)", "Password (as a hash only)"),
         ),
         "display_name": pd(
-            "D8", "user.workplace.name", "U12", "legitimate_interest", STAFF, "delete", "provided", source="staff"
+            "D8",
+            "user.workplace.name",
+            "U12",
+            "legitimate_interest",
+            STAFF,
+            "delete",
+            "provided",
+            source="staff",
+            label=("Weergavenaam", "Display name"),
         ),
         "deactivated_at": pd(
-            "D5", "user.account.end", "U2 U12", "legitimate_interest", STAFF, "delete", "observed", source="system"
+            "D5",
+            "user.account.end",
+            "U2 U12",
+            "legitimate_interest",
+            STAFF,
+            "delete",
+            "observed",
+            source="system",
+            label=("Gesloten op", "Closed on"),
         ),
         "last_login": pd(
             "D5",
@@ -35,10 +59,15 @@ declare(
             "delete",
             "observed",
             source="system",
+            label=("Laatst ingelogd", "Last sign-in"),
         ),
     },
     not_personal=("role", "contact", "is_active", "is_superuser", "created_at", "groups", "user_permissions"),
     links=(Link("contact", "customers.Contact", "portal account of this contact person"),),
+    label=("Account", "Account"),
+    context=("role", "is_active", "created_at"),
+    subject_ref=SubjectRef("contact", path="contact", rank=1),
+    groups=("customers", "staff"),
 )
 
 declare(
@@ -56,9 +85,18 @@ declare(
             "observed",
             identifier="ip",
             source="system",
+            label=("IP-adres", "IP address"),
         ),
         "user_agent": pd(
-            "D6", "user.device.browser", "U12", "legitimate_interest", LOGIN_6M, "delete", "observed", source="system"
+            "D6",
+            "user.device.browser",
+            "U12",
+            "legitimate_interest",
+            LOGIN_6M,
+            "delete",
+            "observed",
+            source="system",
+            label=("Browser", "Browser"),
         ),
         "at": pd(
             "D5",
@@ -69,16 +107,20 @@ declare(
             "delete",
             "observed",
             source="system",
+            label=("Tijdstip", "Time"),
         ),
     },
     not_personal=("account", "succeeded", "method"),
     links=(Link("account", "accounts.Account", "sign-in of this account"),),
+    label=("Inlogpoging", "Sign-in attempt"),
+    context=("succeeded", "method"),
+    groups=("customers", "staff"),
 )
 
 declare(
     EnrolmentLink,
-    dates={"employment_end": "account__deactivated_at"},
-    subject="the new staff member the link was made for",
+    dates={"relationship_end": "account__contact__customer__ended_at", "employment_end": "account__deactivated_at"},
+    subject="the new staff member, or the customer's invited contact person, the link was made for",
     fields={
         "token_hash": pd(
             "D5",
@@ -89,17 +131,111 @@ declare(
             "delete",
             "excluded",
             source="system",
+            label=("Sleutel-hash van de aanmeldlink", "Keyed hash of the enrolment link"),
         ),
         "created_at": pd(
-            "D5", "user.account.enrolment", "U12", "legitimate_interest", STAFF, "delete", "excluded", source="system"
+            "D5",
+            "user.account.enrolment",
+            "U12",
+            "legitimate_interest",
+            STAFF,
+            "delete",
+            "excluded",
+            source="system",
+            label=("Aangemaakt op", "Created on"),
         ),
         "expires_at": pd(
-            "D5", "user.account.enrolment", "U12", "legitimate_interest", STAFF, "delete", "excluded", source="system"
+            "D5",
+            "user.account.enrolment",
+            "U12",
+            "legitimate_interest",
+            STAFF,
+            "delete",
+            "excluded",
+            source="system",
+            label=("Verloopt op", "Expires on"),
         ),
         "used_at": pd(
-            "D5", "user.account.enrolment", "U12", "legitimate_interest", STAFF, "delete", "observed", source="system"
+            "D5",
+            "user.account.enrolment",
+            "U12",
+            "legitimate_interest",
+            STAFF,
+            "delete",
+            "observed",
+            source="system",
+            label=("Gebruikt op", "Used on"),
         ),
     },
     not_personal=("account",),
     links=(Link("account", "accounts.Account", "enrolment link of this staff account"),),
+    label=("Aanmeldlink voor medewerkers", "Staff enrolment link"),
+    groups=("customers", "staff"),
+)
+
+declare(
+    EmailChangeLink,
+    dates={"relationship_end": "account__contact__customer__ended_at"},
+    subject="the customer's contact person who asked to sign in with another e-mail address",
+    fields={
+        "new_email": pd(
+            "D5",
+            "user.authorization.login_name",
+            "U2",
+            "contract",
+            WHILE_CUSTOMER,
+            "delete",
+            "provided",
+            identifier="email",
+            label=("Nieuw e-mailadres om mee in te loggen", "New e-mail address to sign in with"),
+        ),
+        "token_hash": pd(
+            "D5",
+            "user.authorization.credentials",
+            "U2",
+            "contract",
+            WHILE_CUSTOMER,
+            "delete",
+            "excluded",
+            source="system",
+            label=("Sleutel-hash van de bevestigingslink", "Keyed hash of the confirmation link"),
+        ),
+        "created_at": pd(
+            "D5",
+            "user.account.login_change",
+            "U2",
+            "contract",
+            WHILE_CUSTOMER,
+            "delete",
+            "observed",
+            source="system",
+            label=("Aangevraagd op", "Requested on"),
+        ),
+        "expires_at": pd(
+            "D5",
+            "user.account.login_change",
+            "U2",
+            "contract",
+            WHILE_CUSTOMER,
+            "delete",
+            "excluded",
+            source="system",
+            label=("Verloopt op", "Expires on"),
+        ),
+        "used_at": pd(
+            "D5",
+            "user.account.login_change",
+            "U2",
+            "contract",
+            WHILE_CUSTOMER,
+            "delete",
+            "observed",
+            source="system",
+            label=("Bevestigd op", "Confirmed on"),
+        ),
+    },
+    not_personal=("account",),
+    links=(Link("account", "accounts.Account", "e-mail change of this account"),),
+    label=("Wijziging van het e-mailadres om mee in te loggen", "Change of the sign-in e-mail address"),
+    groups=("customers", "staff"),
 )

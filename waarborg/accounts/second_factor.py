@@ -45,7 +45,7 @@ def second_factor_turn_on(*, actor, account: Account, device: TOTPDevice) -> TOT
     _may_change(actor, account)
     device = TOTPDevice.objects.select_for_update().filter(pk=device.pk, user_id=account.pk).first()
     if device is None:
-        raise ValidationError("this authenticator is not being set up for this account", field="device")
+        raise ValidationError("accounts.authenticator_not_in_setup", field="device")
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     TOTPDevice.objects.filter(user_id=account.pk).exclude(pk=device.pk).delete()

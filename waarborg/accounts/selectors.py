@@ -22,14 +22,14 @@ def account_get_for(*, viewer, pk) -> Account:
     try:
         return Account.objects.select_related("contact").get(pk=getattr(pk, "pk", pk))
     except (Account.DoesNotExist, ValueError, TypeError):
-        raise NotFound(f"accounts.account {getattr(pk, 'pk', pk)} not found") from None
+        raise NotFound("access.not_found", {"object": "accounts.account", "id": getattr(pk, "pk", pk)}) from None
 
 
 def login_event_list_for(*, viewer, account=None, customer=None):
     """Sign-in events, newest first.
 
     A customer sees only the sign-ins of their own account: the IP addresses of a colleague's
-    sign-ins are that colleague's data, not the customer's.
+    sign-ins are that colleague's data, not the customer's. Support sees customers' sign-ins only.
     """
     qs = scope_queryset(
         LoginEvent.objects.select_related("account"),
@@ -37,10 +37,13 @@ def login_event_list_for(*, viewer, account=None, customer=None):
         scope="login_events",
         customer_path="account__contact__customer_id",
     )
+    if getattr(viewer, "role", None) == roles.SUPPORT:
+        # Support helps customers: their sign-ins, never a colleague's (nor attempts on no account).
+        qs = qs.filter(account__contact__isnull=False)
     if is_customer_viewer(viewer):
         qs = qs.filter(account_id=viewer.pk)
         if account is not None and getattr(account, "pk", account) != viewer.pk:
-            raise NotFound(f"accounts.account {getattr(account, 'pk', account)} not found")
+            raise NotFound("access.not_found", {"object": "accounts.account", "id": getattr(account, "pk", account)})
     elif account is not None:
         qs = qs.filter(account_id=getattr(account, "pk", account))
     qs = filter_customer(qs, viewer=viewer, customer=customer, customer_path="account__contact__customer_id")

@@ -5,9 +5,11 @@ Passwords are validated with the configured validators and stored only as a hash
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.utils import translation
 
 from waarborg.accounts.models import Account, LoginEvent
 from waarborg.audit.services import audit_record
@@ -22,19 +24,49 @@ from waarborg.customers.services import clean_choice, clean_text, customer_ref
 USER_AGENT_MAX = LoginEvent._meta.get_field("user_agent").max_length
 
 
-def _clean_password(password: str, account: Account) -> None:
-    if not password:
-        raise ValidationError("a password is required", field="password")
+class PasswordRules:
+    """The rules a password broke, as the validators word them in each language (a message param)."""
+
+    def __init__(self, by_language: dict[str, str]):
+        self.by_language = by_language
+
+    def words(self, lang: str, plain: bool) -> str:
+        return self.by_language.get("en" if plain else lang) or self.by_language["en"]
+
+    def __str__(self) -> str:
+        return self.by_language["en"]
+
+
+def _broken_rules(password: str, account: Account) -> PasswordRules | None:
+    """None when the configured validators accept `password`; else their messages per language.
+    The messages name rules and field names, never the password itself."""
     try:
         validate_password(password, user=account)
-    except DjangoValidationError as exc:
-        # The validators' messages name rules and field names, never the password itself.
-        raise ValidationError(" ".join(exc.messages), field="password") from None
+    except DjangoValidationError:
+        pass
+    else:
+        return None
+    by_language = {}
+    for lang, _name in settings.LANGUAGES:
+        with translation.override(lang):
+            try:
+                validate_password(password, user=account)
+            except DjangoValidationError as exc:
+                by_language[lang] = " ".join(exc.messages)
+    return PasswordRules(by_language)
+
+
+def _clean_password(password: str, account: Account) -> None:
+    if not password:
+        raise ValidationError("accounts.password_required", field="password")
+    rules = _broken_rules(password, account)
+    if rules is not None:
+        raise ValidationError("accounts.password_refused", {"rules": rules}, field="password")
 
 
 def _email_free(email: str) -> None:
     if Account.objects.filter(email=email).exists():
-        raise ValidationError("an account with this e-mail address already exists", field="email")
+        raise ValidationError("accounts.email_taken", field="email")
 
 
 def account_subject_ref(account: Account) -> str:

@@ -2,7 +2,8 @@
 
 Every error is JSON, `{"detail": ...}`, and never repeats a value the caller sent: 401 without a
 usable token, 403 without the scope, 404 for a request the client may not see (or that does not
-exist), 422 for bad input (`detail` lists `loc`, `msg` and `type`), 400 for a body that is not
+exist), 422 for bad input (`detail` lists `loc`, `msg` and `type`; a refusal of ours also its
+`code`, the message catalogue's, steady where `msg` may be reworded), 400 for a body that is not
 JSON, 500 for a fault of ours.
 """
 
@@ -118,11 +119,7 @@ def _refused(request, exc):
 
 @api.exception_handler(services.Unmatched)
 def _unmatched(request, exc):
-    message = (
-        "the details given do not single out one person we know; the requester can write to our "
-        "privacy team, who will answer"
-    )
-    return _json(request, 422, [{"loc": ["body"], "msg": message, "type": "unmatched"}])
+    return _json(request, 422, [{"loc": ["body"], "msg": str(exc), "type": "unmatched", "code": exc.code}])
 
 
 @api.exception_handler(HttpError)

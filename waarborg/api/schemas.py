@@ -128,7 +128,13 @@ class ErrorItem(Schema):
     loc: list[str | int]
     msg: str
     type: str
-    code: str | None = None  # the message catalogue's code of a service's refusal
+    code: str | None = Field(
+        None,
+        description=(
+            "a refusal of ours: its code, e.g. `api.identifier_missing` (steady where `msg` may be "
+            "reworded); absent when the body does not fit the schema"
+        ),
+    )
 
 
 class ValidationErrorOut(Schema):

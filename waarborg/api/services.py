@@ -43,13 +43,11 @@ _TOKEN = re.compile(r"^wb_[0-9a-f]{8}_[A-Za-z0-9_-]{43}$")
 _PREFIX = re.compile(r"^(wb_)?[0-9a-f]{8}$")
 
 
-UNMATCHED = "these details do not single out one person we know"
-
-
 class Unmatched(WaarborgError):
     """The identifiers do not single out one known person (unknown, or several people).
 
-    One answer for all of these: an API client must not learn whether someone is a customer.
+    One answer for all of these, `api.unmatched`: an API client must not learn whether someone
+    is a customer.
     """
 
 
@@ -74,16 +72,16 @@ def _require_token_admin(actor) -> None:
     if is_system(actor):
         return
     if not getattr(actor, "is_active", False) or getattr(actor, "role", None) != roles.ADMIN:
-        raise PermissionDenied("only an administrator manages API tokens")
+        raise PermissionDenied("api.admin_only")
 
 
 def _clean_scopes(scopes) -> list[str]:
     chosen = list(dict.fromkeys(str(s).strip() for s in (scopes or ()) if str(s).strip()))
     if not chosen:
-        raise ValidationError(f"give at least one scope: {', '.join(SCOPES)}", field="scope")
+        raise ValidationError("api.scope_missing", {"scopes": ", ".join(SCOPES)}, field="scope")
     wrong = [s for s in chosen if s not in SCOPES]
     if wrong:
-        raise ValidationError(f"unknown scope; the scopes are: {', '.join(SCOPES)}", field="scope")
+        raise ValidationError("api.scope_unknown", {"scopes": ", ".join(SCOPES)}, field="scope")
     return sorted(chosen)
 
 
@@ -91,7 +89,7 @@ def _clean_issuer(created_by) -> Account | None:
     if created_by is None:
         return None
     if not isinstance(created_by, Account) or not created_by.is_active or created_by.role not in roles.STAFF_ROLES:
-        raise ValidationError("a token is issued by an active staff account", field="by")
+        raise ValidationError("api.issuer_not_staff", field="by")
     return created_by
 
 
@@ -103,12 +101,10 @@ def api_token_create(
     _require_token_admin(actor)
     name = (name or "").strip()
     if not _NAME.fullmatch(name):
-        raise ValidationError(
-            "a client name is 1 to 64 lower-case letters, digits, dots, dashes or underscores", field="name"
-        )
+        raise ValidationError("api.client_name_invalid", field="name")
     chosen = _clean_scopes(scopes)
     if not isinstance(days, int) or not 1 <= days <= MAX_DAYS:
-        raise ValidationError(f"a token lives 1 to {MAX_DAYS} days", field="days")
+        raise ValidationError("api.token_days", {"max": MAX_DAYS}, field="days")
     issuer = _clean_issuer(created_by) or (actor if isinstance(actor, Account) else None)
     now = clock.now()
     for attempt in range(5):
@@ -147,12 +143,12 @@ def api_token_revoke(*, actor, prefix: str) -> tuple[ApiToken, bool]:
     _require_token_admin(actor)
     text = (prefix or "").strip().lower()
     if not _PREFIX.fullmatch(text):
-        raise ValidationError("a token prefix looks like wb_1a2b3c4d", field="prefix")
+        raise ValidationError("api.prefix_invalid", field="prefix")
     if not text.startswith(TOKEN_START):
         text = TOKEN_START + text
     token = ApiToken.objects.select_for_update().filter(prefix=text).first()
     if token is None:
-        raise NotFound("no API token with that prefix")
+        raise NotFound("api.token_not_found", field="prefix")
     if token.revoked_at is not None:
         return token, False
     token.revoked_at = clock.now()
@@ -195,15 +191,12 @@ def _check_received(value) -> None:
         else:
             day = value
     except (OverflowError, ValueError):
-        raise ValidationError("the date received is out of range", field="received_at") from None
+        raise ValidationError("api.received_out_of_range", field="received_at") from None
     today = clock.today()
     if day > today:
-        raise ValidationError("the date received lies in the future", field="received_at")
+        raise ValidationError("api.received_in_future", field="received_at")
     if day < today - dt.timedelta(days=deadlines.RECEIVED_MAX_DAYS):
-        raise ValidationError(
-            f"the date received lies more than {deadlines.RECEIVED_MAX_DAYS} days back",
-            field="received_at",
-        )
+        raise ValidationError("api.received_too_old", {"days": deadlines.RECEIVED_MAX_DAYS}, field="received_at")
 
 
 def _has_identifier(values: dict[str, str]) -> bool:
@@ -241,14 +234,11 @@ def api_privacy_request_create(
     _check_received(received_at)
     values = clean_identifiers(email=email, phone=phone, customer_number=customer_number, name=name, postcode=postcode)
     if not _has_identifier(values):
-        raise ValidationError(
-            "give an identifier: an e-mail address, a phone number, a customer number, or a name with a postcode",
-            field="email",
-        )
+        raise ValidationError("api.identifier_missing", field="email")
     try:
         resolve_identifiers(values)
     except ValidationError:  # several people fit, or the identifiers are of different people
-        raise Unmatched(UNMATCHED) from None
+        raise Unmatched("api.unmatched") from None
     except NotFound:
         pass  # nobody known by them: registered all the same (see above)
     with transaction.atomic():
@@ -297,7 +287,7 @@ def api_privacy_request_view(*, token: ApiToken, pk: int) -> PrivacyRequest:
     """
     origin = ApiRequest.objects.select_related("request").filter(request_id=pk, client=token.name).first()
     if origin is None:
-        raise NotFound("no such privacy request")
+        raise NotFound("api.request_not_found")
     request = origin.request
     audit_record(
         actor=client_of(token),

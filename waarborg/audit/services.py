@@ -44,7 +44,7 @@ _LOOKS_PERSONAL = [
 def refuse_personal(text: str, what: str) -> None:
     for pattern in _LOOKS_PERSONAL:
         if pattern.search(text or ""):
-            raise ValidationError(f"the audit {what} may not contain personal data", field=what)
+            raise ValidationError("audit.personal_data", {"field": what}, field=what)
 
 
 def in_callers_transaction() -> bool:
@@ -137,7 +137,7 @@ def audit_record(
         raise RuntimeError("audit_record runs inside the caller's transaction (transaction.atomic)")
     refuse_personal(reason, "reason")
     if action == BOUNDARY:
-        raise ValidationError("a key-rotation boundary is written by the chain itself", field="action")
+        raise ValidationError("audit.boundary_reserved", field="action")
     data = data or {}
     refuse_personal(json.dumps(data, default=str), "data")
     with transaction.atomic():
@@ -177,9 +177,7 @@ def audit_rotate_key(*, actor=CLI) -> dict:
         if not head.seq or previous in ("", current_id):
             return {"from_key": previous or current_id, "to_key": current_id, "boundary": None}
         if previous not in audit_keys():
-            raise ConfigError(
-                f"the audit trail is under key {previous}: put that key in WAARBORG_AUDIT_KEYS_OLD to rotate"
-            )
+            raise ConfigError("audit.key_missing", {"key": previous}, field="WAARBORG_AUDIT_KEYS_OLD")
     event = audit_record(actor=actor, action="audit.key_rotation_done", object_type="audit.auditevent")
     return {"from_key": previous, "to_key": current_id, "boundary": event.seq - 1}
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.urls import reverse
 
 from waarborg.auth_web.totp import confirmed_device
@@ -26,16 +26,16 @@ def _verified(user) -> bool:
 
 
 def staff_denial(request, scope: str | None = None):
-    """None if the request may pass, else the response (or raises PermissionDenied)."""
+    """None if the request may pass, else the response (or raises Django's PermissionDenied: a 403)."""
     user = request.user
     if not user.is_authenticated:
         return _to_sign_in(request)
     if not user.is_staff_role:
-        raise PermissionDenied("staff only")
+        raise DjangoPermissionDenied("staff only")
     if not _verified(user):
         return _to_sign_in(request)
     if scope is not None and not roles.can(user, scope):
-        raise PermissionDenied(f"role may not read {scope}")
+        raise DjangoPermissionDenied(f"role may not read {scope}")
     return None
 
 
@@ -44,7 +44,7 @@ def customer_denial(request):
     if not user.is_authenticated:
         return _to_sign_in(request)
     if user.role != roles.CUSTOMER:
-        raise PermissionDenied("customers only")
+        raise DjangoPermissionDenied("customers only")
     if not _verified(user) and confirmed_device(user) is not None:
         return _to_sign_in(request)
     return None

@@ -1,6 +1,12 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from waarborg.customers.selectors import contact_without_account
 
 
 class SignInForm(forms.Form):
@@ -41,3 +47,22 @@ class ResetRequestForm(PasswordResetForm):
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )
+
+    def save(self, *args, **kwargs):
+        """As Django's (a link for an account with this address), and — for a customer's contact
+        person who has no portal account — a mail saying how to get one instead of silence. The
+        page's answer is the same in every case, so it tells nobody whether an address is known."""
+        super().save(*args, **kwargs)
+        email = self.cleaned_data["email"]
+        if any(True for _user in self.get_users(email)):
+            return
+        if not contact_without_account(email):
+            return
+        context = {
+            "controller_name": settings.WAARBORG_CONTROLLER["name"],
+            "controller_email": settings.WAARBORG_CONTROLLER.get("email", ""),
+            "controller_phone": settings.WAARBORG_CONTROLLER.get("phone", ""),
+        }
+        body = render_to_string("auth_web/mail/password_reset_no_account.txt", context)
+        subject = gettext("You have no account for the customer portal yet")
+        EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [email]).send(fail_silently=True)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from waarborg.auth_web import views, welcome
+from waarborg.auth_web import email_change, views, welcome
 
 app_name = "auth_web"
 urlpatterns = [
@@ -26,5 +26,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("portaal/beveiliging/", views.security, name="security"),
+    path("portaal/beveiliging/email/", email_change.request_change, name="email_change"),
+    path("aanmelden/email-bevestigen/<str:token>/", email_change.confirm, name="email_confirm"),
     path("portaal/beveiliging/instellen/", views.security_enrol, name="security_enrol"),
 ]

@@ -449,7 +449,7 @@ def hold_release(request, hold: int):
     try:
         release_hold(actor=request.user, hold=target)
     except ValidationError as error:
-        messages.error(request, df.service_message(error))
+        messages.error(request, error.text())
     else:
         messages.success(
             request,

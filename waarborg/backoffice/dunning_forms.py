@@ -9,15 +9,13 @@ language.
 from __future__ import annotations
 
 import json
-import re
 
 from django import forms
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
-from waarborg.core.errors import ValidationError
+from waarborg.core.errors import ValidationError, WaarborgError
 from waarborg.dunning import ladders as L
-from waarborg.dunning.notices import format_money
 from waarborg.dunning.selectors import NOT_STARTED
 
 STATUSES = {
@@ -124,196 +122,12 @@ def step_choices() -> list[tuple[str, str]]:
 
 # --- The services' refusals, in the visitor's language -----------------------------------
 
-# The cost rule's refusals; amounts (principal, charged, allowed) are shown as money.
-_MONEY_GROUPS = ("principal", "charged", "allowed")
-_COST_MESSAGES: list[tuple[str, object]] = [
-    (
-        r"the consumer cost rule charges more than the statutory scale: on a principal of (?P<principal>[0-9.]+) "
-        r"it charges (?P<charged>[0-9.]+) where the statutory scale allows at most (?P<allowed>[0-9.]+)",
-        _(
-            "A consumer may be charged no more than the statutory scale: on a principal of %(principal)s this rule "
-            "charges %(charged)s, where the statutory scale allows at most %(allowed)s. Enter the statutory scale, "
-            'a lower one, or {"kind": "none"} for no collection costs.'
-        ),
-    ),
-    (
-        r"cost_vat_rate must be 0 for consumers",
-        _("Consumers pay no VAT on top of the statutory collection costs: choose 0 percent."),
-    ),
-    (
-        r"consumers may be charged collection costs only on the statutory scale",
-        _(
-            'Consumers may be charged collection costs only on the statutory scale or a lower one (kind "wik_scale"), '
-            'or none (kind "none").'
-        ),
-    ),
-    (r"the cost rule must be an object", _('The cost rule is an object: {"kind": ...}.')),
-    (
-        r"the cost rule kind must be",
-        _('The kind of cost rule is "wik_scale", "fixed_per_invoice" (business customers only) or "none".'),
-    ),
-    (
-        r"the cost rule needs brackets",
-        _("A scale needs brackets: [[width, percent], ...], the last one with width null."),
-    ),
-    (r"cost bracket (?P<n>\d+) must be \[width, percent\]", _("Cost bracket %(n)s must be [width, percent].")),
-    (
-        r"only the last cost bracket is open-ended",
-        _("Only the last cost bracket is open-ended (width null); every other one has a width."),
-    ),
-    (r"cost bracket (?P<n>\d+) must be wider than zero", _("Cost bracket %(n)s must be wider than zero.")),
-    (
-        r"cost bracket (?P<n>\d+): a percentage lies between 0 and 100",
-        _("Cost bracket %(n)s: a percentage lies between 0 and 100."),
-    ),
-    (r"cost bracket (?P<n>\d+) width is not a number", _("Cost bracket %(n)s: the width is not a number.")),
-    (r"cost bracket (?P<n>\d+) percent is not a number", _("Cost bracket %(n)s: the percentage is not a number.")),
-    (r"the minimum cost is not a number", _("The minimum of the cost rule is not a number.")),
-    (r"the maximum cost is not a number", _("The maximum of the cost rule is not a number.")),
-    (
-        r"the cost minimum and maximum must satisfy",
-        _("The minimum and the maximum of the cost rule are at least 0, and the minimum is no more than the maximum."),
-    ),
-    (r"the fixed cost is not a number", _("The fixed amount is not a number.")),
-    (r"the fixed cost cannot be negative", _("The fixed amount cannot be negative.")),
-    (r"a cost rule has at most (?P<max>\d+) brackets", _("A cost rule has at most %(max)s brackets.")),
-    (r".*cost.* is too large$", _("A number in the cost rule is too large.")),
-]
 
-_STEP = r"step (?P<{n}>\d+) \((?P<{k}>[a-z_]+), day (?P<{d}>\d+)\)"
-A = _STEP.format(n="n1", k="k1", d="d1")
-B = _STEP.format(n="n2", k="k2", d="d2")
-# (pattern on the service's message, the message to show); the first match wins.
-_MESSAGES: list[tuple[str, object]] = [
-    (
-        A + r" overlaps " + B + r": two steps may not fall on the same day",
-        _("%(s1)s falls on the same day as %(s2)s: two steps may not fall on one day."),
-    ),
-    (
-        A + r" comes before " + B + r": steps must be in the order",
-        _("%(s1)s comes before %(s2)s: put the steps in the order of their day."),
-    ),
-    (
-        A + r" cannot follow " + B,
-        _(
-            "%(s1)s cannot follow %(s2)s: the order is reminders (and the fourteen-day letter), final notice, "
-            "block, bailiff hand-off, cancellation."
-        ),
-    ),
-    (
-        A + r" overlaps the notice period of " + B + r": at least (?P<days>\d+) days",
-        _("%(s1)s falls within the notice period of %(s2)s: at least %(days)s days must lie between them."),
-    ),
-    (
-        A + r" overlaps the fourteen-day term of " + B + r": at least (?P<days>\d+) days",
-        _("%(s1)s falls within the fourteen-day term of %(s2)s: at least %(days)s days must lie between them."),
-    ),
-    (
-        A + r" must come right after the final notice",
-        _("%(s1)s must come right after the final notice that announces it."),
-    ),
-    (r"a ladder needs at least one step", _("A ladder needs at least one step.")),
-    (
-        r"step (?P<n1>\d+): day must be a whole number from 1 to (?P<max>\d+)",
-        _("Step %(n1)s: the day is a whole number from 1 to %(max)s."),
-    ),
-    (r"step (?P<n1>\d+): unknown kind", _("Step %(n1)s: choose what the step does.")),
-    (
-        r"step (?P<n1>\d+): a key is lower-case",
-        _("Step %(n1)s: a code consists of lower-case letters, digits and -."),
-    ),
-    (r"step (?P<n1>\d+): the key '(?P<key>[^']*)' is used twice", _("Step %(n1)s: the code %(key)s is used twice.")),
-    (
-        r"the first step must be a reminder",
-        _("The first step must be a payment reminder or the fourteen-day letter."),
-    ),
-    (r"a ladder has at most one (?P<kind>[a-z_]+) step", _("A ladder has at most one step: %(kind_name)s.")),
-    (
-        r"a block must be announced",
-        _("A block must be announced: a final notice must come right before the block."),
-    ),
-    (
-        r"a ladder that cancels services must block them first",
-        _("A ladder that cancels services must block them first."),
-    ),
-    (
-        r"a consumer ladder must send the fourteen-day letter",
-        _("A consumer ladder must send the fourteen-day letter (WIK) before any collection step."),
-    ),
-    (
-        r"the fourteen-day letter must come before the bailiff",
-        _("The fourteen-day letter must come before the bailiff hand-off."),
-    ),
-    (
-        r"(?P<setting>block_notice_days|cancel_silence_days) must be between (?P<lo>\d+) and (?P<hi>\d+)",
-        _("Enter a number of days from %(lo)s to %(hi)s."),
-    ),
-    (r"(?P<setting>block_notice_days|cancel_silence_days) must be a whole number", _("Enter a whole number of days.")),
-    (r"cost_vat_rate must be 0 or 21", _("The VAT on collection costs is 0 or 21 percent.")),
-    *_COST_MESSAGES,
-    (
-        r"[a-z_]+ contains a number that looks like a BSN",
-        _("This contains a number that looks like a citizen service number (BSN). We never store one: leave it out."),
-    ),
-    (r"reason is required", _("Give the reason: the customer is told it.")),
-    (r"reason is longer than (?P<max>\d+) characters", _("This is longer than %(max)s characters.")),
-    (r"note is longer than (?P<max>\d+) characters", _("This is longer than %(max)s characters.")),
-    (r"this contest has been decided already", _("This contest has been decided already.")),
-    (r"this step has been decided already", _("This step has been decided already.")),
-    (r"this hold has been released already", _("This invoice is back in collection already.")),
-    (r"the case is not waiting for this approval", _("The case is not waiting for this approval.")),
-    (r"the customer contested: decide the contest first", _("The customer contested: decide the contest first.")),
-    (r"name the bailiff the case goes to", _("Choose the bailiff the case goes to.")),
-    (r"the recipient is not registered as a bailiff", _("This recipient is not registered as a bailiff.")),
-    (
-        r"the bailiff has no valid agreement on (?P<day>[0-9-]+)",
-        _(
-            "This bailiff has no valid agreement on %(day)s: no data may go to them. Nothing was handed off; "
-            "renew the agreement in the register first, or choose another bailiff."
-        ),
-    ),
-    (
-        r"the bailiff is not registered for these data categories: (?P<categories>.*)",
-        _("This bailiff is not registered for these data categories: %(categories)s. Nothing was handed off."),
-    ),
-    (r"not a valid e-mail address for the bailiff", _("Enter a valid e-mail address, such as name@example.com.")),
-    (
-        r"the case file could not be sent",
-        _("The case file could not be e-mailed, so nothing was handed off. Try again in a while."),
-    ),
-]
-_COMPILED = [(re.compile(pattern), message) for pattern, message in _MESSAGES]
-
-
-def _step_text(n: str, kind: str, day: str) -> str:
-    return gettext("step %(n)s (%(name)s, day %(day)s)") % {"n": n, "name": L.kind_name(kind, lang()), "day": day}
-
-
-def service_message(error: Exception) -> str:
-    """A refusal of the dunning services in the visitor's language (unknown: a general line)."""
-    text = str(error)
-    for pattern, message in _COMPILED:
-        match = pattern.match(text)
-        if not match:
-            continue
-        values = dict(match.groupdict())
-        if "n1" in values and "k1" in values:
-            values["s1"] = _upper_first(_step_text(values["n1"], values["k1"], values["d1"]))
-        if "n2" in values and "k2" in values:
-            values["s2"] = _step_text(values["n2"], values["k2"], values["d2"])
-        if "kind" in values:
-            values["kind_name"] = L.kind_name(values["kind"], lang())
-        for name in _MONEY_GROUPS:
-            if name in values:
-                values[name] = format_money(values[name], "EUR", lang())
-        return str(message) % values
-    return gettext("This could not be done: %(reason)s") % {"reason": text}
-
-
-def add_service_error(form, error: Exception, fields: dict[str, str | None] | None = None) -> None:
-    """Show a service's refusal at the form field it names, or above the form."""
-    name = (fields or {}).get(getattr(error, "field", None) or "", getattr(error, "field", None))
-    form.add_error(name if name in form.fields else None, service_message(error))
+def add_service_error(form, error: WaarborgError, fields: dict[str, str | None] | None = None) -> None:
+    """Show a service's refusal at the form field it names (`fields` maps a service's field to
+    the form's, None: above the form), in the visitor's language."""
+    name = (fields or {}).get(error.field or "", error.field)
+    form.add_error(name if name in form.fields else None, error.text())
 
 
 # --- The board's filters ---------------------------------------------------------------------
@@ -531,16 +345,7 @@ class LadderForm(forms.Form):
         }
 
 
-# Where a ladder refusal belongs: the settings' own fields, else above the form.
-LADDER_SETTING_FIELDS = ("block_notice_days", "cancel_silence_days", "cost_vat_rate", "block_scope")
-
-
 def add_ladder_error(form: LadderForm, error: ValidationError) -> None:
-    text = str(error)
-    field = None
-    for name in LADDER_SETTING_FIELDS:
-        if text.startswith(name):
-            field = name
-    if field is None and error.field == "settings" and "cost" in text:
-        field = "cost_rule"
-    form.add_error(field, service_message(error))
+    """A refusal of the ladder's settings shows at its field (the cost rule, the VAT, the days);
+    one about the steps above the form, naming the steps."""
+    form.add_error(error.field if error.field in form.fields else None, error.text())

@@ -14,7 +14,6 @@ but finance gets a 403.
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from django import forms
 from django.contrib import messages
@@ -36,34 +35,6 @@ from waarborg.core.errors import NotFound, ValidationError
 from waarborg.customers.services import customer_ref
 from waarborg.dunning import post
 from waarborg.dunning.selectors import case_get_for
-
-# The service's refusals, in the visitor's language; the first match wins.
-_MESSAGES: list[tuple[str, object]] = [
-    (r"posted_on must be a date", _("Enter the date the letter was posted (day, month, year).")),
-    (
-        r"posted_on may not be before the day the letter was made",
-        _("The letter was made on %(made)s: it cannot have been posted before that day."),
-    ),
-    (r"posted_on may not be in the future", _("A letter cannot have been posted on a day still to come.")),
-    (r"this letter has been recorded as posted already", _("This letter has been recorded as posted already.")),
-    (
-        r"this letter is not waiting to be posted",
-        _("This letter is no longer waiting to be posted: the case was closed."),
-    ),
-    (r"this notice goes by e-mail", _("This notice goes by e-mail, not by post.")),
-    (
-        r"the customer has no postal address",
-        _("The customer has no postal address: correct the contact person's address first."),
-    ),
-]
-_COMPILED = [(re.compile(pattern), message) for pattern, message in _MESSAGES]
-
-
-def refusal(error: Exception, *, made: str = "") -> str:
-    for pattern, message in _COMPILED:
-        if pattern.match(str(error)):
-            return str(message) % {"made": made} if "%(made)s" in str(message) else str(message)
-    return gettext("This could not be done: %(reason)s") % {"reason": str(error)}
 
 
 class LetterPostedForm(forms.Form):
@@ -161,8 +132,7 @@ def letter_posted(request, pk: int, notice: int):
         try:
             done = post.letter_posted(actor=request.user, notice=found, posted_on=form.cleaned_data["posted_on"])
         except ValidationError as error:
-            made = post.made_on(found)
-            form.add_error("posted_on" if error.field == "posted_on" else None, refusal(error, made=_date(made)))
+            form.add_error("posted_on" if error.field == "posted_on" else None, error.text())
         else:
             messages.success(
                 request,

@@ -55,8 +55,10 @@ def _index_crumb():
 
 
 def add_service_error(form, error: ValidationError, fields: dict[str, str]) -> None:
+    """Show a service's refusal, in the active language, at the form field it names (`fields` maps
+    the service's names to the form's), or above the form."""
     name = fields.get(error.field or "", error.field)
-    form.add_error(name if name in form.fields else None, str(error))
+    form.add_error(name if name in form.fields else None, error.text())
 
 
 @never_cache

@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -38,6 +39,7 @@ class Section:
     rows: object  # viewer -> queryset
     columns: tuple[tuple[object, str], ...]  # (heading, attribute path)
     order: str
+    link: str = ""  # the URL name of a row's own page (its pk), linked from the first column
 
 
 SECTIONS: dict[str, Section] = {
@@ -54,6 +56,7 @@ SECTIONS: dict[str, Section] = {
             (_("Status"), "status"),
         ),
         "-issue_date",
+        link="backoffice:invoice",
     ),
     "payments": Section(
         _("Payments"),
@@ -170,11 +173,23 @@ def _section_view(scope: str):
             object_ids=[obj.pk for obj in page.object_list],
             data={"scope": scope, "page": page.number, "shown": len(page.object_list)},
         )
-        table = [[_value(obj, path) for _, path in section.columns] for obj in page.object_list]
+        table = [
+            {
+                "url": reverse(section.link, args=[obj.pk]) if section.link else "",
+                "cells": [_value(obj, path) for _, path in section.columns],
+            }
+            for obj in page.object_list
+        ]
         return render(
             request,
             "backoffice/section_list.html",
-            {"title": section.title, "headings": [h for h, _ in section.columns], "table": table, "page": page},
+            {
+                "scope": scope,
+                "title": section.title,
+                "headings": [h for h, _ in section.columns],
+                "table": table,
+                "page": page,
+            },
         )
 
     view.__name__ = f"{scope}_list"

@@ -11,8 +11,6 @@ member goes back to the record, opened for the purpose it was open for.
 
 from __future__ import annotations
 
-import re
-
 from django import forms
 from django.contrib import messages
 from django.http import HttpResponseRedirect
@@ -39,30 +37,10 @@ SOURCES = (
 )
 _DATE = {"type": "date"}
 
-# A refusal of the services (their English line) -> what the visitor reads.
-_MESSAGES = [
-    (r"^(agreed_on|withdrawn_on) must be a date", _("Enter a date (YYYY-MM-DD).")),
-    (r"^agreed_on may not be in the future$", _("The date agreed cannot lie in the future.")),
-    (r"^reference ", _("Say where the agreement is to be found, in at most 120 characters.")),
-    (r"^source ", _("Choose where the agreement comes from.")),
-    (r"^a customer records an agreement of their own", _("Choose where the agreement comes from.")),
-    (r"^there is no standing agreement to withdraw$", _("There is no standing agreement to withdraw.")),
-    (r"^withdrawn_on may not be before the agreement$", _("The agreement cannot end before the date it was given.")),
-]
-_COMPILED = [(re.compile(pattern), message) for pattern, message in _MESSAGES]
-
-
-def service_message(error: Exception) -> str:
-    text = str(error)
-    for pattern, message in _COMPILED:
-        if pattern.match(text):
-            return str(message)
-    return gettext("This could not be done: %(reason)s") % {"reason": text}
-
 
 def add_service_error(form: forms.Form, error: ValidationError) -> None:
-    field = getattr(error, "field", None)
-    form.add_error(field if field in form.fields else None, service_message(error))
+    """A refusal of the services at the field it names, in the visitor's language."""
+    form.add_error(error.field if error.field in form.fields else None, error.text())
 
 
 def _date_field(label):

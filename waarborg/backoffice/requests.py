@@ -352,7 +352,7 @@ def _carry_out_erasure(user, made) -> str:
         case = privacy_request_erase(actor=user, request=made)
     except WaarborgError as exc:
         log.warning("approved erasure plan of request %s not carried out (%s)", made.pk, type(exc).__name__)
-        return _("The erasure plan was approved, but could not be carried out now: %(why)s") % {"why": str(exc)}
+        return _("The erasure plan was approved, but could not be carried out now: %(why)s") % {"why": exc.text()}
     if case.status == ErasureCase.Status.COMPLETE:
         return _("The erasure plan was approved and carried out; the residual scan found nothing left.")
     if case.status == ErasureCase.Status.ON_HOLD:

@@ -51,7 +51,7 @@ def terminate(request, pk: int):
                 end_date=data["end_date"],
             )
         except ValidationError as exc:
-            form.add_error(None, str(exc))
+            form.add_error(None, exc.text())
         else:
             messages.success(request, _("The contract ends; the erasure case is open."))
             return redirect(reverse("backoffice:customer_terminate", args=[customer.pk]))

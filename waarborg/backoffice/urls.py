@@ -1,12 +1,15 @@
 from django.urls import path
 
 from waarborg.backoffice import (
+    contacts,
     dunning,
     dunning_post,
+    invoices,
     lists,
     notice_agreement,
     operations,
     requests,
+    staff,
     termination,
     views,
 )
@@ -18,8 +21,12 @@ urlpatterns = [
     path("klanten/", views.customer_search, name="customers"),
     path("klanten/<int:pk>/", views.customer_detail, name="customer"),
     path("klanten/<int:pk>/opzeggen/", termination.terminate, name="customer_terminate"),
+    path("klanten/<int:pk>/contactpersonen/<int:contact_pk>/wijzigen/", contacts.edit, name="contact_edit"),
+    path("klanten/<int:pk>/contactpersonen/<int:contact_pk>/uitnodigen/", contacts.invite, name="contact_invite"),
     path("klanten/<int:pk>/brieven-per-email/", notice_agreement.record, name="notice_agreement_record"),
     path("klanten/<int:pk>/brieven-per-email/intrekken/", notice_agreement.withdraw, name="notice_agreement_withdraw"),
+    path("facturen/zoeken/", invoices.find, name="invoice_find"),
+    path("facturen/<int:pk>/", invoices.detail, name="invoice"),
     path("audit/", views.audit_trail, name="audit"),
     path("audit/controleren/", views.audit_verify_now, name="audit_verify"),
     path("verzoeken/", requests.queue, name="requests"),
@@ -43,6 +50,14 @@ urlpatterns = [
     path("incasso/ladders/", dunning.ladders, name="dunning_ladders"),
     path("incasso/ladders/<slug:key>/", dunning.ladder_edit, name="dunning_ladder"),
     path("beheer/runs/", operations.runs, name="operations"),
+    path("beheer/medewerkers/", staff.index, name="staff"),
+    path("beheer/medewerkers/<int:pk>/rol/", staff.role, name="staff_role"),
+    path("beheer/medewerkers/<int:pk>/deactiveren/", staff.deactivate, name="staff_deactivate"),
+    path(
+        "beheer/medewerkers/<int:pk>/authenticator-resetten/",
+        staff.reset_second_factor,
+        name="staff_reset_second_factor",
+    ),
     # One list per scope of the role; the URL name is the scope, so the navigation links it.
     *[path(f"lijst/{scope.replace('_', '-')}/", view, name=scope) for scope, view in lists.views.items()],
 ]

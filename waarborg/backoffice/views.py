@@ -28,6 +28,7 @@ from waarborg.backoffice.selectors import (
     customer_search_for,
 )
 from waarborg.backoffice.verification import CACHE_SECONDS, verify_status
+from waarborg.core import roles
 from waarborg.customers.record import LOGIN_HISTORY_LIMIT, customer_record_open
 from waarborg.customers.selectors import customer_get_for
 
@@ -105,6 +106,7 @@ def customer_detail(request, pk: int):
             "purpose": purpose,
             "purpose_label": purposes.label(purpose),
             "purpose_param": PURPOSE_PARAM,
+            "may_change_contacts": roles.can(viewer, "contacts"),
             "login_limit": LOGIN_HISTORY_LIMIT,
             "crumbs": _crumbs((_("Customers"), reverse("backoffice:customers")), (customer.number, None)),
             "notice": notice_agreement.section(viewer, customer, purpose),

@@ -105,20 +105,20 @@ class EncryptingWriter(io.RawIOBase):
 def read_header(fh) -> tuple[dict, bytes]:
     magic = fh.read(len(MAGIC))
     if magic != MAGIC:
-        raise BackupError("not a Waarborg backup file (it does not start like one)")
+        raise BackupError("backup.not_a_backup")
     size_bytes = fh.read(4)
     if len(size_bytes) != 4:
-        raise BackupError("the backup file is cut off (no header)")
+        raise BackupError("backup.cut_off_header")
     (size,) = struct.unpack(">I", size_bytes)
     if size > _MAX_HEADER:
-        raise BackupError("the backup file's header is damaged")
+        raise BackupError("backup.header_damaged")
     raw = fh.read(size)
     try:
         header = json.loads(raw)
     except ValueError:
-        raise BackupError("the backup file's header is damaged") from None
+        raise BackupError("backup.header_damaged") from None
     if not isinstance(header, dict) or header.get("format") != 1:
-        raise BackupError("the backup file has a format this version does not read")
+        raise BackupError("backup.format_unknown")
     return header, hashlib.sha256(MAGIC + raw).digest()
 
 
@@ -133,10 +133,10 @@ class DecryptingReader(io.RawIOBase):
             salt = base64.b64decode(self.header["salt"])
             self._prefix = base64.b64decode(self.header["nonce_prefix"])
         except (KeyError, ValueError, TypeError):
-            raise BackupError("the backup file's header is damaged") from None
+            raise BackupError("backup.header_damaged") from None
         key = _derive(secret, salt)
         if not hmac.compare_digest(str(self.header.get("check", "")), _check_value(key)):
-            raise WrongKey("the backup was made with another WAARBORG_BACKUP_KEY (or its header is damaged)")
+            raise WrongKey("backup.wrong_key")
         self._key = AESGCM(key)
         self._number = 0
         self._pending = memoryview(b"")
@@ -148,13 +148,13 @@ class DecryptingReader(io.RawIOBase):
     def _next_chunk(self) -> None:
         size_bytes = self._fh.read(4)
         if len(size_bytes) != 4:
-            raise BackupError("the backup file is cut off")
+            raise BackupError("backup.cut_off")
         (size,) = struct.unpack(">I", size_bytes)
         if size < _TAG or size > CHUNK + _TAG:
-            raise BackupError("the backup file is damaged")
+            raise BackupError("backup.damaged")
         sealed = self._fh.read(size)
         if len(sealed) != size:
-            raise BackupError("the backup file is cut off")
+            raise BackupError("backup.cut_off")
         nonce = self._prefix + struct.pack(">I", self._number)
         for final in (False, True):
             try:
@@ -165,10 +165,10 @@ class DecryptingReader(io.RawIOBase):
             self._pending = memoryview(plain)
             if final:
                 if self._fh.read(1):
-                    raise BackupError("the backup file has data after its end")
+                    raise BackupError("backup.data_after_end")
                 self._done = True
             return
-        raise BackupError(f"the backup file was changed or damaged (chunk {self._number} does not authenticate)")
+        raise BackupError("backup.chunk_changed", {"chunk": self._number})
 
     def readinto(self, buffer) -> int:
         while not self._pending and not self._done:

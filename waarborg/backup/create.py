@@ -50,7 +50,7 @@ class Created:
 def backup_key() -> str:
     secret = getattr(settings, "WAARBORG_BACKUP_KEY", "")
     if not secret:
-        raise ConfigError("WAARBORG_BACKUP_KEY must be set to make, check or restore a backup")
+        raise ConfigError("backup.key_missing", field="WAARBORG_BACKUP_KEY")
     return secret
 
 
@@ -117,11 +117,11 @@ def backup_create(out: Path, *, actor=CLI) -> Created:
     secret = backup_key()
     out = Path(out)
     if out.exists():
-        raise ValidationError("the backup file already exists; a backup never overwrites one", field="out")
+        raise ValidationError("backup.file_exists", field="out")
     if not out.parent.is_dir():
-        raise ValidationError("the backup file's directory does not exist", field="out")
+        raise ValidationError("backup.directory_missing", field="out")
     vendor = database.vendor()
-    with exclusive("the backup"):
+    with exclusive("backup"):
         created = clock.now().isoformat()
         manifest = {"format": 1, "created": created, "vendor": vendor, "excluded": list(EXCLUDED_DIRS)}
         manifest["keys"] = _key_facts()  # read before the copy: nothing rotates while the lock is held

@@ -20,7 +20,7 @@ DUMP_NAMES = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
 
 def vendor() -> str:
     if connection.vendor not in DUMP_NAMES:
-        raise BackupError(f"backups support SQLite and PostgreSQL, not {connection.vendor}")
+        raise BackupError("backup.vendor_unsupported", {"vendor": connection.vendor})
     return connection.vendor
 
 
@@ -37,16 +37,14 @@ def _pg_env() -> dict:
 def _pg_tool(name: str) -> str:
     path = shutil.which(name)
     if path is None:
-        raise BackupError(f"{name} is not installed (it comes with the PostgreSQL client package)")
+        raise BackupError("backup.client_missing", {"program": name})
     done = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=30, check=False)
     match = re.search(r"(\d+)(?:\.\d+)?", done.stdout)
     client = int(match.group(1)) if match else 0
     connection.ensure_connection()
     server = connection.pg_version // 10000
     if client < server:
-        raise BackupError(
-            f"{name} {client} is older than the PostgreSQL server ({server}): install the client of version {server} or later"
-        )
+        raise BackupError("backup.client_too_old", {"program": name, "client": client, "server": server})
     return path
 
 
@@ -54,7 +52,7 @@ def _pg_run(args: list[str], what: str) -> None:
     done = subprocess.run(args, env=_pg_env(), capture_output=True, text=True, timeout=None, check=False)
     if done.returncode != 0:
         first = (done.stderr.strip().splitlines() or ["no message"])[0][:200]
-        raise BackupError(f"{what} failed: {first}")
+        raise BackupError("backup.client_failed", {"program": what, "output": first})
 
 
 def dump(path: Path) -> None:
@@ -97,7 +95,7 @@ def load(path: Path) -> None:
     if vendor() == "sqlite":
         connection.ensure_connection()
         if connection.in_atomic_block:
-            raise BackupError("a restore cannot run inside a transaction")
+            raise BackupError("backup.restore_in_transaction")
         source = sqlite3.connect(path)
         try:
             source.backup(connection.connection)  # one step: the whole file or nothing

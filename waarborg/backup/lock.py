@@ -16,6 +16,8 @@ from django.conf import settings
 from django.db import connection
 
 from waarborg.core.errors import WaarborgError
+from waarborg.core.messages.backup import TASKS
+from waarborg.core.messages.words import InWords
 
 _ADVISORY = 0x57414152  # "WAAR"
 
@@ -26,19 +28,20 @@ class Busy(WaarborgError):
 
 @contextlib.contextmanager
 def exclusive(what: str):
+    """Hold the lock for the block; `what` is the task (a key of messages.backup.TASKS)."""
     path = Path(settings.DATA_DIR) / "keys.lock"
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise Busy(f"another key rotation, backup or restore is running; {what} not started") from None
+            raise Busy("backup.busy", {"task": InWords(TASKS.get(what, what))}) from None
         advisory = connection.vendor == "postgresql"
         if advisory:
             with connection.cursor() as cur:
                 cur.execute("SELECT pg_try_advisory_lock(%s)", [_ADVISORY])
                 if not cur.fetchone()[0]:
-                    raise Busy(f"another key rotation, backup or restore is running; {what} not started")
+                    raise Busy("backup.busy", {"task": InWords(TASKS.get(what, what))})
         try:
             yield
         finally:

@@ -40,7 +40,7 @@ def _created(path: Path) -> dt.datetime | None:
 def backup_prune(directory: Path, *, actor=CLI, now: dt.datetime | None = None) -> Pruned:
     directory = Path(directory)
     if not directory.is_dir():
-        raise ValidationError("the backup directory does not exist", field="dir")
+        raise ValidationError("backup.prune_directory_missing", field="dir")
     limit = (now or clock.now()) - dt.timedelta(days=settings.WAARBORG_BACKUP_DAYS)
     result = Pruned()
     for path in sorted(p for p in directory.iterdir() if p.is_file() and not p.name.startswith(".")):

@@ -66,7 +66,7 @@ def _read(path: Path, stage: Path | None) -> Checked:
     try:
         fh = Path(path).open("rb")
     except OSError as exc:
-        raise BackupError(f"the backup file cannot be read ({exc.strerror})") from None
+        raise BackupError("backup.unreadable", {"reason": exc.strerror}) from None
     seen: dict[str, dict] = {}
     manifest = None
     with fh:
@@ -75,9 +75,9 @@ def _read(path: Path, stage: Path | None) -> Checked:
             tar = tarfile.open(fileobj=reader, mode="r|")
             for member in tar:
                 if manifest is not None:
-                    raise BackupError("the backup file has members after its manifest")
+                    raise BackupError("backup.members_after_manifest")
                 if not member.isfile() or not _safe_name(member.name) or member.name in seen:
-                    raise BackupError("the backup file holds a member it may not hold")
+                    raise BackupError("backup.member_not_allowed")
                 source = tar.extractfile(member)
                 sha = hashlib.sha256()
                 target = None
@@ -100,18 +100,18 @@ def _read(path: Path, stage: Path | None) -> Checked:
                 if body is not None:
                     manifest = json.loads(bytes(body))
         except tarfile.TarError:
-            raise BackupError("the backup file's contents are damaged") from None
+            raise BackupError("backup.contents_damaged") from None
         except ValueError:
-            raise BackupError("the backup file's manifest is damaged") from None
+            raise BackupError("backup.manifest_damaged") from None
     if not isinstance(manifest, dict) or manifest.get("format") != 1:
-        raise BackupError("the backup file has no manifest (cut off or not a backup)")
+        raise BackupError("backup.no_manifest")
     expected = manifest.get("members") or {}
     del seen[MANIFEST]
     if set(expected) != set(seen):
-        raise BackupError("the backup file's members do not match its manifest")
+        raise BackupError("backup.members_mismatch")
     for name, facts in expected.items():
         if seen[name] != facts:
-            raise BackupError("a member of the backup file does not match its checksum")
+            raise BackupError("backup.member_checksum")
     return Checked(manifest, len(seen), stage)
 
 
@@ -131,13 +131,10 @@ def _compatible(manifest: dict) -> None:
     for kind in ("encryption", "identifier", "audit"):
         missing = sorted(k for k in wanted[kind] - held[kind] if k)
         if missing or not wanted[kind]:
-            raise RestoreRefused(
-                f"the backup needs {kind} key {', '.join(missing) or '?'}, which this installation does not hold "
-                "(a backup of another installation, or an old key dropped too early)"
-            )
+            raise RestoreRefused("backup.key_not_held", {"kind": kind, "keys": ", ".join(missing) or "?"})
     if manifest.get("vendor") != database.vendor():
         raise RestoreRefused(
-            f"the backup is of a {manifest.get('vendor')} database, this installation uses {database.vendor()}"
+            "backup.other_vendor", {"backup_vendor": manifest.get("vendor"), "vendor": database.vendor()}
         )
 
 
@@ -149,19 +146,17 @@ def backup_verify(path: Path) -> Checked:
 
 def _live_ledger(manifest: dict) -> Path:
     if not getattr(settings, "WAARBORG_ERASURE_LEDGER", ""):
-        raise ConfigError("WAARBORG_ERASURE_LEDGER must name the live erasure ledger file; a restore replays it")
+        raise ConfigError("backup.ledger_not_set", field="WAARBORG_ERASURE_LEDGER")
     path = ledger_path()
     if not path.is_file():
-        raise ConfigError("the erasure ledger file (WAARBORG_ERASURE_LEDGER) does not exist; a restore replays it")
+        raise ConfigError("backup.ledger_file_missing", field="WAARBORG_ERASURE_LEDGER")
     entries = read_file_entries()
     known = {str(e.get("uid")) for e in entries}
     if set(manifest.get("ledger") or []) - known:
-        raise RestoreRefused(
-            "the erasure ledger file lacks erasures this backup knows of: it is not this installation's live ledger"
-        )
+        raise RestoreRefused("backup.ledger_not_live")
     held = {key_id(k) for k in identifier_keys()}
     if {str(e["key"]) for e in entries if e.get("key")} - held:
-        raise RestoreRefused("the erasure ledger file is under an identifier key this installation does not hold")
+        raise RestoreRefused("backup.ledger_key_not_held")
     return path
 
 
@@ -197,14 +192,14 @@ def backup_restore(path: Path, *, actor=CLI) -> Checked:
     """Restore into an empty database, then replay the live erasure ledger (see the docstring)."""
     backup_key()
     marker = Path(settings.DATA_DIR) / MARKER
-    with exclusive("the restore"):
+    with exclusive("restore"):
         stage = Path(tempfile.mkdtemp(prefix="waarborg-restore-"))
         try:
             checked = _read(path, stage)
             _compatible(checked.manifest)
             _live_ledger(checked.manifest)
             if not database.is_empty():
-                raise RestoreRefused("the database is not empty; a backup is restored only into an empty database")
+                raise RestoreRefused("backup.database_not_empty")
             marker.write_text(checked.manifest.get("created", "") + "\n")
             database.load(stage / database.DUMP_NAMES[checked.manifest["vendor"]])
             call_command("migrate", verbosity=0, interactive=False)

@@ -57,6 +57,7 @@ REKEYED = (
     ("privacy.VerificationLink", "token_hash", "privacy-link"),
     ("privacy.DownloadLink", "token_hash", "privacy-download"),
     ("accounts.EnrolmentLink", "token_hash", "staff-enrolment"),
+    ("accounts.EmailChangeLink", "token_hash", "email-change"),
 )
 # Keyed hashes of a value the row still holds (decrypted): hashed again. (model, hash, source, purpose)
 RECOMPUTED = (("billing.PaymentMethod", "iban_hash", "iban", "iban"),)
@@ -169,14 +170,12 @@ def _check_identifier_chain(data_key: str) -> None:
     """The data's key must be the last old key, and earlier rotations must follow the list's order."""
     ids = [key_id(k) for k in identifier_keys()]
     if data_key not in ids[:-1]:
-        raise ConfigError(
-            f"the keyed hashes are under identifier key {data_key}: put it last in WAARBORG_IDENTIFIER_KEYS_OLD"
-        )
+        raise ConfigError("backup.identifier_key_not_old", {"key": data_key}, field="WAARBORG_IDENTIFIER_KEYS_OLD")
     if ids[-2] != data_key:
-        raise ConfigError(f"identifier key {data_key} must be the last of WAARBORG_IDENTIFIER_KEYS_OLD (oldest first)")
+        raise ConfigError("backup.identifier_key_not_last", {"key": data_key}, field="WAARBORG_IDENTIFIER_KEYS_OLD")
     for r in KeyRotation.objects.filter(kind="identifier", finished_at__isnull=False):
         if r.from_key in ids and r.to_key in ids and ids.index(r.to_key) != ids.index(r.from_key) + 1:
-            raise ConfigError("WAARBORG_IDENTIFIER_KEYS_OLD is not in the order the keys were used (oldest first)")
+            raise ConfigError("backup.identifier_keys_order", field="WAARBORG_IDENTIFIER_KEYS_OLD")
 
 
 def _rekey_identifier(data_key: str) -> dict[str, int]:
@@ -268,25 +267,22 @@ def _unfinished_from(default: str) -> str:
 def rotate(kind: str, *, actor=CLI, locked: bool = False) -> KeyRotation:
     """Rotate one kind of key to the currently configured key (see the module's docstring)."""
     if kind not in KINDS:
-        raise ValidationError(f"unknown key kind {kind!r}: choose encryption, identifier or audit", field="kind")
+        raise ValidationError("backup.key_kind_unknown", {"kind": kind}, field="kind")
     if not locked:
-        with exclusive("the key rotation"):
+        with exclusive("rotation"):
             return rotate(kind, actor=actor, locked=True)
     state = _state(kind)
     from_key = state.key_id
     if kind == "encryption":
         missing = {k for k in encryption_in_use() if k is None}
         if missing:
-            raise ConfigError(
-                "some encrypted values open with none of the configured keys: "
-                "put the old key in WAARBORG_ENCRYPTION_KEYS_OLD"
-            )
+            raise ConfigError("backup.encryption_key_missing", field="WAARBORG_ENCRYPTION_KEYS_OLD")
     elif kind == "identifier" and from_key != _current_id(kind):
         _check_identifier_chain(from_key)
     elif kind == "audit":
         head_key = _audit_head_key()
         if audit_head()[0] and head_key and head_key not in audit_keys():
-            raise ConfigError(f"the audit trail is under key {head_key}: put that key in WAARBORG_AUDIT_KEYS_OLD")
+            raise ConfigError("backup.audit_key_missing", {"key": head_key}, field="WAARBORG_AUDIT_KEYS_OLD")
         from_key = head_key or from_key
     return _run(kind, actor, from_key=from_key)
 

@@ -19,6 +19,7 @@ declare(
             "retain",
             "provided",
             recipients="accountant tax_authority bailiff",
+            label=("Naam op de factuur", "Name on the invoice"),
         ),
         "address_printed": pd(
             "D2",
@@ -29,6 +30,7 @@ declare(
             "retain",
             "provided",
             recipients="accountant tax_authority bailiff",
+            label=("Adres op de factuur", "Address on the invoice"),
         ),
         "total_excl": pd(
             "D7",
@@ -40,6 +42,7 @@ declare(
             "provided",
             recipients="accountant tax_authority bailiff",
             source="system",
+            label=("Bedrag excl. btw", "Amount excl. VAT"),
         ),
         "vat_amount": pd(
             "D7",
@@ -51,6 +54,7 @@ declare(
             "provided",
             recipients="accountant tax_authority",
             source="system",
+            label=("Btw", "VAT"),
         ),
         "total_incl": pd(
             "D7",
@@ -62,6 +66,7 @@ declare(
             "provided",
             recipients="accountant tax_authority bailiff",
             source="system",
+            label=("Bedrag incl. btw", "Amount incl. VAT"),
         ),
         "amount_paid": pd(
             "D7",
@@ -73,6 +78,7 @@ declare(
             "observed",
             recipients="accountant bailiff",
             source="system",
+            label=("Betaald bedrag", "Amount paid"),
         ),
         "restricted_at": pd(
             "D7",
@@ -83,6 +89,7 @@ declare(
             "retain",
             "excluded",
             source="system",
+            label=("Afgeschermd sinds", "Locked away since"),
         ),
     },
     not_personal=("customer", "billing_contact", "number", "issue_date", "due_date", "currency", "status"),
@@ -90,6 +97,8 @@ declare(
         Link("customer", "customers.Customer", "invoice of this customer", up_when=NATURAL),
         Link("billing_contact", "customers.Contact", "invoice addressed to this contact person"),
     ),
+    label=("Factuur", "Invoice"),
+    context=("number", "issue_date", "due_date", "currency", "status"),
 )
 
 declare(
@@ -107,6 +116,7 @@ declare(
             "provided",
             recipients="accountant tax_authority",
             source="system",
+            label=("Omschrijving", "Description"),
         ),
         "restricted_at": pd(
             "D7",
@@ -117,6 +127,7 @@ declare(
             "retain",
             "excluded",
             source="system",
+            label=("Afgeschermd sinds", "Locked away since"),
         ),
     },
     not_personal=("invoice", "subscription", "quantity", "unit_price", "vat_rate"),
@@ -124,6 +135,8 @@ declare(
         Link("invoice__customer", "customers.Customer", "line of an invoice of this customer", up_when=NATURAL),
         Link("invoice__billing_contact", "customers.Contact", "line of an invoice addressed to this contact person"),
     ),
+    label=("Factuurregel", "Invoice line"),
+    context=("quantity", "unit_price", "vat_rate"),
 )
 
 declare(
@@ -140,6 +153,7 @@ declare(
             "delete",
             "provided",
             recipients="payment_provider",
+            label=("Rekeninghouder", "Account holder"),
         ),
         "iban": pd(
             "D7",
@@ -150,6 +164,7 @@ declare(
             "delete",
             "provided",
             recipients="payment_provider",
+            label=("Bankrekening (IBAN)", "Bank account (IBAN)"),
         ),
         "iban_last4": pd(
             "D7",
@@ -160,6 +175,7 @@ declare(
             "delete",
             "derived",
             source="system",
+            label=("Laatste vier cijfers van de IBAN", "Last four digits of the IBAN"),
         ),
         "iban_hash": pd(
             "D7",
@@ -171,6 +187,7 @@ declare(
             "excluded",
             identifier="iban",
             source="system",
+            label=("Sleutel-hash van de IBAN", "Keyed hash of the IBAN"),
         ),
         "mandate_reference": pd(
             "D7",
@@ -182,6 +199,7 @@ declare(
             "provided",
             recipients="payment_provider",
             source="system",
+            label=("Machtigingskenmerk", "Mandate reference"),
         ),
         "mandate_signed_at": pd(
             "D7",
@@ -192,10 +210,13 @@ declare(
             "delete",
             "provided",
             recipients="payment_provider",
+            label=("Machtiging getekend op", "Mandate signed on"),
         ),
     },
     not_personal=("customer", "kind", "created_at"),
     links=(Link("customer", "customers.Customer", "payment method of this customer", up_when=NATURAL),),
+    label=("Betaalwijze", "Payment method"),
+    context=("kind", "created_at"),
 )
 
 declare(
@@ -213,6 +234,7 @@ declare(
             "observed",
             recipients="accountant tax_authority bailiff",
             source="system",
+            label=("Bedrag", "Amount"),
         ),
         "received_at": pd(
             "D7",
@@ -224,6 +246,7 @@ declare(
             "observed",
             recipients="accountant",
             source="system",
+            label=("Ontvangen op", "Received on"),
         ),
         "reference": pd(
             "D7",
@@ -235,6 +258,7 @@ declare(
             "observed",
             recipients="accountant",
             source="third_party",
+            label=("Betalingskenmerk", "Payment reference"),
         ),
         "restricted_at": pd(
             "D7",
@@ -245,6 +269,7 @@ declare(
             "retain",
             "excluded",
             source="system",
+            label=("Afgeschermd sinds", "Locked away since"),
         ),
     },
     not_personal=("invoice", "customer", "payment_method", "currency"),
@@ -252,4 +277,6 @@ declare(
         Link("customer", "customers.Customer", "payment by this customer", up_when=NATURAL),
         Link("invoice__billing_contact", "customers.Contact", "payment of an invoice addressed to this contact person"),
     ),
+    label=("Betaling", "Payment"),
+    context=("currency",),
 )

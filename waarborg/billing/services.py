@@ -37,9 +37,9 @@ def _amount(value, *, field: str) -> Decimal:
     try:
         amount = Decimal(str(value))
     except (InvalidOperation, ValueError, TypeError):
-        raise ValidationError(f"{field} is not an amount", field=field) from None
+        raise ValidationError("billing.not_an_amount", {"field": field}, field=field) from None
     if not amount.is_finite():
-        raise ValidationError(f"{field} is not an amount", field=field)
+        raise ValidationError("billing.not_an_amount", {"field": field}, field=field)
     return amount
 
 
@@ -50,7 +50,7 @@ def _round(amount: Decimal) -> Decimal:
 def _currency(value: str) -> str:
     code = (value or "").strip().upper()
     if not _CURRENCY.match(code):
-        raise ValidationError("a currency is a three-letter code such as EUR", field="currency")
+        raise ValidationError("billing.currency", field="currency")
     return code
 
 
@@ -79,14 +79,14 @@ def iban_validate(value: str) -> str:
     """The IBAN in its normal form (no spaces, upper case), or ValidationError."""
     iban = normalise_iban(value)
     if not _IBAN_FORM.match(iban):
-        raise ValidationError("not a valid IBAN", field="iban")
+        raise ValidationError("billing.iban", field="iban")
     expected = IBAN_LENGTHS.get(iban[:2])
     if expected is not None and len(iban) != expected:
-        raise ValidationError("not a valid IBAN (wrong length for its country)", field="iban")
+        raise ValidationError("billing.iban_length", field="iban")
     if iban[:2] == "NL" and not _NL_IBAN.match(iban):
-        raise ValidationError("not a valid IBAN", field="iban")
+        raise ValidationError("billing.iban", field="iban")
     if iban_mod97(iban) != 1:
-        raise ValidationError("not a valid IBAN (check digits do not match)", field="iban")
+        raise ValidationError("billing.iban_check_digits", field="iban")
     return iban
 
 
@@ -101,7 +101,7 @@ def iban_hash(value: str) -> str:
 def _billing_contact_for(customer: Customer, billing_contact: Contact | None) -> Contact:
     if billing_contact is not None:
         if billing_contact.customer_id != customer.pk:
-            raise ValidationError("the billing contact belongs to another customer", field="billing_contact")
+            raise ValidationError("billing.contact_of_another_customer", field="billing_contact")
         return billing_contact
     contacts = list(customer.contacts.order_by("pk"))
     for role in (Contact.Role.BILLING, Contact.Role.PRIMARY):
@@ -110,7 +110,7 @@ def _billing_contact_for(customer: Customer, billing_contact: Contact | None) ->
                 return contact
     if contacts:
         return contacts[0]
-    raise ValidationError("the customer has no contact person to invoice", field="billing_contact")
+    raise ValidationError("billing.no_contact", field="billing_contact")
 
 
 def printed_name(customer: Customer, contact: Contact) -> str:
@@ -122,35 +122,35 @@ def printed_name(customer: Customer, contact: Contact) -> str:
 
 def printed_address(contact: Contact) -> str:
     if not (contact.street and contact.postcode and contact.town):
-        raise ValidationError("the billing contact has no complete address", field="address")
+        raise ValidationError("billing.address_incomplete", field="address")
     parts = [contact.street, f"{contact.postcode} {contact.town}"]
     if contact.country and contact.country != "NL":
         parts.append(contact.country)
     address = ", ".join(parts)
     if len(address) > 300:
-        raise ValidationError("the address is too long to print", field="address")
+        raise ValidationError("billing.address_too_long", field="address")
     return address
 
 
 def _clean_lines(lines, customer: Customer) -> list[dict]:
     if not lines:
-        raise ValidationError("an invoice needs at least one line", field="lines")
+        raise ValidationError("billing.no_lines", field="lines")
     clean = []
     for line in lines:
         description = clean_text(line.get("description"), field="description", max_length=300, required=True)
         quantity = _amount(line.get("quantity", 1), field="quantity")
         if quantity <= 0:
-            raise ValidationError("a quantity must be more than zero", field="quantity")
+            raise ValidationError("billing.quantity", field="quantity")
         unit_price = _round(_amount(line.get("unit_price"), field="unit_price"))
         vat_rate = _amount(line.get("vat_rate", DEFAULT_VAT_RATE), field="vat_rate")
         if vat_rate not in VAT_RATES:
-            raise ValidationError("a VAT rate is 0, 9 or 21", field="vat_rate")
+            raise ValidationError("billing.vat_rate", field="vat_rate")
         subscription = line.get("subscription")
         if subscription is not None:
             if not isinstance(subscription, Subscription):
                 subscription = Subscription.objects.filter(pk=subscription).first()
             if subscription is None or subscription.customer_id != customer.pk:
-                raise ValidationError("the subscription belongs to another customer", field="subscription")
+                raise ValidationError("billing.subscription_of_another_customer", field="subscription")
         clean.append(
             {
                 "description": description,
@@ -198,14 +198,14 @@ def invoice_create(
     issue = issue_date or clock.today()
     if due_date is None:
         if payment_term_days < 0:
-            raise ValidationError("a payment term cannot be negative", field="payment_term_days")
+            raise ValidationError("billing.payment_term", field="payment_term_days")
         due_date = issue + dt.timedelta(days=payment_term_days)
     if due_date < issue:
-        raise ValidationError("the due date lies before the issue date", field="due_date")
+        raise ValidationError("billing.due_before_issue", field="due_date")
     clean = _clean_lines(lines, customer)
     total_excl, vat, total_incl = invoice_totals(clean)
     if total_incl <= 0:
-        raise ValidationError("an invoice total must be more than zero", field="lines")
+        raise ValidationError("billing.total", field="lines")
     contact = _billing_contact_for(customer, billing_contact)
     invoice = Invoice(
         customer=customer,
@@ -245,7 +245,7 @@ def invoice_cancel(*, actor, invoice: Invoice, purpose: str = "U3") -> Invoice:
     check_actor(actor=actor, scope="invoices", customer_id=invoice.customer_id, customers_may=False)
     current = Invoice.objects.select_for_update().get(pk=invoice.pk)
     if current.status != Invoice.Status.OPEN or current.amount_paid != 0:
-        raise ValidationError("only an open invoice without payments can be cancelled", field="status")
+        raise ValidationError("billing.cancel_not_open", field="status")
     current.status = Invoice.Status.CANCELLED
     current.save(update_fields=["status"])
     audit_record(
@@ -276,7 +276,7 @@ def _invoice_locked(invoice) -> Invoice:
             return qs.get(number=invoice.strip())
     except Invoice.DoesNotExist:
         pass
-    raise ValidationError("unknown invoice", field="invoice")
+    raise ValidationError("billing.unknown_invoice", field="invoice")
 
 
 @transaction.atomic
@@ -301,15 +301,15 @@ def payment_record(
     current = _invoice_locked(invoice)
     paid = _round(_amount(amount, field="amount"))
     if paid <= 0:
-        raise ValidationError("a payment must be more than zero", field="amount")
+        raise ValidationError("billing.payment_amount", field="amount")
     if _currency(currency) != current.currency:
-        raise ValidationError("the payment is in another currency than the invoice", field="currency")
+        raise ValidationError("billing.payment_currency", field="currency")
     if current.status == Invoice.Status.CANCELLED:
-        raise ValidationError("the invoice is cancelled", field="invoice")
+        raise ValidationError("billing.invoice_cancelled", field="invoice")
     if paid > current.amount_open:
-        raise ValidationError("the payment is more than the amount open", field="amount")
+        raise ValidationError("billing.payment_above_open", field="amount")
     if payment_method is not None and payment_method.customer_id != current.customer_id:
-        raise ValidationError("the payment method belongs to another customer", field="payment_method")
+        raise ValidationError("billing.payment_method_of_another_customer", field="payment_method")
     reference = clean_text(reference, field="reference", max_length=140)
     payment = Payment.objects.create(
         invoice=current,
@@ -375,13 +375,13 @@ def payment_method_add(
     signed_at = None
     if kind == PaymentMethod.Kind.SEPA_MANDATE:
         if not holder:
-            raise ValidationError("a direct debit mandate names the account holder", field="holder_name")
+            raise ValidationError("billing.mandate_holder", field="holder_name")
         reference = (mandate_reference or "").strip() or f"{customer.number}-{secrets.token_hex(4).upper()}"
         if not _MANDATE_REF.match(reference):
-            raise ValidationError("a mandate reference has at most 35 plain characters", field="mandate_reference")
+            raise ValidationError("billing.mandate_reference", field="mandate_reference")
         signed_at = mandate_signed_at or clock.now()
     elif mandate_reference or mandate_signed_at:
-        raise ValidationError("only a direct debit mandate has a mandate reference", field="mandate_reference")
+        raise ValidationError("billing.mandate_reference_only", field="mandate_reference")
     method = PaymentMethod.objects.create(
         customer=customer,
         kind=kind,

@@ -20,4 +20,4 @@ def application_get_for(*, viewer, pk) -> JobApplication:
     try:
         return JobApplication.objects.get(pk=getattr(pk, "pk", pk))
     except (JobApplication.DoesNotExist, ValueError, TypeError):
-        raise NotFound(f"careers.jobapplication {getattr(pk, 'pk', pk)} not found") from None
+        raise NotFound("careers.application_not_found", {"id": getattr(pk, "pk", pk)}) from None

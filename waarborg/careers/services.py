@@ -43,16 +43,13 @@ def _clean_age(date_of_birth: dt.date | None, age_band: str, parental_consent_re
     if date_of_birth is not None:
         today = clock.today()
         if date_of_birth > today:
-            raise ValidationError("the date of birth lies in the future", field="date_of_birth")
+            raise ValidationError("careers.birth_in_future", field="date_of_birth")
         derived = age_band_for(age_on(date_of_birth, today))
         if band and band != derived:
-            raise ValidationError("the age band does not match the date of birth", field="age_band")
+            raise ValidationError("careers.age_band_mismatch", field="age_band")
         band = derived
     if band == JobApplication.AgeBand.UNDER_16 and not parental_consent_ref:
-        raise ValidationError(
-            "under 16, an application needs a parent's or guardian's recorded consent",
-            field="parental_consent_ref",
-        )
+        raise ValidationError("careers.under_16", field="parental_consent_ref")
     return band
 
 
@@ -112,7 +109,7 @@ def application_close(*, actor, application: JobApplication, purpose: str = "U13
     check_actor(actor=actor, scope="applications", customers_may=False)
     current = JobApplication.objects.select_for_update().get(pk=application.pk)
     if current.procedure_closed_at is not None:
-        raise ValidationError("the procedure is already closed", field="procedure_closed_at")
+        raise ValidationError("careers.closed_already", field="procedure_closed_at")
     current.procedure_closed_at = clock.now()
     current.save(update_fields=["procedure_closed_at"])
     audit_record(

@@ -19,6 +19,7 @@ declare(
             "provided",
             recipients="registry certificate_authority datacenter",
             identifier="domain",
+            label=("Domein- of dienstnaam", "Domain or service name"),
         ),
         "start_date": pd(
             "D1",
@@ -29,6 +30,7 @@ declare(
             "delete",
             "observed",
             source="system",
+            label=("Ingangsdatum", "Start date"),
         ),
         "end_date": pd(
             "D1",
@@ -39,8 +41,11 @@ declare(
             "delete",
             "observed",
             source="system",
+            label=("Einddatum", "End date"),
         ),
     },
     not_personal=("customer", "product", "status", "block_reason"),
     links=(Link("customer", "customers.Customer", "service of this customer", up_when=NATURAL),),
+    label=("Dienst", "Service"),
+    context=("product", "status", "block_reason"),
 )

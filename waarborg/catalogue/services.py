@@ -29,9 +29,9 @@ def _money(value, *, field: str) -> Decimal:
     try:
         amount = Decimal(str(value)).quantize(Decimal("0.01"))
     except (InvalidOperation, ValueError):
-        raise ValidationError(f"{field} is not an amount", field=field) from None
+        raise ValidationError("catalogue.not_an_amount", {"field": field}, field=field) from None
     if not amount.is_finite():
-        raise ValidationError(f"{field} is not an amount", field=field)
+        raise ValidationError("catalogue.not_an_amount", {"field": field}, field=field)
     return amount
 
 
@@ -40,17 +40,17 @@ def product_create(*, actor, code: str, kind: str, name: str, monthly_price, act
     """A product of one of the service kinds of the statement (administrators)."""
     if not is_system(actor):
         if not (is_account(actor) and actor.is_active and actor.role == roles.ADMIN):
-            raise PermissionDenied("only administrators change the catalogue")
+            raise PermissionDenied("catalogue.admin_only")
     code = (code or "").strip().lower()
     if not _SLUG.match(code):
-        raise ValidationError("a product code is lower-case letters, digits, - and _", field="code")
+        raise ValidationError("catalogue.code_form", field="code")
     if Product.objects.filter(code=code).exists():
-        raise ValidationError("a product with this code exists", field="code")
+        raise ValidationError("catalogue.code_taken", field="code")
     kind = clean_choice(kind, field="kind", choices=list(PRODUCT_KINDS))
     name = clean_text(name, field="name", max_length=120, required=True)
     price = _money(monthly_price, field="monthly_price")
     if price < 0:
-        raise ValidationError("a price cannot be negative", field="monthly_price")
+        raise ValidationError("catalogue.negative_price", field="monthly_price")
     product = Product.objects.create(code=code, kind=kind, name=name, monthly_price=price, active=active)
     audit_record(
         actor=actor,
@@ -67,10 +67,10 @@ def _clean_label(label: str, kind: str) -> str:
     text = (label or "").strip()
     if kind in DOMAIN_KINDS:
         if not text:
-            raise ValidationError("a domain name is required for this product", field="label")
+            raise ValidationError("catalogue.domain_required", field="label")
         domain = normalise_domain(text)
         if not _DOMAIN.match(domain):
-            raise ValidationError("not a valid domain name", field="label")
+            raise ValidationError("catalogue.domain_invalid", field="label")
         return domain
     if text and "." in text and " " not in text:
         # A host or domain name: stored in the same normal form the subject finder searches.
@@ -91,11 +91,11 @@ def subscription_create(
     """A customer's subscription to an active product; the product's kind decides the label rule."""
     check_actor(actor=actor, scope="subscriptions", customer_id=customer.pk)
     if product.kind not in PRODUCT_KINDS:
-        raise ValidationError("the product has an unknown kind", field="product")
+        raise ValidationError("catalogue.unknown_kind", field="product")
     if not product.active:
-        raise ValidationError("the product is no longer offered", field="product")
+        raise ValidationError("catalogue.product_withdrawn", field="product")
     if customer.status == Customer.Status.ENDED:
-        raise ValidationError("the customer relationship has ended", field="customer")
+        raise ValidationError("catalogue.customer_ended", field="customer")
     label = _clean_label(label, product.kind)
     subscription = Subscription.objects.create(
         customer=customer,
@@ -137,7 +137,7 @@ def subscription_block(*, actor, subscription: Subscription, reason: str, purpos
     reason = clean_choice(reason, field="reason", choices=allowed)
     current = _locked(subscription)
     if current.status != Subscription.Status.ACTIVE:
-        raise ValidationError("only an active subscription can be blocked", field="status")
+        raise ValidationError("catalogue.block_not_active", field="status")
     current.status = Subscription.Status.BLOCKED
     current.block_reason = reason
     current.save(update_fields=["status", "block_reason"])
@@ -167,7 +167,7 @@ def subscription_unblock(
     reason = clean_choice(reason, field="reason", choices=UNBLOCK_REASONS)
     current = _locked(subscription)
     if current.status != Subscription.Status.BLOCKED:
-        raise ValidationError("only a blocked subscription can be unblocked", field="status")
+        raise ValidationError("catalogue.unblock_not_blocked", field="status")
     previous = current.block_reason
     current.status = Subscription.Status.ACTIVE
     current.block_reason = Subscription.BlockReason.NONE
@@ -193,10 +193,10 @@ def subscription_cancel(
     check_actor(actor=actor, scope="subscriptions", customer_id=subscription.customer_id)
     current = _locked(subscription)
     if current.status == Subscription.Status.CANCELLED:
-        raise ValidationError("the subscription is already cancelled", field="status")
+        raise ValidationError("catalogue.cancelled_already", field="status")
     end = end_date or clock.today()
     if end < current.start_date:
-        raise ValidationError("the end date lies before the start date", field="end_date")
+        raise ValidationError("catalogue.end_before_start", field="end_date")
     current.status = Subscription.Status.CANCELLED
     current.end_date = end
     current.save(update_fields=["status", "end_date"])

@@ -15,12 +15,27 @@ declare(
             "delete",
             "observed",
             source="system",
+            label=("Cookie-ID", "Cookie identifier"),
         ),
         "kind": pd(
-            "D9", "user.consent.purpose", "U6 U8 U9 U10", "legal_obligation", CONSENT_PROOF_1Y, "delete", "provided"
+            "D9",
+            "user.consent.purpose",
+            "U6 U8 U9 U10",
+            "legal_obligation",
+            CONSENT_PROOF_1Y,
+            "delete",
+            "provided",
+            label=("Waarvoor", "What for"),
         ),
         "granted": pd(
-            "D9", "user.consent.choice", "U6 U8 U9 U10", "legal_obligation", CONSENT_PROOF_1Y, "delete", "provided"
+            "D9",
+            "user.consent.choice",
+            "U6 U8 U9 U10",
+            "legal_obligation",
+            CONSENT_PROOF_1Y,
+            "delete",
+            "provided",
+            label=("Toestemming gegeven", "Consent given"),
         ),
         "policy_version": pd(
             "D9",
@@ -31,6 +46,7 @@ declare(
             "delete",
             "observed",
             source="system",
+            label=("Versie van de verklaring", "Policy version"),
         ),
         "given_at": pd(
             "D9",
@@ -41,6 +57,7 @@ declare(
             "delete",
             "observed",
             source="system",
+            label=("Vastgelegd op", "Recorded on"),
         ),
         "withdrawn_at": pd(
             "D9",
@@ -51,9 +68,17 @@ declare(
             "delete",
             "observed",
             source="system",
+            label=("Ingetrokken op", "Withdrawn on"),
         ),
         "parental_consent_ref": pd(
-            "D9", "user.consent.parental", "U6 U8 U9 U10", "legal_obligation", CONSENT_PROOF_1Y, "delete", "provided"
+            "D9",
+            "user.consent.parental",
+            "U6 U8 U9 U10",
+            "legal_obligation",
+            CONSENT_PROOF_1Y,
+            "delete",
+            "provided",
+            label=("Toestemming ouder of voogd", "Parent's or guardian's consent"),
         ),
     },
     not_personal=("account", "contact", "source"),
@@ -61,4 +86,7 @@ declare(
         Link("account", "accounts.Account", "consent given with this account"),
         Link("contact", "customers.Contact", "consent of this contact person"),
     ),
+    label=("Toestemming", "Consent"),
+    context=("source",),
+    groups=("customers", "visitors"),
 )

@@ -40,7 +40,7 @@ def consent_get_for(*, viewer, pk) -> ConsentRecord:
     try:
         return qs.get(pk=getattr(pk, "pk", pk))
     except (ConsentRecord.DoesNotExist, ValueError, TypeError):
-        raise NotFound(f"consents.consentrecord {getattr(pk, 'pk', pk)} not found") from None
+        raise NotFound("consents.record_not_found", {"id": getattr(pk, "pk", pk)}) from None
 
 
 def consent_is_given(

@@ -32,18 +32,18 @@ def _subject(actor, *, account: Account | None, contact: Contact | None, device_
     """Whose consent: a customer acts only for themselves; others name the subject."""
     device_id = (device_id or "").strip()
     if device_id and not _DEVICE_ID.match(device_id):
-        raise ValidationError("not a valid device id", field="device_id")
+        raise ValidationError("consents.device_id_invalid", field="device_id")
     if is_customer_viewer(actor):
         if account is not None and account.pk != actor.pk:
-            raise NotFound(f"accounts.account {account.pk} not found")
+            raise NotFound("consents.account_not_found", {"id": account.pk})
         if contact is not None and contact.pk != actor.contact_id:
-            raise NotFound(f"customers.contact {contact.pk} not found")
+            raise NotFound("consents.contact_not_found", {"id": contact.pk})
         account = actor
         contact = contact or actor.contact
     if account is None and contact is None and not device_id:
-        raise ValidationError("a consent needs an account, a contact person or a device", field="account")
+        raise ValidationError("consents.subject_required", field="account")
     if account is not None and contact is not None and account.contact_id not in (None, contact.pk):
-        raise ValidationError("the account and the contact person are different people", field="contact")
+        raise ValidationError("consents.different_people", field="contact")
     return account, contact, device_id
 
 
@@ -80,15 +80,13 @@ def _record(
     subject_under_16: bool,
 ) -> ConsentRecord:
     if not is_system(actor) and not is_customer_viewer(actor):
-        raise PermissionDenied("consent is given by the person themselves")
+        raise PermissionDenied("consents.own_only")
     kind = clean_choice(kind, field="kind", choices=list(CONSENT_PURPOSES))
     policy_version = clean_text(policy_version, field="policy_version", max_length=16, required=True)
     source = clean_text(source, field="source", max_length=16, required=True)
     parental = clean_text(parental_consent_ref, field="parental_consent_ref", max_length=64)
     if granted and subject_under_16 and not parental:
-        raise ValidationError(
-            "under 16, consent needs a parent's or guardian's recorded consent", field="parental_consent_ref"
-        )
+        raise ValidationError("consents.under_16", field="parental_consent_ref")
     account, contact, device_id = _subject(actor, account=account, contact=contact, device_id=device_id)
     record = ConsentRecord.objects.create(
         account=account,

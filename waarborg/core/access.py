@@ -99,7 +99,7 @@ def get_scoped(qs, *, viewer, scope: str, pk, customer_path: str = "customer_id"
     try:
         return scoped.get(pk=pk_of(pk))
     except (qs.model.DoesNotExist, ValueError, TypeError):
-        raise NotFound(f"{label} {pk_of(pk)} not found") from None
+        raise NotFound("access.not_found", {"object": label, "id": pk_of(pk)}) from None
 
 
 def filter_customer(qs, *, viewer, customer, customer_path: str = "customer_id"):
@@ -108,7 +108,7 @@ def filter_customer(qs, *, viewer, customer, customer_path: str = "customer_id")
         return qs
     customer_id = pk_of(customer)
     if is_customer_viewer(viewer) and str(customer_id) != str(own_customer_id(viewer)):
-        raise NotFound(f"customers.customer {customer_id} not found")
+        raise NotFound("access.not_found", {"object": "customers.customer", "id": customer_id})
     return qs.filter(**{customer_path: customer_id})
 
 
@@ -126,15 +126,15 @@ def check_actor(*, actor, scope: str, customer_id=None, customers_may: bool = Tr
     if isinstance(actor, ApiClient):
         if api_scope and actor.may(api_scope):
             return
-        raise PermissionDenied(f"this API client may not change {scope}")
+        raise PermissionDenied("access.api_client_may_not_change", {"scope": scope})
     if not is_account(actor):
         raise TypeError(f"an actor is an Account, System(name) or ApiClient, not {type(actor).__name__}")
     if not getattr(actor, "is_active", False):
-        raise PermissionDenied("inactive account")
+        raise PermissionDenied("access.inactive_account")
     if is_customer_viewer(actor):
         if not customers_may:
-            raise PermissionDenied(f"customers may not change {scope}")
+            raise PermissionDenied("access.customers_may_not_change", {"scope": scope})
         if customer_id is not None and str(customer_id) != str(own_customer_id(actor)):
-            raise NotFound(f"customers.customer {customer_id} not found")
+            raise NotFound("access.not_found", {"object": "customers.customer", "id": customer_id})
         return
     roles.require(actor, scope)

@@ -1,5 +1,5 @@
-"""System checks: the personal-data map must cover every field, and be complete where it does;
-and a warning when the lists of days equated with holidays by decree are about to run out."""
+"""System checks: the personal-data map must cover every field, and be complete where it does
+(labels in Dutch and English included, E010); and a warning when the lists of days equated with holidays by decree are about to run out."""
 
 from __future__ import annotations
 
@@ -145,6 +145,17 @@ def check_entry(model, entry) -> list[checks.CheckMessage]:
                     id="waarborg.E007",
                 )
             )
+    if entry.subject_ref is not None and entry.subject_ref.path:
+        try:
+            _resolve_path(model, entry.subject_ref.path)
+        except FieldDoesNotExist:
+            errors.append(
+                checks.Error(
+                    f"{label}: subject_ref path {entry.subject_ref.path!r} does not resolve",
+                    obj=model,
+                    id="waarborg.E007",
+                )
+            )
     for anchor in sorted({p.retention.anchor for _, p in entry.declarations() if p.retention is not None}):
         path = entry.dates.get(anchor)
         if path is None:
@@ -168,6 +179,76 @@ def check_entry(model, entry) -> list[checks.CheckMessage]:
             errors.append(checks.Error(f"{label}: date path {path!r} is not a date", obj=model, id="waarborg.E009"))
     if entry.fields and not entry.links and not entry.anchor:
         errors.append(checks.Error(f"{label}: personal fields but no path to a subject", obj=model, id="waarborg.E008"))
+    for group in entry.groups:
+        if group not in datamap.SUBJECT_GROUPS:
+            errors.append(
+                checks.Error(f"{label}: unknown group of data subjects {group!r}", obj=model, id="waarborg.E004")
+            )
+    errors += check_labels(model, entry)
+    errors += check_context(model, entry)
+    return errors
+
+
+def _unlabelled(label) -> bool:
+    return not (isinstance(label, tuple) and len(label) == 2 and all(isinstance(t, str) and t.strip() for t in label))
+
+
+def check_labels(model, entry) -> list[checks.CheckMessage]:
+    """Every declared field, the record itself and every context field is named in Dutch and
+    English: the packages, the portal and the statement show these words, and nothing else."""
+    label = model._meta.label
+    hint = 'Give it label=("Dutch", "English") in the declaration.'
+    errors = []
+    if entry.fields and _unlabelled(entry.record_label):
+        errors.append(checks.Error(f"{label} has no record label", hint=hint, obj=model, id="waarborg.E010"))
+    for name, p in sorted(entry.declarations(), key=lambda item: item[0]):
+        if _unlabelled(p.label):
+            errors.append(checks.Error(f"{label}.{name} has no label", hint=hint, obj=model, id="waarborg.E010"))
+    for name, context_label in sorted(entry.context.items()):
+        if _unlabelled(context_label):
+            errors.append(
+                checks.Error(
+                    f"{label}: the context field {name!r} has no label",
+                    hint="Label it in the declaration (context={name: (Dutch, English)}) or in CONTEXT_LABELS.",
+                    obj=model,
+                    id="waarborg.E010",
+                )
+            )
+    return errors
+
+
+def check_context(model, entry) -> list[checks.CheckMessage]:
+    """A context field is a not-personal field of the model, and not a reference to another
+    row of the map (those are the package's links between records)."""
+    label = model._meta.label
+    errors = []
+    for name in sorted(entry.context):
+        try:
+            f = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            errors.append(
+                checks.Error(
+                    f"{label}: the context names {name!r}, which the model lacks", obj=model, id="waarborg.E003"
+                )
+            )
+            continue
+        if name not in entry.not_personal:
+            errors.append(
+                checks.Error(
+                    f"{label}: the context field {name!r} must be listed under not_personal",
+                    obj=model,
+                    id="waarborg.E003",
+                )
+            )
+        elif f.is_relation and (f.related_model is None or f.related_model._meta.label not in datamap.EXEMPT):
+            errors.append(
+                checks.Error(
+                    f"{label}: the context field {name!r} refers to rows of the map",
+                    hint="Only a reference to a model without personal data (exempt) can be context.",
+                    obj=model,
+                    id="waarborg.E003",
+                )
+            )
     return errors
 
 

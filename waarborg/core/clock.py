@@ -53,4 +53,4 @@ def parse_date(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise ValidationError(f"not a date in the form YYYY-MM-DD: {value!r}") from None
+        raise ValidationError("calendar.not_a_date", {"value": value}) from None

@@ -1,21 +1,28 @@
 """The personal-data map: the single source of truth about every personal field.
 
-Each app declares its models in `personal_data.py` with `declare(...)`. Generic engines (the
-subject finder, later the access package, erasure, retention sweep, register) read this map and
-know no model by name. The system check in `checks.py` refuses to start when a model field is
-neither declared here nor marked not personal.
+Each app declares its models in `personal_data.py` with `declare(...)`: every personal field
+with its label in Dutch and English, the record's own name, the not-personal fields a record may
+show as its context, and how the audit trail names the subject. Beside the fields, an app
+declares in its `AppConfig.ready` what the engines must know of its data: stored files named by a
+text column (`stored_files`) and terms a recorded consent extends (`retention_extension`).
+Generic engines (the subject finder, the access and portability packages, erasure, the retention
+sweep, the register) read this map and know no model by name. The system check in `checks.py`
+refuses to start when a model field is neither declared here nor marked not personal, or when a
+label is missing. `waarborg.core.datamap_output` prints the map.
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import models
 from django.db.models import Q
+
+from waarborg.core.map_words import CONTEXT_LABELS, SUBJECT_GROUPS  # noqa: F401  (SUBJECT_GROUPS: re-exported vocabulary)
 
 # --- The vocabularies (ids from the privacy statement's promises) -------------------------
 
@@ -309,6 +316,10 @@ STAFF = retention(
 
 # --- Declarations ------------------------------------------------------------------------
 
+Label = tuple[str, str]  # (Dutch, English)
+NO_LABEL: Label = ("", "")
+DEFAULT_GROUPS = ("customers",)
+
 
 @dataclass(frozen=True)
 class PD:
@@ -324,6 +335,25 @@ class PD:
     recipients: tuple[str, ...] = ()
     identifier: str | None = None
     source: str = "subject"  # where it came from (art. 14/15(1)(g)): subject, staff, system, third_party
+    label: Label = NO_LABEL  # what the value is, as a person reads it: ("Telefoonnummer", "Phone number")
+
+    def labelled(self, label: Label) -> PD:
+        """The same declaration for another field, under that field's label."""
+        return replace(self, label=label)
+
+
+@dataclass(frozen=True)
+class SubjectRef:
+    """How the audit trail names the subject a row is about: `kind:pk` of the row `path` leads to.
+
+    `path` is an ORM path of foreign keys from the row to the subject's row ("" is the row
+    itself). When one act is about several subjects (an export that found a customer and its
+    contact person), the lowest `rank` names it.
+    """
+
+    kind: str  # "customer" -> "customer:12"
+    path: str = ""
+    rank: int = 0
 
 
 @dataclass(frozen=True)
@@ -368,10 +398,19 @@ class Entry:
     anchor: bool = False  # rows of this model stand for a person or a contracting party
     dates: dict[str, str] = field(default_factory=dict)  # retention anchor -> ORM path to its date
     variants: tuple[Variant, ...] = ()
+    record_label: Label = NO_LABEL  # what one row is: ("Factuur", "Invoice")
+    context: dict[str, Label] = field(default_factory=dict)  # not-personal fields shown beside the values
+    subject_ref: SubjectRef | None = None
+    groups: tuple[str, ...] = DEFAULT_GROUPS  # who the rows are about (SUBJECT_GROUPS), for the register
 
     @property
     def label(self) -> str:
         return self.model._meta.label
+
+    def field_label(self, name: str) -> Label:
+        """The declared label of a personal field (NO_LABEL for a field not declared)."""
+        declared = self.fields.get(name)
+        return declared.label if declared is not None else NO_LABEL
 
     def identifier_fields(self, kind: str) -> list[str]:
         return [name for name, pd in self.fields.items() if pd.identifier == kind]
@@ -429,14 +468,35 @@ def declare(
     anchor: bool = False,
     dates: dict[str, str] | None = None,
     variants: tuple[Variant, ...] | list[Variant] = (),
+    label: Label = NO_LABEL,
+    context: tuple[str, ...] | list[str] | dict[str, Label] = (),
+    subject_ref: SubjectRef | None = None,
+    groups: tuple[str, ...] = DEFAULT_GROUPS,
 ) -> Entry:
     """Declare a model's personal fields.
 
     `dates` maps each retention anchor its fields use to the ORM path of that date on the row
     (e.g. {"fiscal_year_end": "issue_date"}); the sweep and the access report read the term from
     it, and the system check demands it. `variants` declare some fields otherwise for the rows
-    that meet a condition (`Variant`).
+    that meet a condition (`Variant`); a variant's field without a label takes the entry's.
+    `label` names one row ("Factuur", "Invoice"). `context` is the allow-list of not-personal
+    fields a package may show beside the values (an invoice's number and dates): names, labelled
+    from `CONTEXT_LABELS`, or a dict of names and their own labels. No other field of the row
+    ever reaches a package. `subject_ref` says how the audit trail names the subject; `groups`
+    which groups of data subjects (SUBJECT_GROUPS) the rows are about.
     """
+    if not isinstance(context, dict):
+        context = {name: CONTEXT_LABELS.get(name, NO_LABEL) for name in context}
+    variants = tuple(
+        replace(
+            v,
+            fields={
+                name: p if p.label != NO_LABEL or name not in fields else p.labelled(fields[name].label)
+                for name, p in v.fields.items()
+            },
+        )
+        for v in variants
+    )
     entry = Entry(
         model,
         subject,
@@ -445,7 +505,11 @@ def declare(
         tuple(links),
         anchor,
         dict(dates or {}),
-        tuple(variants),
+        variants,
+        tuple(label),
+        dict(context),
+        subject_ref,
+        tuple(groups),
     )
     _REGISTRY[model._meta.label] = entry
     return entry
@@ -479,8 +543,9 @@ def pd(
     recipients: str = "",
     identifier: str | None = None,
     source: str = "subject",
+    label: Label = NO_LABEL,
 ) -> PD:
-    """Short form: purposes and recipients as space-separated ids."""
+    """Short form: purposes and recipients as space-separated ids; `label` as (Dutch, English)."""
     return PD(
         category=category,
         key=key,
@@ -492,98 +557,5 @@ def pd(
         recipients=tuple(recipients.split()),
         identifier=identifier,
         source=source,
+        label=tuple(label),
     )
-
-
-# --- Output ------------------------------------------------------------------------------
-
-
-def _fields_out(fields: dict[str, PD]) -> list[dict]:
-    return [
-        {
-            "field": name,
-            "category": p.category,
-            "key": p.key,
-            "purposes": list(p.purposes),
-            "basis": p.basis,
-            "retention": p.retention.key,
-            "erasure": p.erasure,
-            "portability": p.portability,
-            "recipients": list(p.recipients),
-            "identifier": p.identifier,
-            "source": p.source,
-        }
-        for name, p in sorted(fields.items())
-    ]
-
-
-def _when_text(when: dict[str, Any]) -> str:
-    return ", ".join(f"{k}={v!r}" for k, v in sorted(when.items()))
-
-
-def as_dict() -> dict:
-    """The whole map as plain data (for `waarborg datamap --format json` and the engines)."""
-    models_out = []
-    for entry in entries():
-        models_out.append(
-            {
-                "model": entry.label,
-                "table": entry.model._meta.db_table,
-                "subject": entry.subject,
-                "anchor": entry.anchor,
-                "dates": dict(sorted(entry.dates.items())),
-                "links": [
-                    {"path": link.path, "target": link.target, "rule": link.rule, "up": link.up} for link in entry.links
-                ],
-                "fields": _fields_out(entry.fields),
-                "variants": [
-                    {"when": _when_text(v.when), "why": v.why, "fields": _fields_out(v.fields)} for v in entry.variants
-                ],
-                "not_personal": sorted(entry.not_personal),
-            }
-        )
-    return {
-        "categories": {k: {"nl": v[0], "en": v[1]} for k, v in CATEGORIES.items()},
-        "purposes": {k: {"nl": v[0], "en": v[1]} for k, v in PURPOSES.items()},
-        "bases": {k: {"nl": v[0], "en": v[1], "article": v[2]} for k, v in BASES.items()},
-        "retention": {
-            k: {
-                "anchor": r.anchor,
-                "term": {"years": r.years, "months": r.months, "days": r.days},
-                "restricted": r.restricted,
-                "nl": r.nl,
-                "en": r.en,
-            }
-            for k, r in sorted(RETENTION.items())
-        },
-        "recipient_categories": {k: {"nl": v[0], "en": v[1]} for k, v in RECIPIENT_CATEGORIES.items()},
-        "models": models_out,
-        "exempt": dict(sorted(EXEMPT.items())),
-    }
-
-
-def as_markdown() -> str:
-    data = as_dict()
-    lines = ["# Personal-data map", ""]
-    lines.append("| model | field | cat. | key | purposes | basis | retention | erasure | portability | identifier |")
-    lines.append("|---|---|---|---|---|---|---|---|---|---|")
-    for m in data["models"]:
-        rows = [(m["model"], f) for f in m["fields"]]
-        rows += [(f"{m['model']} ({v['when']})", f) for v in m["variants"] for f in v["fields"]]
-        for model, f in rows:
-            lines.append(
-                f"| {model} | {f['field']} | {f['category']} | `{f['key']}` | "
-                f"{' '.join(f['purposes'])} | {f['basis']} | {f['retention']} | {f['erasure']} | "
-                f"{f['portability']} | {f['identifier'] or ''} |"
-            )
-    lines += ["", "## Subjects and links", ""]
-    for m in data["models"]:
-        links = "; ".join(f"`{lk['path']}` → {lk['target']} ({lk['rule']})" for lk in m["links"])
-        lines.append(f"- **{m['model']}** — {m['subject']}" + (f": {links}" if links else ""))
-    lines += ["", "## Retention rules", ""]
-    for key, r in data["retention"].items():
-        lines.append(f"- `{key}` — {r['en']}")
-    lines += ["", "## Models without personal data", ""]
-    for label, why in data["exempt"].items():
-        lines.append(f"- {label}: {why}")
-    return "\n".join(lines) + "\n"

@@ -28,7 +28,10 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.utils.dates import WEEKDAYS
+
 from waarborg.core.errors import ValidationError
+from waarborg.core.messages.words import InWords
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +62,6 @@ def operator_path() -> Path | None:
 
 
 def _read(path: Path, origin: str) -> dict[int, list[tuple[tuple[dt.date, ...], str]]]:
-    where = "the shipped list of decreed days" if origin == "shipped" else f"{OPERATOR_FILE} in the data directory"
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
         years = raw["years"]
@@ -74,7 +76,14 @@ def _read(path: Path, origin: str) -> dict[int, list[tuple[tuple[dt.date, ...], 
                 result.setdefault(year, []).append((days, source))
         return result
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise ValidationError(f"{where} cannot be read ({type(exc).__name__}: {exc})", field="decreed_days") from None
+        error = f"{type(exc).__name__}: {exc}"
+        if origin == "shipped":
+            raise ValidationError(
+                "calendar.decreed_days_shipped_unreadable", {"error": error}, field="decreed_days"
+            ) from None
+        raise ValidationError(
+            "calendar.decreed_days_file_unreadable", {"file": OPERATOR_FILE, "error": error}, field="decreed_days"
+        ) from None
 
 
 _cache: dict[tuple, tuple[dict[int, YearList], ValidationError | None]] = {}
@@ -173,36 +182,36 @@ def clean(year, days, source) -> tuple[int, tuple[dt.date, ...], str]:
 
     text = str(year if year is not None else "").strip()
     if not text.isdigit():
-        raise ValidationError("give the year as a number (--year 2029)", field="year")
+        raise ValidationError("calendar.year_not_a_number", field="year")
     year = int(text)
     if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise ValidationError(f"the year must lie between {FIRST_YEAR} and {LAST_YEAR}", field="year")
+        raise ValidationError("calendar.year_out_of_range", {"first": FIRST_YEAR, "last": LAST_YEAR}, field="year")
     if not days:
-        raise ValidationError("give at least one --day", field="day")
+        raise ValidationError("calendar.day_missing", field="day")
     parsed: list[dt.date] = []
     for given in days:
         try:
             day = dt.date.fromisoformat(str(given).strip())
         except ValueError:
-            raise ValidationError(f"{str(given)[:20]!r} is not a date (YYYY-MM-DD)", field="day") from None
+            raise ValidationError("calendar.day_not_a_date", {"value": str(given)[:20]}, field="day") from None
         if day in parsed:
             continue
         if day.year != year:
-            raise ValidationError(f"{day.isoformat()} is not in {year}", field="day")
+            raise ValidationError("calendar.day_other_year", {"day": day.isoformat(), "year": year}, field="day")
         if day.weekday() >= 5:
             raise ValidationError(
-                f"{day.isoformat()} is a {day.strftime('%A')}: a weekend day needs no decree", field="day"
+                "calendar.day_in_weekend",
+                {"day": day.isoformat(), "weekday": InWords(WEEKDAYS[day.weekday()])},
+                field="day",
             )
         if is_public_holiday(day):
-            raise ValidationError(f"{day.isoformat()} is a public holiday already", field="day")
+            raise ValidationError("calendar.day_public_holiday", {"day": day.isoformat()}, field="day")
         parsed.append(day)
     source = " ".join(str(source or "").split())
     if not source:
-        raise ValidationError(
-            "give the decree's source (--source), such as its title and Staatscourant number", field="source"
-        )
+        raise ValidationError("calendar.source_missing", field="source")
     if len(source) > MAX_SOURCE:
-        raise ValidationError(f"the source is longer than {MAX_SOURCE} characters", field="source")
+        raise ValidationError("calendar.source_too_long", {"max": MAX_SOURCE}, field="source")
     return year, tuple(sorted(set(parsed))), source
 
 
@@ -216,7 +225,7 @@ def write(year: int, days: tuple[dt.date, ...], source: str, *, added_on: dt.dat
     """Append a cleaned list (see `clean`) to the operator's file, written whole at once."""
     path = operator_path()
     if path is None:
-        raise ValidationError("no data directory is configured", field="WAARBORG_DATA_DIR")
+        raise ValidationError("calendar.no_data_directory", field="WAARBORG_DATA_DIR")
     current: dict = {}
     if path.exists():
         _read(

@@ -22,7 +22,7 @@ _CUSTOMER_NUMBER = re.compile(r"^K[0-9]{5,9}$")
 def normalise_email(value: str) -> str:
     email = (value or "").strip().lower()
     if not _EMAIL.match(email) or len(email) > 254:
-        raise ValidationError("not a valid e-mail address", field="email")
+        raise ValidationError("identifiers.email_invalid", field="email")
     return email
 
 
@@ -31,16 +31,16 @@ def normalise_phone(value: str, region: str = "NL") -> str:
     try:
         number = phonenumbers.parse(raw, region)
     except phonenumbers.NumberParseException:
-        raise ValidationError("not a valid phone number", field="phone") from None
+        raise ValidationError("identifiers.phone_invalid", field="phone") from None
     if not phonenumbers.is_valid_number(number):
-        raise ValidationError("not a valid phone number", field="phone")
+        raise ValidationError("identifiers.phone_invalid", field="phone")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def normalise_customer_number(value: str) -> str:
     number = (value or "").strip().upper()
     if not _CUSTOMER_NUMBER.match(number):
-        raise ValidationError("a customer number is K followed by 5 to 9 digits", field="customer")
+        raise ValidationError("identifiers.customer_number_invalid", field="customer")
     return number
 
 
@@ -48,7 +48,7 @@ def normalise_ip(value: str) -> str:
     try:
         return ipaddress.ip_address((value or "").strip()).compressed
     except ValueError:
-        raise ValidationError("not a valid IP address", field="ip") from None
+        raise ValidationError("identifiers.ip_invalid", field="ip") from None
 
 
 def normalise_postcode(value: str, country: str = "NL") -> str:
@@ -56,10 +56,10 @@ def normalise_postcode(value: str, country: str = "NL") -> str:
     if country == "NL":
         match = _NL_POSTCODE.match(raw)
         if not match:
-            raise ValidationError("a Dutch postcode looks like 1234 AB", field="postcode")
+            raise ValidationError("identifiers.postcode_nl_invalid", field="postcode")
         return f"{match.group(1)} {match.group(2)}"
     if not raw or len(raw) > 12:
-        raise ValidationError("not a valid postcode", field="postcode")
+        raise ValidationError("identifiers.postcode_invalid", field="postcode")
     return raw
 
 
@@ -70,7 +70,7 @@ def normalise_name(value: str) -> str:
     letters = re.sub(r"[^\w\s]", " ", letters.casefold())
     name = " ".join(letters.split())
     if not name:
-        raise ValidationError("a name is needed", field="name")
+        raise ValidationError("identifiers.name_missing", field="name")
     return name
 
 
@@ -83,7 +83,7 @@ def normalise_domain(value: str) -> str:
     try:
         return domain.encode("idna").decode("ascii")
     except UnicodeError:
-        raise ValidationError("not a valid domain name", field="domain") from None
+        raise ValidationError("identifiers.domain_invalid", field="domain") from None
 
 
 NORMALISERS = {

@@ -23,10 +23,14 @@ declare(
             "delete",
             "excluded",
             source="system",
+            label=("Sessiegegevens", "Session data"),
         ),
     },
     not_personal=("session_key", "expire_date"),
     anchor=True,  # session data is opaque: the account link lives inside it, so it stands alone
+    label=("Sessie", "Session"),
+    context=("expire_date",),
+    groups=("customers", "staff"),
 )
 
 declare(
@@ -43,6 +47,7 @@ declare(
             "delete",
             "excluded",
             source="system",
+            label=("Gewijzigd object", "Object changed"),
         ),
         "change_message": pd(
             "D8",
@@ -53,8 +58,12 @@ declare(
             "delete",
             "excluded",
             source="system",
+            label=("Omschrijving van de wijziging", "Description of the change"),
         ),
     },
     not_personal=("action_time", "user", "content_type", "object_id", "action_flag"),
     links=(Link("user", "accounts.Account", "action by this staff account", up=False),),
+    label=("Beheerhandeling", "Administrative action"),
+    context={"action_time": ("Tijdstip", "Time"), "action_flag": ("Soort handeling", "Kind of action")},
+    groups=("staff",),
 )

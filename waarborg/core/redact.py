@@ -1,12 +1,19 @@
-"""Keeping personal values out of the software's own output (D10, B1).
+"""Keeping personal values and one-time tokens out of the software's own output (D10, B1).
 
 The server log is declared in the personal-data map as holding no personal data: every log line
-goes through `RedactingFormatter`, which replaces what looks like an e-mail address, phone number,
+goes through `RedactingFormatter` (the development server's request lines through
+`RedactingServerFormatter`), which replaces what looks like an e-mail address, phone number,
 IBAN, postcode or IP address — in the message and in a traceback — before it is written.
+
+One-time tokens travel in the path of a few pages (a password reset, a privacy request's
+confirmation, an enrolment link, …): those pages are found in the URLconf — every route with a
+`token`, `link` or `uidb64` part — and whatever follows their fixed beginning is replaced by
+`[token]`. A query string is never logged.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 
@@ -32,12 +39,61 @@ def redact(text: str) -> str:
     return text
 
 
+TOKEN_PARTS = frozenset({"token", "link", "uidb64"})
+TOKEN_MASK = "[token]"
+_PART = re.compile(r"<(?:[^>:]+:)?([^>]+)>")
+
+
+def _routes(patterns, prefix: str = ""):
+    for entry in patterns:
+        route = prefix + str(entry.pattern).lstrip("^")
+        nested = getattr(entry, "url_patterns", None)
+        if nested is not None:
+            yield from _routes(nested, route)
+        else:
+            yield route
+
+
+@functools.cache
+def token_prefixes() -> tuple[str, ...]:
+    """The fixed beginnings ("/privacyverzoek/bevestigen/") of every page with a token in its path."""
+    from django.urls import get_resolver
+
+    prefixes = set()
+    for route in _routes(get_resolver().url_patterns):
+        parts = _PART.findall(route)
+        if TOKEN_PARTS.intersection(parts):
+            prefixes.add("/" + route[: route.index("<")])
+    return tuple(sorted(prefixes, key=len, reverse=True))
+
+
+@functools.cache
+def _token_pattern() -> re.Pattern:
+    alternatives = "|".join(re.escape(p) for p in token_prefixes()) or r"(?!)"
+    return re.compile(rf"({alternatives})[^\s\"'?#]*(?:\?[^\s\"']*)?")
+
+
+def redact_path(path: str) -> str:
+    """A request path fit for a log line: no token, no query string, no personal value."""
+    path = (path or "").split("?", 1)[0]
+    return redact(_token_pattern().sub(lambda m: m.group(1) + TOKEN_MASK, path))
+
+
+_QUERY = re.compile(r"(/[^\s?\"']*)\?[^\s\"']*")
+
+
+def redact_text(text: str) -> str:
+    """Any log text: token paths cut off, query strings of paths dropped, personal values masked."""
+    text = _token_pattern().sub(lambda m: m.group(1) + TOKEN_MASK, text)
+    return redact(_QUERY.sub(lambda m: m.group(1) + "?[query]", text))
+
+
 class _Redacting:
     """Formatter mixin: writes no personal values (the time and level stay as they are)."""
 
     def format(self, record: logging.LogRecord) -> str:
         saved = record.msg, record.args, record.exc_text
-        record.msg, record.args = redact(record.getMessage()), None
+        record.msg, record.args = redact_text(record.getMessage()), None
         record.exc_text = None
         try:
             return super().format(record)
@@ -45,10 +101,10 @@ class _Redacting:
             record.msg, record.args, record.exc_text = saved
 
     def formatException(self, ei) -> str:
-        return redact(super().formatException(ei))
+        return redact_text(super().formatException(ei))
 
     def formatStack(self, stack_info: str) -> str:
-        return redact(super().formatStack(stack_info))
+        return redact_text(super().formatStack(stack_info))
 
 
 class RedactingFormatter(_Redacting, logging.Formatter):

@@ -42,6 +42,7 @@ SCOPES: dict[str, frozenset[str]] = {
     "register": frozenset({PRIVACY, ADMIN}),
     "audit": frozenset({PRIVACY}),
     "accounts": frozenset({ADMIN}),
+    "staff": frozenset({ADMIN}),  # the staff page: add, change the role, deactivate, reset the authenticator
     "subject_search": frozenset({PRIVACY}),
     "requests": frozenset({SUPPORT, PRIVACY}),  # privacy requests: support registers, privacy handles
     "incidents": frozenset({PRIVACY}),  # incidents and personal-data breaches (art. 33–34)
@@ -59,7 +60,7 @@ def can(viewer, scope: str) -> bool:
 
 def require(viewer, scope: str) -> None:
     if not can(viewer, scope):
-        raise PermissionDenied(f"role may not read {scope}")
+        raise PermissionDenied("access.role_may_not_read", {"scope": scope})
 
 
 def scopes_of(role: str) -> list[str]:

@@ -7,12 +7,12 @@ fiscal term (31 December of the invoice year + 7 years), survive an erasure and 
 meanwhile, like the invoice itself (R3, R4).
 """
 
-from waarborg.core.datamap import COMPLAINT_2Y, CORRESPONDENCE_2Y, FISCAL_7Y, Link, Variant, declare, pd
+from waarborg.core.datamap import COMPLAINT_2Y, CORRESPONDENCE_2Y, FISCAL_7Y, NO_LABEL, Link, Variant, declare, pd
 from waarborg.correspondence.models import Attachment, Complaint, Message, Ticket
 from waarborg.customers.personal_data import NATURAL
 
 
-def _fiscal(key: str, portability: str = "provided", *, identifier=None, source="subject"):
+def _fiscal(key: str, portability: str = "provided", *, identifier=None, source="subject", label=NO_LABEL):
     return pd(
         "D11",
         key,
@@ -24,6 +24,7 @@ def _fiscal(key: str, portability: str = "provided", *, identifier=None, source=
         recipients="accountant tax_authority",
         identifier=identifier,
         source=source,
+        label=label,
     )
 
 
@@ -44,7 +45,16 @@ declare(
     dates={"closed": "closed_at", "fiscal_year_end": "fiscal_invoice__issue_date"},
     subject="the customer and the contact person who asked",
     fields={
-        "subject": pd("D11", "user.correspondence.subject", "U5", "contract", CORRESPONDENCE_2Y, "delete", "provided"),
+        "subject": pd(
+            "D11",
+            "user.correspondence.subject",
+            "U5",
+            "contract",
+            CORRESPONDENCE_2Y,
+            "delete",
+            "provided",
+            label=("Onderwerp", "Subject"),
+        ),
         "opened_at": pd(
             "D11",
             "user.correspondence.date",
@@ -54,6 +64,7 @@ declare(
             "delete",
             "observed",
             source="system",
+            label=("Geopend op", "Opened on"),
         ),
         "closed_at": pd(
             "D11",
@@ -64,8 +75,9 @@ declare(
             "delete",
             "observed",
             source="system",
+            label=("Gesloten op", "Closed on"),
         ),
-        "restricted_at": _RESTRICTED,
+        "restricted_at": _RESTRICTED.labelled(("Afgeschermd sinds", "Locked away since")),
     },
     not_personal=("customer", "contact", "number", "status", "fiscal_invoice"),
     links=(
@@ -81,6 +93,8 @@ declare(
             "restricted_at": _fiscal("user.correspondence.restriction", "excluded", source="system"),
         },
     ),
+    label=("Ticket", "Ticket"),
+    context=("number", "status"),
 )
 
 declare(
@@ -89,9 +103,26 @@ declare(
     subject="the writer and the people the ticket is about",
     fields={
         "from_address": pd(
-            "D11", "user.contact.email", "U5", "contract", CORRESPONDENCE_2Y, "delete", "provided", identifier="email"
+            "D11",
+            "user.contact.email",
+            "U5",
+            "contract",
+            CORRESPONDENCE_2Y,
+            "delete",
+            "provided",
+            identifier="email",
+            label=("Verzonden vanaf", "Sent from"),
         ),
-        "body": pd("D11", "user.correspondence.body", "U5 U11", "contract", CORRESPONDENCE_2Y, "delete", "provided"),
+        "body": pd(
+            "D11",
+            "user.correspondence.body",
+            "U5 U11",
+            "contract",
+            CORRESPONDENCE_2Y,
+            "delete",
+            "provided",
+            label=("Bericht", "Message"),
+        ),
         "sent_at": pd(
             "D11",
             "user.correspondence.date",
@@ -101,8 +132,9 @@ declare(
             "delete",
             "observed",
             source="system",
+            label=("Verzonden op", "Sent on"),
         ),
-        "restricted_at": _RESTRICTED,
+        "restricted_at": _RESTRICTED.labelled(("Afgeschermd sinds", "Locked away since")),
     },
     not_personal=("ticket", "direction", "author"),
     links=(
@@ -118,6 +150,8 @@ declare(
             "restricted_at": _fiscal("user.correspondence.restriction", "excluded", source="system"),
         },
     ),
+    label=("Bericht", "Message"),
+    context=("direction",),
 )
 
 declare(
@@ -126,10 +160,26 @@ declare(
     subject="the writer of the message it came with",
     fields={
         "filename": pd(
-            "D11", "user.correspondence.attachment", "U5", "contract", CORRESPONDENCE_2Y, "delete", "provided"
+            "D11",
+            "user.correspondence.attachment",
+            "U5",
+            "contract",
+            CORRESPONDENCE_2Y,
+            "delete",
+            "provided",
+            label=("Bestandsnaam", "File name"),
         ),
-        "file": pd("D11", "user.correspondence.attachment", "U5", "contract", CORRESPONDENCE_2Y, "delete", "provided"),
-        "restricted_at": _RESTRICTED,
+        "file": pd(
+            "D11",
+            "user.correspondence.attachment",
+            "U5",
+            "contract",
+            CORRESPONDENCE_2Y,
+            "delete",
+            "provided",
+            label=("Bestand", "File"),
+        ),
+        "restricted_at": _RESTRICTED.labelled(("Afgeschermd sinds", "Locked away since")),
     },
     not_personal=("message", "content_type", "size"),
     links=(
@@ -149,6 +199,8 @@ declare(
             "restricted_at": _fiscal("user.correspondence.restriction", "excluded", source="system"),
         },
     ),
+    label=("Bijlage", "Attachment"),
+    context=("content_type", "size"),
 )
 
 declare(
@@ -156,7 +208,9 @@ declare(
     dates={"closed": "closed_at"},
     subject="the person who complained",
     fields={
-        "name": pd("D2", "user.name", "U11", "legitimate_interest", COMPLAINT_2Y, "delete", "provided"),
+        "name": pd(
+            "D2", "user.name", "U11", "legitimate_interest", COMPLAINT_2Y, "delete", "provided", label=("Naam", "Name")
+        ),
         "email": pd(
             "D3",
             "user.contact.email",
@@ -166,9 +220,17 @@ declare(
             "delete",
             "provided",
             identifier="email",
+            label=("E-mailadres", "E-mail address"),
         ),
         "description": pd(
-            "D11", "user.correspondence.complaint", "U11", "legitimate_interest", COMPLAINT_2Y, "delete", "provided"
+            "D11",
+            "user.correspondence.complaint",
+            "U11",
+            "legitimate_interest",
+            COMPLAINT_2Y,
+            "delete",
+            "provided",
+            label=("Klacht", "Complaint"),
         ),
         "resolution": pd(
             "D11",
@@ -179,6 +241,7 @@ declare(
             "delete",
             "derived",
             source="staff",
+            label=("Afhandeling", "Resolution"),
         ),
         "received_at": pd(
             "D11",
@@ -189,6 +252,7 @@ declare(
             "delete",
             "observed",
             source="system",
+            label=("Ontvangen op", "Received on"),
         ),
         "closed_at": pd(
             "D11",
@@ -199,6 +263,7 @@ declare(
             "delete",
             "observed",
             source="system",
+            label=("Gesloten op", "Closed on"),
         ),
     },
     not_personal=("customer", "contact", "status"),
@@ -206,4 +271,6 @@ declare(
         Link("customer", "customers.Customer", "complaint by this customer", up_when=NATURAL),
         Link("contact", "customers.Contact", "complaint by this contact person"),
     ),
+    label=("Klacht", "Complaint"),
+    context=("status",),
 )

@@ -34,7 +34,7 @@ def _clean_direction(actor, direction: str | None) -> str:
         direction or _default_direction(actor), field="direction", choices=Message.Direction.choices
     )
     if is_customer_viewer(actor) and direction != Message.Direction.IN:
-        raise ValidationError("a customer's message is incoming", field="direction")
+        raise ValidationError("correspondence.customer_message_incoming", field="direction")
     return direction
 
 
@@ -42,7 +42,7 @@ def _contact_of(actor, customer_id, contact: Contact | None) -> Contact | None:
     if contact is None and is_customer_viewer(actor):
         contact = actor.contact
     if contact is not None and contact.customer_id != customer_id:
-        raise ValidationError("the contact person belongs to another customer", field="contact")
+        raise ValidationError("correspondence.contact_of_another_customer", field="contact")
     return contact
 
 
@@ -120,7 +120,7 @@ def message_add(
     direction = _clean_direction(actor, direction)
     current = Ticket.objects.select_for_update().get(pk=ticket.pk)
     if current.status == Ticket.Status.CLOSED:
-        raise ValidationError("the ticket is closed; open a new one", field="ticket")
+        raise ValidationError("correspondence.ticket_closed", field="ticket")
     contact = actor.contact if is_customer_viewer(actor) else current.contact
     sender = _from_address(from_address, contact, direction)
     message = _new_message(actor=actor, ticket=current, body=body, direction=direction, from_address=sender)
@@ -151,7 +151,7 @@ def ticket_close(*, actor, ticket: Ticket, purpose: str = "U5") -> Ticket:
     check_actor(actor=actor, scope="tickets", customer_id=ticket.customer_id)
     current = Ticket.objects.select_for_update().get(pk=ticket.pk)
     if current.status == Ticket.Status.CLOSED:
-        raise ValidationError("the ticket is already closed", field="status")
+        raise ValidationError("correspondence.ticket_closed_already", field="status")
     current.status = Ticket.Status.CLOSED
     current.closed_at = clock.now()
     current.save(update_fields=["status", "closed_at"])
@@ -176,12 +176,12 @@ def ticket_mark_fiscal(*, actor, ticket: Ticket, invoice, purpose: str = "U14") 
     check_actor(actor=actor, scope="tickets", customer_id=ticket.customer_id, customers_may=False)
     current = Ticket.objects.select_for_update().get(pk=ticket.pk)
     if current.restricted_at is not None:
-        raise ValidationError("this ticket is locked away in the fiscal archive", field="ticket")
+        raise ValidationError("correspondence.ticket_archived", field="ticket")
     invoice_pk = getattr(invoice, "pk", invoice)
     if invoice_pk is not None:
         found = Invoice.objects.filter(pk=invoice_pk, customer_id=current.customer_id).first()
         if found is None:
-            raise ValidationError("the invoice belongs to another customer, or does not exist", field="invoice")
+            raise ValidationError("correspondence.invoice_unknown", field="invoice")
         invoice_pk = found.pk
     if current.fiscal_invoice_id == invoice_pk:
         return current
@@ -225,7 +225,7 @@ def complaint_register(
         if contact is not None and customer is None:
             customer = contact.customer
         if contact is not None and contact.customer_id != customer.pk:
-            raise ValidationError("the contact person belongs to another customer", field="contact")
+            raise ValidationError("correspondence.contact_of_another_customer", field="contact")
     name = clean_text(name, field="name", max_length=160, required=True)
     email = normalise_email(email)
     description = clean_text(description, field="description", required=True, multiline=True)
@@ -257,7 +257,7 @@ def complaint_handle(*, actor, complaint: Complaint, resolution: str, purpose: s
     resolution = clean_text(resolution, field="resolution", required=True, multiline=True)
     current = Complaint.objects.select_for_update().get(pk=complaint.pk)
     if current.status == Complaint.Status.HANDLED:
-        raise ValidationError("the complaint is already handled", field="status")
+        raise ValidationError("correspondence.complaint_handled", field="status")
     current.resolution = resolution
     current.status = Complaint.Status.HANDLED
     current.closed_at = clock.now()

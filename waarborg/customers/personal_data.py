@@ -1,4 +1,4 @@
-from waarborg.core.datamap import ASSIGNMENT_7Y, CORRECTION_3M, WHILE_CUSTOMER, Link, declare, pd
+from waarborg.core.datamap import ASSIGNMENT_7Y, CORRECTION_3M, WHILE_CUSTOMER, Link, SubjectRef, declare, pd
 from waarborg.customers.models import Contact, ContactHistory, Customer, Document, NoticeAgreement
 
 NATURAL = (("kind__in", tuple(Customer.NATURAL_PERSON_KINDS)),)
@@ -20,6 +20,7 @@ declare(
             recipients="payment_provider bailiff",
             identifier="customer_number",
             source="system",
+            label=("Klantnummer", "Customer number"),
         ),
         "name": pd(
             "D1",
@@ -30,6 +31,7 @@ declare(
             "anonymise",
             "provided",
             recipients="registry certificate_authority payment_provider bailiff",
+            label=("Naam", "Name"),
         ),
         "kvk_number": pd(
             "D1",
@@ -39,15 +41,39 @@ declare(
             WHILE_CUSTOMER,
             "anonymise",
             "provided",
+            label=("KvK-nummer", "Chamber of Commerce (KvK) number"),
         ),
         "vat_number": pd(
-            "D1", "user.workplace.vat_number", "U3 U14", "legal_obligation", WHILE_CUSTOMER, "anonymise", "provided"
+            "D1",
+            "user.workplace.vat_number",
+            "U3 U14",
+            "legal_obligation",
+            WHILE_CUSTOMER,
+            "anonymise",
+            "provided",
+            label=("Btw-nummer", "VAT number"),
         ),
         "created_at": pd(
-            "D5", "user.contract.start", "U1", "contract", WHILE_CUSTOMER, "retain", "observed", source="system"
+            "D5",
+            "user.contract.start",
+            "U1",
+            "contract",
+            WHILE_CUSTOMER,
+            "retain",
+            "observed",
+            source="system",
+            label=("Klant sinds", "Customer since"),
         ),
         "ended_at": pd(
-            "D5", "user.contract.end", "U1", "contract", WHILE_CUSTOMER, "retain", "observed", source="system"
+            "D5",
+            "user.contract.end",
+            "U1",
+            "contract",
+            WHILE_CUSTOMER,
+            "retain",
+            "observed",
+            source="system",
+            label=("Overeenkomst beëindigd op", "Contract ended on"),
         ),
         "restricted_at": pd(
             "D5",
@@ -58,9 +84,13 @@ declare(
             "retain",
             "excluded",
             source="system",
+            label=("Afgeschermd sinds", "Locked away since"),
         ),
     },
     not_personal=("kind", "market", "status"),
+    label=("Klantrecord", "Customer record"),
+    context=("kind", "market", "status"),
+    subject_ref=SubjectRef("customer", rank=0),
 )
 
 declare(
@@ -79,6 +109,7 @@ declare(
             "provided",
             recipients="registry certificate_authority",
             identifier="name",
+            label=("Voornaam", "First name"),
         ),
         "last_name": pd(
             "D2",
@@ -90,6 +121,7 @@ declare(
             "provided",
             recipients="registry certificate_authority",
             identifier="name",
+            label=("Achternaam", "Last name"),
         ),
         "street": pd(
             "D2",
@@ -100,6 +132,7 @@ declare(
             "delete",
             "provided",
             recipients="registry",
+            label=("Straat en huisnummer", "Street and number"),
         ),
         "postcode": pd(
             "D2",
@@ -111,6 +144,7 @@ declare(
             "provided",
             recipients="registry",
             identifier="postcode",
+            label=("Postcode", "Postcode"),
         ),
         "town": pd(
             "D2",
@@ -121,6 +155,7 @@ declare(
             "delete",
             "provided",
             recipients="registry",
+            label=("Plaats", "Town"),
         ),
         "country": pd(
             "D2",
@@ -131,6 +166,7 @@ declare(
             "delete",
             "provided",
             recipients="registry",
+            label=("Land", "Country"),
         ),
         "email": pd(
             "D3",
@@ -142,6 +178,7 @@ declare(
             "provided",
             recipients="registry certificate_authority mail_provider",
             identifier="email",
+            label=("E-mailadres", "E-mail address"),
         ),
         "phone": pd(
             "D4",
@@ -153,13 +190,25 @@ declare(
             "provided",
             recipients="registry",
             identifier="phone",
+            label=("Telefoonnummer", "Phone number"),
         ),
         "created_at": pd(
-            "D5", "user.contract.contact_since", "U1", "contract", WHILE_CUSTOMER, "delete", "observed", source="system"
+            "D5",
+            "user.contract.contact_since",
+            "U1",
+            "contract",
+            WHILE_CUSTOMER,
+            "delete",
+            "observed",
+            source="system",
+            label=("Contactpersoon sinds", "Contact person since"),
         ),
     },
     not_personal=("customer", "role"),
     links=(Link("customer", "customers.Customer", "contact person of this customer", up_when=NATURAL),),
+    label=("Contactpersoon", "Contact person"),
+    context=("role",),
+    subject_ref=SubjectRef("contact", rank=1),
 )
 
 declare(
@@ -176,6 +225,7 @@ declare(
             "retain",
             "provided",
             source="staff",
+            label=("Titel", "Title"),
         ),
         "file": pd(
             "D8",
@@ -186,6 +236,7 @@ declare(
             "retain",
             "provided",
             source="staff",
+            label=("Bestand", "File"),
         ),
         "restricted_at": pd(
             "D8",
@@ -196,10 +247,13 @@ declare(
             "retain",
             "excluded",
             source="system",
+            label=("Afgeschermd sinds", "Locked away since"),
         ),
     },
     not_personal=("customer", "kind", "created_by", "created_at"),
     links=(Link("customer", "customers.Customer", "document made for this customer", up_when=NATURAL),),
+    label=("Document", "Document"),
+    context=("kind", "created_at"),
 )
 
 declare(
@@ -208,7 +262,14 @@ declare(
     subject="the contact person whose details were corrected",
     fields={
         "old_value": pd(
-            "D2", "user.contact.previous_value", "U12", "legitimate_interest", CORRECTION_3M, "delete", "derived"
+            "D2",
+            "user.contact.previous_value",
+            "U12",
+            "legitimate_interest",
+            CORRECTION_3M,
+            "delete",
+            "derived",
+            label=("Vorige waarde", "Previous value"),
         ),
         "changed_at": pd(
             "D5",
@@ -219,10 +280,13 @@ declare(
             "delete",
             "observed",
             source="system",
+            label=("Gecorrigeerd op", "Corrected on"),
         ),
     },
     not_personal=("contact", "field", "changed_by"),
     links=(Link("contact", "customers.Contact", "earlier value of this contact person's details"),),
+    label=("Correctie", "Correction"),
+    context=("field",),
 )
 
 declare(
@@ -231,16 +295,44 @@ declare(
     subject="the customer who agreed to receive written notices by e-mail",
     fields={
         "source": pd(
-            "D5", "user.contract.electronic_notices", "U1 U4", "contract", WHILE_CUSTOMER, "delete", "provided"
+            "D5",
+            "user.contract.electronic_notices",
+            "U1 U4",
+            "contract",
+            WHILE_CUSTOMER,
+            "delete",
+            "provided",
+            label=("Hoe u akkoord gaf", "How you agreed"),
         ),
         "agreed_on": pd(
-            "D5", "user.contract.electronic_notices", "U1 U4", "contract", WHILE_CUSTOMER, "delete", "provided"
+            "D5",
+            "user.contract.electronic_notices",
+            "U1 U4",
+            "contract",
+            WHILE_CUSTOMER,
+            "delete",
+            "provided",
+            label=("Akkoord gegeven op", "Agreed on"),
         ),
         "reference": pd(
-            "D5", "user.contract.electronic_notices", "U1 U4", "contract", WHILE_CUSTOMER, "delete", "provided"
+            "D5",
+            "user.contract.electronic_notices",
+            "U1 U4",
+            "contract",
+            WHILE_CUSTOMER,
+            "delete",
+            "provided",
+            label=("Kenmerk van het akkoord", "Reference of the agreement"),
         ),
         "withdrawn_on": pd(
-            "D5", "user.contract.electronic_notices", "U1 U4", "contract", WHILE_CUSTOMER, "delete", "provided"
+            "D5",
+            "user.contract.electronic_notices",
+            "U1 U4",
+            "contract",
+            WHILE_CUSTOMER,
+            "delete",
+            "provided",
+            label=("Ingetrokken op", "Withdrawn on"),
         ),
         "recorded_at": pd(
             "D5",
@@ -251,8 +343,10 @@ declare(
             "delete",
             "observed",
             source="system",
+            label=("Vastgelegd op", "Recorded on"),
         ),
     },
     not_personal=("customer", "recorded_by"),
     links=(Link("customer", "customers.Customer", "notices by e-mail agreed by this customer", up_when=NATURAL),),
+    label=("Afspraak over berichten per e-mail", "Agreement on notices by e-mail"),
 )

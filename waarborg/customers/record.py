@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 
+from waarborg.accounts.models import Account
 from waarborg.accounts.selectors import login_event_list_for
 from waarborg.audit.services import audit_record
 from waarborg.billing.selectors import invoice_list_for, payment_list_for, payment_method_list_for
@@ -46,7 +48,10 @@ class CustomerRecord:
 def _sections(viewer, customer, shown) -> dict:
     sections: dict = {}
     if "contacts" in shown:
-        sections["contacts"] = list(contact_list_for(viewer=viewer, customer=customer))
+        with_account = Exists(Account.objects.filter(contact=OuterRef("pk")))
+        sections["contacts"] = list(
+            contact_list_for(viewer=viewer, customer=customer).annotate(has_portal_account=with_account)
+        )
     if "subscriptions" in shown:
         sections["subscriptions"] = list(subscription_list_for(viewer=viewer, customer=customer))
     if "invoices" in shown:

@@ -79,3 +79,11 @@ def notice_agreements_standing(customer_ids, day) -> dict[int, NoticeAgreement]:
             if agreement.stands_on(day):
                 out[agreement.customer_id] = agreement
     return out
+
+
+def contact_without_account(email: str) -> bool:
+    """Whether a contact person of an active customer uses `email` and has no portal account (for
+    the password-reset page's mail, which tells them how to get one; never shown on a page)."""
+    return Contact.objects.filter(
+        email__iexact=(email or "").strip(), customer__ended_at__isnull=True, accounts__isnull=True
+    ).exists()

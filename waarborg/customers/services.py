@@ -33,16 +33,17 @@ def clean_text(
     raw = "" if value is None else str(value)
     text = raw.strip() if multiline else " ".join(raw.split())
     if required and not text:
-        raise ValidationError(f"{field} is required", field=field)
+        raise ValidationError("input.required", {"field": field}, field=field)
     if max_length is not None and len(text) > max_length:
-        raise ValidationError(f"{field} is longer than {max_length} characters", field=field)
+        raise ValidationError("input.too_long", {"field": field, "max": max_length}, field=field)
     return text
 
 
 def clean_choice(value, *, field: str, choices) -> str:
     allowed = [c[0] if isinstance(c, tuple) else c for c in choices]
     if value not in allowed:
-        raise ValidationError(f"{field} must be one of: {', '.join(str(a) for a in allowed if a)}", field=field)
+        choices = ", ".join(str(a) for a in allowed if a)
+        raise ValidationError("input.one_of", {"field": field, "choices": choices}, field=field)
     return value
 
 
@@ -54,7 +55,7 @@ def next_number(model, *, prefix: str, width: int, field: str = "number") -> str
     )
     following = int(last[len(prefix) :]) + 1 if last else 1
     if following >= 10**width:
-        raise ValidationError(f"no {field} left in the series {prefix}", field=field)
+        raise ValidationError("customers.series_full", {"name": field, "prefix": prefix}, field=field)
     return f"{prefix}{following:0{width}d}"
 
 
@@ -89,14 +90,14 @@ _NL_VAT = re.compile(r"^NL[0-9]{9}B[0-9]{2}$")
 def normalise_kvk(value: str) -> str:
     kvk = re.sub(r"[\s.]", "", value or "")
     if kvk and not _KVK.match(kvk):
-        raise ValidationError("a KvK number has 8 digits", field="kvk_number")
+        raise ValidationError("customers.kvk_form", field="kvk_number")
     return kvk
 
 
 def normalise_vat(value: str) -> str:
     vat = re.sub(r"[\s.\-]", "", value or "").upper()
     if vat and not _NL_VAT.match(vat):
-        raise ValidationError("a VAT number looks like NL123456789B01", field="vat_number")
+        raise ValidationError("customers.vat_form", field="vat_number")
     return vat
 
 
@@ -122,13 +123,13 @@ def customer_create(
     kvk = normalise_kvk(kvk_number)
     vat = normalise_vat(vat_number)
     if kind == Customer.Kind.PRIVATE and (kvk or vat):
-        raise ValidationError("a private person has no KvK or VAT number", field="kind")
+        raise ValidationError("customers.private_without_kvk", field="kind")
     evidence = bool(kvk or vat)
     if market is None:
         market = Customer.Market.B2B if evidence else Customer.Market.B2C
     market = clean_choice(market, field="market", choices=Customer.Market.choices)
     if market == Customer.Market.B2B and not evidence:
-        raise ValidationError("a business customer needs a KvK or VAT number", field="market")
+        raise ValidationError("customers.business_needs_kvk", field="market")
 
     customer = Customer(
         kind=kind,
@@ -163,7 +164,7 @@ def _clean_contact(values: dict) -> dict:
     """Validate and normalise contact fields; `values` holds the full set after the change."""
     country = str(values.get("country") or "NL").strip().upper()
     if not _COUNTRY.match(country):
-        raise ValidationError("a country is a two-letter code such as NL", field="country")
+        raise ValidationError("customers.country_form", field="country")
     clean = {
         "role": clean_choice(values.get("role") or Contact.Role.PRIMARY, field="role", choices=Contact.Role.choices),
         "first_name": clean_text(values.get("first_name"), field="first_name", max_length=80, required=True),
@@ -234,7 +235,7 @@ def contact_update(*, actor, contact: Contact, data: dict, purpose: str = "U1") 
     check_actor(actor=actor, scope="contacts", customer_id=contact.customer_id)
     unknown = sorted(set(data) - set(CONTACT_FIELDS))
     if unknown:
-        raise ValidationError(f"these fields cannot be changed here: {', '.join(unknown)}", field=unknown[0])
+        raise ValidationError("customers.fields_fixed", {"fields": ", ".join(unknown)}, field=unknown[0])
     current = Contact.objects.select_for_update().get(pk=contact.pk)
     merged = {name: getattr(current, name) for name in CONTACT_FIELDS}
     merged.update(data)
@@ -281,9 +282,9 @@ def _clean_day(value, *, field: str):
         try:
             value = dt.date.fromisoformat(value.strip())
         except ValueError:
-            raise ValidationError(f"{field} must be a date (YYYY-MM-DD)", field=field) from None
+            raise ValidationError("customers.date_form", {"field": field}, field=field) from None
     if not isinstance(value, dt.date):
-        raise ValidationError(f"{field} must be a date (YYYY-MM-DD)", field=field)
+        raise ValidationError("customers.date_form", {"field": field}, field=field)
     return value
 
 
@@ -298,10 +299,10 @@ def notice_agreement_record(
     check_actor(actor=actor, scope="customers", customer_id=customer.pk)
     source = clean_choice(source, field="source", choices=NoticeAgreement.Source.choices)
     if getattr(actor, "role", None) == "customer" and source != NoticeAgreement.Source.CONSENT:
-        raise ValidationError("a customer records an agreement of their own, not a contract term", field="source")
+        raise ValidationError("customers.agreement_own_only", field="source")
     agreed_on = _clean_day(agreed_on, field="agreed_on")
     if agreed_on > clock.today():
-        raise ValidationError("agreed_on may not be in the future", field="agreed_on")
+        raise ValidationError("customers.day_in_future", {"field": "agreed_on"}, field="agreed_on")
     reference = clean_text(reference, field="reference", max_length=120, required=True)
     agreement, _ = NoticeAgreement.objects.update_or_create(
         customer=customer,
@@ -333,10 +334,10 @@ def notice_agreement_withdraw(*, actor, customer: Customer, on=None, purpose: st
     check_actor(actor=actor, scope="customers", customer_id=customer.pk)
     current = NoticeAgreement.objects.select_for_update().filter(customer=customer).first()
     if current is None or current.withdrawn_on is not None:
-        raise ValidationError("there is no standing agreement to withdraw", field="customer")
+        raise ValidationError("customers.no_agreement_to_withdraw", field="customer")
     on = clock.today() if on is None else _clean_day(on, field="withdrawn_on")
     if on < current.agreed_on:
-        raise ValidationError("withdrawn_on may not be before the agreement", field="withdrawn_on")
+        raise ValidationError("customers.before_agreement", {"field": "withdrawn_on"}, field="withdrawn_on")
     current.withdrawn_on = on
     current.save(update_fields=["withdrawn_on"])
     audit_record(

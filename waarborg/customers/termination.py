@@ -25,6 +25,7 @@ from waarborg.customers.models import Customer
 from waarborg.erasure import ops
 from waarborg.erasure.cases import erasure_case_open
 from waarborg.erasure.completion import when_case_finished
+from waarborg.erasure.execution import on_relationship_end
 from waarborg.erasure.models import ErasureCase
 from waarborg.erasure.plan import ErasurePlan
 from waarborg.erasure.rules import PURPOSE, clean_note
@@ -42,7 +43,7 @@ def customer_terminate(*, actor, customer, reason: str, end_date=None) -> Erasur
     with transaction.atomic():
         current = Customer.objects.select_for_update().filter(pk=getattr(customer, "pk", customer)).first()
         if current is None or getattr(current, ops.RESTRICTED_FIELD, None) is not None:
-            raise NotFound(f"customers.customer {getattr(customer, 'pk', customer)} not found")
+            raise NotFound("customers.customer_not_found", {"id": getattr(customer, "pk", customer)})
         ref = f"customers.Customer:{current.pk}"
         existing = (
             ErasureCase.objects.filter(subject_ref=ref)
@@ -122,3 +123,9 @@ def confirm_termination(case_id, plan: ErasurePlan, notice: dict) -> None:
     data = dict(ErasureCase.objects.get(pk=case_id).result)
     data["confirmation"] = state
     ErasureCase.objects.filter(pk=case_id).update(result=data)
+
+
+@on_relationship_end(Customer._meta.label)
+def mark_ended(rows, now) -> None:
+    """An erasure ends the customer relationship: the customer record that stays is ended."""
+    rows.exclude(status=Customer.Status.ENDED).update(status=Customer.Status.ENDED)

@@ -48,17 +48,18 @@ class DemoAlreadyLoaded(ValidationError):
     """The demo accounts are there already: the world is loaded once."""
 
 
-def refuse_production(what: str) -> None:
-    """Raise ConfigError when this is a production installation: `what` is for development only."""
+def refuse_production(command: str) -> None:
+    """Raise ConfigError when this is a production installation: `command` (e.g. `waarborg demo`)
+    is for development only."""
     if settings.PRODUCTION:
-        raise ConfigError(f"{what} is for development and demonstration only, not with WAARBORG_ENV=production")
+        raise ConfigError("demo.not_in_production", {"command": command}, field="WAARBORG_ENV")
 
 
 def load_demo(*, seed: int = DEMO_SEED) -> dict[str, int]:
     """Create the demo world in one transaction; returns the number of rows per kind."""
-    refuse_production("the demo data")
+    refuse_production("waarborg demo")
     if demo_loaded():
-        raise DemoAlreadyLoaded("the demo data is already loaded")
+        raise DemoAlreadyLoaded("demo.already_loaded")
     with transaction.atomic():
         counts = DemoBuilder(random.Random(seed), clock.today()).run()
         audit_record(actor=SYSTEM, action="demo.load", object_type="demo", data=counts)
@@ -80,7 +81,7 @@ def set_iban(method, iban: str) -> None:
     """Store an IBAN the way the model wants it: encrypted, last four digits, keyed hash."""
     normal = normalise_iban(iban)
     if not vocab.iban_valid(normal):
-        raise ValidationError("not a valid IBAN", field="iban")
+        raise ValidationError("demo.iban_invalid", field="iban")
     method.iban = normal
     method.iban_last4 = normal[-4:]
     method.iban_hash = keyed_hash(normal, purpose="iban")

@@ -17,7 +17,7 @@ def demo_dunning_history(*, today: dt.date | None = None) -> dict[str, int]:
     """Bring dunning up to today as if the daily run had run every day, then let one private
     customer contest their case, so the finance board has cases at several steps, a contest to
     decide and approvals waiting. Mail goes wherever the mail backend sends it."""
-    refuse_production("the demo data")
+    refuse_production("waarborg demo")
     today = today or clock.today()
     oldest = (
         Invoice.objects.filter(status=Invoice.Status.OPEN, due_date__lt=today)

@@ -59,7 +59,7 @@ class BulkTable:
                 continue
             value = f.get_default()
             if value is None and not f.null:
-                raise ConfigError(f"{filled_by} does not fill {meta.label}.{f.name}; add it there")
+                raise ConfigError("demo.column_not_filled", {"filler": filled_by, "column": f"{meta.label}.{f.name}"})
             self.fields.append(f)
             self.extra += (f.get_db_prep_save(value, connection),)
         self.rows: list[tuple] = []
@@ -97,9 +97,9 @@ class BulkTable:
 
 def seed(customers: int, *, seed: int = 1, batch: int = 5000, progress=None) -> SeedReport:
     """Append `customers` synthetic customers with everything that hangs off them."""
-    refuse_production("seeding synthetic data")
+    refuse_production("waarborg seed")
     if customers < 1:
-        raise ConfigError("--customers must be at least 1")
+        raise ConfigError("demo.customers_at_least_one", field="customers")
     started = time.perf_counter()
     postgres = connection.vendor == "postgresql"
     T = {

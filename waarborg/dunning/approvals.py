@@ -47,12 +47,12 @@ def approval_decide(
     reason = clean_text(reason, field="reason", max_length=4000, required=True, multiline=True)
     current = Approval.objects.select_for_update().get(pk=approval.pk)
     if current.status != Approval.Status.PENDING:
-        raise ValidationError("this step has been decided already", field="approval")
+        raise ValidationError("dunning.approval_decided", field="approval")
     case = Case.objects.select_for_update().get(pk=current.case_id)
     if case.status != Case.Status.WAITING:
-        raise ValidationError("the case is not waiting for this approval", field="approval")
+        raise ValidationError("dunning.approval_not_waiting", field="approval")
     if Contest.objects.filter(case_id=case.pk, status=Contest.Status.OPEN).exists():
-        raise ValidationError("the customer contested: decide the contest first", field="approval")
+        raise ValidationError("dunning.approval_contested", field="approval")
     day = clock.today()
     version = version_of(case)
     invoices, facts = case_facts(case, version, day)

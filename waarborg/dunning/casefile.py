@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import smtplib
 from decimal import Decimal
 
@@ -27,7 +28,10 @@ from waarborg.customers.services import customer_ref
 from waarborg.dunning import ladders as L
 from waarborg.dunning.models import Approval, Case, CaseFile, Contest, Decision, Notice
 from waarborg.dunning.notices import format_date, format_money
+from waarborg.dunning.words import Day
 from waarborg.register.models import Recipient
+
+log = logging.getLogger(__name__)
 
 # D1 name, D2 address (as invoiced), D5 customer number, D7 amounts and payments.
 CASE_FILE_CATEGORIES = ("D1", "D2", "D5", "D7")
@@ -37,18 +41,14 @@ def check_bailiff(recipient, day: dt.date) -> Recipient:
     if recipient is not None and not isinstance(recipient, Recipient):
         recipient = Recipient.objects.filter(pk=recipient).first()
     if recipient is None:
-        raise ValidationError("name the bailiff the case goes to", field="recipient")
+        raise ValidationError("dunning.bailiff_missing", field="recipient")
     if recipient.category != "bailiff":
-        raise ValidationError("the recipient is not registered as a bailiff", field="recipient")
+        raise ValidationError("dunning.bailiff_not_registered", field="recipient")
     if not recipient.agreement_valid_on(day):
-        raise ValidationError(
-            f"the bailiff has no valid agreement on {day.isoformat()}: no data may go to them", field="recipient"
-        )
+        raise ValidationError("dunning.bailiff_no_agreement", {"day": Day(day)}, field="recipient")
     missing = [c for c in CASE_FILE_CATEGORIES if c not in (recipient.data_categories or [])]
     if missing:
-        raise ValidationError(
-            f"the bailiff is not registered for these data categories: {', '.join(missing)}", field="recipient"
-        )
+        raise ValidationError("dunning.bailiff_categories", {"categories": ", ".join(missing)}, field="recipient")
     return recipient
 
 
@@ -171,7 +171,7 @@ def _clean_address(send_to: str) -> str:
     try:
         validate_email(address)
     except DjangoValidationError:
-        raise ValidationError("not a valid e-mail address for the bailiff", field="send_to") from None
+        raise ValidationError("dunning.bailiff_email", field="send_to") from None
     return address
 
 
@@ -191,7 +191,8 @@ def send(case_file: CaseFile, address: str) -> None:
     try:
         message.send()
     except (smtplib.SMTPException, OSError) as exc:
-        raise WaarborgError(f"the case file could not be sent ({type(exc).__name__}); nothing was handed off") from None
+        log.warning("dunning case %s: the case file was not sent (%s)", case_file.case_id, type(exc).__name__)
+        raise WaarborgError("dunning.case_file_not_sent") from None
 
 
 def hand_off(

@@ -37,7 +37,7 @@ def _active_case_for(decision: Decision) -> Case:
     """The case a notice's decision is about, locked; refused when it is closed."""
     case = Case.objects.select_for_update().get(pk=decision.case_id)
     if case.status == Case.Status.CLOSED:
-        raise ValidationError("this case is closed: there is nothing left to contest", field="case")
+        raise ValidationError("dunning.case_closed", field="case")
     return case
 
 
@@ -60,25 +60,25 @@ def contest_submit(
         decision_id, token_kind = read_token(token)
         via = Decision.objects.filter(pk=decision_id).first()
         if via is None:
-            raise ValidationError("this link is not valid", field="token")
+            raise ValidationError("dunning.link_invalid", field="token")
         kind = token_kind
         if Contest.objects.filter(via_decision=via, kind=kind).exists():
-            raise ValidationError("this link has already been used", field="token")
+            raise ValidationError("dunning.link_used", field="token")
         locked = _active_case_for(via)
         submitted_by = None
     else:
         if case is None:
-            raise ValidationError("name the case or use the link from a notice", field="case")
+            raise ValidationError("dunning.case_missing", field="case")
         if not is_account(actor):
-            raise PermissionDenied("a contest comes from the customer or is recorded by staff")
+            raise PermissionDenied("dunning.contest_by_person")
         if is_customer_viewer(actor):
             if str(own_customer_id(actor)) != str(case.customer_id):
-                raise NotFound(f"dunning.case {case.pk} not found")
+                raise NotFound("dunning.case_not_found", {"id": case.pk})
         elif getattr(actor, "role", None) not in (roles.FINANCE, roles.SUPPORT) or not actor.is_active:
-            raise PermissionDenied("only finance or support record a contest for a customer")
+            raise PermissionDenied("dunning.contest_by_staff")
         locked = Case.objects.select_for_update().get(pk=case.pk)
         if locked.status == Case.Status.CLOSED:
-            raise ValidationError("this case is closed: there is nothing left to contest", field="case")
+            raise ValidationError("dunning.case_closed", field="case")
         submitted_by = account_of(actor)
     day = clock.today()
     try:
@@ -93,7 +93,7 @@ def contest_submit(
                 received_at=clock.now(),
             )
     except IntegrityError:  # the same link, used twice at the same moment
-        raise ValidationError("this link has already been used", field="token") from None
+        raise ValidationError("dunning.link_used", field="token") from None
     version = version_of(locked)
     _, facts = case_facts(locked, version, day)
     facts["contest"] = {"id": contest.pk, "kind": kind, "received_on": day.isoformat()}
@@ -138,7 +138,7 @@ def contest_decide(*, actor, contest: Contest, outcome: str, reason: str) -> Dec
     refuse_bsn(reason, field="reason")
     current = Contest.objects.select_for_update().get(pk=contest.pk)
     if current.status != Contest.Status.OPEN:
-        raise ValidationError("this contest has been decided already", field="contest")
+        raise ValidationError("dunning.contest_decided", field="contest")
     case = Case.objects.select_for_update().get(pk=current.case_id)
     day = clock.today()
     now = clock.now()
@@ -223,7 +223,7 @@ def hold_release(*, actor, hold: Hold) -> Hold:
     require_named_employee(actor)
     current = Hold.objects.select_for_update().get(pk=hold.pk)
     if current.released_at is not None:
-        raise ValidationError("this hold has been released already", field="hold")
+        raise ValidationError("dunning.hold_released", field="hold")
     current.released_at = clock.now()
     current.released_by = account_of(actor)
     current.save(update_fields=["released_at", "released_by"])

@@ -13,11 +13,11 @@ def require_finance(actor) -> None:
     if isinstance(actor, System):
         return
     if not getattr(actor, "is_active", False) or getattr(actor, "role", None) != roles.FINANCE:
-        raise PermissionDenied("only the finance role may do this")
+        raise PermissionDenied("dunning.finance_only")
 
 
 def require_named_employee(actor) -> None:
     """A decision by a person: an active finance account, never the system."""
     if not is_account(actor):
-        raise PermissionDenied("a person must take this decision")
+        raise PermissionDenied("dunning.person_decides")
     require_finance(actor)

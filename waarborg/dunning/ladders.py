@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
 
 from waarborg.core.errors import ValidationError
+from waarborg.dunning.words import Money, dutch
 
 CENT = Decimal("0.01")
 
@@ -105,27 +106,80 @@ def kind_name(kind: str, lang: str = "nl") -> str:
     return entry[1] if lang == "nl" else entry[2]
 
 
-def _desc(index: int, step: dict) -> str:
-    return f"step {index + 1} ({step['kind']}, day {step['day']})"
+# --- A ladder's parts in an error's words (waarborg.core.messages: `words(lang, plain)`) ------
 
 
-def _decimal(value, *, field: str) -> Decimal:
+class Step:
+    """A step in an error: "step 2 (reminder, day 14)" plainly, "stap 2 (betalingsherinnering,
+    dag 14)" in Dutch, "step 2 (payment reminder, day 14)" in English."""
+
+    def __init__(self, index: int, step: dict):
+        self.n, self.kind, self.day = index + 1, step["kind"], step["day"]
+
+    def words(self, lang: str, plain: bool) -> str:
+        if plain:
+            return f"step {self.n} ({self.kind}, day {self.day})"
+        if dutch(lang):
+            return f"stap {self.n} ({kind_name(self.kind, 'nl')}, dag {self.day})"
+        return f"step {self.n} ({kind_name(self.kind, 'en')}, day {self.day})"
+
+
+class StepKind:
+    """What a step does, in an error: "block" plainly, "blokkeren van diensten" in Dutch."""
+
+    def __init__(self, kind: str):
+        self.kind = kind
+
+    def words(self, lang: str, plain: bool) -> str:
+        return self.kind if plain else f'"{kind_name(self.kind, "nl" if dutch(lang) else "en")}"'
+
+
+# A number in the cost rule, in an error: (plainly, in English, in Dutch); {n} is a bracket's number.
+_PARTS = {
+    "width": (
+        "cost bracket {n} width",
+        "the width of cost bracket {n}",
+        "de breedte van schijf {n} van de kostenregel",
+    ),
+    "percent": (
+        "cost bracket {n} percent",
+        "the percentage of cost bracket {n}",
+        "het percentage van schijf {n} van de kostenregel",
+    ),
+    "minimum": ("the minimum cost", "the minimum of the cost rule", "het minimum van de kostenregel"),
+    "maximum": ("the maximum cost", "the maximum of the cost rule", "het maximum van de kostenregel"),
+    "amount": ("the fixed cost", "the fixed amount of the cost rule", "het vaste bedrag van de kostenregel"),
+}
+
+
+class CostPart:
+    def __init__(self, part: str, n: int | None = None):
+        self.part, self.n = part, n
+
+    def words(self, lang: str, plain: bool) -> str:
+        as_given, english, in_dutch = _PARTS[self.part]
+        return (as_given if plain else in_dutch if dutch(lang) else english).format(n=self.n)
+
+
+def _decimal(value, *, field, at: str) -> Decimal:
+    """A number of the settings; `field` names it in an error (a setting, or a CostPart), `at` is
+    the setting the error is shown at."""
     try:
         number = Decimal(str(value))
     except (InvalidOperation, ValueError, TypeError):
-        raise ValidationError(f"{field} is not a number", field="settings") from None
+        raise ValidationError("dunning.not_a_number", {"field": field}, field=at) from None
     if not number.is_finite():
-        raise ValidationError(f"{field} is not a number", field="settings")
+        raise ValidationError("dunning.not_a_number", {"field": field}, field=at)
     if abs(number) >= _TOO_LARGE:
-        raise ValidationError(f"{field} is too large", field="settings")
+        raise ValidationError("dunning.too_large", {"field": field}, field=at)
     return number
 
 
 def _int(value, *, field: str, minimum: int, maximum: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ValidationError(f"{field} must be a whole number", field="settings")
+        raise ValidationError("dunning.whole_number", {"field": field}, field=field)
     if not minimum <= value <= maximum:
-        raise ValidationError(f"{field} must be between {minimum} and {maximum}", field="settings")
+        raise ValidationError("dunning.between", {"field": field, "minimum": minimum, "maximum": maximum}, field=field)
     return value
 
 
@@ -136,37 +190,37 @@ def clean_cost_rule(rule, *, market: str) -> dict:
     customers only) and "none" (no collection costs). A consumer's rule may never charge more
     than the statutory scale on any principal (`statute_excess`)."""
     if not isinstance(rule, dict):
-        raise ValidationError("the cost rule must be an object", field="settings")
+        raise ValidationError("dunning.cost_rule_object", field="cost_rule")
     kind = rule.get("kind")
     if kind == "none":
         return dict(NO_COSTS)
     if kind == "wik_scale":
         brackets = rule.get("brackets")
         if not isinstance(brackets, list) or not brackets:
-            raise ValidationError("the cost rule needs brackets [[width, percent], ...]", field="settings")
+            raise ValidationError("dunning.cost_brackets_missing", field="cost_rule")
         if len(brackets) > MAX_BRACKETS:
-            raise ValidationError(f"a cost rule has at most {MAX_BRACKETS} brackets", field="settings")
+            raise ValidationError("dunning.cost_brackets_too_many", {"max": MAX_BRACKETS}, field="cost_rule")
         clean = []
         for n, bracket in enumerate(brackets):
             if not isinstance(bracket, (list, tuple)) or len(bracket) != 2:
-                raise ValidationError(f"cost bracket {n + 1} must be [width, percent]", field="settings")
+                raise ValidationError("dunning.cost_bracket_shape", {"n": n + 1}, field="cost_rule")
             width, rate = bracket
             last = n == len(brackets) - 1
             if last != (width is None):
-                raise ValidationError("only the last cost bracket is open-ended (width null)", field="settings")
+                raise ValidationError("dunning.cost_bracket_open", field="cost_rule")
             if width is not None:
-                w = _decimal(width, field=f"cost bracket {n + 1} width")
+                w = _decimal(width, field=CostPart("width", n + 1), at="cost_rule")
                 if w.quantize(CENT) <= 0:
-                    raise ValidationError(f"cost bracket {n + 1} must be wider than zero", field="settings")
+                    raise ValidationError("dunning.cost_bracket_width", {"n": n + 1}, field="cost_rule")
                 width = str(w.quantize(CENT))
-            r = _decimal(rate, field=f"cost bracket {n + 1} percent")
+            r = _decimal(rate, field=CostPart("percent", n + 1), at="cost_rule")
             if not Decimal(0) <= r <= Decimal(100):
-                raise ValidationError(f"cost bracket {n + 1}: a percentage lies between 0 and 100", field="settings")
+                raise ValidationError("dunning.cost_bracket_percent", {"n": n + 1}, field="cost_rule")
             clean.append([width, str(r)])
-        minimum = _decimal(rule.get("minimum", "0"), field="the minimum cost")
-        maximum = _decimal(rule.get("maximum", "0"), field="the maximum cost")
+        minimum = _decimal(rule.get("minimum", "0"), field=CostPart("minimum"), at="cost_rule")
+        maximum = _decimal(rule.get("maximum", "0"), field=CostPart("maximum"), at="cost_rule")
         if minimum < 0 or maximum < 0 or minimum > maximum:
-            raise ValidationError("the cost minimum and maximum must satisfy 0 <= minimum <= maximum", field="settings")
+            raise ValidationError("dunning.cost_minimum_maximum", field="cost_rule")
         clean_rule = {
             "kind": kind,
             "brackets": clean,
@@ -178,45 +232,39 @@ def clean_cost_rule(rule, *, market: str) -> dict:
             if excess is not None:
                 principal, charged, allowed = excess
                 raise ValidationError(
-                    f"the consumer cost rule charges more than the statutory scale: on a principal of {principal} "
-                    f"it charges {charged} where the statutory scale allows at most {allowed}",
-                    field="settings",
+                    "dunning.cost_above_statute",
+                    {"principal": Money(principal), "charged": Money(charged), "allowed": Money(allowed)},
+                    field="cost_rule",
                 )
         return clean_rule
     if kind == "fixed_per_invoice":
         if market != "b2b":
-            raise ValidationError(
-                "consumers may be charged collection costs only on the statutory scale or a lower one "
-                "(kind wik_scale), or none (kind none)",
-                field="settings",
-            )
-        amount = _decimal(rule.get("amount"), field="the fixed cost")
+            raise ValidationError("dunning.cost_fixed_consumer", field="cost_rule")
+        amount = _decimal(rule.get("amount"), field=CostPart("amount"), at="cost_rule")
         if amount < 0:
-            raise ValidationError("the fixed cost cannot be negative", field="settings")
+            raise ValidationError("dunning.cost_fixed_negative", field="cost_rule")
         return {"kind": kind, "amount": str(amount.quantize(CENT))}
-    raise ValidationError("the cost rule kind must be wik_scale, fixed_per_invoice or none", field="settings")
+    raise ValidationError("dunning.cost_rule_kind", field="cost_rule")
 
 
 def clean_settings(settings, *, market: str) -> dict:
     if settings is None:
         settings = {}
     if not isinstance(settings, dict):
-        raise ValidationError("settings must be an object", field="settings")
+        raise ValidationError("dunning.settings_object", field="settings")
     unknown = sorted(set(settings) - set(DEFAULT_SETTINGS))
     if unknown:
-        raise ValidationError(f"unknown ladder settings: {', '.join(unknown)}", field="settings")
+        raise ValidationError("dunning.settings_unknown", {"names": ", ".join(unknown)}, field="settings")
     merged = {**DEFAULT_SETTINGS, **({"cost_rule": B2B_FIXED} if market == "b2b" else {}), **settings}
     scope = merged["block_scope"]
     if scope not in ("invoice", "all"):
-        raise ValidationError("block_scope must be invoice or all", field="settings")
-    vat = _decimal(merged["cost_vat_rate"], field="cost_vat_rate")
+        raise ValidationError("dunning.block_scope", {"field": "block_scope"}, field="block_scope")
+    vat = _decimal(merged["cost_vat_rate"], field="cost_vat_rate", at="cost_vat_rate")
     if vat not in (Decimal(0), Decimal(21)):
-        raise ValidationError("cost_vat_rate must be 0 or 21", field="settings")
+        raise ValidationError("dunning.cost_vat_rate", {"field": "cost_vat_rate"}, field="cost_vat_rate")
     if vat and market != "b2b":
         # The scale is the most a consumer pays; a provider that deducts VAT adds none on top.
-        raise ValidationError(
-            "cost_vat_rate must be 0 for consumers: no VAT is charged on top of the statutory scale", field="settings"
-        )
+        raise ValidationError("dunning.cost_vat_consumer", {"field": "cost_vat_rate"}, field="cost_vat_rate")
     return {
         "block_scope": scope,
         "block_notice_days": _int(merged["block_notice_days"], field="block_notice_days", minimum=5, maximum=90),
@@ -226,91 +274,75 @@ def clean_settings(settings, *, market: str) -> dict:
     }
 
 
+def _pair(n: int, step: dict, m: int, other: dict) -> dict:
+    return {"step": Step(n, step), "other": Step(m, other)}
+
+
 def clean_steps(steps, *, market: str, settings: dict) -> list[dict]:
     """The steps in their normal form, or ValidationError naming the step that is wrong."""
     if not isinstance(steps, list) or not steps:
-        raise ValidationError("a ladder needs at least one step", field="steps")
+        raise ValidationError("dunning.ladder_no_steps", field="steps")
     clean: list[dict] = []
     keys: set[str] = set()
     for n, raw in enumerate(steps):
         if not isinstance(raw, dict) or set(raw) - {"key", "kind", "day"}:
-            raise ValidationError(f"step {n + 1} must have only key, kind and day", field="steps")
+            raise ValidationError("dunning.step_keys", {"n": n + 1}, field="steps")
         kind = raw.get("kind")
         if kind not in STEP_KINDS:
             raise ValidationError(
-                f"step {n + 1}: unknown kind {kind!r} (one of {', '.join(STEP_KINDS)})", field="steps"
+                "dunning.step_kind", {"n": n + 1, "kind": repr(kind), "kinds": ", ".join(STEP_KINDS)}, field="steps"
             )
         day = raw.get("day")
         if isinstance(day, bool) or not isinstance(day, int) or not 1 <= day <= MAX_DAY:
-            raise ValidationError(f"step {n + 1}: day must be a whole number from 1 to {MAX_DAY}", field="steps")
+            raise ValidationError("dunning.step_day", {"n": n + 1, "max": MAX_DAY}, field="steps")
         key = str(raw.get("key") or f"{kind.replace('_', '-')}-{n + 1}").strip().lower()
         if not _KEY.match(key):
-            raise ValidationError(f"step {n + 1}: a key is lower-case letters, digits and -", field="steps")
+            raise ValidationError("dunning.step_key", {"n": n + 1}, field="steps")
         if key in keys:
-            raise ValidationError(f"step {n + 1}: the key {key!r} is used twice", field="steps")
+            raise ValidationError("dunning.step_key_twice", {"n": n + 1, "key": repr(key)}, field="steps")
         keys.add(key)
         clean.append({"key": key, "kind": kind, "day": day})
 
     for n in range(1, len(clean)):
         before, step = clean[n - 1], clean[n]
         if step["day"] == before["day"]:
-            raise ValidationError(
-                f"{_desc(n, step)} overlaps {_desc(n - 1, before)}: two steps may not fall on the same day",
-                field="steps",
-            )
+            raise ValidationError("dunning.steps_same_day", _pair(n, step, n - 1, before), field="steps")
         if step["day"] < before["day"]:
-            raise ValidationError(
-                f"{_desc(n, step)} comes before {_desc(n - 1, before)}: steps must be in the order of their day",
-                field="steps",
-            )
+            raise ValidationError("dunning.steps_day_order", _pair(n, step, n - 1, before), field="steps")
         if STEP_KINDS[step["kind"]][0] < STEP_KINDS[before["kind"]][0]:
-            raise ValidationError(
-                f"{_desc(n, step)} cannot follow {_desc(n - 1, before)}: the order is reminders, "
-                "final notice, block, bailiff, cancellation",
-                field="steps",
-            )
+            raise ValidationError("dunning.steps_kind_order", _pair(n, step, n - 1, before), field="steps")
     if clean[0]["kind"] not in (REMINDER, WIK_LETTER):
-        raise ValidationError("the first step must be a reminder or the fourteen-day letter", field="steps")
+        raise ValidationError("dunning.first_step", field="steps")
     kinds = [s["kind"] for s in clean]
     for kind in SINGLE_KINDS:
         if kinds.count(kind) > 1:
-            raise ValidationError(f"a ladder has at most one {kind} step", field="steps")
+            raise ValidationError("dunning.step_once", {"kind": StepKind(kind)}, field="steps")
     if BLOCK in kinds or FINAL_NOTICE in kinds:
         if BLOCK not in kinds or FINAL_NOTICE not in kinds:
-            raise ValidationError(
-                "a block must be announced: a final_notice step must come right before the block step",
-                field="steps",
-            )
+            raise ValidationError("dunning.block_unannounced", field="steps")
         b = kinds.index(BLOCK)
         if kinds[b - 1] != FINAL_NOTICE:
-            raise ValidationError(
-                f"{_desc(b, clean[b])} must come right after the final notice that announces it", field="steps"
-            )
+            raise ValidationError("dunning.block_after_notice", {"step": Step(b, clean[b])}, field="steps")
         gap = clean[b]["day"] - clean[b - 1]["day"]
         if gap < settings["block_notice_days"]:
             raise ValidationError(
-                f"{_desc(b, clean[b])} overlaps the notice period of {_desc(b - 1, clean[b - 1])}: "
-                f"at least {settings['block_notice_days']} days must lie between them (block_notice_days)",
+                "dunning.block_notice_period",
+                _pair(b, clean[b], b - 1, clean[b - 1]) | {"days": settings["block_notice_days"]},
                 field="steps",
             )
     if CANCEL in kinds and BLOCK not in kinds:
-        raise ValidationError("a ladder that cancels services must block them first", field="steps")
+        raise ValidationError("dunning.cancel_without_block", field="steps")
     if market == "b2c":
         if WIK_LETTER not in kinds:
-            raise ValidationError(
-                "a consumer ladder must send the fourteen-day letter (WIK) before any collection step",
-                field="steps",
-            )
+            raise ValidationError("dunning.consumer_without_wik", field="steps")
         w = kinds.index(WIK_LETTER)
         for n in range(w + 1, len(clean)):
             if clean[n]["kind"] == BAILIFF and clean[n]["day"] - clean[w]["day"] < WIK_MIN_GAP_DAYS:
                 raise ValidationError(
-                    f"{_desc(n, clean[n])} overlaps the fourteen-day term of {_desc(w, clean[w])}: "
-                    f"at least {WIK_MIN_GAP_DAYS} days must lie between them",
-                    field="steps",
+                    "dunning.wik_term", _pair(n, clean[n], w, clean[w]) | {"days": WIK_MIN_GAP_DAYS}, field="steps"
                 )
         if BAILIFF in kinds and kinds.index(BAILIFF) < w:
-            raise ValidationError("the fourteen-day letter must come before the bailiff hand-off", field="steps")
+            raise ValidationError("dunning.wik_before_bailiff", field="steps")
     return clean
 
 

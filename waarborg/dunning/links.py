@@ -33,10 +33,10 @@ def read_token(token: str) -> tuple[int, str]:
     try:
         decision_id, action = signing.Signer(salt=SALT).unsign_object(str(token or ""))
     except (signing.BadSignature, ValueError, TypeError):
-        raise ValidationError("this link is not valid", field="token") from None
+        raise ValidationError("dunning.link_invalid", field="token") from None
     kinds = {v: k for k, v in ACTIONS.items()}
     if action not in kinds or not isinstance(decision_id, int):
-        raise ValidationError("this link is not valid", field="token")
+        raise ValidationError("dunning.link_invalid", field="token")
     return decision_id, kinds[action]
 
 

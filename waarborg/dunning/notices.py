@@ -19,6 +19,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import connection, transaction
 from django.template.loader import render_to_string
 
+from waarborg.billing.payment_reference import payee, payment_reference, printed
 from waarborg.core import clock
 from waarborg.core.holidays import wik_term_end
 from waarborg.customers.models import Contact
@@ -28,13 +29,9 @@ from waarborg.dunning.adapters import backoff_seconds
 from waarborg.dunning.links import links_for
 from waarborg.dunning.models import Case, Decision, LadderVersion, Notice, NoticePreference
 from waarborg.dunning.schedule import plan_next
+from waarborg.dunning.words import format_date, format_money
 
 log = logging.getLogger(__name__)
-
-MONTHS = {
-    "nl": ("januari februari maart april mei juni juli augustus september oktober november december".split(),),
-    "en": ("January February March April May June July August September October November December".split(),),
-}
 
 SUBJECTS = {
     "reminder": ("Betalingsherinnering", "Payment reminder"),
@@ -50,27 +47,6 @@ SUBJECTS = {
     "noted": ("Uw bezwaar is ontvangen: een medewerker beslist", "We received your objection: an employee decides"),
     "contest_decided": ("Besluit over uw bezwaar", "Decision on your objection"),
 }  # fmt: skip
-
-
-def format_date(day, lang: str) -> str:
-    if day is None:
-        return ""
-    if isinstance(day, str):
-        day = dt.date.fromisoformat(day)
-    month = MONTHS["nl" if lang == "nl" else "en"][0][day.month - 1]
-    return f"{day.day} {month} {day.year}"
-
-
-def format_money(amount, currency: str, lang: str) -> str:
-    value = Decimal(str(amount)).quantize(L.CENT)
-    sign = "-" if value < 0 else ""
-    whole, cents = f"{abs(value):.2f}".split(".")
-    groups = f"{int(whole):,}"
-    if lang == "nl":
-        text = f"{groups.replace(',', '.')},{cents}"
-        return f"{sign}€ {text}" if currency == "EUR" else f"{sign}{currency} {text}"
-    text = f"{groups}.{cents}"
-    return f"{sign}€{text}" if currency == "EUR" else f"{sign}{currency} {text}"
 
 
 def _services(items, lang):
@@ -95,6 +71,7 @@ def context_for(decision: Decision, *, lang: str, notice: Notice | None = None, 
     invoices = [
         {
             "number": i["number"],
+            "reference": printed(payment_reference(i["id"])) if i.get("id") else "",
             "due": fd(i["due_date"]),
             "total": fm(i["total"], i["currency"]),
             "paid": fm(i["paid"], i["currency"]),
@@ -118,6 +95,12 @@ def context_for(decision: Decision, *, lang: str, notice: Notice | None = None, 
             "basis": costs["basis"],
             "invoices": costs.get("invoices", 0),
         }
+    # What to transfer: what is open, plus the collection costs once they are owed (one currency).
+    currencies = list(facts.get("totals", {}))
+    due = sum((Decimal(a) for a in facts.get("totals", {}).values()), Decimal(0))
+    if costs and costs.get("due"):
+        due += Decimal(costs["amount"]) + Decimal(costs["vat"])
+    pay = {**payee(), "due": fm(due, currencies[0])} if len(currencies) == 1 and due > 0 else None
     next_on = notice.next_on if notice is not None and notice.next_on else decision.next_on
     next_kind = decision.next_kind
     controller = getattr(settings, "WAARBORG_CONTROLLER", {})
@@ -146,6 +129,7 @@ def context_for(decision: Decision, *, lang: str, notice: Notice | None = None, 
         "next_kind": next_kind,
         "next_on": fd(next_on),
         "costs": costs_ctx,
+        "pay": pay,
         "blocked": _services(data.get("blocked", []) + data.get("already_blocked", []), lang),
         "blocked_otherwise": _services(data.get("blocked_otherwise", []), lang),
         "cancelled": _services(data.get("cancelled", []), lang),

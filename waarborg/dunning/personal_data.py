@@ -13,6 +13,7 @@ from waarborg.core.datamap import (
     ADMIN_LOG_1Y,
     FISCAL_7Y,
     LEGAL_CLAIM_5Y,
+    NO_LABEL,
     WHILE_CUSTOMER,
     Link,
     Variant,
@@ -37,7 +38,9 @@ exempt("dunning.Ladder", why="dunning ladders: names and markets")
 exempt("dunning.LadderVersion", why="the steps and settings of a ladder, and which staff account wrote them")
 
 
-def _collection(key: str, *, recipients: str = "", source: str = "system", portability: str = "derived"):
+def _collection(
+    key: str, *, recipients: str = "", source: str = "system", portability: str = "derived", label=NO_LABEL
+):
     return pd(
         "D7",
         key,
@@ -48,10 +51,20 @@ def _collection(key: str, *, recipients: str = "", source: str = "system", porta
         portability,
         recipients=recipients,
         source=source,
+        label=label,
     )
 
 
-def _claim(category: str, key: str, purposes: str = "U15", *, recipients="", source="system", portability="derived"):
+def _claim(
+    category: str,
+    key: str,
+    purposes: str = "U15",
+    *,
+    recipients="",
+    source="system",
+    portability="derived",
+    label=NO_LABEL,
+):
     """The record of a legal claim: kept until 5 years after the case closed, locked away."""
     return pd(
         category,
@@ -63,6 +76,7 @@ def _claim(category: str, key: str, purposes: str = "U15", *, recipients="", sou
         portability,
         recipients=recipients,
         source=source,
+        label=label,
     )
 
 
@@ -87,22 +101,40 @@ declare(
     dates={"fiscal_year_end": "opened_on"},
     subject="the customer whose invoices are overdue",
     fields={
-        "status": _collection("user.financial.collection.status"),
-        "opened_on": _collection("user.financial.collection.date"),
-        "closed_on": _collection("user.financial.collection.date"),
-        "close_reason": _collection("user.financial.collection.status"),
-        "anchor_date": _collection("user.financial.collection.date"),
-        "next_step_on": _collection("user.financial.collection.date"),
-        "last_effective_on": _collection("user.financial.collection.date"),
-        "last_notice_on": _collection("user.financial.collection.date"),
-        "paused_on": _collection("user.financial.collection.date"),
-        "costs_amount": _collection("user.financial.collection.costs", recipients="bailiff"),
-        "costs_from": _collection("user.financial.collection.costs", recipients="bailiff"),
-        "costs_invoices": _collection("user.financial.collection.costs", recipients="bailiff"),
-        "restricted_at": _RESTRICTED,
+        "status": _collection("user.financial.collection.status", label=("Status van de zaak", "Status of the case")),
+        "opened_on": _collection("user.financial.collection.date", label=("Geopend op", "Opened on")),
+        "closed_on": _collection("user.financial.collection.date", label=("Gesloten op", "Closed on")),
+        "close_reason": _collection(
+            "user.financial.collection.status", label=("Reden van sluiten", "Reason for closing")
+        ),
+        "anchor_date": _collection(
+            "user.financial.collection.date",
+            label=("Vervaldatum waarvan de termijnen tellen", "Due date the terms count from"),
+        ),
+        "next_step_on": _collection("user.financial.collection.date", label=("Volgende stap op", "Next step on")),
+        "last_effective_on": _collection(
+            "user.financial.collection.date", label=("Laatste stap van kracht op", "Last step effective on")
+        ),
+        "last_notice_on": _collection("user.financial.collection.date", label=("Laatste bericht op", "Last notice on")),
+        "paused_on": _collection("user.financial.collection.date", label=("Stilgezet op", "Paused on")),
+        "costs_amount": _collection(
+            "user.financial.collection.costs", recipients="bailiff", label=("Incassokosten", "Collection costs")
+        ),
+        "costs_from": _collection(
+            "user.financial.collection.costs",
+            recipients="bailiff",
+            label=("Incassokosten verschuldigd vanaf", "Collection costs due from"),
+        ),
+        "costs_invoices": _collection(
+            "user.financial.collection.costs",
+            recipients="bailiff",
+            label=("Facturen waarover kosten gelden", "Invoices the costs apply to"),
+        ),
+        "restricted_at": _RESTRICTED.labelled(("Afgeschermd sinds", "Locked away since")),
     },
     not_personal=("customer", "ladder_version", "next_index", "pending_notice", "shift_days"),
     links=(_customer_link("dunning case of this customer"),),
+    label=("Incassozaak", "Collection case"),
 )
 
 declare(
@@ -110,14 +142,24 @@ declare(
     dates={"fiscal_year_end": "decided_on", **CLAIM_CLOSED},
     subject="the customer the decision is about",
     fields={
-        "facts": _collection("user.financial.collection.decision", recipients="bailiff"),
-        "outcome": _collection("user.financial.collection.decision"),
-        "outcome_data": _collection("user.financial.collection.decision", recipients="bailiff"),
-        "next_on": _collection("user.financial.collection.date"),
-        "decided_on": _collection("user.financial.collection.date"),
-        "decided_at": _collection("user.financial.collection.date"),
-        "reason": _collection("user.financial.collection.decision", source="staff", portability="provided"),
-        "restricted_at": _RESTRICTED,
+        "facts": _collection(
+            "user.financial.collection.decision",
+            recipients="bailiff",
+            label=("Feiten van het besluit", "Facts of the decision"),
+        ),
+        "outcome": _collection("user.financial.collection.decision", label=("Uitkomst", "Outcome")),
+        "outcome_data": _collection(
+            "user.financial.collection.decision",
+            recipients="bailiff",
+            label=("Gegevens van de uitkomst", "Details of the outcome"),
+        ),
+        "next_on": _collection("user.financial.collection.date", label=("Volgende stap op", "Next step on")),
+        "decided_on": _collection("user.financial.collection.date", label=("Besloten op (datum)", "Decided on (date)")),
+        "decided_at": _collection("user.financial.collection.date", label=("Besloten op", "Decided on")),
+        "reason": _collection(
+            "user.financial.collection.decision", source="staff", portability="provided", label=("Reden", "Reason")
+        ),
+        "restricted_at": _RESTRICTED.labelled(("Afgeschermd sinds", "Locked away since")),
     },
     not_personal=(
         "case",
@@ -154,6 +196,8 @@ declare(
             },
         ),
     ),
+    label=("Incassobesluit", "Collection decision"),
+    context={"kind": ("Soort", "Kind"), "rule": ("Toegepaste regel", "Rule applied")},
 )
 
 declare(
@@ -161,14 +205,26 @@ declare(
     dates={"fiscal_year_end": "created_at", **CLAIM_CLOSED},
     subject="the customer, and the contact person the notice went to",
     fields={
-        "sent_at": _collection("user.financial.collection.notice", recipients="bailiff"),
-        "next_on": _collection("user.financial.collection.notice"),
-        "term_end": _collection("user.financial.collection.notice", recipients="bailiff"),
-        "costs_amount": _collection("user.financial.collection.costs", recipients="bailiff"),
-        "language": _collection("user.financial.collection.notice"),
-        "posted_on": _collection("user.financial.collection.notice", recipients="bailiff"),
-        "posting_recorded_at": _collection("user.financial.collection.notice"),
-        "restricted_at": _RESTRICTED,
+        "sent_at": _collection(
+            "user.financial.collection.notice", recipients="bailiff", label=("Verzonden op", "Sent on")
+        ),
+        "next_on": _collection("user.financial.collection.notice", label=("Volgende stap op", "Next step on")),
+        "term_end": _collection(
+            "user.financial.collection.notice",
+            recipients="bailiff",
+            label=("Einde van de betaaltermijn", "End of the payment term"),
+        ),
+        "costs_amount": _collection(
+            "user.financial.collection.costs", recipients="bailiff", label=("Incassokosten", "Collection costs")
+        ),
+        "language": _collection("user.financial.collection.notice", label=("Taal", "Language")),
+        "posted_on": _collection(
+            "user.financial.collection.notice", recipients="bailiff", label=("Per post verstuurd op", "Posted on")
+        ),
+        "posting_recorded_at": _collection(
+            "user.financial.collection.notice", label=("Verzending vastgelegd op", "Posting recorded on")
+        ),
+        "restricted_at": _RESTRICTED.labelled(("Afgeschermd sinds", "Locked away since")),
     },
     not_personal=(
         "case",
@@ -206,6 +262,8 @@ declare(
             },
         ),
     ),
+    label=("Incassobericht", "Collection notice"),
+    context=("kind", "channel", "status", "created_at"),
 )
 
 declare(
@@ -214,19 +272,38 @@ declare(
     subject="the customer who contested, and the account that sent it",
     fields={
         "statement": _claim(
-            "D11", "user.correspondence.complaint", "U11 U15", source="subject", portability="provided"
+            "D11",
+            "user.correspondence.complaint",
+            "U11 U15",
+            source="subject",
+            portability="provided",
+            label=("Uw standpunt", "Your statement"),
         ),
-        "reason": _claim("D11", "user.correspondence.complaint_answer", "U11 U15", source="staff"),
-        "received_at": _claim("D11", "user.correspondence.date", "U11 U15", portability="observed"),
-        "decided_at": _claim("D11", "user.correspondence.date", "U11 U15", portability="observed"),
-        "status": _claim("D11", "user.correspondence.complaint_outcome", "U11 U15", source="staff"),
-        "restricted_at": _RESTRICTED_CLAIM,
+        "reason": _claim(
+            "D11",
+            "user.correspondence.complaint_answer",
+            "U11 U15",
+            source="staff",
+            label=("Reden van het besluit", "Reason for the decision"),
+        ),
+        "received_at": _claim(
+            "D11", "user.correspondence.date", "U11 U15", portability="observed", label=("Ontvangen op", "Received on")
+        ),
+        "decided_at": _claim(
+            "D11", "user.correspondence.date", "U11 U15", portability="observed", label=("Besloten op", "Decided on")
+        ),
+        "status": _claim(
+            "D11", "user.correspondence.complaint_outcome", "U11 U15", source="staff", label=("Uitkomst", "Outcome")
+        ),
+        "restricted_at": _RESTRICTED_CLAIM.labelled(("Afgeschermd sinds", "Locked away since")),
     },
     not_personal=("case", "customer", "kind", "via_decision", "submitted_by", "decided_by"),
     links=(
         _customer_link("contest by this customer"),
         Link("submitted_by", "accounts.Account", "contest sent from this account"),
     ),
+    label=("Betwisting van een incassostap", "Contest of a collection step"),
+    context=("kind",),
 )
 
 declare(
@@ -234,12 +311,17 @@ declare(
     dates={"fiscal_year_end": "created_at"},
     subject="the customer whose invoice an employee took out of dunning",
     fields={
-        "created_at": _collection("user.financial.collection.date"),
-        "released_at": _collection("user.financial.collection.date"),
-        "restricted_at": _RESTRICTED,
+        "created_at": _collection(
+            "user.financial.collection.date", label=("Buiten de incasso gehouden sinds", "Kept out of collection since")
+        ),
+        "released_at": _collection(
+            "user.financial.collection.date", label=("Weer in de incasso op", "Back in collection on")
+        ),
+        "restricted_at": _RESTRICTED.labelled(("Afgeschermd sinds", "Locked away since")),
     },
     not_personal=("invoice", "customer", "contest", "released_by"),
     links=(_customer_link("invoice of this customer taken out of dunning"),),
+    label=("Factuur buiten de incasso gehouden", "Invoice kept out of collection"),
 )
 
 declare(
@@ -247,11 +329,13 @@ declare(
     dates={"fiscal_year_end": "requested_on", **CLAIM_CLOSED},
     subject="the customer the step is about",
     fields={
-        "requested_on": _collection("user.financial.collection.date"),
-        "status": _collection("user.financial.collection.decision"),
-        "decided_at": _collection("user.financial.collection.date"),
-        "reason": _collection("user.financial.collection.decision", source="staff", portability="provided"),
-        "restricted_at": _RESTRICTED,
+        "requested_on": _collection("user.financial.collection.date", label=("Aangevraagd op", "Requested on")),
+        "status": _collection("user.financial.collection.decision", label=("Status", "Status")),
+        "decided_at": _collection("user.financial.collection.date", label=("Besloten op", "Decided on")),
+        "reason": _collection(
+            "user.financial.collection.decision", source="staff", portability="provided", label=("Reden", "Reason")
+        ),
+        "restricted_at": _RESTRICTED.labelled(("Afgeschermd sinds", "Locked away since")),
     },
     not_personal=("case", "customer", "kind", "decision", "decided_by", "recipient"),
     links=(_customer_link("dunning approval about this customer"),),
@@ -274,6 +358,8 @@ declare(
             },
         ),
     ),
+    label=("Goedkeuring van een incassostap", "Approval of a collection step"),
+    context=("kind",),
 )
 
 declare(
@@ -281,15 +367,37 @@ declare(
     dates=CLAIM_CLOSED,
     subject="the customer whose claim went to a bailiff",
     fields={
-        "content": _claim("D7", "user.financial.collection.case_file", "U4 U15", recipients="bailiff"),
-        "text": _claim("D7", "user.financial.collection.case_file", "U4 U15", recipients="bailiff"),
-        "handed_on": _claim("D7", "user.financial.collection.date", "U4 U15", recipients="bailiff"),
-        "sent_at": _claim("D7", "user.financial.collection.date", "U4 U15", recipients="bailiff"),
-        "restricted_at": _RESTRICTED_CLAIM,
+        "content": _claim(
+            "D7",
+            "user.financial.collection.case_file",
+            "U4 U15",
+            recipients="bailiff",
+            label=("Inhoud van het dossier", "Content of the case file"),
+        ),
+        "text": _claim(
+            "D7",
+            "user.financial.collection.case_file",
+            "U4 U15",
+            recipients="bailiff",
+            label=("Tekst van het dossier", "Text of the case file"),
+        ),
+        "handed_on": _claim(
+            "D7",
+            "user.financial.collection.date",
+            "U4 U15",
+            recipients="bailiff",
+            label=("Overgedragen op", "Handed over on"),
+        ),
+        "sent_at": _claim(
+            "D7", "user.financial.collection.date", "U4 U15", recipients="bailiff", label=("Verzonden op", "Sent on")
+        ),
+        "restricted_at": _RESTRICTED_CLAIM.labelled(("Afgeschermd sinds", "Locked away since")),
     },
     # sent_to: the bailiff's office address, not the customer's
     not_personal=("case", "customer", "approval", "recipient", "sent_to"),
     links=(_customer_link("case file about this customer"),),
+    label=("Dossier voor de gerechtsdeurwaarder", "Case file for the bailiff"),
+    context={"sent_to": ("Verzonden aan", "Sent to")},
 )
 
 declare(
@@ -297,10 +405,20 @@ declare(
     dates={"relationship_end": "customer__ended_at"},
     subject="the customer",
     fields={
-        "language": pd("D11", "user.preference.language", "U6", "contract", WHILE_CUSTOMER, "delete", "provided"),
+        "language": pd(
+            "D11",
+            "user.preference.language",
+            "U6",
+            "contract",
+            WHILE_CUSTOMER,
+            "delete",
+            "provided",
+            label=("Taal van incassoberichten", "Language of collection notices"),
+        ),
     },
     not_personal=("customer",),
     links=(_customer_link("notice language of this customer"),),
+    label=("Taalvoorkeur voor incassoberichten", "Language preference for collection notices"),
 )
 
 declare(
@@ -318,6 +436,7 @@ declare(
             "excluded",
             recipients="datacenter",
             source="system",
+            label=("Inhoud van het bericht", "Content of the message"),
         ),
     },
     not_personal=(
@@ -333,4 +452,11 @@ declare(
         "delivered_at",
     ),
     links=(_customer_link("provisioning message about this customer's service"),),
+    label=("Bericht aan het hostingplatform", "Message to the hosting platform"),
+    context={
+        "action": ("Handeling", "Action"),
+        "status": ("Status", "Status"),
+        "created_at": ("Aangemaakt op", "Created on"),
+        "delivered_at": ("Afgeleverd op", "Delivered on"),
+    },
 )

@@ -32,6 +32,7 @@ from waarborg.dunning import ladders as L
 from waarborg.dunning.models import Case, LadderVersion, Notice
 from waarborg.dunning.notices import context_for, format_date, languages, recipient_contacts, stamp_wik
 from waarborg.dunning.schedule import plan_next
+from waarborg.dunning.words import Day
 
 SCOPE = "dunning"  # finance (waarborg.core.roles)
 
@@ -39,9 +40,9 @@ SCOPE = "dunning"  # finance (waarborg.core.roles)
 def _require_finance_person(actor) -> None:
     """Posting a letter is a fact a named finance employee records, never the system."""
     if not is_account(actor):
-        raise PermissionDenied("a finance employee records that a letter was posted")
+        raise PermissionDenied("dunning.post_by_person")
     if not getattr(actor, "is_active", False) or getattr(actor, "role", None) != roles.FINANCE:
-        raise PermissionDenied("only the finance role may record that a letter was posted")
+        raise PermissionDenied("dunning.post_by_finance")
 
 
 def clean_posting_day(value) -> dt.date:
@@ -51,9 +52,9 @@ def clean_posting_day(value) -> dt.date:
         try:
             value = dt.date.fromisoformat(value.strip())
         except ValueError:
-            raise ValidationError("posted_on must be a date (YYYY-MM-DD)", field="posted_on") from None
+            raise ValidationError("dunning.not_a_date", {"field": "posted_on"}, field="posted_on") from None
     if not isinstance(value, dt.date):
-        raise ValidationError("posted_on must be a date (YYYY-MM-DD)", field="posted_on")
+        raise ValidationError("dunning.not_a_date", {"field": "posted_on"}, field="posted_on")
     return value
 
 
@@ -88,7 +89,7 @@ def letter_get_for(*, viewer, case, pk) -> Notice:
     found = case_letters_for(viewer=viewer, case=case).select_related("decision__ladder_version__ladder").filter(pk=pk)
     notice = found.first()
     if notice is None:
-        raise NotFound(f"dunning.notice {pk} not found")
+        raise NotFound("dunning.notice_not_found", {"id": pk})
     return notice
 
 
@@ -173,24 +174,27 @@ def letter_posted(*, actor, notice: Notice, posted_on) -> Notice:
     posted_on = clean_posting_day(posted_on)
     current = Notice.objects.select_for_update().select_related("decision").filter(pk=notice.pk).first()
     if current is None:
-        raise NotFound(f"dunning.notice {notice.pk} not found")
+        raise NotFound("dunning.notice_not_found", {"id": notice.pk})
     if current.channel != Notice.Channel.POST:
-        raise ValidationError("this notice goes by e-mail, not by post", field="notice")
+        raise ValidationError("dunning.notice_by_email", field="notice")
     if current.status == Notice.Status.SENT or current.posted_on is not None:
-        raise ValidationError("this letter has been recorded as posted already", field="notice")
+        raise ValidationError("dunning.letter_posted_already", field="notice")
     if current.status != Notice.Status.TO_POST:
-        raise ValidationError("this letter is not waiting to be posted (the case was closed)", field="notice")
-    if posted_on < made_on(current):
-        raise ValidationError("posted_on may not be before the day the letter was made", field="posted_on")
+        raise ValidationError("dunning.letter_not_waiting", field="notice")
+    made = made_on(current)
+    if posted_on < made:
+        raise ValidationError(
+            "dunning.posted_before_made", {"field": "posted_on", "made": Day(made)}, field="posted_on"
+        )
     today = clock.today()
     if posted_on > today:
-        raise ValidationError("posted_on may not be in the future", field="posted_on")
+        raise ValidationError("dunning.date_in_future", {"field": "posted_on"}, field="posted_on")
     case = Case.objects.select_for_update().get(pk=current.case_id)
     if case.status == Case.Status.CLOSED:
-        raise ValidationError("this letter is not waiting to be posted (the case was closed)", field="notice")
+        raise ValidationError("dunning.letter_not_waiting", field="notice")
     contact = recipient_contacts([current.customer_id]).get(current.customer_id)
     if not has_postal_address(contact):
-        raise ValidationError("the customer has no postal address to post the letter to", field="notice")
+        raise ValidationError("dunning.no_postal_address", field="notice")
     version = LadderVersion.objects.select_related("ladder").get(pk=current.decision.ladder_version_id)
     now = clock.now()
 

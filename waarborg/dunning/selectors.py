@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q
 
+from waarborg.billing.models import Invoice
 from waarborg.core import clock, roles
 from waarborg.core.access import filter_customer, get_scoped, scope_queryset
 from waarborg.core.errors import PermissionDenied, ValidationError
@@ -57,7 +58,7 @@ def contest_link_get(token: str, *, lang: str = "nl") -> ContestLink:
     decision_id, kind = read_token(token)
     decision = Decision.objects.select_related("case", "ladder_version__ladder").filter(pk=decision_id).first()
     if decision is None:
-        raise ValidationError("this link is not valid", field="token")
+        raise ValidationError("dunning.link_invalid", field="token")
     notice = Notice.objects.filter(decision_id=decision.pk).first()
     return ContestLink(
         decision_id=decision.pk,
@@ -73,7 +74,7 @@ def contest_link_get(token: str, *, lang: str = "nl") -> ContestLink:
 def _finance(viewer) -> None:
     roles.require(viewer, SCOPE)
     if getattr(viewer, "role", None) != roles.FINANCE:
-        raise PermissionDenied("only finance decides on dunning")
+        raise PermissionDenied("dunning.finance_decides")
 
 
 def dunning_cases_for(*, viewer, customer=None, status: str | None = None, active_only: bool = False):
@@ -408,3 +409,21 @@ def contests_of_case_for(*, viewer, case):
     customer whose case it is (the portal shows whether theirs waits for a decision)."""
     case = case_get_for(viewer=viewer, pk=getattr(case, "pk", case))
     return Contest.objects.filter(case_id=case.pk).order_by("received_at", "pk")
+
+
+def invoice_costs_owed_for(*, viewer, invoice, day: dt.date | None = None) -> Decimal:
+    """The collection costs owed with `invoice` on `day`: those its customer's active case
+    announced, once the fourteen-day term has passed, counted once — with the case's first
+    invoice still open (0 for any other invoice, or when nothing is owed)."""
+    day = day or clock.today()
+    for case in dunning_cases_for(viewer=viewer, customer=invoice.customer_id, active_only=True):
+        if not (case.costs_amount and case.costs_from and case.costs_from <= day):
+            continue
+        still_open = [pk for pk in sorted(case.costs_invoices or []) if pk == invoice.pk or _is_open(pk)]
+        if still_open and still_open[0] == invoice.pk:
+            return Decimal(case.costs_amount)
+    return Decimal(0)
+
+
+def _is_open(invoice_id: int) -> bool:
+    return Invoice.objects.filter(pk=invoice_id, status=Invoice.Status.OPEN).exists()

@@ -59,10 +59,10 @@ def _contact_of(token: str) -> Contact:
     try:
         pk = signing.loads(token or "", salt=_SALT)
     except signing.BadSignature:
-        raise NotFound("not a valid unsubscribe link") from None
+        raise NotFound("engagement.unsubscribe_link_invalid") from None
     contact = Contact.objects.filter(pk=pk).first() if isinstance(pk, int) else None
     if contact is None:
-        raise NotFound("not a valid unsubscribe link")
+        raise NotFound("engagement.unsubscribe_link_invalid")
     return contact
 
 
@@ -152,14 +152,14 @@ class SendResult:
 def _clean(subject: str, body: str) -> tuple[str, str]:
     subject = (subject or "").strip()
     if not subject:
-        raise ValidationError("the subject is empty", field="subject")
+        raise ValidationError("engagement.subject_empty", field="subject")
     if "\n" in subject or "\r" in subject or len(subject) > SUBJECT_MAX:
-        raise ValidationError(f"the subject is one line of at most {SUBJECT_MAX} characters", field="subject")
+        raise ValidationError("engagement.subject_form", {"max": SUBJECT_MAX}, field="subject")
     body = (body or "").strip()
     if not body:
-        raise ValidationError("the body is empty", field="body")
+        raise ValidationError("engagement.body_empty", field="body")
     if len(body) > BODY_MAX:
-        raise ValidationError(f"the body is longer than {BODY_MAX} characters", field="body")
+        raise ValidationError("engagement.body_too_long", {"max": BODY_MAX}, field="body")
     return subject, body
 
 

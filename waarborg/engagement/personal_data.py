@@ -7,7 +7,15 @@ declare(
     subject="the browser that consented to analytics cookies (known only by the random number in its cookie)",
     fields={
         "device_id": pd(
-            "D9", "user.device.cookie_id", "U8 U9", "consent", ANALYTICS_13M, "delete", "observed", source="system"
+            "D9",
+            "user.device.cookie_id",
+            "U8 U9",
+            "consent",
+            ANALYTICS_13M,
+            "delete",
+            "observed",
+            source="system",
+            label=("Cookie-ID", "Cookie identifier"),
         ),
         "path": pd(
             "D10",
@@ -18,6 +26,7 @@ declare(
             "delete",
             "observed",
             source="system",
+            label=("Bezochte pagina", "Page visited"),
         ),
         "day": pd(
             "D10",
@@ -28,8 +37,11 @@ declare(
             "delete",
             "observed",
             source="system",
+            label=("Dag", "Day"),
         ),
     },
     # Pseudonymous and standing alone: nothing in the administration links the number to a person.
     anchor=True,
+    label=("Paginabezoek", "Page view"),
+    groups=("visitors",),
 )

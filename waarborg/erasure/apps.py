@@ -9,5 +9,6 @@ class ErasureConfig(AppConfig):
     verbose_name = "Erasure"
 
     def ready(self):
-        # Loaded once the models are: the system checks and the hold rules register themselves.
-        from waarborg.erasure import checks, holds  # noqa: F401
+        # Loaded once the models are: the system checks register themselves. The hold rules are
+        # declared by the apps that own the data they rest on (billing, catalogue).
+        from waarborg.erasure import checks  # noqa: F401

@@ -90,11 +90,11 @@ def fiscal_archive_read(*, viewer, customer_or_invoice, reason_code: str) -> Arc
     archived: NotFound."""
     roles.require(viewer, SCOPE)
     if reason_code not in REASONS:
-        raise ValidationError(f"a reason code is one of {', '.join(sorted(REASONS))}", field="reason_code")
+        raise ValidationError("erasure.archive_reason_code", {"codes": ", ".join(sorted(REASONS))}, field="reason_code")
     purpose = REASONS[reason_code][0]
     customer, invoice_pk = _customer_of(customer_or_invoice)
     if customer is None:
-        raise NotFound("no archived records found")
+        raise NotFound("erasure.archive_not_found")
     invoices = Invoice.objects.filter(customer=customer, restricted_at__isnull=False)
     if invoice_pk is not None:
         invoices = invoices.filter(pk=invoice_pk)
@@ -104,7 +104,7 @@ def fiscal_archive_read(*, viewer, customer_or_invoice, reason_code: str) -> Arc
         documents = list(Document.objects.filter(customer=customer, restricted_at__isnull=False).order_by("pk"))
     tickets = _locked_tickets(customer, invoice_pk)
     if customer.restricted_at is None and not invoice_rows and not documents and not tickets:
-        raise NotFound("no archived records found")
+        raise NotFound("erasure.archive_not_found")
     lines: dict[int, list[dict]] = {}
     for line in InvoiceLine.objects.filter(invoice__in=invoice_rows).order_by("pk"):
         lines.setdefault(line.invoice_id, []).append(
@@ -205,7 +205,7 @@ def _locked_tickets(customer, invoice_pk) -> tuple[dict, ...]:
 def _alert_privacy_officers(viewer, reason_code, customer_pk, invoice_pk, seq, record) -> None:
     recipients = sorted(Account.objects.filter(role=roles.PRIVACY, is_active=True).values_list("email", flat=True))
     if not recipients:
-        raise AlertFailed("there is no active privacy officer to alert; the archive stays closed")
+        raise AlertFailed("erasure.archive_no_officer")
     _, nl, en = REASONS[reason_code]
     what = f"factuur-id {invoice_pk}" if invoice_pk else f"klant-id {customer_pk}"
     what_en = f"invoice id {invoice_pk}" if invoice_pk else f"customer id {customer_pk}"
@@ -228,6 +228,4 @@ def _alert_privacy_officers(viewer, reason_code, customer_pk, invoice_pk, seq, r
             fail_silently=False,
         )
     except Exception as exc:
-        raise AlertFailed(
-            f"the privacy officer could not be alerted ({type(exc).__name__}); the archive stays closed"
-        ) from exc
+        raise AlertFailed("erasure.archive_alert_failed", {"error": type(exc).__name__}) from exc

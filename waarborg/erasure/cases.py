@@ -93,7 +93,7 @@ def erasure_plan_preview(*, actor, query: Query) -> ErasurePlan:
         hits = subject_find(query)
         if not hits:
             known = already_erased_for({k: {v} for k, v in query.normalised().items()})
-            raise known or SubjectNotFound("no subject found for these identifiers")
+            raise known or SubjectNotFound("erasure.subject_not_found")
         plan = erasure_plan(hits)
         known = None if plan.changes or plan.holds else already_erased_for(plan.identifiers)
         if known is not None:  # only kept records remain (a request's record, the archive)
@@ -124,13 +124,13 @@ def erasure_case_open(
 ) -> ErasureCase:
     """Open a case for the subject these rows are about (hits from the finder)."""
     if source not in ErasureCase.Source.values:
-        raise ValidationError("unknown source of an erasure case", field="source")
+        raise ValidationError("erasure.source_unknown", field="source")
     check_eraser(actor)
     reason = clean_note(reason, field="reason", max_length=200)
     details = clean_note(details, field="details", max_length=2000)
     refs = _anchor_refs(hits)
     if not refs:
-        raise SubjectNotFound("no subject found for these identifiers")
+        raise SubjectNotFound("erasure.subject_not_found")
     with transaction.atomic():
         case = ErasureCase.objects.create(
             source=source,
@@ -176,11 +176,11 @@ def erasure_request(
     hits = subject_find(query)
     if not hits:
         known = already_erased_for({k: {v} for k, v in query.normalised().items() if k != "postcode"})
-        raise known or SubjectNotFound("no subject found for these identifiers")
+        raise known or SubjectNotFound("erasure.subject_not_found")
     plan = erasure_plan(hits)
     if not plan.changes:
         known = already_erased_for(plan.identifiers)
-        raise known or AlreadyErased("there is nothing left to erase for this subject")
+        raise known or AlreadyErased("erasure.nothing_left")
     case = erasure_case_open(
         actor=actor, hits=hits, source=source, reason=reason, privacy_request_id=privacy_request_id
     )
@@ -202,7 +202,8 @@ def erasure_case_run(*, actor, case: ErasureCase, vacuum: bool = True, scan: boo
     case.refresh_from_db()
     if case.is_closed:
         raise AlreadyErased(
-            f"erasure case {case.pk} was already carried out ({case.status})",
+            "erasure.case_closed",
+            {"case": case.pk, "status": case.status},
             case_id=case.pk,
             erased_at=case.executed_at,
         )
@@ -211,7 +212,7 @@ def erasure_case_run(*, actor, case: ErasureCase, vacuum: bool = True, scan: boo
         with transaction.atomic():
             locked = ErasureCase.objects.select_for_update().get(pk=case.pk)
             if locked.is_closed:
-                raise AlreadyErased(f"erasure case {case.pk} was already carried out", case_id=case.pk)
+                raise AlreadyErased("erasure.case_closed_meanwhile", {"case": case.pk}, case_id=case.pk)
             hits = _hits_of(locked)
             plan = erasure_plan(hits, waive=tuple(locked.waive))
             if plan.holds:
@@ -224,9 +225,7 @@ def erasure_case_run(*, actor, case: ErasureCase, vacuum: bool = True, scan: boo
         raise
     except Exception as exc:
         _record_failure(case, exc)
-        raise ErasureFailed(
-            f"erasure case {case.pk} stopped ({type(exc).__name__}); everything was rolled back, nothing changed"
-        ) from exc
+        raise ErasureFailed("erasure.case_failed", {"case": case.pk, "error": type(exc).__name__}) from exc
     if outcome.get("held"):
         case.refresh_from_db()
         return case

@@ -10,12 +10,13 @@ forgetting, the residual scan) is `completion.after_commit_steps`.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 
 from django.apps import apps
+from django.db.models import QuerySet
 
 from waarborg.audit.services import audit_record
 from waarborg.core import clock, datamap
-from waarborg.customers.models import Customer
 from waarborg.erasure import ops
 from waarborg.erasure.ledger import ledger_write
 from waarborg.erasure.models import ErasureCase, PendingFile
@@ -98,13 +99,42 @@ def execute_plan(actor, case: ErasureCase, plan: ErasurePlan) -> dict:
     return {"tables": tables}
 
 
+# What else ending the relationship changes on a subject row that stays, declared by the app that
+# owns the model (`@on_relationship_end(label)`, registered in its AppConfig.ready): its status.
+RelationshipEnd = Callable[[QuerySet, object], None]
+_ENDINGS: dict[str, RelationshipEnd] = {}
+
+
+def on_relationship_end(label: str):
+    """Register what ending the relationship changes on the staying rows of model `label`; the
+    function gets their queryset and the moment."""
+
+    def register(func: RelationshipEnd) -> RelationshipEnd:
+        _ENDINGS[label] = func
+        return func
+
+    return register
+
+
+def registered_endings() -> dict[str, RelationshipEnd]:
+    """What ending the relationship changes, by model label."""
+    return dict(_ENDINGS)
+
+
 def _end_relationship(plan: ErasurePlan, now) -> None:
-    """The erasure ends the customer relationship: the customer record that stays says so (its
-    end date anchors the terms of what is kept)."""
-    pks = [r.pk for r in plan.rows_of("customers.Customer") if r.stays]
-    if pks:
-        Customer.objects.filter(pk__in=pks, ended_at__isnull=True).update(ended_at=now)
-        Customer.objects.filter(pk__in=pks).exclude(status=Customer.Status.ENDED).update(status=Customer.Status.ENDED)
+    """The erasure ends the relationship: a subject row that stays and on which the map dates the
+    relationship's end (the customer record) says so — that date anchors the terms of what is kept."""
+    registry = datamap.registry()
+    for label in sorted({r.model for r in plan.rows}):
+        entry = registry[label]
+        path = entry.dates.get("relationship_end")
+        pks = [r.pk for r in plan.rows_of(label) if r.stays]
+        if not entry.anchor or path is None or "__" in path or not pks:
+            continue
+        rows = entry.model._default_manager.filter(pk__in=pks)
+        rows.filter(**{f"{path}__isnull": True}).update(**{path: now})
+        if label in _ENDINGS:
+            _ENDINGS[label](rows, now)
 
 
 def _update_rows(model, rows) -> int:

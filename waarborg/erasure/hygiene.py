@@ -1,8 +1,9 @@
 """Hygiene after an erasure: what else held the erased data, and the database letting go of it.
 
 - `derived_copy_cleaner` — register a function that drops derived copies of a subject's data
-  (caches, the packages made for the subject's privacy requests); `derived_copies_clean` runs
-  them all for a plan;
+  (caches here; the app that makes other copies registers their cleaner in its
+  `AppConfig.ready`, as privacy does for the packages made for a subject's requests);
+  `derived_copies_clean` runs them all for a plan;
 - `forget` — the database lets go of erased values (SQLite: WAL checkpoint; PostgreSQL: VACUUM,
   now or, with WAARBORG_ERASURE_VACUUM=daily, by the daily job through `vacuum_due`);
 - `files_retry` — the daily job's retry of stored files that would not go, closing the cases
@@ -13,7 +14,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import caches
@@ -23,8 +23,6 @@ from waarborg.core import clock
 from waarborg.erasure import ops
 from waarborg.erasure.models import ErasureCase, VacuumDue
 from waarborg.erasure.plan import ErasurePlan
-from waarborg.privacy.fulfil import PACKAGE_DIR
-from waarborg.privacy.models import DownloadLink, PackagePush, PrivacyRequest
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +41,11 @@ def derived_copy_cleaner(name: str):
         return func
 
     return register
+
+
+def registered_cleaners() -> dict[str, DerivedCleaner]:
+    """Every registered cleaner by its name."""
+    return dict(_DERIVED)
 
 
 def derived_copies_clean(plan: ErasurePlan) -> dict[str, int]:
@@ -64,29 +67,6 @@ def _clear_caches(plan: ErasurePlan) -> int:
     for alias in caches:
         caches[alias].clear()
     return len(list(caches))
-
-
-@derived_copy_cleaner("export_packages")
-def _drop_export_packages(plan: ErasurePlan) -> int:
-    """The access and portability packages made for the subject's privacy requests (ZIP files
-    under the files directory): a copy of everything that was erased."""
-    pks = [r.pk for r in plan.rows if r.model == PrivacyRequest._meta.label]
-    if not pks:
-        return 0
-    names = {
-        f"{number}-{kind}.zip"
-        for number, kind in PrivacyRequest.objects.filter(pk__in=pks).values_list("number", "type")
-    }
-    for model in (DownloadLink, PackagePush):
-        names |= set(model.objects.filter(request_id__in=pks).values_list("package_name", flat=True))
-    directory = Path(settings.FILES_DIR) / PACKAGE_DIR
-    removed = 0
-    for name in sorted(n for n in names if n and "/" not in n and not n.startswith(".")):
-        path = directory / name
-        if path.exists():
-            path.unlink()
-            removed += 1
-    return removed
 
 
 # --- Forgetting -------------------------------------------------------------------------------

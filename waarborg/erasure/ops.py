@@ -18,7 +18,7 @@ from django.core.files.storage import storages
 from django.db import models, transaction
 from django.db.models.deletion import CASCADE, PROTECT, RESTRICT, Collector
 
-from waarborg.core import clock
+from waarborg.core import clock, declarations
 from waarborg.core.crypto import EncryptedTextField, keyed_hash
 from waarborg.erasure.models import PendingFile
 
@@ -43,15 +43,11 @@ def file_fields(model) -> list[str]:
     return [f.name for f in model._meta.concrete_fields if isinstance(f, models.FileField)]
 
 
-# Stored files named by a text column instead of a FileField: (model label, field) -> their
-# directory under the files directory. An uploaded ID copy (encrypted) is one; it goes with its
-# row like the file of a FileField.
-NAMED_FILES: dict[tuple[str, str], str] = {("privacy.IdDocument", "stored_name"): "privacy-id"}
-
-
 def named_file_fields(model) -> dict[str, str]:
-    label = model._meta.label
-    return {field: directory for (owner, field), directory in NAMED_FILES.items() if owner == label}
+    """Stored files named by a text column instead of a FileField: {field: directory under the
+    files directory}, as the owning app declared them (an uploaded ID copy); such a file goes
+    with its row like the file of a FileField."""
+    return declarations.stored_file_fields(model._meta.label)
 
 
 def named_file(directory: str, value) -> str:

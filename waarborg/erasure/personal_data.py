@@ -34,6 +34,7 @@ declare(
             "delete",
             "excluded",
             source="system",
+            label=("Betrokken registraties", "Records concerned"),
         ),
         "subject_ref": pd(
             "D5",
@@ -44,6 +45,7 @@ declare(
             "delete",
             "excluded",
             source="system",
+            label=("Registratie van de betrokkene", "Record of the person concerned"),
         ),
         "details": pd(
             "D11",
@@ -54,12 +56,29 @@ declare(
             "delete",
             "excluded",
             source="staff",
+            label=("Toelichting", "Details"),
         ),
         "opened_at": pd(
-            "D5", "user.request.date", "U14", "legal_obligation", ERASURE_RECORD, "delete", "excluded", source="system"
+            "D5",
+            "user.request.date",
+            "U14",
+            "legal_obligation",
+            ERASURE_RECORD,
+            "delete",
+            "excluded",
+            source="system",
+            label=("Geopend op", "Opened on"),
         ),
         "completed_at": pd(
-            "D5", "user.request.date", "U14", "legal_obligation", ERASURE_RECORD, "delete", "excluded", source="system"
+            "D5",
+            "user.request.date",
+            "U14",
+            "legal_obligation",
+            ERASURE_RECORD,
+            "delete",
+            "excluded",
+            source="system",
+            label=("Afgerond op", "Completed on"),
         ),
     },
     not_personal=(
@@ -76,6 +95,12 @@ declare(
         "last_error",
         "result",
     ),
+    label=("Wisdossier", "Erasure case"),
+    context={
+        "source": ("Aanleiding", "Cause"),
+        "status": ("Status", "Status"),
+        "executed_at": ("Uitgevoerd op", "Carried out on"),
+    },
 )
 
 declare(
@@ -93,6 +118,7 @@ declare(
             "delete",
             "excluded",
             source="system",
+            label=("Bestandsnaam", "File name"),
         ),
         "created_at": pd(
             "D8",
@@ -103,9 +129,11 @@ declare(
             "delete",
             "excluded",
             source="system",
+            label=("Aangemaakt op", "Created on"),
         ),
     },
     not_personal=("storage", "case", "attempts", "last_error"),
+    label=("Te verwijderen bestand", "File to be deleted"),
 )
 
 exempt(

@@ -26,8 +26,8 @@ class SubjectNotFound(NotFound):
 class AlreadyErased(WaarborgError):
     """The subject was erased before (the ledger knows when), or the case was carried out already."""
 
-    def __init__(self, message: str, *, case_id=None, erased_at=None):
-        super().__init__(message)
+    def __init__(self, code: str, params=None, field: str | None = None, *, case_id=None, erased_at=None):
+        super().__init__(code, params, field)
         self.case_id = case_id
         self.erased_at = erased_at
 
@@ -45,15 +45,13 @@ def clean_note(value: str, *, field: str, max_length: int, required: bool = Fals
     """A reason (one line) or details (free text) for a case, refused when it holds personal data."""
     text = " ".join((value or "").split()) if field != "details" else (value or "").strip()
     if required and not text:
-        raise ValidationError(f"{field} is required", field=field)
+        raise ValidationError("input.required", {"field": field}, field=field)
     if len(text) > max_length:
-        raise ValidationError(f"{field} is longer than {max_length} characters", field=field)
+        raise ValidationError("input.too_long", {"field": field, "max": max_length}, field=field)
     try:
         refuse_personal(text, field)
     except ValidationError:
-        raise ValidationError(
-            f"the {field} may not contain personal data (an e-mail address, phone number, postcode…)", field=field
-        ) from None
+        raise ValidationError("erasure.note_personal", {"field": field}, field=field) from None
     return text
 
 
@@ -62,9 +60,12 @@ def already_erased_for(identifiers) -> AlreadyErased | None:
     entry = known_erasure(identifiers)
     if entry is None:
         return None
-    return AlreadyErased(
-        f"this subject was already erased on {entry.erased_at.astimezone(clock.AMSTERDAM).date().isoformat()}"
-        + (f" (erasure case {entry.case_id})" if entry.case_id else ""),
-        case_id=entry.case_id,
-        erased_at=entry.erased_at,
-    )
+    day = entry.erased_at.astimezone(clock.AMSTERDAM).date().isoformat()
+    if entry.case_id:
+        return AlreadyErased(
+            "erasure.already_erased_in_case",
+            {"day": day, "case": entry.case_id},
+            case_id=entry.case_id,
+            erased_at=entry.erased_at,
+        )
+    return AlreadyErased("erasure.already_erased", {"day": day}, erased_at=entry.erased_at)

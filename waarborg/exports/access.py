@@ -104,7 +104,7 @@ def access_package_build(
 def access_package_content(*, hits, lang_primary: str = "nl", generated_at: dt.datetime | None = None) -> AccessPackage:
     """The package's content (data.json, both reports, the files), checked for completeness."""
     if lang_primary not in LANGS:
-        raise ValidationError("the language is nl or en", field="lang_primary")
+        raise ValidationError("exports.language", field="lang_primary")
     generated_at = generated_at or clock.now()
     today = generated_at.astimezone(AMSTERDAM).date() if generated_at.tzinfo else generated_at.date()
     controller = dict(settings.WAARBORG_CONTROLLER)

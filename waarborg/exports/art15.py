@@ -1,8 +1,9 @@
 """The access package's body, per category of personal data (D1–D11): the copy of the subject's
 records in that category and the information of art. 15(1)(a)–(h) about it.
 
-Every part is read from the personal-data map, the register of recipients and the fixed texts
-in `texts.py`; nothing here is written by hand per category.
+Every part is read from the personal-data map (the names of records, fields and context fields
+included), the register of recipients and the fixed texts in `texts.py`; nothing here is written
+by hand per category or per model.
 """
 
 from __future__ import annotations
@@ -11,9 +12,7 @@ import datetime as dt
 import re
 from collections import defaultdict
 
-from django.utils.text import capfirst
-
-from waarborg.core import datamap
+from waarborg.core import datamap, declarations
 from waarborg.exports import texts as T
 from waarborg.exports.collect import Record, Value, json_of
 from waarborg.exports.texts import LANGS, date_text, pair
@@ -24,12 +23,9 @@ LETTERS = tuple("abcdefgh")
 
 
 def model_label(label: str) -> dict[str, str]:
-    """The name of a kind of record ('Factuur' / 'Invoice') for a model label."""
-    if label in T.MODEL_LABELS:
-        return pair(T.MODEL_LABELS[label])
+    """The name of a kind of record ('Factuur' / 'Invoice') for a model label, from the map."""
     entry = datamap.entry_for(label)
-    name = capfirst(str(entry.model._meta.verbose_name)) if entry else label
-    return {"nl": name, "en": name}
+    return pair(entry.record_label) if entry is not None else {"nl": label, "en": label}
 
 
 def record_name(record_id: str) -> dict[str, str]:
@@ -39,18 +35,9 @@ def record_name(record_id: str) -> dict[str, str]:
     return {lang: f"{kind[lang]} ({T.RECORD_NO[i].format(id=pk)})" for i, lang in enumerate(LANGS)}
 
 
-def _field_label(label: str, value_field) -> dict[str, str]:
-    if (label, value_field.name) in T.FIELD_LABELS:
-        return pair(T.FIELD_LABELS[(label, value_field.name)])
-    name = capfirst(str(value_field.verbose_name))
-    return {"nl": name, "en": name}
-
-
-def _context_label(record: Record, name: str) -> dict[str, str]:
-    if name in T.CONTEXT_LABELS:
-        return pair(T.CONTEXT_LABELS[name])
-    name = capfirst(str(record.entry.model._meta.get_field(name).verbose_name))
-    return {"nl": name, "en": name}
+def _value_label(value: Value) -> dict[str, str]:
+    """What a value is ('Telefoonnummer' / 'Phone number'): its declaration's label."""
+    return pair(value.pd.label)
 
 
 def _found(record: Record) -> dict[str, str]:
@@ -58,7 +45,7 @@ def _found(record: Record) -> dict[str, str]:
     entry, rule = record.entry, record.rule
     how = record.hit_field
     if how in entry.fields:
-        label = _field_label(entry.label, entry.model._meta.get_field(how))
+        label = pair(entry.field_label(how))
         return {lang: T.FOUND_MATCH[i].format(field=label[lang].lower()) for i, lang in enumerate(LANGS)}
     if "+" in how:
         return pair(T.FOUND_NAME)
@@ -99,7 +86,12 @@ def _erase_on(record: Record, rule: datamap.Retention) -> dict:
     """The record's last day under the rule and the day it goes (the day after)."""
     anchor_date = record.dates.get(rule.anchor)
     purge = rule.purge_date(anchor_date) if anchor_date is not None else None
-    kept = rule.kept_until(anchor_date) if anchor_date is not None else None
+    extended = declarations.extension_field(record.entry.fields, rule)
+    consent = getattr(record.obj, extended[0]) if extended else None
+    if purge is not None and consent is not None:  # kept until both terms have passed
+        longer = datamap.first_day_gone(consent, **extended[1].term)
+        purge = max(purge, longer)
+    kept = purge - dt.timedelta(days=1) if purge is not None else None
     anchor_text = datamap.ANCHORS.get(rule.anchor, ("", ""))
     return {
         "record": record.id,
@@ -203,7 +195,8 @@ def _record(record: Record, shown, held, withheld, file_notes) -> dict:
         "rule": record.rule,
         "why": _found(record),
         "context": {
-            name: {"label": _context_label(record, name), "value": json_of(raw)} for name, raw in record.context.items()
+            name: {"label": pair(record.entry.context[name]), "value": json_of(raw)}
+            for name, raw in record.context.items()
         },
         "part_of": {
             name: {"record": target, "kind": model_label(target.split("#")[0])} for name, target in record.refs.items()
@@ -211,17 +204,15 @@ def _record(record: Record, shown, held, withheld, file_notes) -> dict:
         "values": [
             {
                 "field": v.field,
-                "label": _field_label(label, v.model_field),
+                "label": _value_label(v),
                 "key": v.pd.key,
                 "value": json_of(v.raw),
                 **({"file": file_notes[(record.id, v.field)]} if (record.id, v.field) in file_notes else {}),
             }
             for v in shown
         ],
-        "held": [{"field": v.field, "label": _field_label(label, v.model_field), "key": v.pd.key} for v in held],
-        "withheld": [
-            {"field": v.field, "label": _field_label(label, v.model_field), "key": v.pd.key} for v in withheld
-        ],
+        "held": [{"field": v.field, "label": _value_label(v), "key": v.pd.key} for v in held],
+        "withheld": [{"field": v.field, "label": _value_label(v), "key": v.pd.key} for v in withheld],
         "retention": [{"rule": rule.key, **_erase_on(record, rule)} for rule in rules],
     }
 
@@ -232,9 +223,9 @@ def _art15(cid: str, rows, declared, registered, today: dt.date, controller: dic
         for u in p.purposes:
             purposes[u].add(p.basis)
     kinds: dict[str, list[dict]] = {}
-    for record, shown, held, withheld in rows:
+    for _, shown, held, withheld in rows:
         for v in shown + held + withheld:
-            label = _field_label(record.label, v.model_field)
+            label = _value_label(v)
             if label not in kinds.setdefault(v.pd.key, []):
                 kinds[v.pd.key].append(label)
     recipient_keys = list(dict.fromkeys(k for p in declared for k in p.recipients))

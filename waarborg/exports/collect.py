@@ -1,9 +1,10 @@
 """The rows of a subject, read once, for both packages: values, context, dates and others' data.
 
 Everything here follows the personal-data map; no model is named. Per hit row it reads the
-declared fields, the not-personal fields that give the row its context (an invoice's number and
-dates, a message's direction), the references to other rows in the package, and the dates the
-row's retention rules count from.
+declared fields, the not-personal fields the map declares as the row's context (an invoice's
+number and dates, a message's direction: the entry's `context`, an allow-list), the references
+to other rows in the package, and the dates the row's retention rules count from. No other field
+of a row reaches a package: a column nobody declared stays out.
 
 Other people's data (art. 15(4), art. 20(4)) is recognised from the map as well: a row that is
 not itself a subject row but carries an e-mail address or phone number that none of the
@@ -36,8 +37,6 @@ from waarborg.subjects.finder import Hit
 # Identifier kinds that name who wrote or sent something; a foreign one marks another's row.
 AUTHOR_KINDS = ("email", "phone")
 PREVIOUS_VALUE_KEY = "user.contact.previous_value"
-# Not-personal fields that never serve as context, whatever the model (secrets, keys).
-_SECRET_WORDS = ("key", "hash", "password", "secret", "token", "session")
 
 
 @dataclass
@@ -105,14 +104,8 @@ def _fk_fields(model) -> list[models.ForeignKey]:
 
 
 def _context_fields(entry: datamap.Entry) -> list[models.Field]:
-    out = []
-    for f in entry.model._meta.concrete_fields:
-        if f.name not in entry.not_personal or f.is_relation or f.primary_key:
-            continue
-        if any(word in f.name.lower() for word in _SECRET_WORDS):
-            continue
-        out.append(f)
-    return out
+    """The fields the map declares as the entry's context, in the model's field order."""
+    return [f for f in entry.model._meta.concrete_fields if f.name in entry.context]
 
 
 def _depth(entry: datamap.Entry) -> int:
@@ -126,7 +119,7 @@ def collect(hits) -> list[Record]:
     hits = [Hit(**hit) if isinstance(hit, dict) else hit for hit in hits]  # Hit.as_dict() round trip
     for hit in hits:
         if hit.model not in registry:
-            raise ValidationError(f"{hit.model} is not in the personal-data map", field="hits")
+            raise ValidationError("exports.model_not_in_map", {"model": hit.model}, field="hits")
         rules[hit.model][hit.pk] = (hit.rule, hit.field)
     records: list[Record] = []
     own: dict[str, set[str]] = {kind: set() for kind in AUTHOR_KINDS}
@@ -136,7 +129,7 @@ def collect(hits) -> list[Record]:
     for label in sorted(rules, key=lambda lb: (not registry[lb].anchor, _depth(registry[lb]), lb)):
         entry = registry[label]
         model = entry.model
-        exempt_fks = [f.name for f in _fk_fields(model) if f.related_model._meta.label in datamap.EXEMPT]
+        exempt_fks = [f.name for f in _context_fields(entry) if f.is_relation]
         queryset = model._default_manager.filter(pk__in=list(rules[label])).order_by("pk")
         if exempt_fks:
             queryset = queryset.select_related(*exempt_fks)
@@ -162,15 +155,10 @@ def collect(hits) -> list[Record]:
                 value = Value(name, p, raw, model_field)
                 (record.held if p.portability == "excluded" else record.values).append(value)
             for f in context_fields:
-                raw = getattr(obj, f.attname)
+                # A reference to a model without personal data (a product) shows as its name.
+                raw = getattr(obj, f.name) if f.is_relation else getattr(obj, f.attname)
                 if not is_empty(raw):
-                    record.context[f.name] = raw
-            for f in _fk_fields(model):
-                target = f.related_model._meta.label
-                if target in datamap.EXEMPT and f.name in entry.not_personal:
-                    related = getattr(obj, f.name)
-                    if related is not None:
-                        record.context[f.name] = str(related)
+                    record.context[f.name] = str(raw) if f.is_relation else raw
             for anchor, path in entry.dates.items():
                 record.dates[anchor] = far[obj.pk].get(anchor) if anchor in far_dates else getattr(obj, path)
             # The subject's own addresses: those on subject rows, those the search matched, and

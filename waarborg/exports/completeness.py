@@ -8,19 +8,10 @@ package as surely as a missing declaration in the personal-data map.
 from __future__ import annotations
 
 from waarborg.core.errors import ValidationError
+from waarborg.core.messages.exports import ART15_WHAT
+from waarborg.core.messages.words import InWords
 from waarborg.exports.art15 import LETTERS
 from waarborg.exports.texts import LANGS
-
-_WHAT = {
-    "a": "purposes",
-    "b": "categories of data",
-    "c": "recipients",
-    "d": "retention period",
-    "e": "rights",
-    "f": "right to complain",
-    "g": "source",
-    "h": "automated decision-making",
-}
 
 
 def _blank(text) -> bool:
@@ -57,7 +48,7 @@ def check_complete(data: dict) -> None:
         for letter in LETTERS:
             if _missing(letter, category["art15"][letter]):
                 raise ValidationError(
-                    f"the access package is incomplete: category {category['id']} has no "
-                    f"art. 15(1)({letter}) information ({_WHAT[letter]})",
+                    "exports.incomplete",
+                    {"category": category["id"], "letter": letter, "what": InWords(ART15_WHAT[letter])},
                     field=f"{category['id']}.{letter}",
                 )

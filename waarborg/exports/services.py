@@ -13,6 +13,7 @@ from typing import BinaryIO
 from django.db import transaction
 
 from waarborg.audit.services import audit_record
+from waarborg.core import declarations
 from waarborg.exports.access import access_package_content
 from waarborg.exports.collect import write_zip
 from waarborg.exports.portability import portability_package_content
@@ -24,16 +25,9 @@ DEFAULT_PURPOSE = "U14"
 
 
 def subject_ref_of(hits) -> str:
-    """The audit's subject reference: the customer, else the contact or application, by id."""
-    for model, prefix in (
-        ("customers.Customer", "customer"),
-        ("customers.Contact", "contact"),
-        ("careers.JobApplication", "application"),
-    ):
-        pks = sorted(str(h.pk) for h in hits if h.model == model)
-        if pks:
-            return f"{prefix}:{pks[0]}"
-    return ""
+    """The audit's subject reference, as the map declares it (`subject_ref` of the hit rows'
+    entries): the customer, else the contact person or the job application, by id."""
+    return declarations.subject_ref_for((h.model, h.pk) for h in hits)
 
 
 @transaction.atomic

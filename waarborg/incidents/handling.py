@@ -10,7 +10,6 @@ to the authority, or a high-risk breach whose people are neither informed nor a 
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils.translation import gettext as _
 
 from waarborg.core import clock
 from waarborg.core.errors import ValidationError
@@ -37,22 +36,19 @@ def incident_assess(
     likely consequences, the measures and the reasons for the (non-)reporting decision."""
     require_officer(actor)
     if not isinstance(is_breach, bool):
-        raise ValidationError(_("is_breach must be yes or no"), field="is_breach")
+        raise ValidationError("incidents.is_breach_yes_no", field="is_breach")
     reasons = clean_record_text(reasons, field="reasons", required=True)
     measures = clean_record_text(measures, field="measures", required=is_breach)
     if is_breach:
         risk = clean_choice(risk, field="risk", choices=Risk.choices) if risk else ""
         if not risk:
-            raise ValidationError(_("risk is required for a personal-data breach"), field="risk")
+            raise ValidationError("incidents.breach_requires", {"field": "risk"}, field="risk")
         categories = clean_categories(categories)
         if not categories:
-            raise ValidationError(_("categories: name at least one data category affected"), field="categories")
+            raise ValidationError("incidents.categories_required", field="categories")
         count = clean_count(subjects_count)
         if count is None:
-            raise ValidationError(
-                _("subjects_count is required for a personal-data breach (an estimate will do)"),
-                field="subjects_count",
-            )
+            raise ValidationError("incidents.count_required", {"field": "subjects_count"}, field="subjects_count")
         consequences = clean_record_text(consequences, field="consequences", required=True)
     else:
         risk, categories, count = "", [], None
@@ -93,16 +89,11 @@ def incident_close(*, actor, incident: Incident, conclusion="") -> Incident:
         current = lock(incident)
         require_open(current)
         if not current.is_assessed:
-            raise ValidationError(_("assess the incident before closing it"), field="status")
+            raise ValidationError("incidents.close_unassessed", field="status")
         if current.reportable and current.authority_notified_at is None:
-            raise ValidationError(
-                _("a reportable breach is closed only after the authority was notified"), field="status"
-            )
+            raise ValidationError("incidents.close_not_notified", field="status")
         if current.high_risk and not current.subjects_settled:
-            raise ValidationError(
-                _("a high-risk breach is closed only after the people affected were informed, or the ground why not"),
-                field="status",
-            )
+            raise ValidationError("incidents.close_subjects_open", field="status")
         current.conclusion = conclusion
         current.status = Status.CLOSED
         current.closed_at = clock.now()

@@ -47,7 +47,7 @@ def _require_staff(actor):
         return None
     if is_account(actor) and actor.is_active and actor.is_staff_role:
         return actor
-    raise PermissionDenied("only staff may register an incident")
+    raise PermissionDenied("incidents.staff_only")
 
 
 def _create(*, actor, channel, description, reporter_email, received_at, aware_at, registered_by) -> Incident:

@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils.translation import gettext as _
 
 from waarborg.core import clock, datamap
 from waarborg.core.errors import ValidationError
@@ -31,34 +30,23 @@ def incident_notify_authority(*, actor, incident: Incident, reference, notified_
     require_officer(actor)
     reference = clean_text(reference, field="reference", max_length=REFERENCE_MAX, required=False)
     if not reference:
-        raise ValidationError(
-            _("reference is required: the number the authority gave the notification"), field="reference"
-        )
+        raise ValidationError("incidents.reference_required", {"field": "reference"}, field="reference")
     refuse_personal(reference, field="reference")
     delay_reasons = clean_record_text(delay_reasons, field="delay_reasons")
     with transaction.atomic():
         current = lock(incident)
         require_open(current)
         if not current.is_breach:
-            raise ValidationError(
-                _("only an incident assessed as a personal-data breach is notified to the authority"),
-                field="status",
-            )
+            raise ValidationError("incidents.notify_not_breach", field="status")
         if current.authority_notified_at is not None:
-            raise ValidationError(_("the authority was notified already"), field="status")
+            raise ValidationError("incidents.notified_already", field="status")
         now = clock.now()
-        at = clean_moment(
-            notified_at,
-            field="notified_at",
-            now=now,
-            default=now,
-            not_before=(current.aware_at, _("notified_at lies before the moment we became aware")),
-        )
+        at = clean_moment(notified_at, field="notified_at", now=now, default=now, aware_at=current.aware_at)
         late = at > current.due_at
         if late and not delay_reasons:
             raise ValidationError(
-                _("delay_reasons are required: the notification is more than %(hours)s hours after becoming aware")
-                % {"hours": NOTIFY_HOURS},
+                "incidents.delay_reasons_required",
+                {"field": "delay_reasons", "hours": NOTIFY_HOURS},
                 field="delay_reasons",
             )
         current.authority_notified_at = at
@@ -76,7 +64,7 @@ def incident_inform_subjects(
     why they were not, with its explanation."""
     require_officer(actor)
     if bool(how) == bool(ground):
-        raise ValidationError(_("give either how the people were informed, or the ground why not"), field="how")
+        raise ValidationError("incidents.how_or_ground", field="how")
     if how:
         how = clean_choice(how, field="how", choices=Incident.Informed.choices)
     else:
@@ -86,17 +74,13 @@ def incident_inform_subjects(
         current = lock(incident)
         require_open(current)
         if not current.is_breach:
-            raise ValidationError(_("only the people affected by a personal-data breach are informed"), field="status")
+            raise ValidationError("incidents.inform_not_breach", field="status")
         if current.subjects_settled:
-            raise ValidationError(_("this was recorded already"), field="status")
+            raise ValidationError("incidents.informed_already", field="status")
         now = clock.now()
         if how:
             current.subjects_informed_at = clean_moment(
-                informed_at,
-                field="informed_at",
-                now=now,
-                default=now,
-                not_before=(current.aware_at, _("informed_at lies before the moment we became aware")),
+                informed_at, field="informed_at", now=now, default=now, aware_at=current.aware_at
             )
             current.subjects_informed_how = how
             current.no_notice_reason = explanation
@@ -118,28 +102,26 @@ def incident_tell_customers(*, actor, incident: Incident, customer_numbers) -> l
         try:
             numbers.append(normalise_customer_number(raw))
         except ValidationError:
-            raise ValidationError(_("a customer number looks like K100001"), field="customer_numbers") from None
+            raise ValidationError("incidents.customer_number_form", field="customer_numbers") from None
     numbers = list(dict.fromkeys(numbers))
     if not numbers:
-        raise ValidationError(_("name the customers whose data the breach touched"), field="customer_numbers")
+        raise ValidationError("incidents.customers_required", field="customer_numbers")
     customers = {c.number: c for c in Customer.objects.filter(number__in=numbers)}
     unknown = len(set(numbers) - set(customers))
     if unknown:  # the numbers themselves are not repeated: they may stand for a person
-        raise ValidationError(
-            _("%(count)s of these customer numbers are unknown") % {"count": unknown}, field="customer_numbers"
-        )
+        raise ValidationError("incidents.customers_unknown", {"count": unknown}, field="customer_numbers")
     addresses = processor_notice_addresses([c.pk for c in customers.values()])
     if len(addresses) < len(customers):
-        raise ValidationError(_("a customer has no e-mail address to tell"), field="customer_numbers")
+        raise ValidationError("incidents.customer_without_email", field="customer_numbers")
     with transaction.atomic():
         current = lock(incident)
         require_open(current)
         if not current.is_breach:
-            raise ValidationError(_("assess the incident as a personal-data breach first"), field="status")
+            raise ValidationError("incidents.tell_not_breach", field="status")
         told = set(CustomerNotice.objects.filter(incident=current).values_list("customer_id", flat=True))
         todo = [c for c in customers.values() if c.pk not in told]
         if not todo:
-            raise ValidationError(_("these customers were told already"), field="customer_numbers")
+            raise ValidationError("incidents.customers_told_already", field="customer_numbers")
         now = clock.now()
         made = [
             CustomerNotice.objects.create(incident=current, customer=c, told_at=now, told_by=actor)

@@ -22,8 +22,21 @@ declare(
     anchor=True,  # stands alone: a report may come from anyone, customer or not
     fields={
         # What the reporter wrote may name people; it is the facts of the record (art. 33(5)).
-        "description": pd("D11", "user.correspondence.incident_report", portability="provided", **_RECORD),
-        "received_at": pd("D11", "user.correspondence.date", portability="observed", source="system", **_RECORD),
+        "description": pd(
+            "D11",
+            "user.correspondence.incident_report",
+            portability="provided",
+            **_RECORD,
+            label=("Omschrijving", "Description"),
+        ),
+        "received_at": pd(
+            "D11",
+            "user.correspondence.date",
+            portability="observed",
+            source="system",
+            **_RECORD,
+            label=("Ontvangen op", "Received on"),
+        ),
         # Only for replying to the reporter: the term of a complaint, then cleared; it goes on
         # an erasure request, while the record of the incident stays.
         "reporter_email": pd(
@@ -35,6 +48,7 @@ declare(
             "delete",
             "provided",
             identifier="email",
+            label=("E-mailadres van de melder", "Reporter's e-mail address"),
         ),
     },
     # The assessment and its texts are the controller's and are refused when they look like
@@ -65,6 +79,8 @@ declare(
         "closed_at",
         "closed_by",
     ),
+    label=("Melding van een incident", "Incident report"),
+    context=("number", "channel", "status"),
 )
 
 exempt("incidents.IncidentWarning", why="the stage and time of a 72-hour warning about an incident: no personal data")
@@ -74,8 +90,16 @@ declare(
     dates={"closed": "incident__closed_at"},
     subject="the customer told of a breach in the data we process for them",
     fields={
-        "told_at": pd("D11", "user.correspondence.date", portability="observed", source="system", **_RECORD),
+        "told_at": pd(
+            "D11",
+            "user.correspondence.date",
+            portability="observed",
+            source="system",
+            **_RECORD,
+            label=("Geïnformeerd op", "Informed on"),
+        ),
     },
     not_personal=("incident", "customer", "told_by"),
     links=(Link("customer", "customers.Customer", "breach notice to this customer", up_when=NATURAL),),
+    label=("Bericht over een incident", "Notice of an incident"),
 )

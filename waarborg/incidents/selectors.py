@@ -61,7 +61,7 @@ def incident_get_for(*, viewer, pk) -> Incident:
     try:
         return incident_qs_for(viewer=viewer).get(pk=int(pk))
     except (Incident.DoesNotExist, TypeError, ValueError):
-        raise NotFound("incidents.incident not found") from None
+        raise NotFound("incidents.not_found") from None
 
 
 def _rows(qs, now: dt.datetime, *, breach: str = "", due: str = "") -> list[Row]:

@@ -1,16 +1,13 @@
 """Cleaning what comes into the incident register: the description, the reporter's address,
 moments, data categories, counts, and the register's own texts, which hold no personal data.
 
-Refusals are ValidationErrors naming the field, in the active language (the CLI runs in English:
-the code names).
+Refusals are ValidationErrors with a code of `waarborg.core.messages.incidents`, naming the field;
+the catalogue puts the field into words on a screen.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-
-from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
 
 from waarborg.core import clock, datamap
 from waarborg.core.errors import ValidationError
@@ -22,76 +19,26 @@ DESCRIPTION_MAX = 4000
 TEXT_MAX = 4000
 REFERENCE_MAX = 64
 
-# The fields a refusal names, in the active language (the CLI runs in English: the code names).
-FIELD_LABELS = {
-    "description": pgettext_lazy("incident field", "description"),
-    "reporter_email": pgettext_lazy("incident field", "reporter_email"),
-    "received_at": pgettext_lazy("incident field", "received_at"),
-    "aware_at": pgettext_lazy("incident field", "aware_at"),
-    "reasons": pgettext_lazy("incident field", "reasons"),
-    "measures": pgettext_lazy("incident field", "measures"),
-    "consequences": pgettext_lazy("incident field", "consequences"),
-    "reference": pgettext_lazy("incident field", "reference"),
-    "notified_at": pgettext_lazy("incident field", "notified_at"),
-    "delay_reasons": pgettext_lazy("incident field", "delay_reasons"),
-    "informed_at": pgettext_lazy("incident field", "informed_at"),
-    "explanation": pgettext_lazy("incident field", "explanation"),
-    "conclusion": pgettext_lazy("incident field", "conclusion"),
-    "at": pgettext_lazy("incident field", "at"),
-}
-
-
-def label(field: str) -> str:
-    """The name of `field` in a refusal, in the active language."""
-    return str(FIELD_LABELS.get(field, field))
-
 
 def refuse_personal(text: str, *, field: str) -> None:
     """The register's own texts hold no personal data: refuse what looks like an address, a
     phone number, an IBAN, a postcode or an IP address (describe it, do not copy it)."""
     for pattern in LOOKS_PERSONAL:
         if pattern.search(text or ""):
-            raise ValidationError(
-                _(
-                    "%(field)s may not contain personal data such as an e-mail address, phone number, IBAN, "
-                    "postcode or IP address: describe what happened without copying it"
-                )
-                % {"field": label(field)},
-                field=field,
-            )
+            raise ValidationError("incidents.personal_data", {"field": field}, field=field)
 
 
 def clean_record_text(value, *, field: str, required: bool = False, max_length: int = TEXT_MAX) -> str:
     """One of the register's own texts (reasons, measures, a conclusion): free text without a BSN
     and without personal data."""
-    try:
-        text = clean_free_text(value, field=field, max_length=max_length, required=required)
-    except ValidationError as error:
-        raise ValidationError(_message(error, field, max_length), field=field) from None
+    text = clean_free_text(value, field=field, max_length=max_length, required=required)
     refuse_personal(text, field=field)
-    return text
-
-
-def _message(error: ValidationError, field: str, max_length: int) -> str:
-    text = str(error)
-    if text.endswith("is required"):
-        return _("%(field)s is required") % {"field": label(field)}
-    if "longer than" in text:
-        return _("%(field)s is longer than %(max)s characters") % {"field": label(field), "max": max_length}
-    if "BSN" in text:
-        return _(
-            "%(field)s contains a number that looks like a BSN (citizen service number); we never store one — "
-            "leave it out"
-        ) % {"field": label(field)}
     return text
 
 
 def clean_description(value) -> str:
     """What was reported: required, at most DESCRIPTION_MAX characters, never a BSN."""
-    try:
-        return clean_free_text(value, field="description", max_length=DESCRIPTION_MAX, required=True)
-    except ValidationError as error:
-        raise ValidationError(_message(error, "description", DESCRIPTION_MAX), field="description") from None
+    return clean_free_text(value, field="description", max_length=DESCRIPTION_MAX, required=True)
 
 
 def clean_email(value) -> str:
@@ -101,7 +48,7 @@ def clean_email(value) -> str:
     try:
         return normalise_email(value)
     except ValidationError:
-        raise ValidationError(_("reporter_email is not a valid e-mail address"), field="reporter_email") from None
+        raise ValidationError("incidents.email_invalid", {"field": "reporter_email"}, field="reporter_email") from None
 
 
 def parse_moment(value, *, field: str) -> dt.datetime:
@@ -121,20 +68,18 @@ def parse_moment(value, *, field: str) -> dt.datetime:
             except ValueError:
                 continue
         if moment is None:
-            raise ValidationError(
-                _("%(field)s is not a moment in the form YYYY-MM-DD HH:MM") % {"field": label(field)}, field=field
-            )
+            raise ValidationError("incidents.moment_form", {"field": field}, field=field)
     return moment.astimezone(dt.UTC)
 
 
-def clean_moment(value, *, field: str, now: dt.datetime, default: dt.datetime, not_before=None) -> dt.datetime:
-    """A moment that is not in the future (`default` when empty); `not_before` is an optional
-    (earliest moment, refusal message) pair."""
+def clean_moment(value, *, field: str, now: dt.datetime, default: dt.datetime, aware_at=None) -> dt.datetime:
+    """A moment that is not in the future (`default` when empty) and, when `aware_at` is given,
+    not before the moment we became aware of the incident."""
     moment = default if value in (None, "") else parse_moment(value, field=field)
     if moment > now + dt.timedelta(minutes=5):
-        raise ValidationError(_("%(field)s lies in the future") % {"field": label(field)}, field=field)
-    if not_before is not None and moment < not_before[0]:
-        raise ValidationError(not_before[1], field=field)
+        raise ValidationError("incidents.moment_future", {"field": field}, field=field)
+    if aware_at is not None and moment < aware_at:
+        raise ValidationError("incidents.before_aware", {"field": field}, field=field)
     return moment
 
 
@@ -143,7 +88,7 @@ def clean_categories(values) -> list[str]:
     chosen = sorted(set(values or ()), key=lambda code: int(code[1:]) if code[1:].isdigit() else 99)
     wrong = [c for c in chosen if c not in datamap.CATEGORIES]
     if wrong:
-        raise ValidationError(_("categories must be data categories D1–D11"), field="categories")
+        raise ValidationError("incidents.categories_unknown", field="categories")
     return chosen
 
 
@@ -156,5 +101,5 @@ def clean_count(value) -> int | None:
     except (TypeError, ValueError):
         count = -1
     if count < 0 or count > 100_000_000:
-        raise ValidationError(_("subjects_count must be a whole number of people, 0 or more"), field="subjects_count")
+        raise ValidationError("incidents.count_invalid", {"field": "subjects_count"}, field="subjects_count")
     return count

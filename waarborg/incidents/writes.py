@@ -14,8 +14,6 @@ description, an address or a free-text reason.
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
-
 from waarborg.audit.services import audit_record
 from waarborg.core import roles
 from waarborg.core.actors import is_account
@@ -32,7 +30,7 @@ Risk = Incident.Risk
 def require_officer(actor):
     """The privacy officer's account (scope "incidents"); anyone and anything else is refused."""
     if not is_account(actor) or not roles.can(actor, SCOPE):
-        raise PermissionDenied("only the privacy officer may handle incidents")
+        raise PermissionDenied("incidents.officer_only")
     return actor
 
 
@@ -54,13 +52,13 @@ def lock(incident: Incident) -> Incident:
     try:
         return Incident.objects.select_for_update().get(pk=incident.pk)
     except Incident.DoesNotExist:
-        raise NotFound(f"incidents.incident {incident.pk} not found") from None
+        raise NotFound("incidents.incident_not_found", {"id": incident.pk}) from None
 
 
 def require_open(incident: Incident) -> None:
     """Refuse a write to a closed incident."""
     if not incident.is_open:
-        raise ValidationError(_("incident %(number)s is closed") % {"number": incident.number}, field="status")
+        raise ValidationError("incidents.closed", {"number": incident.number}, field="status")
 
 
 def copy_into(target: Incident, source: Incident) -> Incident:

@@ -85,7 +85,9 @@ def check_as_of(day: dt.date) -> dt.date:
     """A day given with --as-of: today or earlier (a future day cannot be run: nothing has happened)."""
     today = clock.today()
     if day > today:
-        raise ValidationError(f"--as-of {day.isoformat()} is in the future; today is {today.isoformat()}")
+        raise ValidationError(
+            "operations.as_of_in_future", {"day": day.isoformat(), "today": today.isoformat()}, field="as_of"
+        )
     return day
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from gunicorn.app.base import BaseApplication
 from gunicorn.glogging import Logger, SafeAtoms
 
-from waarborg.operations.redaction import redact_path, redact_text
+from waarborg.core.redact import redact_path, redact_text
 
 ACCESS_FORMAT = '%(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms'
 # The request facts the access log may hold; everything else (address, headers, query) is "-".

@@ -33,7 +33,7 @@ from django.views.decorators.http import require_http_methods
 from waarborg.auth_web.decorators import customer_required
 from waarborg.billing.selectors import invoice_get_for
 from waarborg.core.access import is_customer_viewer, own_customer_id
-from waarborg.core.errors import NotFound, ValidationError
+from waarborg.core.errors import NotFound, ValidationError, WaarborgError
 from waarborg.dunning import ladders as L
 from waarborg.dunning.contests import contest_submit
 from waarborg.dunning.models import Case, Contest
@@ -343,13 +343,12 @@ def _problem_page(request, problem: str, kind: str):
     return render(request, "portal/dunning/link_problem.html", {"problem": problem, "kind": kind}, status=status)
 
 
-def _problem_of(error: Exception) -> str:
-    text = str(error)
-    if "already been used" in text:
-        return "used"
-    if "closed" in text:
-        return "closed"
-    return "invalid"
+# A refusal of a link's contest, by its code -> the problem page to show (else "invalid").
+LINK_PROBLEM_OF = {"dunning.link_used": "used", "dunning.case_closed": "closed"}
+
+
+def _problem_of(error: WaarborgError) -> str:
+    return LINK_PROBLEM_OF.get(error.code or "", "invalid")
 
 
 def _own_case(request, customer_id: int) -> bool:

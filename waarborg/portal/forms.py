@@ -16,7 +16,6 @@ MESSAGES = {
     "postcode": _("This is not a valid postcode."),
     "phone": _("This is not a valid phone number."),
     "email": _("This is not a valid e-mail address. For example: name@example.nl."),
-    "other": _("This value cannot be stored."),
 }
 
 
@@ -88,9 +87,5 @@ class ContactForm(forms.Form):
             raise forms.ValidationError(MESSAGES["email"], code="email") from None
 
     def add_service_error(self, error: ValidationError) -> None:
-        """A refusal of the service, shown at its field (messages in the visitor's language)."""
-        name = error.field if error.field in self.fields else None
-        message = MESSAGES.get(error.field or "", MESSAGES["other"])
-        if error.field == "postcode" and self.country == "NL":
-            message = MESSAGES["postcode_nl"]
-        self.add_error(name, message)
+        """A refusal of the service, shown at its field in the visitor's language."""
+        self.add_error(error.field if error.field in self.fields else None, error.text())

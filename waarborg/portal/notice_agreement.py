@@ -49,7 +49,7 @@ def change(request):
         messages.error(request, _("Choose to give or to withdraw the agreement."))
         return redirect("portal:consents")
     if not may_change(user):
-        raise PermissionDenied("only the primary contact person changes the agreement")
+        raise PermissionDenied("portal.agreement_primary_contact_only")
     customer = customer_get_for(viewer=user, pk=user.customer_id)
     today = clock.today()
     agreement = notice_agreement_for(viewer=user, customer=customer)

@@ -47,7 +47,7 @@ def payment_methods(request):
                 holder_name=form.cleaned_data["holder_name"],
             )
         except ValidationError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+            form.add_error(exc.field if exc.field in form.fields else None, exc.text())
         else:
             return redirect("portal:payment_methods")
     methods = payment_method_list_for(viewer=request.user, customer=customer)

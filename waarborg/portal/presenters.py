@@ -14,7 +14,6 @@ import phonenumbers
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import formats, timezone
-from django.utils.text import capfirst
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -36,98 +35,27 @@ def pick(texts) -> str:
 
 # --- What we hold about you: the subject report, in words ----------------------------------
 
-# Where a value is held, per model of the map. A model missing here shows its verbose name.
-MODEL_LABELS = {
-    "customers.Customer": _("Customer record"),
-    "customers.Contact": _("Contact person"),
-    "customers.ContactHistory": _("Correction"),
-    "customers.Document": _("Document"),
-    "accounts.Account": _("Portal account"),
-    "accounts.LoginEvent": _("Sign-in attempt"),
-    "catalogue.Subscription": _("Service"),
-    "billing.Invoice": _("Invoice"),
-    "billing.InvoiceLine": _("Invoice line"),
-    "billing.Payment": _("Payment"),
-    "billing.PaymentMethod": _("Payment method"),
-    "consents.ConsentRecord": _("Consent"),
-    "correspondence.Ticket": _("Ticket"),
-    "correspondence.Message": _("Message"),
-    "correspondence.Attachment": _("Attachment"),
-    "correspondence.Complaint": _("Complaint"),
-    "careers.JobApplication": _("Job application"),
-}
-
-# The order records are listed in within a category; others follow alphabetically.
-MODEL_ORDER = list(MODEL_LABELS)
-
-# What a value is, per model field. A field missing here shows its verbose name.
-FIELD_LABELS = {
-    ("customers.Customer", "number"): _("Customer number"),
-    ("customers.Customer", "name"): _("Name"),
-    ("customers.Customer", "kvk_number"): _("Chamber of Commerce (KvK) number"),
-    ("customers.Customer", "vat_number"): _("VAT number"),
-    ("customers.Customer", "created_at"): _("Customer since"),
-    ("customers.Customer", "ended_at"): _("Contract ended on"),
-    ("customers.Contact", "first_name"): _("First name"),
-    ("customers.Contact", "last_name"): _("Last name"),
-    ("customers.Contact", "street"): _("Street and number"),
-    ("customers.Contact", "postcode"): _("Postcode"),
-    ("customers.Contact", "town"): _("Town"),
-    ("customers.Contact", "country"): _("Country"),
-    ("customers.Contact", "email"): _("E-mail address"),
-    ("customers.Contact", "phone"): _("Phone number"),
-    ("customers.Contact", "created_at"): _("Contact person since"),
-    ("customers.ContactHistory", "old_value"): _("Previous value"),
-    ("customers.ContactHistory", "changed_at"): _("Corrected on"),
-    ("customers.Document", "title"): _("Title"),
-    ("customers.Document", "file"): _("File"),
-    ("accounts.Account", "email"): _("E-mail address you sign in with"),
-    ("accounts.Account", "last_login"): _("Last sign-in"),
-    ("accounts.Account", "display_name"): _("Display name"),
-    ("accounts.Account", "deactivated_at"): _("Closed on"),
-    ("accounts.LoginEvent", "at"): _("Time"),
-    ("accounts.LoginEvent", "ip_address"): _("IP address"),
-    ("accounts.LoginEvent", "user_agent"): _("Browser"),
-    ("catalogue.Subscription", "label"): _("Domain or service name"),
-    ("catalogue.Subscription", "start_date"): _("Start date"),
-    ("catalogue.Subscription", "end_date"): _("End date"),
-    ("billing.Invoice", "name_printed"): _("Name on the invoice"),
-    ("billing.Invoice", "address_printed"): _("Address on the invoice"),
-    ("billing.Invoice", "total_excl"): _("Amount excl. VAT"),
-    ("billing.Invoice", "vat_amount"): _("VAT"),
-    ("billing.Invoice", "total_incl"): _("Amount incl. VAT"),
-    ("billing.Invoice", "amount_paid"): _("Amount paid"),
-    ("billing.InvoiceLine", "description"): _("Description"),
-    ("billing.Payment", "amount"): _("Amount"),
-    ("billing.Payment", "received_at"): _("Received on"),
-    ("billing.Payment", "reference"): _("Payment reference"),
-    ("billing.PaymentMethod", "holder_name"): _("Account holder"),
-    ("billing.PaymentMethod", "iban"): _("Bank account (IBAN)"),
-    ("billing.PaymentMethod", "iban_last4"): _("Last four digits of the IBAN"),
-    ("billing.PaymentMethod", "mandate_reference"): _("Mandate reference"),
-    ("billing.PaymentMethod", "mandate_signed_at"): _("Mandate signed on"),
-    ("consents.ConsentRecord", "kind"): _("What for"),
-    ("consents.ConsentRecord", "granted"): _("Consent given"),
-    ("consents.ConsentRecord", "policy_version"): _("Policy version"),
-    ("consents.ConsentRecord", "given_at"): _("Recorded on"),
-    ("consents.ConsentRecord", "withdrawn_at"): _("Withdrawn on"),
-    ("consents.ConsentRecord", "device_id"): _("Cookie identifier"),
-    ("consents.ConsentRecord", "parental_consent_ref"): _("Parent's or guardian's consent"),
-    ("correspondence.Ticket", "subject"): _("Subject"),
-    ("correspondence.Ticket", "opened_at"): _("Opened on"),
-    ("correspondence.Ticket", "closed_at"): _("Closed on"),
-    ("correspondence.Message", "body"): _("Message"),
-    ("correspondence.Message", "from_address"): _("Sent from"),
-    ("correspondence.Message", "sent_at"): _("Sent on"),
-    ("correspondence.Attachment", "filename"): _("File name"),
-    ("correspondence.Attachment", "file"): _("File"),
-    ("correspondence.Complaint", "name"): _("Name"),
-    ("correspondence.Complaint", "email"): _("E-mail address"),
-    ("correspondence.Complaint", "description"): _("Complaint"),
-    ("correspondence.Complaint", "resolution"): _("Resolution"),
-    ("correspondence.Complaint", "received_at"): _("Received on"),
-    ("correspondence.Complaint", "closed_at"): _("Closed on"),
-}
+# The order records are listed in within a category; others follow alphabetically. Their names
+# and the names of their values come from the personal-data map.
+MODEL_ORDER = [
+    "customers.Customer",
+    "customers.Contact",
+    "customers.ContactHistory",
+    "customers.Document",
+    "accounts.Account",
+    "accounts.LoginEvent",
+    "catalogue.Subscription",
+    "billing.Invoice",
+    "billing.InvoiceLine",
+    "billing.Payment",
+    "billing.PaymentMethod",
+    "consents.ConsentRecord",
+    "correspondence.Ticket",
+    "correspondence.Message",
+    "correspondence.Attachment",
+    "correspondence.Complaint",
+    "careers.JobApplication",
+]
 
 
 def retention_text(label: str, name: str) -> str:
@@ -136,14 +64,9 @@ def retention_text(label: str, name: str) -> str:
 
 
 def model_label(label: str) -> str:
-    if label in MODEL_LABELS:
-        return str(MODEL_LABELS[label])
+    """What a record is ('Factuur' / 'Invoice'), from the map, in the visitor's language."""
     entry = datamap.entry_for(label)
-    return capfirst(str(entry.model._meta.verbose_name)) if entry else label
-
-
-def field_label(label: str, name: str, fallback: str) -> str:
-    return str(FIELD_LABELS.get((label, name), capfirst(fallback)))
+    return pick(entry.record_label) if entry is not None else label
 
 
 def _model_field(label: str, name: str) -> models.Field | None:
@@ -256,7 +179,7 @@ def category_views(categories) -> list[CategoryView]:
             rows.append(
                 Row(
                     held_in=model_label(item.model),
-                    label=field_label(item.model, item.field, item.label),
+                    label=item.label,
                     value=display_value(item.model, item.field, item.value),
                     sort=(_model_index(item.model), str(item.pk).zfill(12), _field_index(item.model, item.field)),
                 )

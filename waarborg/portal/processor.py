@@ -25,7 +25,7 @@ def processor_agreement(request):
             try:
                 processor_agreement_accept(actor=request.user)
             except ValidationError as exc:
-                error = str(exc)
+                error = exc.text()
             else:
                 messages.success(request, _("You have accepted the processing agreement."))
                 return redirect("portal:processor_agreement")

@@ -68,7 +68,7 @@ def terminate(request):
     form = TerminateForm(request.POST or None, initial={"end_date": clock.today()})
     if request.method == "POST":
         if not allowed:
-            raise PermissionDenied("only the primary contact person ends the contract")
+            raise PermissionDenied("portal.termination_primary_contact_only")
         if form.is_valid():
             try:
                 customer_terminate(
@@ -78,7 +78,7 @@ def terminate(request):
                     end_date=form.cleaned_data["end_date"],
                 )
             except ValidationError as exc:
-                form.add_error(None, str(exc))
+                form.add_error(None, exc.text())
             else:
                 messages.success(request, _("Your notice of termination is recorded."))
                 return redirect("portal:terminate")

@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from waarborg.auth_web.decorators import customer_required
+from waarborg.billing.payment_reference import how_to_pay
 from waarborg.billing.selectors import invoice_get_for, invoice_list_for, payment_list_for
 from waarborg.catalogue.selectors import subscription_list_for
 from waarborg.consents.models import CONSENT_PURPOSES
@@ -26,6 +27,7 @@ from waarborg.core.errors import ValidationError
 from waarborg.customers.models import Customer
 from waarborg.customers.selectors import customer_get_for
 from waarborg.customers.services import contact_update
+from waarborg.dunning.selectors import invoice_costs_owed_for
 from waarborg.portal import dunning, notice_agreement, presenters, requests
 from waarborg.portal.forms import CONTACT_FIELDS, ContactForm
 from waarborg.subjects.finder import subject_rows_of
@@ -197,5 +199,8 @@ def invoice_detail(request, pk: int):
             "payments": list(payment_list_for(viewer=request.user, invoice=invoice)),
             "dunning_cases": dunning.invoice_cases(request.user, invoice),
             "contest_form": dunning.PortalDunningForm(),
+            "pay": how_to_pay(invoice, costs=invoice_costs_owed_for(viewer=request.user, invoice=invoice))
+            if invoice.status == invoice.Status.OPEN
+            else None,
         },
     )

@@ -48,33 +48,29 @@ CLOSE_NOTICE = "close_notice"
 def _start_verification(request: PrivacyRequest, today: dt.date) -> None:
     require_open(request)
     if request.is_verified:
-        raise ValidationError("the requester's identity is already verified", field="status")
+        raise ValidationError("privacy.already_verified", field="status")
     if not request.subject_rows:
-        raise ValidationError(
-            "nothing is held under these identifiers: answer that, no identity check is needed", field="status"
-        )
+        raise ValidationError("privacy.nothing_held_no_check", field="status")
 
 
 def _verify_by_staff(request: PrivacyRequest, today: dt.date) -> None:
     require_open(request)
     if request.verified_at is not None:
-        raise ValidationError("this request is already verified", field="status")
+        raise ValidationError("privacy.already_verified", field="status")
 
 
 def _review_id_document(request: PrivacyRequest, today: dt.date) -> None:
     require_open(request)
     if not IdDocument.objects.filter(request=request, destroyed_at__isnull=True).exists():
-        raise ValidationError("there is no identity document to review", field="document")
+        raise ValidationError("privacy.no_id_document", field="document")
 
 
 def _extend(request: PrivacyRequest, today: dt.date) -> None:
     require_open(request)
     if request.extended_due is not None:
-        raise ValidationError("the term has been extended already (at most two months, once)", field="reason")
+        raise ValidationError("privacy.extended_already", field="reason")
     if today > request.promise_due:
-        raise ValidationError(
-            "too late to extend: the requester must be told within four weeks of receipt", field="reason"
-        )
+        raise ValidationError("privacy.too_late_to_extend", field="reason")
 
 
 def _restricted(request: PrivacyRequest) -> bool:
@@ -85,17 +81,14 @@ def _complete(request: PrivacyRequest, today: dt.date) -> None:
     """Closing waits for every step of the request's type, and for the recipients to be told (X3)."""
     require_verified(request)
     if RectificationProposal.objects.filter(request=request, status=RectificationProposal.Status.PENDING).exists():
-        raise ValidationError("decide every proposed correction first", field="proposals")
+        raise ValidationError("privacy.corrections_undecided", field="proposals")
     if request.type == Type.ERASURE and request.erasure_plan_status != Plan.EXECUTED:
-        raise ValidationError("the erasure plan has not been carried out yet", field="erasure_plan")
+        raise ValidationError("privacy.plan_not_carried_out", field="erasure_plan")
     if request.type == Type.RESTRICTION and not _restricted(request):
-        raise ValidationError("apply the restriction first", field="status")
+        raise ValidationError("privacy.restriction_not_applied", field="status")
     still_open = RecipientNotice.objects.filter(request=request, status=RecipientNotice.Status.OPEN).count()
     if still_open:
-        raise ValidationError(
-            f"{still_open} recipient notice(s) are still open: mark each done, or waive it with a reason",
-            field="notices",
-        )
+        raise ValidationError("privacy.notices_open", {"count": still_open}, field="notices")
 
 
 def _deliver_package(request: PrivacyRequest, today: dt.date) -> None:
@@ -106,58 +99,58 @@ def _deliver_package(request: PrivacyRequest, today: dt.date) -> None:
 def _answer_no_data(request: PrivacyRequest, today: dt.date) -> None:
     require_open(request)
     if current_subject_rows(request) or request.contact_id or request.account_id:
-        raise ValidationError("this request is about someone we know: answer it after the check", field="status")
+        raise ValidationError("privacy.someone_known", field="status")
 
 
 def _add_rectification(request: PrivacyRequest, today: dt.date) -> None:
     require_open(request)
     require_type(request, Type.RECTIFICATION)
     if request.contact_id is None:
-        raise ValidationError("corrections need the contact person the request is about", field="field")
+        raise ValidationError("privacy.corrections_need_contact", field="field")
 
 
 def _decide_rectification(request: PrivacyRequest, today: dt.date) -> None:
     require_verified(request)
     if not RectificationProposal.objects.filter(request=request, status=RectificationProposal.Status.PENDING).exists():
-        raise ValidationError("there is no proposed correction to decide", field="status")
+        raise ValidationError("privacy.no_correction_to_decide", field="status")
 
 
 def _apply_restriction(request: PrivacyRequest, today: dt.date) -> None:
     require_verified(request)
     require_type(request, Type.RESTRICTION)
     if _restricted(request):
-        raise ValidationError("the restriction is in place already", field="status")
+        raise ValidationError("privacy.restriction_in_place", field="status")
 
 
 def _lift_restriction(request: PrivacyRequest, today: dt.date) -> None:
     if not _restricted(request):
-        raise ValidationError("no restriction of this request is in place", field="status")
+        raise ValidationError("privacy.no_restriction", field="status")
 
 
 def _submit_erasure_plan(request: PrivacyRequest, today: dt.date) -> None:
     require_verified(request)
     require_type(request, Type.ERASURE)
     if request.erasure_plan_status in (Plan.APPROVED, Plan.EXECUTED):
-        raise ValidationError("the erasure plan has been approved already", field="erasure_plan")
+        raise ValidationError("privacy.plan_approved_already", field="erasure_plan")
 
 
 def _review_erasure_plan(request: PrivacyRequest, today: dt.date) -> None:
     require_verified(request)
     require_type(request, Type.ERASURE)
     if request.erasure_plan_status != Plan.PROPOSED:
-        raise ValidationError("there is no proposed erasure plan to review", field="erasure_plan")
+        raise ValidationError("privacy.no_plan_to_review", field="erasure_plan")
 
 
 def _record_erasure(request: PrivacyRequest, today: dt.date) -> None:
     require_open(request)
     if request.erasure_plan_status != Plan.APPROVED:
-        raise ValidationError("only an approved erasure plan can be carried out", field="erasure_plan")
+        raise ValidationError("privacy.plan_not_approved", field="erasure_plan")
 
 
 def _close_notice(request: PrivacyRequest, today: dt.date) -> None:
     require_open(request)
     if not RecipientNotice.objects.filter(request=request, status=RecipientNotice.Status.OPEN).exists():
-        raise ValidationError("there is no open recipient notice", field="status")
+        raise ValidationError("privacy.no_open_notice", field="status")
 
 
 def _open(request: PrivacyRequest, today: dt.date) -> None:
@@ -170,7 +163,7 @@ def _open(request: PrivacyRequest, today: dt.date) -> None:
 def _starter(actor, request: PrivacyRequest) -> None:
     require_intake(actor)
     if not is_system(actor) and is_customer_viewer(actor):
-        raise PermissionDenied("a signed-in customer is verified by the session")
+        raise PermissionDenied("privacy.customer_verified_by_session")
 
 
 def _handler(actor, request: PrivacyRequest) -> None:

@@ -19,6 +19,7 @@ from waarborg.consents.models import CONSENT_PURPOSES
 from waarborg.consents.services import consent_withdraw
 from waarborg.core import clock
 from waarborg.core.errors import ValidationError
+from waarborg.core.messages.privacy import REFUSAL_PARTS, Named
 from waarborg.customers.models import Contact
 from waarborg.customers.services import clean_choice
 from waarborg.erasure.models import ErasureCase
@@ -87,7 +88,9 @@ def check_refusal_text(body: str, *, reason: str, lang: str) -> None:
     if reason not in body:
         missing.insert(0, "the reasons")
     if missing:
-        raise ValidationError(f"the refusal text lacks: {', '.join(missing)}; it is not sent", field="reason")
+        raise ValidationError(
+            "privacy.refusal_text_incomplete", {"missing": Named(REFUSAL_PARTS, *missing)}, field="reason"
+        )
 
 
 @transaction.atomic
@@ -155,18 +158,13 @@ def _same_person(a: PrivacyRequest, b: PrivacyRequest) -> bool:
 def _clean_earlier(request: PrivacyRequest, earlier_requests, *, required: bool) -> list[PrivacyRequest]:
     ids = [getattr(e, "pk", e) for e in earlier_requests or ()]
     if required and not ids:
-        raise ValidationError(
-            "link the earlier requests of this person that make this one unfounded or excessive",
-            field="earlier_requests",
-        )
+        raise ValidationError("privacy.earlier_requests_missing", field="earlier_requests")
     found = list(PrivacyRequest.objects.filter(pk__in=ids).order_by("received_at", "pk"))
     if len(found) != len(set(ids)):
-        raise ValidationError("an earlier request named does not exist", field="earlier_requests")
+        raise ValidationError("privacy.earlier_request_unknown", field="earlier_requests")
     for other in found:
         if other.pk == request.pk or other.received_at > request.received_at or not _same_person(request, other):
-            raise ValidationError(
-                f"{other.number} is not an earlier request of the same person", field="earlier_requests"
-            )
+            raise ValidationError("privacy.not_an_earlier_request", {"number": other.number}, field="earlier_requests")
     return found
 
 
@@ -176,11 +174,11 @@ def _clean_earlier(request: PrivacyRequest, earlier_requests, *, required: bool)
 def _clean_keep(request: PrivacyRequest, keep_purposes) -> dict[str, str]:
     keep = dict(keep_purposes or {})
     if keep and request.type != Type.OBJECTION:
-        raise ValidationError("purposes are kept only when an objection is decided", field="keep_purposes")
+        raise ValidationError("privacy.keep_only_in_objection", field="keep_purposes")
     out = {}
     for purpose, reason in keep.items():
         if purpose not in request.purposes:
-            raise ValidationError(f"{purpose} was not objected to", field="keep_purposes")
+            raise ValidationError("privacy.purpose_not_objected", {"purpose": purpose}, field="keep_purposes")
         out[purpose] = clean_free_text(reason, field="keep_purposes", required=True)
     return out
 
@@ -215,7 +213,7 @@ def privacy_request_complete(
     note = clean_free_text(note, field="note")
     package_ref = (package_ref or "").strip()
     if package_ref and not _PACKAGE_REF.match(package_ref):
-        raise ValidationError("a package reference is letters, digits and . _ : -", field="package_ref")
+        raise ValidationError("privacy.package_ref_invalid", field="package_ref")
     current = lock_request(request)
     require_verified(current)
     keep = _clean_keep(current, keep_purposes)
@@ -230,10 +228,10 @@ def privacy_request_complete(
     data: dict = {}
     if current.type == Type.RECTIFICATION:
         context["approved"] = [
-            notices.FIELD_LABELS[p.field][i] for p in proposals if p.status == RectificationProposal.Status.APPROVED
+            notices.field_label(p.field, lang) for p in proposals if p.status == RectificationProposal.Status.APPROVED
         ]
         context["rejected"] = [
-            {"field": notices.FIELD_LABELS[p.field][i], "reason": p.reject_reason}
+            {"field": notices.field_label(p.field, lang), "reason": p.reject_reason}
             for p in proposals
             if p.status == RectificationProposal.Status.REJECTED
         ]

@@ -72,13 +72,13 @@ def check_push_url(url: str) -> str:
     """An https:// address of the organisation; http:// only to this machine in development."""
     parts = urlsplit((url or "").strip())
     if parts.username or parts.password:
-        raise ValidationError("an address to send data to carries no user name or password", field="transmit_to")
+        raise ValidationError("privacy.push_url_credentials", field="transmit_to")
     if parts.scheme == "https" and parts.hostname:
         return parts.geturl()
     allow_http = settings.DEBUG or getattr(settings, "WAARBORG_ALLOW_HTTP_PUSH", False)
     if parts.scheme == "http" and parts.hostname in LOOPBACK and allow_http:
         return parts.geturl()
-    raise ValidationError("personal data is sent only over an https:// address", field="transmit_to")
+    raise ValidationError("privacy.push_url_not_https", field="transmit_to")
 
 
 def destination(request: PrivacyRequest) -> tuple[str, str]:
@@ -91,10 +91,7 @@ def destination(request: PrivacyRequest) -> tuple[str, str]:
     try:
         return "email", normalise_email(target)
     except ValidationError:
-        raise ValidationError(
-            "the organisation to send the data to is named without an e-mail address or an https:// address",
-            field="transmit_to",
-        ) from None
+        raise ValidationError("privacy.destination_invalid", field="transmit_to") from None
 
 
 def _package_file(name: str) -> Path:
@@ -115,7 +112,7 @@ def portability_deliver(*, actor, request: PrivacyRequest, note: str = "", by_po
     """
     require_handler(actor)
     if request.type != PrivacyRequest.Type.PORTABILITY:
-        raise ValidationError("only a portability request is delivered this way", field="type")
+        raise ValidationError("privacy.portability_only", field="type")
     kind, address = destination(request)
     path = None
     try:
@@ -222,12 +219,12 @@ def portability_push(*, actor, push: PackagePush) -> PackagePush:
     with transaction.atomic():
         current = PackagePush.objects.select_for_update().select_related("request").get(pk=push.pk)
         if current.status == PackagePush.Status.SENT:
-            raise ValidationError("the package has been sent already", field="status")
+            raise ValidationError("privacy.package_sent_already", field="status")
         url = check_push_url(current.url)
         try:
             data = _package_file(current.package_name).read_bytes()
         except FileNotFoundError:
-            raise ValidationError("the package is no longer stored", field="package") from None
+            raise ValidationError("privacy.package_not_stored", field="package") from None
     error = _post(url, data, filename=current.package_name, reference=current.request.number)
     with transaction.atomic():
         current = PackagePush.objects.select_for_update().select_related("request").get(pk=push.pk)
@@ -281,12 +278,14 @@ def _problem(link: DownloadLink) -> str | None:
     return None
 
 
-_MESSAGES = {
-    "used": "this link has been used already: it works once",
-    "expired": f"this link has expired (it is valid for {LINK_DAYS} days)",
-    "locked": "this link is locked after too many tries",
-    "gone": "the package is no longer available",
-}
+def _refuse_problem(problem: str | None) -> None:
+    """Refuse a link that cannot be used (see `_problem`)."""
+    if problem == "used":
+        raise ValidationError("privacy.link_used", field="token")
+    if problem == "expired":
+        raise ValidationError("privacy.download_link_expired", {"days": LINK_DAYS}, field="token")
+    if problem == "locked":
+        raise ValidationError("privacy.download_link_locked", field="token")
 
 
 def download_link_take(*, link_id, token: str) -> tuple[bytes, str]:
@@ -294,15 +293,13 @@ def download_link_take(*, link_id, token: str) -> tuple[bytes, str]:
     try:
         public_id = uuid.UUID(str(link_id))
     except ValueError:
-        raise NotFound("this link is not valid") from None
+        raise NotFound("privacy.link_invalid") from None
     refused = None
     with transaction.atomic():
         link = DownloadLink.objects.select_for_update().select_related("request").filter(public_id=public_id).first()
         if link is None:
-            raise NotFound("this link is not valid")
-        problem = _problem(link)
-        if problem:
-            raise ValidationError(_MESSAGES[problem], field="token")
+            raise NotFound("privacy.link_invalid")
+        _refuse_problem(_problem(link))
         if not keyed_hash_matches(link.token_hash, token or "", purpose="privacy-download"):
             link.failed_attempts += 1
             link.save(update_fields=["failed_attempts"])
@@ -314,12 +311,12 @@ def download_link_take(*, link_id, token: str) -> tuple[bytes, str]:
                     object_type="privacy.downloadlink",
                     ids=[link.pk],
                 )
-            refused = NotFound("this link is not valid")
+            refused = NotFound("privacy.link_invalid")
         else:
             try:
                 data = _package_file(link.package_name).read_bytes()
             except FileNotFoundError:
-                raise ValidationError(_MESSAGES["gone"], field="token") from None
+                raise ValidationError("privacy.package_gone", field="token") from None
             link.used_at = clock.now()
             link.save(update_fields=["used_at"])
             audit(

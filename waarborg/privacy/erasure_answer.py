@@ -47,22 +47,22 @@ def privacy_request_erase(*, actor, request, vacuum: bool = True, scan: bool = T
     check_eraser(actor)
     current = PrivacyRequest.objects.filter(pk=getattr(request, "pk", request)).first()
     if current is None:
-        raise NotFound("privacy request not found")
+        raise NotFound("privacy.request_not_found", {"pk": getattr(request, "pk", request)})
     if current.type != PrivacyRequest.Type.ERASURE:
-        raise ValidationError("only an erasure request is carried out by the erasure engine", field="type")
+        raise ValidationError("privacy.erasure_only", field="type")
     if not current.is_open:
-        raise ValidationError("this privacy request is closed", field="status")
+        raise ValidationError("privacy.closed", field="status")
     if current.erasure_plan_status != PrivacyRequest.Plan.APPROVED:
-        raise ValidationError("the erasure plan of this request has not been approved", field="erasure_plan")
+        raise ValidationError("privacy.erasure_plan_not_approved", field="erasure_plan")
     existing = ErasureCase.objects.filter(privacy_request_id=current.pk).order_by("-pk").first()
     if existing is not None:
         return erasure_case_run(actor=actor, case=existing, vacuum=vacuum, scan=scan)
     hits = subject_hits(current)
     if not hits:
-        raise SubjectNotFound("no subject found for this request")
+        raise SubjectNotFound("privacy.erasure_no_subject")
     plan = erasure_plan(hits)
     if not plan.changes:
-        raise already_erased_for(plan.identifiers) or AlreadyErased("there is nothing left to erase for this subject")
+        raise already_erased_for(plan.identifiers) or AlreadyErased("privacy.erasure_nothing_left")
     case = erasure_case_open(
         actor=actor,
         hits=hits,
@@ -116,13 +116,10 @@ def privacy_officer(email: str = "") -> Account:
     if email:
         officers = officers.filter(email=email.strip().lower())
     found = list(officers[:2])
+    if len(found) != 1 and email:
+        raise ValidationError("privacy.officer_unknown", field="handler")
     if len(found) != 1:
-        raise ValidationError(
-            "no active privacy officer with that e-mail address"
-            if email
-            else "name the privacy officer who handles the request with --handler",
-            field="handler",
-        )
+        raise ValidationError("privacy.officer_not_named", field="handler")
     return found[0]
 
 
@@ -149,10 +146,10 @@ def offline_erasure_request(
     hits = subject_find(query)
     if not hits:
         known = already_erased_for({k: {v} for k, v in query.normalised().items() if k != "postcode"})
-        raise known or SubjectNotFound("no subject found for these identifiers")
+        raise known or SubjectNotFound("privacy.erasure_no_subject_given")
     plan = erasure_plan(hits)
     if not plan.changes:
-        raise already_erased_for(plan.identifiers) or AlreadyErased("there is nothing left to erase for this subject")
+        raise already_erased_for(plan.identifiers) or AlreadyErased("privacy.erasure_nothing_left_given")
     handler = privacy_officer(handler_email)
     with transaction.atomic():
         request = _create_request(
@@ -186,8 +183,8 @@ def _create_request(**kw) -> PrivacyRequest:
     try:
         return privacy_request_create(**kw)
     except ValidationError as exc:
-        if "still open" in str(exc):  # that request is carried out with --request once approved
-            raise ValidationError(f"{exc}; carry it out with --request once its plan is approved") from None
+        if exc.code == "privacy.duplicate_open":  # that request is carried out with --request once approved
+            raise ValidationError("privacy.erasure_request_open", exc.params, field=exc.field) from None
         raise
 
 
@@ -196,5 +193,5 @@ def registered_request_erase(*, number: str, handler_email: str = "") -> Erasure
     approved, on behalf of the privacy officer who handles it (`privacy_officer`)."""
     request = PrivacyRequest.objects.filter(number=number.strip().upper()).first()
     if request is None:
-        raise NotFound("no such privacy request")
+        raise NotFound("privacy.no_such_request")
     return privacy_request_erase(actor=privacy_officer(handler_email), request=request)

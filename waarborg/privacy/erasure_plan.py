@@ -27,9 +27,9 @@ def _clean_summary(summary) -> dict[str, int]:
     clean = {}
     for label, count in (summary or {}).items():
         if not isinstance(label, str) or not re.fullmatch(r"[a-z_]+\.[A-Za-z]+", label):
-            raise ValidationError("a plan counts rows per model label (app.Model)", field="summary")
+            raise ValidationError("privacy.plan_labels", field="summary")
         if not isinstance(count, int) or isinstance(count, bool) or count < 0:
-            raise ValidationError("a plan counts rows with whole numbers", field="summary")
+            raise ValidationError("privacy.plan_counts", field="summary")
         clean[label] = count
     return dict(sorted(clean.items()))
 

@@ -41,12 +41,12 @@ def privacy_request_fulfil(
     """
     builder = _BUILDERS.get(request.type)
     if builder is None:
-        raise ValidationError("only access and portability requests are answered with a package", field="type")
+        raise ValidationError("privacy.package_types", field="type")
     if request.verified_at is None:
-        raise ValidationError("verify the requester's identity first", field="status")
+        raise ValidationError("privacy.not_verified", field="status")
     hits = subject_hits(request)
     if not hits:
-        raise ValidationError("nothing is held about this subject any more", field="subject")
+        raise ValidationError("privacy.nothing_held_any_more", field="subject")
     path = package_path(request)
     path.parent.mkdir(parents=True, exist_ok=True)
     data, counts = builder(

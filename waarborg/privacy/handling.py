@@ -23,6 +23,7 @@ import datetime as dt
 from waarborg.audit.services import audit_record
 from waarborg.core.actors import System
 from waarborg.core.errors import NotFound, ValidationError
+from waarborg.core.messages.privacy import REQUEST_STATUSES, REQUEST_TYPES, Named
 from waarborg.customers.models import Contact
 from waarborg.customers.services import customer_ref
 from waarborg.privacy import deadlines, notices
@@ -61,26 +62,30 @@ def lock_request(request: PrivacyRequest) -> PrivacyRequest:
     try:
         return PrivacyRequest.objects.select_for_update().get(pk=request.pk)
     except PrivacyRequest.DoesNotExist:
-        raise NotFound(f"privacy.privacyrequest {request.pk} not found") from None
+        raise NotFound("privacy.request_not_found", {"pk": request.pk}) from None
 
 
 def require_open(request: PrivacyRequest) -> None:
     """Refuse a step on a request that has been answered or refused."""
     if not request.is_open:
-        raise ValidationError(f"request {request.number} is closed ({request.status})", field="status")
+        raise ValidationError(
+            "privacy.request_closed",
+            {"number": request.number, "status": Named(REQUEST_STATUSES, request.status)},
+            field="status",
+        )
 
 
 def require_verified(request: PrivacyRequest) -> None:
     """Refuse a step that waits for the requester's identity check (or a closed request)."""
     require_open(request)
     if not request.is_verified:
-        raise ValidationError("the requester's identity has not been verified yet", field="status")
+        raise ValidationError("privacy.not_verified", field="status")
 
 
-def require_type(request: PrivacyRequest, *types: str) -> None:
+def require_type(request: PrivacyRequest, type_: str) -> None:
     """Refuse a step that belongs to another type of request."""
-    if request.type not in types:
-        raise ValidationError(f"this applies to a request of type {' or '.join(types)}", field="type")
+    if request.type != type_:
+        raise ValidationError("privacy.wrong_type", {"type": Named(REQUEST_TYPES, type_)}, field="type")
 
 
 def copy_into(target: PrivacyRequest, source: PrivacyRequest) -> PrivacyRequest:
@@ -111,6 +116,6 @@ def send_to_requester(request: PrivacyRequest, text: notices.Text, *, by_post: b
     if by_post:
         return False
     if not request.email:
-        raise ValidationError("the request has no e-mail address: send this by post and say so", field="by_post")
+        raise ValidationError("privacy.no_email_send_by_post", field="by_post")
     notices.send([request.email], text)
     return True

@@ -96,7 +96,7 @@ def privacy_request_start_verification(*, actor, request: PrivacyRequest) -> Ver
     """
     require_intake(actor)
     if not is_system(actor) and is_customer_viewer(actor):
-        raise PermissionDenied("a signed-in customer is verified by the session")
+        raise PermissionDenied("privacy.customer_verified_by_session")
     current = lock_request(request)
     actions.require_available(current, actions.START_VERIFICATION)
     now = clock.now()
@@ -138,7 +138,7 @@ def _check_link(public_id, token: str, kind: str) -> int:
     try:
         public_id = uuid.UUID(str(public_id))
     except ValueError:
-        raise NotFound("this link is not valid") from None
+        raise NotFound("privacy.link_invalid") from None
     refused = None
     with transaction.atomic():
         link = (
@@ -148,7 +148,7 @@ def _check_link(public_id, token: str, kind: str) -> int:
             .first()
         )
         if link is None:
-            raise NotFound("this link is not valid")
+            raise NotFound("privacy.link_invalid")
         _link_usable(link)
         if not keyed_hash_matches(link.token_hash, token or "", purpose="privacy-link"):
             link.failed_attempts += 1
@@ -161,7 +161,7 @@ def _check_link(public_id, token: str, kind: str) -> int:
                     object_type="privacy.verificationlink",
                     ids=[link.pk],
                 )
-            refused = ValidationError("this link is not valid", field="token")
+            refused = ValidationError("privacy.link_invalid", field="token")
     if refused is not None:
         raise refused
     return link.pk
@@ -169,15 +169,15 @@ def _check_link(public_id, token: str, kind: str) -> int:
 
 def _link_usable(link: VerificationLink) -> None:
     if link.used_at is not None:
-        raise ValidationError("this link has been used already: it works once", field="token")
+        raise ValidationError("privacy.link_used", field="token")
     if link.revoked_at is not None:
-        raise ValidationError("this link was replaced by a newer one", field="token")
+        raise ValidationError("privacy.link_replaced", field="token")
     if clock.now() >= link.expires_at:
-        raise ValidationError(f"this link has expired (it is valid for {LINK_HOURS} hours)", field="token")
+        raise ValidationError("privacy.link_expired", {"hours": LINK_HOURS}, field="token")
     if link.failed_attempts >= LINK_MAX_ATTEMPTS:
-        raise ValidationError("this link is locked after too many tries; ask for a new one", field="token")
+        raise ValidationError("privacy.link_locked", field="token")
     if not link.request.is_open:
-        raise ValidationError("this request is closed", field="token")
+        raise ValidationError("privacy.closed", field="token")
 
 
 def _take_link(pk: int) -> tuple[VerificationLink, PrivacyRequest]:
@@ -185,7 +185,7 @@ def _take_link(pk: int) -> tuple[VerificationLink, PrivacyRequest]:
     _link_usable(link)
     request = lock_request(link.request)
     if request.is_verified:
-        raise ValidationError("the requester's identity is already verified", field="token")
+        raise ValidationError("privacy.already_verified", field="token")
     link.used_at = clock.now()
     link.save(update_fields=["used_at"])
     return link, request
@@ -202,7 +202,7 @@ def privacy_request_verify_by_staff(*, actor, request: PrivacyRequest, note: str
     require_person_handler(actor)
     note = clean_free_text(note, field="note")
     if not note:
-        raise ValidationError("say how the identity was checked", field="note")
+        raise ValidationError("privacy.say_how_checked", field="note")
     current = lock_request(request)
     actions.require_available(current, actions.VERIFY_BY_STAFF)
     now = clock.now()
@@ -237,10 +237,7 @@ def id_document_upload(
     is destroyed at the review, or 7 days after the upload at the latest.
     """
     if not redaction_confirmed:
-        raise ValidationError(
-            "black out the photo, the MRZ strip, the document number and the BSN, and confirm that you did",
-            field="redaction_confirmed",
-        )
+        raise ValidationError("privacy.redaction_unconfirmed", field="redaction_confirmed")
     storage.check_upload(content, content_type)
     pk = _check_link(link_id, token, VerificationLink.Kind.ID_UPLOAD)
     stored = storage.store(content)
@@ -277,7 +274,7 @@ def id_document_read(*, actor, document: IdDocument) -> bytes:
     with transaction.atomic():
         current = IdDocument.objects.select_related("request").get(pk=document.pk)
         if current.destroyed_at is not None or not current.stored_name:
-            raise ValidationError("this identity document has been destroyed", field="document")
+            raise ValidationError("privacy.id_document_destroyed", field="document")
         audit(actor, "privacy.id.read", current.request, object_type="privacy.iddocument", ids=[current.pk])
     return storage.read(current.stored_name)
 
@@ -292,7 +289,7 @@ def id_document_review(*, actor, document: IdDocument, verified: bool) -> Privac
     require_person_handler(actor)
     current = IdDocument.objects.select_for_update().select_related("request").get(pk=document.pk)
     if current.destroyed_at is not None:
-        raise ValidationError("this identity document has been destroyed already", field="document")
+        raise ValidationError("privacy.id_document_destroyed_already", field="document")
     request = lock_request(current.request)
     actions.require_available(request, actions.REVIEW_ID_DOCUMENT)
     now = clock.now()

@@ -28,6 +28,7 @@ from waarborg.core.identifiers import (
     normalise_phone,
     normalise_postcode,
 )
+from waarborg.core.messages.privacy import Day
 from waarborg.customers.services import clean_choice, clean_text, save_numbered
 from waarborg.privacy import actions, deadlines, notices
 from waarborg.privacy.handling import audit, copy_into, lock_request, revoke_links, send_to_requester, unpause
@@ -59,26 +60,25 @@ def _clean_received(value, now: dt.datetime) -> dt.datetime:
         try:
             value = dt.datetime.fromisoformat(text) if "T" in text or " " in text else dt.date.fromisoformat(text)
         except ValueError:
-            raise ValidationError("the date received is not a date (YYYY-MM-DD)", field="received_at") from None
+            raise ValidationError("privacy.received_format", field="received_at") from None
     if isinstance(value, dt.datetime):
         if value.tzinfo is None:
-            raise ValidationError("the time received needs a time zone", field="received_at")
+            raise ValidationError("privacy.received_needs_time_zone", field="received_at")
         received = value
     elif isinstance(value, dt.date):
         # Only the date is known: the Amsterdam date counts (the start of that day).
         received = dt.datetime.combine(value, dt.time(0, 0), tzinfo=clock.AMSTERDAM)
     else:
-        raise ValidationError("the date received is not a date", field="received_at")
+        raise ValidationError("privacy.received_not_a_date", field="received_at")
     try:
         day = deadlines.received_date(received)
     except (OverflowError, ValueError):
-        raise ValidationError("the date received is out of range", field="received_at") from None
+        raise ValidationError("privacy.received_out_of_range", field="received_at") from None
     if day > deadlines.received_date(now) or received > now:
-        raise ValidationError("the date received lies in the future", field="received_at")
+        raise ValidationError("privacy.received_in_future", field="received_at")
     if day < deadlines.GDPR_APPLIES:
         raise ValidationError(
-            f"the date received lies before {deadlines.GDPR_APPLIES.isoformat()}, when the GDPR began to apply",
-            field="received_at",
+            "privacy.received_before_gdpr", {"date": Day(deadlines.GDPR_APPLIES)}, field="received_at"
         )
     return received
 
@@ -105,14 +105,14 @@ def _clean_purposes(type_: str, purposes) -> list[str]:
     chosen = list(dict.fromkeys(str(p).strip().upper() for p in (purposes or ()) if str(p).strip()))
     if type_ != Type.OBJECTION:
         if chosen:
-            raise ValidationError("purposes are named only in an objection", field="purposes")
+            raise ValidationError("privacy.purposes_only_in_objection", field="purposes")
         return []
     allowed = objectable_purposes()
     wrong = [p for p in chosen if p not in allowed]
     if wrong:
         raise ValidationError(
-            f"an objection applies to purposes that rest on consent or legitimate interest "
-            f"({', '.join(allowed)}), not to {', '.join(wrong)}",
+            "privacy.objection_purposes",
+            {"allowed": ", ".join(allowed), "wrong": ", ".join(wrong)},
             field="purposes",
         )
     return chosen or list(allowed)
@@ -122,7 +122,7 @@ def _clean_kinds(type_: str, kinds) -> list[str]:
     chosen = list(dict.fromkeys(str(k).strip() for k in (kinds or ()) if str(k).strip()))
     if type_ != Type.WITHDRAWAL:
         if chosen:
-            raise ValidationError("consent kinds are named only in a withdrawal of consent", field="consent_kinds")
+            raise ValidationError("privacy.consents_only_in_withdrawal", field="consent_kinds")
         return []
     for kind in chosen:
         clean_choice(kind, field="consent_kinds", choices=list(CONSENT_PURPOSES))
@@ -133,7 +133,7 @@ def _clean_handler(handler) -> Account | None:
     if handler is None:
         return None
     if not isinstance(handler, Account) or not handler.is_active or handler.role not in (roles.PRIVACY,):
-        raise ValidationError("a request is handled by an active privacy officer", field="handler")
+        raise ValidationError("privacy.handler_not_active", field="handler")
     return handler
 
 
@@ -182,24 +182,22 @@ def privacy_request_create(
     now = clock.now()
     by_customer = not is_system(actor) and is_customer_viewer(actor)
     if by_customer and channel not in (Channel.PORTAL, Channel.API):
-        raise ValidationError("a signed-in customer makes a request in the portal", field="channel")
+        raise ValidationError("privacy.customer_asks_in_portal", field="channel")
     if not by_customer and channel == Channel.PORTAL:
-        raise ValidationError("a portal request is made by the signed-in person themselves", field="channel")
+        raise ValidationError("privacy.portal_request_by_self", field="channel")
     if channel in STAFF_CHANNELS and received_at is None:
-        raise ValidationError("give the date the request was received", field="received_at")
+        raise ValidationError("privacy.received_missing", field="received_at")
     received = now if by_customer else _clean_received(received_at, now)
     details = clean_free_text(details, field="details")
     transmit_to = clean_text(transmit_to, field="transmit_to", max_length=300)
     refuse_bsn(transmit_to, field="transmit_to")
     if transmit_to and type_ != Type.PORTABILITY:
-        raise ValidationError(
-            "an organisation to send data to is named only in a portability request", field="transmit_to"
-        )
+        raise ValidationError("privacy.transmit_only_in_portability", field="transmit_to")
     chosen_purposes = _clean_purposes(type_, purposes)
     kinds = _clean_kinds(type_, consent_kinds)
     changes = dict(changes or {})
     if changes and type_ != Type.RECTIFICATION:
-        raise ValidationError("corrections belong to a rectification request", field="changes")
+        raise ValidationError("privacy.changes_only_in_rectification", field="changes")
     handler = _clean_handler(handler)
     if handler is None and getattr(actor, "role", None) == roles.PRIVACY and not by_customer:
         handler = actor
@@ -225,7 +223,7 @@ def privacy_request_create(
     proposals = []
     if changes and not unknown:
         if resolution.contact is None:
-            raise ValidationError("corrections need the contact person the request is about", field="changes")
+            raise ValidationError("privacy.corrections_need_contact", field="changes")
         proposals = [
             (field, clean_proposal_value(field, value, resolution.contact)) for field, value in changes.items()
         ]
@@ -322,12 +320,9 @@ def _refuse_duplicate(actor, type_: str, rows: list[str], values: dict[str, str]
     if other is None:
         return
     if by_customer or is_account(actor) or actor in (SYSTEM, CLI):
-        raise ValidationError(
-            f"request {other.number} of this type is still open for the same person: it is handled there",
-            field="type",
-        )
+        raise ValidationError("privacy.duplicate_open", {"number": other.number}, field="type")
     field = next((k for k in ("email", "phone", "customer_number", "name") if values.get(k)), "email")
-    raise ValidationError("a request of this type with these details is still open: it is answered", field=field)
+    raise ValidationError("privacy.duplicate_open_details", field=field)
 
 
 def _identifier_kinds(request: PrivacyRequest, lang: str) -> list[str]:
@@ -387,7 +382,7 @@ def privacy_request_assign(*, actor, request: PrivacyRequest, handler: Account) 
     require_handler(actor)
     handler = _clean_handler(handler)
     if handler is None:
-        raise ValidationError("name the privacy officer who handles the request", field="handler")
+        raise ValidationError("privacy.handler_missing", field="handler")
     current = lock_request(request)
     actions.require_available(current, actions.ASSIGN)
     current.handler = handler

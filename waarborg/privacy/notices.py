@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 
 from waarborg.core import datamap
 from waarborg.core.errors import ValidationError
+from waarborg.customers.models import Contact
 from waarborg.privacy import deadlines
 
 LANGUAGES = ("nl", "en")
@@ -59,16 +60,14 @@ STATUS_LABELS = {
     "refused": ("geweigerd", "refused"),
 }
 
-FIELD_LABELS = {
-    "first_name": ("voornaam", "first name"),
-    "last_name": ("achternaam", "last name"),
-    "street": ("straat en huisnummer", "street and number"),
-    "postcode": ("postcode", "postcode"),
-    "town": ("plaats", "town"),
-    "country": ("land", "country"),
-    "email": ("e-mailadres", "e-mail address"),
-    "phone": ("telefoonnummer", "phone number"),
-}
+
+def field_label(field: str, lang: str) -> str:
+    """A contact person's detail as it reads in a sentence ('telefoonnummer' / 'phone number'):
+    the personal-data map's label of that field."""
+    entry = datamap.entry_for(Contact._meta.label)
+    text = entry.field_label(field)[idx(lang)] if entry is not None else ""
+    return text[:1].lower() + text[1:] if text else field
+
 
 STAGE_LABELS = {
     "handler_14": ("dag 14: halverwege de termijn", "day 14: half of the term has passed"),
@@ -156,7 +155,7 @@ class Notice:
 
 def render(name: str, lang: str, context: dict) -> Text:
     if lang not in LANGUAGES:
-        raise ValidationError(f"no texts in language {lang!r}", field="language")
+        raise ValidationError("privacy.no_texts_in_language", {"lang": lang}, field="language")
     text = render_to_string(f"privacy/mail/{name}.{lang}.txt", context).lstrip()
     first, _, rest = text.partition("\n")
     if not first.startswith("Subject: "):

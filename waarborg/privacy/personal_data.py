@@ -29,6 +29,13 @@ RIGHTS_RECORD_1Y = retention(
 )
 
 _R = dict(purposes="U14", basis="legal_obligation", retention=PRIVACY_REQUEST_2Y, erasure="retain")
+
+
+def _request_field(category: str, key: str, portability: str, label: tuple[str, str], **more):
+    """A field of the record of a request (kept 2 years after it was handled, to show it was)."""
+    return pd(category, key, portability=portability, label=label, **_R, **more)
+
+
 _REQUEST_LINKS = (
     Link("contact", "customers.Contact", "privacy request of this contact person", up=False),
     Link("account", "accounts.Account", "privacy request made with this account", up=False),
@@ -47,34 +54,106 @@ declare(
     dates={"closed": "closed_at"},
     subject="the person who exercises a right (and whom the request is about)",
     fields={
-        "type": pd("D11", "user.privacy_request.type", portability="provided", **_R),
-        "channel": pd("D11", "user.privacy_request.channel", portability="provided", **_R),
-        "language": pd("D11", "user.preference.language", portability="provided", **_R),
-        "received_at": pd("D11", "user.privacy_request.date", portability="observed", source="system", **_R),
-        "email": pd("D3", "user.contact.email", portability="provided", identifier="email", **_R),
-        "phone": pd("D4", "user.contact.phone_number", portability="provided", identifier="phone", **_R),
-        "customer_number": pd(
-            "D5", "user.unique_id.customer_number", portability="provided", identifier="customer_number", **_R
+        "type": _request_field("D11", "user.privacy_request.type", "provided", ("Soort verzoek", "Kind of request")),
+        "channel": _request_field(
+            "D11", "user.privacy_request.channel", "provided", ("Ontvangen via", "Received through")
         ),
-        "name": pd("D2", "user.name", portability="provided", identifier="name", **_R),
-        "postcode": pd("D2", "user.contact.address.postal_code", portability="provided", identifier="postcode", **_R),
-        "details": pd("D11", "user.privacy_request.details", portability="provided", **_R),
-        "purposes": pd("D9", "user.consent.objection", portability="provided", **_R),
-        "consent_kinds": pd("D9", "user.consent.withdrawal", portability="provided", **_R),
-        "transmit_to": pd("D11", "user.privacy_request.portability_recipient", portability="provided", **_R),
-        "email_on_file": pd("D11", "user.privacy_request.identity_check", portability="derived", source="system", **_R),
-        "verification_method": pd(
-            "D11", "user.privacy_request.identity_check", portability="observed", source="system", **_R
+        "language": _request_field("D11", "user.preference.language", "provided", ("Taal", "Language")),
+        "received_at": _request_field(
+            "D11", "user.privacy_request.date", "observed", ("Ontvangen op", "Received on"), source="system"
         ),
-        "verified_at": pd("D11", "user.privacy_request.identity_check", portability="observed", source="system", **_R),
-        "extension_reason": pd("D11", "user.privacy_request.extension", portability="derived", source="staff", **_R),
-        "erasure_plan": pd("D11", "user.privacy_request.erasure_plan", portability="derived", source="system", **_R),
-        "answer_note": pd("D11", "user.privacy_request.answer", portability="derived", source="staff", **_R),
-        "refusal_ground": pd("D11", "user.privacy_request.refusal", portability="derived", source="staff", **_R),
-        "refusal_reason": pd("D11", "user.privacy_request.refusal", portability="derived", source="staff", **_R),
-        "refusal_justification": pd("D11", "user.privacy_request.refusal", portability="derived", source="staff", **_R),
-        "answered_at": pd("D11", "user.privacy_request.date", portability="observed", source="system", **_R),
-        "closed_at": pd("D11", "user.privacy_request.date", portability="observed", source="system", **_R),
+        "email": _request_field(
+            "D3", "user.contact.email", "provided", ("E-mailadres", "E-mail address"), identifier="email"
+        ),
+        "phone": _request_field(
+            "D4", "user.contact.phone_number", "provided", ("Telefoonnummer", "Phone number"), identifier="phone"
+        ),
+        "customer_number": _request_field(
+            "D5",
+            "user.unique_id.customer_number",
+            "provided",
+            ("Klantnummer", "Customer number"),
+            identifier="customer_number",
+        ),
+        "name": _request_field("D2", "user.name", "provided", ("Naam", "Name"), identifier="name"),
+        "postcode": _request_field(
+            "D2", "user.contact.address.postal_code", "provided", ("Postcode", "Postcode"), identifier="postcode"
+        ),
+        "details": _request_field("D11", "user.privacy_request.details", "provided", ("Toelichting", "Details")),
+        "purposes": _request_field(
+            "D9", "user.consent.objection", "provided", ("Doelen waartegen u bezwaar maakt", "Purposes you object to")
+        ),
+        "consent_kinds": _request_field(
+            "D9", "user.consent.withdrawal", "provided", ("Toestemmingen die u intrekt", "Consents you withdraw")
+        ),
+        "transmit_to": _request_field(
+            "D11", "user.privacy_request.portability_recipient", "provided", ("Doorsturen naar", "Transmit to")
+        ),
+        "email_on_file": _request_field(
+            "D11",
+            "user.privacy_request.identity_check",
+            "derived",
+            ("E-mailadres bij ons bekend", "E-mail address on file"),
+            source="system",
+        ),
+        "verification_method": _request_field(
+            "D11",
+            "user.privacy_request.identity_check",
+            "observed",
+            ("Manier van identiteitscontrole", "Method of identity check"),
+            source="system",
+        ),
+        "verified_at": _request_field(
+            "D11",
+            "user.privacy_request.identity_check",
+            "observed",
+            ("Identiteit vastgesteld op", "Identity verified on"),
+            source="system",
+        ),
+        "extension_reason": _request_field(
+            "D11",
+            "user.privacy_request.extension",
+            "derived",
+            ("Reden van verlenging", "Reason for extension"),
+            source="staff",
+        ),
+        "erasure_plan": _request_field(
+            "D11", "user.privacy_request.erasure_plan", "derived", ("Wisplan", "Erasure plan"), source="system"
+        ),
+        "answer_note": _request_field(
+            "D11",
+            "user.privacy_request.answer",
+            "derived",
+            ("Toelichting bij het antwoord", "Note with the answer"),
+            source="staff",
+        ),
+        "refusal_ground": _request_field(
+            "D11",
+            "user.privacy_request.refusal",
+            "derived",
+            ("Grond van weigering", "Ground for refusal"),
+            source="staff",
+        ),
+        "refusal_reason": _request_field(
+            "D11",
+            "user.privacy_request.refusal",
+            "derived",
+            ("Reden van weigering", "Reason for refusal"),
+            source="staff",
+        ),
+        "refusal_justification": _request_field(
+            "D11",
+            "user.privacy_request.refusal",
+            "derived",
+            ("Onderbouwing van de weigering", "Justification of the refusal"),
+            source="staff",
+        ),
+        "answered_at": _request_field(
+            "D11", "user.privacy_request.date", "observed", ("Beantwoord op", "Answered on"), source="system"
+        ),
+        "closed_at": _request_field(
+            "D11", "user.privacy_request.date", "observed", ("Afgesloten op", "Closed on"), source="system"
+        ),
     },
     not_personal=(
         "number",
@@ -99,6 +178,15 @@ declare(
         "answered_by",
     ),
     links=_REQUEST_LINKS,
+    label=("Privacyverzoek", "Privacy request"),
+    context={
+        "number": ("Nummer", "Number"),
+        "status": ("Status", "Status"),
+        "promise_due": ("Beloofd antwoord uiterlijk", "Answer promised by"),
+        "legal_due": ("Wettelijke termijn tot", "Legal term until"),
+        "extended_due": ("Verlengde termijn tot", "Extended term until"),
+    },
+    groups=("requesters",),
 )
 
 declare(
@@ -106,11 +194,18 @@ declare(
     dates={"closed": "request__closed_at"},
     subject="the requester the one-time link was sent to",
     fields={
-        "created_at": pd("D11", "user.privacy_request.identity_check", portability="observed", source="system", **_R),
-        "used_at": pd("D11", "user.privacy_request.identity_check", portability="observed", source="system", **_R),
+        "created_at": _request_field(
+            "D11", "user.privacy_request.identity_check", "observed", ("Aangemaakt op", "Created on"), source="system"
+        ),
+        "used_at": _request_field(
+            "D11", "user.privacy_request.identity_check", "observed", ("Gebruikt op", "Used on"), source="system"
+        ),
     },
     not_personal=("public_id", "request", "kind", "token_hash", "expires_at", "revoked_at", "failed_attempts"),
     links=_via_request("one-time link"),
+    label=("Link voor de identiteitscontrole", "Identity check link"),
+    context=("kind", "expires_at"),
+    groups=("requesters",),
 )
 
 declare(
@@ -118,11 +213,19 @@ declare(
     dates={"closed": "request__closed_at"},
     subject="the person whose portability package the one-time link gives",
     fields={
-        "sent_to": pd(
-            "D11", "user.privacy_request.portability_recipient", portability="provided", source="subject", **_R
+        "sent_to": _request_field(
+            "D11",
+            "user.privacy_request.portability_recipient",
+            "provided",
+            ("Verzonden aan", "Sent to"),
+            source="subject",
         ),
-        "created_at": pd("D11", "user.privacy_request.delivery", portability="observed", source="system", **_R),
-        "used_at": pd("D11", "user.privacy_request.delivery", portability="observed", source="system", **_R),
+        "created_at": _request_field(
+            "D11", "user.privacy_request.delivery", "observed", ("Aangemaakt op", "Created on"), source="system"
+        ),
+        "used_at": _request_field(
+            "D11", "user.privacy_request.delivery", "observed", ("Gebruikt op", "Used on"), source="system"
+        ),
     },
     not_personal=(
         "public_id",
@@ -134,6 +237,9 @@ declare(
         "failed_attempts",
     ),
     links=_via_request("download link"),
+    label=("Downloadlink", "Download link"),
+    context={"recipient": ("Ontvanger", "Recipient"), "expires_at": ("Verloopt op", "Expires on")},
+    groups=("requesters",),
 )
 
 declare(
@@ -141,12 +247,25 @@ declare(
     dates={"closed": "request__closed_at"},
     subject="the person whose portability package was sent to the organisation they named",
     fields={
-        "url": pd("D11", "user.privacy_request.portability_recipient", portability="provided", source="subject", **_R),
-        "created_at": pd("D11", "user.privacy_request.delivery", portability="observed", source="system", **_R),
-        "sent_at": pd("D11", "user.privacy_request.delivery", portability="observed", source="system", **_R),
+        "url": _request_field(
+            "D11",
+            "user.privacy_request.portability_recipient",
+            "provided",
+            ("Adres van de ontvanger", "Recipient's address"),
+            source="subject",
+        ),
+        "created_at": _request_field(
+            "D11", "user.privacy_request.delivery", "observed", ("Aangemaakt op", "Created on"), source="system"
+        ),
+        "sent_at": _request_field(
+            "D11", "user.privacy_request.delivery", "observed", ("Verzonden op", "Sent on"), source="system"
+        ),
     },
     not_personal=("request", "package_name", "status", "attempts", "last_attempt_at", "last_error"),
     links=_via_request("package transmission"),
+    label=("Doorgifte aan een andere partij", "Transmission to another party"),
+    context=("status",),
+    groups=("requesters",),
 )
 
 _ID = dict(purposes="U14", basis="legal_obligation", retention=ID_CHECK, erasure="delete")
@@ -158,17 +277,58 @@ declare(
     dates={"verification": "destroyed_at"},
     subject="the requester whose identity is checked",
     fields={
-        "stored_name": pd("D2", "user.government_id.redacted_copy", portability="excluded", **_ID),
-        "redaction_confirmed": pd("D11", "user.privacy_request.identity_check", portability="provided", **_ID),
-        "uploaded_at": pd("D11", "user.privacy_request.identity_check", portability="observed", source="system", **_ID),
-        "reviewed_at": pd("D11", "user.privacy_request.identity_check", portability="observed", source="staff", **_ID),
-        "result": pd("D11", "user.privacy_request.identity_check", portability="derived", source="staff", **_ID),
+        "stored_name": pd(
+            "D2",
+            "user.government_id.redacted_copy",
+            portability="excluded",
+            **_ID,
+            label=("Opgeslagen kopie (versleuteld)", "Stored copy (encrypted)"),
+        ),
+        "redaction_confirmed": pd(
+            "D11",
+            "user.privacy_request.identity_check",
+            portability="provided",
+            **_ID,
+            label=("Afgeschermde gegevens bevestigd", "Redaction confirmed"),
+        ),
+        "uploaded_at": pd(
+            "D11",
+            "user.privacy_request.identity_check",
+            portability="observed",
+            source="system",
+            **_ID,
+            label=("Geüpload op", "Uploaded on"),
+        ),
+        "reviewed_at": pd(
+            "D11",
+            "user.privacy_request.identity_check",
+            portability="observed",
+            source="staff",
+            **_ID,
+            label=("Gecontroleerd op", "Reviewed on"),
+        ),
+        "result": pd(
+            "D11",
+            "user.privacy_request.identity_check",
+            portability="derived",
+            source="staff",
+            **_ID,
+            label=("Uitkomst van de controle", "Outcome of the check"),
+        ),
         "destroyed_at": pd(
-            "D11", "user.privacy_request.identity_check", portability="observed", source="system", **_ID
+            "D11",
+            "user.privacy_request.identity_check",
+            portability="observed",
+            source="system",
+            **_ID,
+            label=("Vernietigd op", "Destroyed on"),
         ),
     },
     not_personal=("request", "link", "content_type", "size", "reviewed_by"),
     links=_via_request("identity document"),
+    label=("Kopie van een identiteitsbewijs", "Copy of an identity document"),
+    context=("content_type", "size"),
+    groups=("requesters",),
 )
 
 declare(
@@ -184,15 +344,31 @@ declare(
             PRIVACY_REQUEST_2Y,
             "delete",
             "provided",
+            label=("Voorgestelde waarde", "Proposed value"),
         ),
-        "proposed_at": pd("D11", "user.privacy_request.date", portability="observed", source="system", **_R),
-        "reject_reason": pd("D11", "user.privacy_request.answer", portability="derived", source="staff", **_R),
+        "proposed_at": _request_field(
+            "D11", "user.privacy_request.date", "observed", ("Voorgesteld op", "Proposed on"), source="system"
+        ),
+        "reject_reason": _request_field(
+            "D11",
+            "user.privacy_request.answer",
+            "derived",
+            ("Reden van afwijzing", "Reason for rejection"),
+            source="staff",
+        ),
     },
     not_personal=("request", "contact", "field", "status", "decided_at", "decided_by"),
     links=(
         Link("contact", "customers.Contact", "correction asked for this contact person", up=False),
         *_via_request("correction"),
     ),
+    label=("Voorgestelde correctie", "Proposed correction"),
+    context={
+        "field": ("Te corrigeren gegeven", "Field to correct"),
+        "status": ("Status", "Status"),
+        "decided_at": ("Besloten op", "Decided on"),
+    },
+    groups=("requesters",),
 )
 
 declare(
@@ -200,12 +376,29 @@ declare(
     dates={"closed": "request__closed_at"},
     subject="the person whose rectified, erased or restricted data a recipient is told about",
     fields={
-        "categories": pd("D11", "user.privacy_request.recipient_notice", portability="derived", source="system", **_R),
-        "closed_at": pd("D11", "user.privacy_request.recipient_notice", portability="observed", source="staff", **_R),
-        "note": pd("D11", "user.privacy_request.recipient_notice", portability="derived", source="staff", **_R),
+        "categories": _request_field(
+            "D11",
+            "user.privacy_request.recipient_notice",
+            "derived",
+            ("Soorten gegevens", "Categories of data"),
+            source="system",
+        ),
+        "closed_at": _request_field(
+            "D11", "user.privacy_request.recipient_notice", "observed", ("Afgesloten op", "Closed on"), source="staff"
+        ),
+        "note": _request_field(
+            "D11", "user.privacy_request.recipient_notice", "derived", ("Toelichting", "Note"), source="staff"
+        ),
     },
     not_personal=("request", "recipient", "cause", "status", "created_at", "closed_by"),
     links=_via_request("recipient notice"),
+    label=("Bericht aan een ontvanger", "Notice to a recipient"),
+    context={
+        "cause": ("Aanleiding", "Cause"),
+        "status": ("Status", "Status"),
+        "created_at": ("Aangemaakt op", "Created on"),
+    },
+    groups=("requesters",),
 )
 
 _S = dict(basis="legal_obligation", retention=RIGHTS_RECORD_1Y, erasure="delete")
@@ -215,16 +408,36 @@ declare(
     dates={"withdrawal": "lifted_at"},
     subject="the person who objected or withdrew consent",
     fields={
-        "purpose": pd("D9", "user.consent.objection", "U14", portability="provided", **_S),
-        "bases": pd("D9", "user.consent.objection", "U14", portability="derived", **_S),
-        "stopped_at": pd("D9", "user.consent.objection", "U14", portability="observed", source="system", **_S),
-        "lifted_at": pd("D9", "user.consent.objection", "U14", portability="observed", source="system", **_S),
+        "purpose": pd("D9", "user.consent.objection", "U14", portability="provided", **_S, label=("Doel", "Purpose")),
+        "bases": pd(
+            "D9", "user.consent.objection", "U14", portability="derived", **_S, label=("Grondslagen", "Legal bases")
+        ),
+        "stopped_at": pd(
+            "D9",
+            "user.consent.objection",
+            "U14",
+            portability="observed",
+            source="system",
+            **_S,
+            label=("Gestopt op", "Stopped on"),
+        ),
+        "lifted_at": pd(
+            "D9",
+            "user.consent.objection",
+            "U14",
+            portability="observed",
+            source="system",
+            **_S,
+            label=("Opgeheven op", "Lifted on"),
+        ),
     },
     not_personal=("request", "subject_row", "contact", "account"),
     links=(
         Link("contact", "customers.Contact", "purpose stopped for this contact person"),
         Link("account", "accounts.Account", "purpose stopped for this account"),
     ),
+    label=("Gestopte verwerking (bezwaar)", "Processing stopped (objection)"),
+    groups=("requesters",),
 )
 
 declare(
@@ -232,15 +445,40 @@ declare(
     dates={"withdrawal": "lifted_at"},
     subject="the person whose data is restricted",
     fields={
-        "categories": pd("D11", "user.privacy_request.restriction", "U14", portability="derived", **_S),
+        "categories": pd(
+            "D11",
+            "user.privacy_request.restriction",
+            "U14",
+            portability="derived",
+            **_S,
+            label=("Beperkte soorten gegevens", "Categories restricted"),
+        ),
         "started_at": pd(
-            "D11", "user.privacy_request.restriction", "U14", portability="observed", source="system", **_S
+            "D11",
+            "user.privacy_request.restriction",
+            "U14",
+            portability="observed",
+            source="system",
+            **_S,
+            label=("Beperkt sinds", "Restricted since"),
         ),
         "lifted_at": pd(
-            "D11", "user.privacy_request.restriction", "U14", portability="observed", source="system", **_S
+            "D11",
+            "user.privacy_request.restriction",
+            "U14",
+            portability="observed",
+            source="system",
+            **_S,
+            label=("Opgeheven op", "Lifted on"),
         ),
         "lift_reason": pd(
-            "D11", "user.privacy_request.restriction", "U14", portability="derived", source="staff", **_S
+            "D11",
+            "user.privacy_request.restriction",
+            "U14",
+            portability="derived",
+            source="staff",
+            **_S,
+            label=("Reden van opheffen", "Reason for lifting"),
         ),
     },
     not_personal=("request", "subject_row", "contact", "account"),
@@ -248,6 +486,8 @@ declare(
         Link("contact", "customers.Contact", "restriction of this contact person's data"),
         Link("account", "accounts.Account", "restriction of this account's data"),
     ),
+    label=("Beperking van de verwerking", "Restriction of processing"),
+    groups=("requesters",),
 )
 
 exempt("privacy.DeadlineWarning", why="which deadline warning went out for which request, and when")

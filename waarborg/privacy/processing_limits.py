@@ -36,10 +36,10 @@ def restriction_apply(*, actor, request: PrivacyRequest, categories=None) -> lis
     actions.require_available(current, actions.APPLY_RESTRICTION)
     chosen = subject_categories(current) if categories is None else clean_categories(categories)
     if not chosen:
-        raise ValidationError("name the data categories to restrict", field="categories")
+        raise ValidationError("privacy.categories_missing", field="categories")
     rows = current_subject_rows(current)
     if not rows:
-        raise ValidationError("the subject's data no longer exists", field="status")
+        raise ValidationError("privacy.subject_data_gone", field="status")
     now = clock.now()
     made = []
     for key in rows:
@@ -116,7 +116,7 @@ def processing_stop_lift(*, actor, stop: ProcessingStop) -> ProcessingStop:
     require_person_handler(actor)
     current = ProcessingStop.objects.select_for_update().get(pk=stop.pk)
     if current.lifted_at is not None:
-        raise ValidationError("this stop has been lifted already", field="status")
+        raise ValidationError("privacy.stop_lifted_already", field="status")
     current.lifted_at = clock.now()
     current.save(update_fields=["lifted_at"])
     audit_record(

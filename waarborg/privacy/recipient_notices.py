@@ -56,7 +56,7 @@ def _close_notice(actor, notice: RecipientNotice, *, status: str, note: str) -> 
     request = lock_request(current.request)
     require_open(request)
     if current.status != RecipientNotice.Status.OPEN:
-        raise ValidationError("this notice has been closed already", field="status")
+        raise ValidationError("privacy.notice_closed_already", field="status")
     current.status = status
     current.note = note
     current.closed_at = clock.now()

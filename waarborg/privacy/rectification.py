@@ -11,6 +11,7 @@ from django.db import transaction
 from waarborg.core import clock, datamap
 from waarborg.core.errors import ValidationError
 from waarborg.core.identifiers import normalise_email, normalise_phone, normalise_postcode
+from waarborg.core.messages.privacy import FieldNames
 from waarborg.customers.models import Contact
 from waarborg.customers.services import clean_text, contact_update
 from waarborg.privacy import actions
@@ -30,12 +31,12 @@ _REQUIRED_CONTACT_FIELDS = ("first_name", "last_name", "email")
 def clean_proposal_value(field: str, value, contact: Contact) -> str:
     """A proposed new value for one of the contact person's details, in its normal form."""
     if field not in RECTIFIABLE:
-        raise ValidationError(f"these details can be corrected: {', '.join(RECTIFIABLE)}", field="field")
+        raise ValidationError("privacy.rectifiable_fields", {"fields": FieldNames(RECTIFIABLE)}, field="field")
     text = clean_text(value, field=field, max_length=254)
     refuse_bsn(text, field=field)
     if not text:
         if field in _REQUIRED_CONTACT_FIELDS:
-            raise ValidationError(f"{field} cannot be empty", field=field)
+            raise ValidationError("input.empty", {"field": field}, field=field)
         return ""
     if field == "email":
         return normalise_email(text)
@@ -45,7 +46,7 @@ def clean_proposal_value(field: str, value, contact: Contact) -> str:
         return normalise_postcode(text, contact.country or "NL")
     if field == "country":
         if not re.fullmatch(r"[A-Za-z]{2}", text):
-            raise ValidationError("a country is a two-letter code such as NL", field=field)
+            raise ValidationError("privacy.country_code", field=field)
         return text.upper()
     return text
 
@@ -77,7 +78,7 @@ def _lock_proposal(proposal: RectificationProposal) -> tuple[RectificationPropos
     request = lock_request(current.request)
     require_verified(request)
     if current.status != RectificationProposal.Status.PENDING:
-        raise ValidationError("this proposal has been decided already", field="status")
+        raise ValidationError("privacy.proposal_decided_already", field="status")
     return current, request
 
 
@@ -88,7 +89,7 @@ def rectification_proposal_approve(*, actor, proposal: RectificationProposal) ->
     require_person_handler(actor)
     current, request = _lock_proposal(proposal)
     if current.contact_id is None:
-        raise ValidationError("the contact person no longer exists", field="contact")
+        raise ValidationError("privacy.contact_gone", field="contact")
     contact = Contact.objects.get(pk=current.contact_id)
     contact_update(actor=actor, contact=contact, data={current.field: current.value}, purpose="U1")
     now = clock.now()

@@ -100,13 +100,10 @@ def resolve_identifiers(values: dict[str, str]) -> Resolution:
     if values.get("name") and values.get("postcode"):
         kinds.append("name")
     if not kinds:
-        raise ValidationError(
-            "give an identifier: an e-mail address, a phone number, a customer number, or a name with a postcode",
-            field="email",
-        )
+        raise ValidationError("privacy.identifier_missing", field="email")
     direct = {kind: _direct(kind, values) for kind in kinds}
     if not any(direct.values()):
-        raise NotFound("no data subject is known by these identifiers")
+        raise NotFound("privacy.nobody_known")
     persons = {kind: _persons(rows) for kind, rows in direct.items()}
     given = [keys for keys in persons.values() if keys]
     email_on_file = bool(direct.get("email"))
@@ -116,13 +113,10 @@ def resolve_identifiers(values: dict[str, str]) -> Resolution:
         return Resolution(rows, None, None, email_on_file)
     common = set.intersection(*given)
     if not common:
-        raise ValidationError("the identifiers given point to different people", field=kinds[0])
+        raise ValidationError("privacy.different_people", field=kinds[0])
     singled_out = any(persons.get(kind) for kind in ("email", "name"))
     if len(common) > 1 and not singled_out:
-        raise ValidationError(
-            "these identifiers fit more than one person: give the person's e-mail address, or name and postcode",
-            field=kinds[0],
-        )
+        raise ValidationError("privacy.more_than_one_person", field=kinds[0])
     return _finish(common, email_on_file=email_on_file and bool(persons.get("email")))
 
 

@@ -45,7 +45,7 @@ RESTRICTION_LEAVES = ("U14", "U15")
 
 def _active(actor) -> None:
     if not getattr(actor, "is_active", False):
-        raise PermissionDenied("inactive account")
+        raise PermissionDenied("privacy.inactive_account")
 
 
 def require_handler(actor) -> None:
@@ -53,16 +53,16 @@ def require_handler(actor) -> None:
     if is_system(actor):
         return
     if isinstance(actor, ApiClient):
-        raise PermissionDenied("only the privacy officer handles privacy requests")
+        raise PermissionDenied("privacy.handler_only")
     _active(actor)
     if getattr(actor, "role", None) not in HANDLER_ROLES:
-        raise PermissionDenied("only the privacy officer handles privacy requests")
+        raise PermissionDenied("privacy.handler_only")
 
 
 def require_person_handler(actor) -> None:
     """A privacy officer in person (a review is a human decision)."""
     if is_system(actor):
-        raise PermissionDenied("this is decided by a privacy officer, not by the system")
+        raise PermissionDenied("privacy.person_decides")
     require_handler(actor)
 
 
@@ -73,13 +73,13 @@ def require_intake(actor) -> None:
         return
     if isinstance(actor, ApiClient):
         if not actor.may(SCOPE_WRITE):
-            raise PermissionDenied("this API client may not register privacy requests")
+            raise PermissionDenied("privacy.api_client_may_not_register")
         return
     _active(actor)
     if is_customer_viewer(actor):
         return
     if getattr(actor, "role", None) not in INTAKE_ROLES:
-        raise PermissionDenied("this role does not register privacy requests")
+        raise PermissionDenied("privacy.role_may_not_register")
 
 
 def _own(qs, viewer):
@@ -92,12 +92,12 @@ def _own(qs, viewer):
 def _readable(viewer, qs=None):
     qs = PrivacyRequest.objects.all() if qs is None else qs
     if viewer is None or not getattr(viewer, "is_active", False):
-        raise PermissionDenied("sign in first")
+        raise PermissionDenied("privacy.sign_in_first")
     if is_customer_viewer(viewer):
         return _own(qs, viewer)
     if getattr(viewer, "role", None) in HANDLER_ROLES:
         return qs
-    raise PermissionDenied("role may not read privacy requests")
+    raise PermissionDenied("privacy.role_may_not_read")
 
 
 def check_own_or_handler(actor, request: PrivacyRequest) -> None:
@@ -105,7 +105,7 @@ def check_own_or_handler(actor, request: PrivacyRequest) -> None:
     if not is_system(actor) and is_customer_viewer(actor):
         _active(actor)
         if not _own(PrivacyRequest.objects.filter(pk=request.pk), actor).exists():
-            raise NotFound(f"privacy.privacyrequest {request.pk} not found")
+            raise NotFound("privacy.request_not_found", {"pk": request.pk})
         return
     require_handler(actor)
 
@@ -129,7 +129,7 @@ def privacy_request_get_for(*, viewer, pk) -> PrivacyRequest:
     try:
         return qs.get(pk=getattr(pk, "pk", pk))
     except (PrivacyRequest.DoesNotExist, ValueError, TypeError):
-        raise NotFound(f"privacy.privacyrequest {getattr(pk, 'pk', pk)} not found") from None
+        raise NotFound("privacy.request_not_found", {"pk": getattr(pk, "pk", pk)}) from None
 
 
 def rectification_proposal_list_for(*, viewer, request):
@@ -140,7 +140,7 @@ def rectification_proposal_list_for(*, viewer, request):
 def recipient_notice_list_for(*, viewer, request=None, open_only: bool = False):
     roles_ok = not is_customer_viewer(viewer) and getattr(viewer, "role", None) in HANDLER_ROLES
     if not (viewer is not None and getattr(viewer, "is_active", False) and roles_ok):
-        raise PermissionDenied("role may not read recipient notices")
+        raise PermissionDenied("privacy.role_may_not_read_notices")
     qs = RecipientNotice.objects.select_related("recipient", "request")
     if request is not None:
         qs = qs.filter(request_id=getattr(request, "pk", request))
@@ -152,7 +152,7 @@ def recipient_notice_list_for(*, viewer, request=None, open_only: bool = False):
 def id_document_list_for(*, viewer, request):
     """The identity documents of a request (handlers only): times and results, never the file."""
     if is_customer_viewer(viewer):
-        raise PermissionDenied("role may not read identity documents")
+        raise PermissionDenied("privacy.role_may_not_read_documents")
     privacy_request_get_for(viewer=viewer, pk=request)
     return IdDocument.objects.filter(request_id=getattr(request, "pk", request)).order_by("pk")
 
@@ -212,7 +212,7 @@ def queue_row(request: PrivacyRequest, today: dt.date) -> QueueRow:
 def privacy_queue(*, viewer, today: dt.date | None = None, include_closed: bool = False) -> list[QueueRow]:
     """Open requests, the first due first, with their dates and whether they are overdue."""
     if is_customer_viewer(viewer):
-        raise PermissionDenied("the queue is for the privacy officer")
+        raise PermissionDenied("privacy.queue_for_officer")
     qs = _readable(viewer).select_related("handler")
     if not include_closed:
         qs = qs.filter(status__in=PrivacyRequest.OPEN_STATUSES)

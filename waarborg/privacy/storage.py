@@ -25,8 +25,12 @@ SIGNATURES = {
 }
 
 
+# Where the copies live under the files directory (declared to the map in PrivacyConfig.ready).
+DIRECTORY = "privacy-id"
+
+
 def _directory() -> Path:
-    path = Path(settings.FILES_DIR) / "privacy-id"
+    path = Path(settings.FILES_DIR) / DIRECTORY
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
     return path
 
@@ -39,13 +43,13 @@ def _path(name: str) -> Path:
 
 def check_upload(content: bytes, content_type: str) -> None:
     if content_type not in SIGNATURES:
-        raise ValidationError("upload a PDF, JPEG or PNG file", field="file")
+        raise ValidationError("privacy.upload_type", field="file")
     if not content:
-        raise ValidationError("the file is empty", field="file")
+        raise ValidationError("privacy.upload_empty", field="file")
     if len(content) > MAX_BYTES:
-        raise ValidationError(f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB", field="file")
+        raise ValidationError("privacy.upload_too_large", {"mb": MAX_BYTES // (1024 * 1024)}, field="file")
     if not content.startswith(SIGNATURES[content_type]):
-        raise ValidationError("the file is not what its type says", field="file")
+        raise ValidationError("privacy.upload_not_its_type", field="file")
 
 
 def store(content: bytes) -> str:

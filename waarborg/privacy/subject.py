@@ -54,7 +54,7 @@ def clean_categories(categories, *, field: str = "categories") -> list[str]:
     chosen = list(dict.fromkeys(categories or ()))
     wrong = [str(c) for c in chosen if c not in datamap.CATEGORIES]
     if wrong:
-        raise ValidationError(f"unknown data categories: {', '.join(wrong)}", field=field)
+        raise ValidationError("privacy.unknown_categories", {"categories": ", ".join(wrong)}, field=field)
     return categories_sorted(chosen)
 
 

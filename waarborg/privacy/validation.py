@@ -29,11 +29,7 @@ def contains_bsn(text: str) -> bool:
 
 def refuse_bsn(text: str, *, field: str) -> None:
     if contains_bsn(text):
-        raise ValidationError(
-            f"{field} contains a number that looks like a BSN (citizen service number); "
-            "we never store one — leave it out",
-            field=field,
-        )
+        raise ValidationError("privacy.contains_bsn", {"field": field}, field=field)
 
 
 def clean_free_text(value, *, field: str, max_length: int = 4000, required: bool = False) -> str:

@@ -16,12 +16,13 @@ from django.views.decorators.http import require_http_methods
 from waarborg.core.errors import NotFound, ValidationError
 from waarborg.privacy.delivery import LINK_DAYS, download_link_problem, download_link_take
 
-_PROBLEM_BY_MESSAGE = (
-    ("used already", "used"),
-    ("has expired", "expired"),
-    ("locked", "locked"),
-    ("no longer", "gone"),
-)
+# What went wrong with the link, from the code of the service's refusal.
+_PROBLEM_BY_CODE = {
+    "privacy.link_used": "used",
+    "privacy.download_link_expired": "expired",
+    "privacy.download_link_locked": "locked",
+    "privacy.package_gone": "gone",
+}
 
 
 def _problem_page(request, problem: str):
@@ -43,8 +44,7 @@ def download(request, link: str, token: str):
     except NotFound:
         return _problem_page(request, "invalid")
     except ValidationError as error:
-        text = str(error)
-        return _problem_page(request, next((p for f, p in _PROBLEM_BY_MESSAGE if f in text), "invalid"))
+        return _problem_page(request, _PROBLEM_BY_CODE.get(error.code, "invalid"))
     response = HttpResponse(data, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["X-Content-Type-Options"] = "nosniff"

@@ -71,7 +71,7 @@ def report(request):
                     language=get_language() or "nl",
                 )
             except ValidationError as error:
-                form.add_error(error.field if error.field in form.fields else None, str(error))
+                form.add_error(error.field if error.field in form.fields else None, error.text())
             else:
                 return redirect("incidents_public:received")
     return render(request, "incidents/report.html", {"form": form}, status=status)

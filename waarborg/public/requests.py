@@ -20,7 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from waarborg.core import clock
-from waarborg.core.errors import NotFound, ValidationError
+from waarborg.core.errors import NotFound, ValidationError, WaarborgError
 from waarborg.privacy.handling import SUBJECT
 from waarborg.privacy.identity import (
     ID_DOCUMENT_DAYS,
@@ -95,24 +95,20 @@ def request_received(request):
 
 # --- The one-time links -----------------------------------------------------------------------
 
-# What went wrong with a link, from the services' refusal (or from looking before use).
+# What went wrong with a link, from the code of the services' refusal (or from looking before use).
 PROBLEMS = ("invalid", "used", "replaced", "expired", "locked", "closed", "verified")
-_PROBLEM_BY_MESSAGE = (
-    ("used already", "used"),
-    ("replaced by a newer one", "replaced"),
-    ("has expired", "expired"),
-    ("locked after too many tries", "locked"),
-    ("request is closed", "closed"),
-    ("already verified", "verified"),
-)
+_PROBLEM_BY_CODE = {
+    "privacy.link_used": "used",
+    "privacy.link_replaced": "replaced",
+    "privacy.link_expired": "expired",
+    "privacy.link_locked": "locked",
+    "privacy.closed": "closed",
+    "privacy.already_verified": "verified",
+}
 
 
-def _problem_of(error: Exception) -> str:
-    text = str(error)
-    for fragment, problem in _PROBLEM_BY_MESSAGE:
-        if fragment in text:
-            return problem
-    return "invalid"
+def _problem_of(error: WaarborgError) -> str:
+    return _PROBLEM_BY_CODE.get(error.code, "invalid")
 
 
 def link_problem(link_id: str, kind: str) -> str | None:

@@ -10,10 +10,26 @@ declare(
     subject="the customer who accepted the processing agreement, and the account that accepted it",
     fields={
         "accepted_at": pd(
-            "D1", "user.contract.date", "U1", "contract", WHILE_CUSTOMER, "delete", "observed", source="system"
+            "D1",
+            "user.contract.date",
+            "U1",
+            "contract",
+            WHILE_CUSTOMER,
+            "delete",
+            "observed",
+            source="system",
+            label=("Geaccepteerd op", "Accepted on"),
         ),
         "version": pd(
-            "D1", "user.contract.version", "U1", "contract", WHILE_CUSTOMER, "delete", "observed", source="system"
+            "D1",
+            "user.contract.version",
+            "U1",
+            "contract",
+            WHILE_CUSTOMER,
+            "delete",
+            "observed",
+            source="system",
+            label=("Versie", "Version"),
         ),
     },
     not_personal=("customer", "accepted_by"),
@@ -21,5 +37,6 @@ declare(
         Link("customer", "customers.Customer", "processing agreement of this customer", up_when=NATURAL),
         Link("accepted_by", "accounts.Account", "processing agreement accepted from this account"),
     ),
+    label=("Verwerkersovereenkomst", "Processing agreement"),
 )
 exempt("register.SubprocessorChange", why="a sub-processor's change, its date and how many customers were told")

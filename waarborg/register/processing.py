@@ -20,25 +20,6 @@ from waarborg.core import datamap
 from waarborg.register.models import Recipient
 from waarborg.register.transfers import OUTSIDE_EEA, outside_eea
 
-# Who the rows of a model are about, in groups of data subjects (art. 30(1)(c)).
-SUBJECT_GROUPS: dict[str, tuple[str, str]] = {
-    "customers": ("Klanten en contactpersonen van klanten", "Customers and customers' contact persons"),
-    "visitors": ("Bezoekers van de website", "Website visitors"),
-    "applicants": ("Sollicitanten", "Job applicants"),
-    "staff": ("Medewerkers", "Staff"),
-    "requesters": ("Personen die een privacyrecht uitoefenen", "People exercising a privacy right"),
-}
-_GROUP_OF_APP = {
-    "careers": ("applicants",),
-    "engagement": ("visitors",),
-    "consents": ("customers", "visitors"),
-    "admin": ("staff",),
-    "accounts": ("customers", "staff"),
-    "otp_totp": ("customers", "staff"),
-    "sessions": ("customers", "staff"),
-    "privacy": ("requesters",),
-}
-
 # Art. 30(1)(g): a general description of the technical and organisational measures.
 SECURITY_MEASURES: tuple[tuple[str, str], ...] = (
     (
@@ -122,8 +103,7 @@ def processing_record(lang: str = "nl") -> ProcessingRecord:
     }
     retention_text: dict[str, str] = {}
     for entry in datamap.entries():
-        app = entry.label.split(".", 1)[0]
-        groups = _GROUP_OF_APP.get(app, ("customers",))
+        groups = entry.groups  # who the rows are about, as the map declares it
         for _name, p in entry.declarations():  # the variants' declarations too
             for purpose in p.purposes:
                 bucket = per_purpose[purpose]
@@ -151,7 +131,7 @@ def processing_record(lang: str = "nl") -> ProcessingRecord:
                 purpose=purpose,
                 name=datamap.PURPOSES[purpose][i],
                 bases=[f"{datamap.BASES[b][i]} ({datamap.BASES[b][2]})" for b in sorted(bucket["bases"])],
-                subjects=[SUBJECT_GROUPS[g][i] for g in sorted(bucket["subjects"])],
+                subjects=[datamap.SUBJECT_GROUPS[g][i] for g in sorted(bucket["subjects"])],
                 categories=[f"{c} {datamap.CATEGORIES[c][i]}" for c in sorted(bucket["categories"], key=_d_order)],
                 recipients=recipients,
                 third_countries=sorted(set(foreign)),

@@ -26,7 +26,7 @@ def recipient_get_for(*, viewer, pk) -> Recipient:
     try:
         return Recipient.objects.get(pk=getattr(pk, "pk", pk))
     except (Recipient.DoesNotExist, ValueError, TypeError):
-        raise NotFound(f"register.recipient {getattr(pk, 'pk', pk)} not found") from None
+        raise NotFound("register.recipient_not_found", {"id": getattr(pk, "pk", pk)}) from None
 
 
 def recipients_without_valid_agreement(*, day: dt.date | None = None) -> list[Recipient]:

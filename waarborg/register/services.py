@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.utils.formats import date_format
 
 from waarborg.audit.services import audit_record
 from waarborg.core import clock
@@ -23,11 +25,21 @@ _KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 
 
+@dataclass(frozen=True)
+class Day:
+    """A day in a message: YYYY-MM-DD in the English line, in words on a screen or in a mail."""
+
+    day: dt.date
+
+    def words(self, lang: str, plain: bool) -> str:
+        return self.day.isoformat() if plain else date_format(self.day, "j F Y")
+
+
 def _clean_dates(kind: str, signed: dt.date | None, expires: dt.date | None) -> None:
     if expires is not None and signed is None:
-        raise ValidationError("an agreement that expires must have been signed", field="agreement_signed_at")
+        raise ValidationError("register.expires_unsigned", field="agreement_signed_at")
     if signed is not None and expires is not None and expires < signed:
-        raise ValidationError("the agreement expires before it was signed", field="agreement_expires_at")
+        raise ValidationError("register.expires_before_signed", field="agreement_expires_at")
 
 
 @transaction.atomic
@@ -52,22 +64,24 @@ def recipient_register(
     check_actor(actor=actor, scope="register", customers_may=False)
     key = (key or "").strip().lower()
     if not _KEY.match(key):
-        raise ValidationError("a key is lower-case letters, digits and -", field="key")
+        raise ValidationError("register.key_form", field="key")
     if Recipient.objects.filter(key=key).exists():
-        raise ValidationError("a recipient with this key exists", field="key")
+        raise ValidationError("register.key_taken", field="key")
     name = clean_text(name, field="name", max_length=160, required=True)
     kind = clean_choice(kind, field="kind", choices=Recipient.Kind.choices)
     category = clean_choice(category, field="category", choices=list(RECIPIENT_CATEGORIES))
     purpose_text = clean_text(purpose, field="purpose", max_length=300, required=True)
     categories = list(dict.fromkeys(data_categories or []))
     if not categories:
-        raise ValidationError("name the data categories the recipient receives", field="data_categories")
+        raise ValidationError("register.categories_required", field="data_categories")
     unknown = [c for c in categories if c not in CATEGORIES]
     if unknown:
-        raise ValidationError(f"unknown data categories: {', '.join(map(str, unknown))}", field="data_categories")
+        raise ValidationError(
+            "register.categories_unknown", {"categories": ", ".join(map(str, unknown))}, field="data_categories"
+        )
     country = (country or "").strip().upper()
     if not _COUNTRY.match(country):
-        raise ValidationError("a country is a two-letter code such as NL", field="country")
+        raise ValidationError("register.country_form", field="country")
     _clean_dates(kind, agreement_signed_at, agreement_expires_at)
     recipient = Recipient.objects.create(
         key=key,
@@ -115,7 +129,7 @@ def recipient_agreement_record(
     """Record a (renewed) agreement with a recipient."""
     check_actor(actor=actor, scope="register", customers_may=False)
     if signed_at is None:
-        raise ValidationError("the date the agreement was signed is required", field="agreement_signed_at")
+        raise ValidationError("register.signed_required", field="agreement_signed_at")
     _clean_dates(recipient.kind, signed_at, expires_at)
     current = Recipient.objects.select_for_update().get(pk=recipient.pk)
     current.agreement_signed_at = signed_at
@@ -142,13 +156,13 @@ SUBPROCESSOR_NOTICE_DAYS = 30  # customers are told this long before a sub-proce
 def processor_agreement_accept(*, actor) -> ProcessorAgreement:
     """The signed-in customer accepts the processing agreement in force (electronic form, 28(9))."""
     if not is_customer_viewer(actor):
-        raise PermissionDenied("only a customer accepts the processing agreement")
+        raise PermissionDenied("register.customer_only")
     customer_id = own_customer_id(actor)
     if customer_id is None:
-        raise PermissionDenied("this account belongs to no customer")
+        raise PermissionDenied("register.no_customer")
     with transaction.atomic():
         if ProcessorAgreement.objects.filter(customer_id=customer_id, version=PROCESSOR_AGREEMENT_VERSION).exists():
-            raise ValidationError("this version of the processing agreement has been accepted already", field="version")
+            raise ValidationError("register.accepted_already", field="version")
         agreement = ProcessorAgreement.objects.create(
             customer_id=customer_id,
             version=PROCESSOR_AGREEMENT_VERSION,
@@ -178,14 +192,14 @@ def subprocessor_change_announce(
     check_actor(actor=actor, scope="register", customers_may=False)
     change = clean_choice(change, field="change", choices=SubprocessorChange.Change.choices)
     if recipient.kind != Recipient.Kind.PROCESSOR:
-        raise ValidationError("only a processor is a sub-processor", field="recipient")
+        raise ValidationError("register.processor_only", field="recipient")
     if not isinstance(effective_on, dt.date):
-        raise ValidationError("give the date the change takes effect", field="effective_on")
+        raise ValidationError("register.effective_on_required", field="effective_on")
     earliest = clock.today() + dt.timedelta(days=SUBPROCESSOR_NOTICE_DAYS)
     if effective_on < earliest:
         raise ValidationError(
-            f"customers are told {SUBPROCESSOR_NOTICE_DAYS} days ahead: the change can take effect on "
-            f"{earliest.isoformat()} at the earliest",
+            "register.notice_too_short",
+            {"days": SUBPROCESSOR_NOTICE_DAYS, "earliest": Day(earliest)},
             field="effective_on",
         )
     addresses = sorted(processor_notice_addresses().items())

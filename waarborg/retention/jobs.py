@@ -32,7 +32,7 @@ from django.db.models import Exists, OuterRef, ProtectedError, Q, RestrictedErro
 from django.db.models.deletion import PROTECT, RESTRICT
 
 from waarborg.audit.services import audit_record
-from waarborg.core import clock, datamap
+from waarborg.core import clock, datamap, declarations
 from waarborg.core.actors import SYSTEM
 from waarborg.core.daily import daily_job
 from waarborg.core.datamap import AMSTERDAM, PD, Retention, add_term, first_day_gone
@@ -45,15 +45,6 @@ log = logging.getLogger(__name__)
 
 BATCH = 10_000
 ORDER = 800  # after payments and dunning, before the erasure job runs the cases it opens
-
-# A consent recorded on the row extends a rule's term (the rule's own text says so): the rule,
-# the data category of the consent's date in the same model, and the term counted from that
-# date. The row then goes when both have passed: the rule's own term and the consent's (job
-# applications: 4 weeks after the procedure, or 1 year after the consent — a new year needs a
-# new consent).
-CONSENT_EXTENSIONS: dict[str, tuple[str, dict[str, int]]] = {
-    "application_4w": ("user.consent.date", {"years": 1}),
-}
 
 
 # --- Dates ------------------------------------------------------------------------------------
@@ -113,14 +104,12 @@ def after(model, path: str, day: dt.date) -> Q:
 def due_q(entry: datamap.Entry, rule: Retention, day: dt.date, fields: dict[str, PD] | None = None) -> Q:
     path = entry.dates[rule.anchor]
     q = on_or_before(entry.model, path, cutoff(rule, day))
-    extension = CONSENT_EXTENSIONS.get(rule.key)
-    if extension:
-        key, longer = extension
-        fields = entry.fields if fields is None else fields
-        consent = [n for n, p in fields.items() if p.key == key and p.retention.key == rule.key]
-        if consent:
-            name = consent[0]
-            q = q & (Q(**{f"{name}__isnull": True}) | on_or_before(entry.model, name, cutoff(rule, day, **longer)))
+    # A date on the row that extends the rule (a consent to keep it longer, declared by the app
+    # that owns it): the row goes when both terms have passed.
+    extended = declarations.extension_field(entry.fields if fields is None else fields, rule)
+    if extended:
+        name, extension = extended
+        q = q & (Q(**{f"{name}__isnull": True}) | on_or_before(entry.model, name, cutoff(rule, day, **extension.term)))
     return q
 
 

@@ -59,9 +59,9 @@ class Query:
     def normalised(self) -> dict[str, str]:
         given = {k: v for k, v in asdict(self).items() if v not in (None, "")}
         if not given:
-            raise ValidationError("give an identifier: e-mail, phone, customer number, IP, or name with postcode")
+            raise ValidationError("subjects.identifier_missing")
         if ("name" in given) != ("postcode" in given):
-            raise ValidationError("a name is only searched together with a postcode", field="name")
+            raise ValidationError("subjects.name_without_postcode", field="name")
         return {kind: NORMALISERS[kind](value) for kind, value in given.items()}
 
 

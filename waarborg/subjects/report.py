@@ -100,7 +100,7 @@ def subject_report(hits: list[Hit], *, lang: str = "nl", reveal: bool = False) -
                         model=label,
                         pk=obj.pk,
                         field=name,
-                        label=str(model_field.verbose_name),
+                        label=p.label[0 if lang == "nl" else 1],  # the map's words, never the column's
                         value=value,
                         category=p.category,
                         key=p.key,

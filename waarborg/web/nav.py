@@ -32,6 +32,7 @@ SCOPE_LABELS = {
     "dunning": _("Dunning"),
     "incidents": _("Incidents and data breaches"),
     "operations": _("Daily runs"),
+    "staff": _("Staff members"),
 }
 
 

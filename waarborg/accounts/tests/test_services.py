@@ -1,5 +1,6 @@
 import pytest
 from django.db import connection
+from django.utils import translation
 
 from waarborg.accounts.models import Account, LoginEvent
 from waarborg.accounts.services import (
@@ -48,6 +49,16 @@ def test_it_refuses_a_weak_password_and_stores_nothing(personas, password):
         account_create_for_contact(actor=SYSTEM, contact=contact, password=password)
     assert exc.value.field == "password"
     assert_nothing_changed(before)
+
+
+def test_a_refused_password_names_the_rules_in_english_for_the_cli_and_per_language_on_screens(personas):
+    contact = f.ContactFactory(customer=personas.bob_customer)
+    with translation.override("nl"), pytest.raises(ValidationError) as exc:
+        account_create_for_contact(actor=SYSTEM, contact=contact, password="123456789012345")
+    assert exc.value.code == "accounts.password_refused"
+    assert str(exc.value) == "this password does not meet the rules: This password is entirely numeric."
+    assert exc.value.text("nl") == "Dit wachtwoord voldoet niet aan de eisen: Dit wachtwoord bevat alleen cijfers."
+    assert "123456789012345" not in repr(exc.value.params) + str(exc.value) + exc.value.text("nl")
 
 
 @pytest.mark.promise("D5")

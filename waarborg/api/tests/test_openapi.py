@@ -24,6 +24,12 @@ def test_it_publishes_the_openapi_document_with_both_paths_and_the_bearer_scheme
     scheme = document["components"]["securitySchemes"]["BearerToken"]
     assert (scheme["type"], scheme["scheme"]) == ("http", "bearer")
     assert "privacy-requests:write" in scheme["description"] and "privacy-requests:read" in scheme["description"]
+    # A 422 lists loc, msg and type, and a refusal of ours its code (the message catalogue's).
+    refusal = create["responses"]["422"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+    item = document["components"]["schemas"][refusal]["properties"]["detail"]["items"]["$ref"].rsplit("/", 1)[1]
+    item = document["components"]["schemas"][item]
+    assert set(item["properties"]) == {"loc", "msg", "type", "code"}
+    assert set(item["required"]) == {"loc", "msg", "type"}
     body = document["components"]["schemas"]["PrivacyRequestIn"]
     assert body["required"] == ["type"] and body["additionalProperties"] is False
     assert set(body["properties"]["type"]["enum"]) == {

@@ -17,6 +17,7 @@ from waarborg.testing.checks import (
     database_snapshot,
     event_json,
     last_event,
+    unchanged,
 )
 
 pytestmark = pytest.mark.django_db
@@ -172,6 +173,57 @@ def test_it_answers_bad_input_with_422_naming_the_field_and_writes_nothing(perso
     assert any(field in item["loc"] for item in detail), detail
     assert_nothing_changed(before, except_for=TOKEN_USED)
     _no_personal_values(response.content.decode(), ["alice", "vries", "3521", "111222333", "e_mail", "12ab"])
+
+
+@pytest.mark.parametrize(
+    ("payload", "item"),
+    [
+        (
+            {"type": "access", "details": "Wat hebben jullie van mij?"},
+            {
+                "loc": ["body", "email"],
+                "msg": "give an identifier: an e-mail address, a phone number, a customer number, "
+                "or a name with a postcode",
+                "type": "invalid",
+                "code": "api.identifier_missing",
+            },
+        ),
+        (
+            {"type": "access", "received_at": "2099-01-01", **ALICE},
+            {
+                "loc": ["body", "received_at"],
+                "msg": "the date received lies in the future",
+                "type": "invalid",
+                "code": "api.received_in_future",
+            },
+        ),
+        (
+            {"type": "access", "email": ALICE["email"], "phone": "+31503123456"},  # Bob's phone
+            {
+                "loc": ["body"],
+                "msg": "the details given do not single out one person we know; the requester can write to "
+                "our privacy team, who will answer",
+                "type": "unmatched",
+                "code": "api.unmatched",
+            },
+        ),
+    ],
+    ids=["no identifier", "date in the future", "unmatched"],
+)
+def test_a_refusal_carries_its_code_beside_the_english_line(personas, api, payload, item):
+    before = database_snapshot()
+    with clock.as_of(D(2026, 5, 4)):
+        response = api.post(payload)
+    assert response.status_code == 422
+    assert response.json() == {"detail": [item]}
+    assert_nothing_changed(before, except_for=TOKEN_USED)
+
+
+def test_a_refusal_of_the_schema_has_no_code(api):
+    with unchanged(except_for=TOKEN_USED):
+        response = api.post({"type": "complaint", **ALICE})
+    assert response.status_code == 422
+    assert response.json()["detail"] and all("code" not in item for item in response.json()["detail"])
 
 
 def test_it_answers_a_body_that_is_not_json_with_400(api):

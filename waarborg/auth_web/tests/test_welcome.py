@@ -2,9 +2,12 @@
 authenticator app before anything else; a used or expired link changes nothing."""
 
 import datetime as dt
+import re
 
 import pytest
 import time_machine
+from django.conf import settings
+from django.contrib.auth.forms import SetPasswordForm
 from django.utils import timezone
 
 from waarborg.accounts.enrolment import staff_invite
@@ -113,3 +116,24 @@ def test_a_deactivated_account_cannot_use_its_link(client, invitation):
     Account.objects.filter(pk=invitation.account.pk).update(is_active=False)
     with unchanged():
         assert client.get(_url(invitation.token)).status_code == 410
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("nl", "Dit wachtwoord voldoet niet aan de eisen: Dit wachtwoord bevat alleen cijfers."),
+        ("en", "This password does not meet the rules: This password is entirely numeric."),
+    ],
+)
+def test_the_services_refusal_shows_at_the_password_in_the_visitors_language(
+    client, invitation, monkeypatch, language, words
+):
+    # The form lets the password through (as a form with other validators would); the service refuses it.
+    monkeypatch.setattr(SetPasswordForm, "validate_password_for_user", lambda *args, **kwargs: None)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    before = database_snapshot()
+    page = _choose(client, invitation.token, password="4817203956143")  # long enough, only digits
+    assert page.status_code == 200
+    shown = re.search(r'<ul class="errors" id="id_new_password1_error"><li>(.*?)</li>', page.content.decode())
+    assert shown and shown.group(1) == words
+    assert_nothing_changed(before)

@@ -349,7 +349,7 @@ def test_it_refuses_deciding_a_contest_twice(office, personas, cases):
         client.post(url, _contest_form(cases.contest, "rejected", "Eerste besluit."))
         before = database_snapshot()
         response = client.post(url, _contest_form(cases.contest, "upheld", "Tweede besluit."))
-    assert "Over dit bezwaar is al beslist." in response.content.decode()
+    assert "Over dit bezwaar is al beslist" in response.content.decode()
     assert_nothing_changed(before)
 
 
@@ -449,7 +449,7 @@ def test_it_offers_a_case_file_only_on_its_own_case(office, personas, cases, bai
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"agreement_expires_at": D(2026, 3, 1)}, "heeft geen geldige overeenkomst op 2026-03-03"),
+        ({"agreement_expires_at": D(2026, 3, 1)}, "heeft op 3 maart 2026 geen geldige overeenkomst"),
         ({"data_categories": ["D1", "D2"]}, "niet geregistreerd voor deze gegevenscategorieën: D5, D7"),
     ],
 )
@@ -469,8 +469,27 @@ def test_it_refuses_the_hand_off_to_a_bailiff_without_a_valid_agreement_and_chan
     assert response.status_code == 200
     body = response.content.decode()
     assert "Er is niets gewijzigd" in body and message in body
+    assert message in " ".join(response.context["bound"].errors["recipient"])  # at the bailiff's field
     assert_nothing_changed(before)
     assert not AuditEvent.objects.filter(action="recipient.disclosure").exists()
+
+
+@pytest.mark.promise("A3", "X4")
+def test_the_hand_off_refusal_reads_in_english_after_the_language_switch(office, personas, cases, bailiff):
+    bailiff.agreement_expires_at = D(2026, 3, 1)
+    bailiff.save()
+    client = office(personas.dave)
+    client.post("/i18n/setlang/", {"language": "en", "next": BOARD})
+    before = database_snapshot()
+    with clock.as_of(TODAY):
+        response = client.post(
+            f"{case_url(cases.bob)}goedkeuringen/{cases.approval.pk}/",
+            _approval_form(cases.approval, "approve", "To the bailiff.", recipient=bailiff.pk),
+        )
+    message = "The bailiff has no valid agreement on 3 March 2026: no data may go to them"
+    assert response.context["bound"].errors["recipient"] == [message]
+    assert "Nothing has been changed" in response.content.decode()
+    assert_nothing_changed(before)
 
 
 @pytest.mark.promise("A3", "X4")
@@ -630,8 +649,10 @@ def test_it_refuses_a_ladder_row_without_a_day_or_a_notice_period_out_of_range(o
     body = client.post(f"{LADDERS}business/", data).content.decode()
     assert "Geef de dag na de vervaldatum." in body
     data["step_1_day"] = "14"
-    body = client.post(f"{LADDERS}business/", data).content.decode()
-    assert "Vul een aantal dagen in van 5 tot 90." in body
+    response = client.post(f"{LADDERS}business/", data)
+    message = "Aantal dagen tussen de laatste aanmaning en de blokkade moet tussen 5 en 90 liggen"
+    assert message in response.content.decode()
+    assert response.context["form"].errors["block_notice_days"] == [message]  # at its own field
     assert_nothing_changed(before)
 
 
@@ -697,28 +718,6 @@ def test_it_speaks_english_after_the_language_switch(office, personas, cases):
         assert "<h1>Dunning</h1>" in body and "Contests to decide" in body and "waits for your approval" in body
         page = client.get(case_url(cases.alice)).content.decode()
     assert "Timeline" in page and "paused: decide the contest" in page and "Contest received: collection paused" in page
-
-
-@pytest.mark.promise("X4")
-def test_it_puts_the_services_refusals_into_the_visitors_words():
-    from django.utils import translation
-
-    from waarborg.backoffice.dunning_forms import service_message
-    from waarborg.core.errors import ValidationError
-
-    bsn = ValidationError("reason contains a number that looks like a BSN (citizen service number); leave it out")
-    order = ValidationError(
-        "step 3 (block, day 20) comes before step 2 (final_notice, day 21): steps must be in the order of their day"
-    )
-    with translation.override("nl"):
-        assert service_message(bsn).startswith("Hierin staat een nummer dat op een burgerservicenummer (BSN) lijkt")
-        assert service_message(order) == (
-            "Stap 3 (blokkeren van diensten, dag 20) komt vóór stap 2 (laatste aanmaning met blokkeerdatum, dag 21): "
-            "zet de stappen in de volgorde van hun dag."
-        )
-        assert service_message(ValidationError("something new")) == "Dit kon niet worden uitgevoerd: something new"
-    with translation.override("en"):
-        assert service_message(order).startswith("Step 3 (blocking of services, day 20) comes before step 2")
 
 
 @pytest.mark.promise("B2")

@@ -109,7 +109,16 @@ def test_finance_prints_the_letter_from_the_board_and_records_the_day_it_was_pos
     assert f'data-term-end="{last_day.isoformat()}">{in_dutch(last_day)}</strong>' in body
     assert "<strong data-costs-total>€ 40,00</strong>" in body  # 15 % of € 121, at least € 40; no VAT
     payment = re.search(r"<p data-payment>(.*?)</p>", body, re.S).group(1)
-    assert "/portaal/facturen/" in payment and personas.alice_customer.number in payment and invoice.number in payment
+    assert "/portaal/facturen/" in payment and "NL91 ABNA 0417 1643 00" in payment and "€ 121,00" in payment
+    references = re.search(r"<ul class=\"letter-references\" data-references>(.*?)</ul>", body, re.S).group(1)
+    reference = re.search(
+        r"factuur " + re.escape(invoice.number) + r": <strong data-reference>([\d ]{19})</strong>", references
+    )
+    digits = reference.group(1).replace(" ", "")
+    # the betalingskenmerk: the weighted modulus 11 check digit (weights 2^i mod 11 from the right)
+    total = sum(int(d) * pow(2, i + 1, 11) for i, d in enumerate(reversed(digits[1:])))
+    check = 11 - total % 11
+    assert int(digits[0]) == (1 if check == 10 else 0 if check == 11 else check) and int(digits[1:]) == invoice.pk
     assert "/portaal/incasso/bezwaar/" not in body  # the customer's one-time links are not shown to staff
     assert 'action="/backoffice/incasso/dossiers/' in body and 'value="2026-09-23"' in body
     assert_clean_event(
@@ -177,8 +186,8 @@ def test_the_case_shows_the_agreement_when_the_letter_was_emailed(office, person
 @pytest.mark.parametrize(
     ("value", "message"),
     [
-        ("2026-09-20", "De brief is op 21 september 2026 gemaakt: hij kan niet eerder op de post zijn gedaan."),
-        ("2026-09-24", "Een brief kan niet op een dag in de toekomst op de post zijn gedaan."),
+        ("2026-09-20", "Verzenddatum mag niet vóór de dag liggen waarop de brief is gemaakt (21 september 2026)"),
+        ("2026-09-24", "Verzenddatum mag niet in de toekomst liggen"),
         ("gisteren", "Vul de datum in waarop de brief op de post is gedaan (dag, maand, jaar)."),
         ("", "Vul de datum in waarop de brief op de post is gedaan (dag, maand, jaar)."),
     ],
@@ -193,6 +202,22 @@ def test_a_bad_posting_day_is_a_form_error_and_changes_nothing(office, personas,
     body = response.content.decode()
     assert 'role="alert" data-errors="posted"' in body and "Er is niets gewijzigd" in body
     assert message in body
+    assert message in " ".join(response.context["form"].errors["posted_on"])  # at the date's field
+    assert_nothing_changed(before)
+
+
+@pytest.mark.promise("A5")
+def test_a_bad_posting_day_reads_in_english_after_the_language_switch(office, personas, waiting):
+    case, letter, _ = waiting
+    client = office(personas.dave)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/backoffice/"})
+    before = database_snapshot()
+    with clock.as_of(POSTED):
+        response = client.post(letter_url(case, letter) + "verzonden/", {"posted_on": "2026-09-20"})
+    assert response.context["form"].errors["posted_on"] == [
+        "Posting date may not be before the day the letter was made (21 September 2026)"
+    ]
+    assert "Nothing has been changed" in response.content.decode()
     assert_nothing_changed(before)
 
 
@@ -205,7 +230,7 @@ def test_recording_the_posting_twice_is_a_form_error_and_changes_nothing(office,
         before = database_snapshot()
         again = client.post(letter_url(case, letter) + "verzonden/", {"posted_on": "2026-09-24"})
     assert again.status_code == 200
-    assert "Deze brief is al als verstuurd vastgelegd." in again.content.decode()
+    assert "Deze brief is al als verstuurd vastgelegd" in again.content.decode()
     assert_nothing_changed(before)
 
 

@@ -129,6 +129,40 @@ def test_a_refused_action_shows_the_form_again_with_its_error_and_changes_nothin
     assert_nothing_changed(before)  # a refused action writes nothing at all
 
 
+@pytest.mark.promise("X6")
+@pytest.mark.parametrize(
+    ("language", "measures", "late"),
+    [
+        (
+            "nl",
+            "In de beschrijving van de maatregelen mogen geen persoonsgegevens staan",
+            "De verklaring voor de vertraging is verplicht: de melding is later dan 72 uur na het bekend worden",
+        ),
+        (
+            "en",
+            "The description of the measures may not contain personal data",
+            "The explanation of the delay is required: the notification is more than 72 hours after becoming aware",
+        ),
+    ],
+)
+def test_a_refusal_reads_in_the_language_of_the_screen_at_its_field(
+    client, settings, personas, erin, registered, language, measures, late
+):
+    incident = registered(aware=at(2026, 3, 2, 9))
+    sign_in(client, erin)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    client.post(_action(incident, "beoordelen"), ASSESS)
+    before = database_snapshot()
+    leaking = client.post(_action(incident, "beoordelen"), ASSESS | {"beoordelen-measures": "Mail naar jan@example.nl"})
+    assert leaking.status_code == 200 and leaking.context["bound"].errors["measures"][0].startswith(measures)
+    notified = client.post(
+        _action(incident, "melden-ap"),
+        {"melden_ap-notified_at": "2026-03-06T10:00", "melden_ap-reference": "M-1"},
+    )
+    assert notified.context["bound"].errors["delay_reasons"] == [late]
+    assert_nothing_changed(before)
+
+
 @pytest.mark.promise("B6")
 def test_the_privacy_officer_registers_an_incident_in_the_back_office(client, personas, erin):
     sign_in(client, erin)

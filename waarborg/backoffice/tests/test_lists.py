@@ -8,7 +8,6 @@ from waarborg.auth_web.testing import sign_in
 from waarborg.backoffice.lists import SECTIONS
 from waarborg.core import roles
 from waarborg.testing.checks import assert_nothing_changed, database_snapshot
-from waarborg.testing.fixtures import *  # noqa: F403
 
 pytestmark = pytest.mark.django_db
 

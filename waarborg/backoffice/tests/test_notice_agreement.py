@@ -7,7 +7,9 @@ import pytest
 
 from waarborg.audit.models import AuditEvent
 from waarborg.core import clock
+from waarborg.core.errors import ValidationError
 from waarborg.customers.models import NoticeAgreement
+from waarborg.customers.services import notice_agreement_record, notice_agreement_withdraw
 from waarborg.testing.checks import assert_nothing_changed, database_snapshot
 
 pytestmark = pytest.mark.django_db
@@ -77,12 +79,12 @@ def test_support_withdraws_the_agreement(office, personas):
 @pytest.mark.parametrize(
     ("url", "data", "field", "dutch"),
     [
-        ("record", {"agreed_on": "future"}, "agreed_on", "kan niet in de toekomst liggen"),
+        ("record", {"agreed_on": "future"}, "agreed_on", None),  # the service's refusal: below
         ("record", {"agreed_on": "2025-02-30"}, "agreed_on", "Vul een datum in"),
         ("record", {"agreed_on": "2025-13-01"}, "agreed_on", "Vul een datum in"),
         ("record", {"reference": ""}, "reference", "Zeg waar de instemming te vinden is"),
         ("record", {"source": "phone"}, "source", None),
-        ("withdraw", {"withdrawn_on": "2024-12-31"}, "withdrawn_on", "kan niet eindigen vóór"),
+        ("withdraw", {"withdrawn_on": "2024-12-31"}, "withdrawn_on", None),  # the service's refusal: below
         ("withdraw", {"withdrawn_on": "gisteren"}, "withdrawn_on", "Vul een datum in"),
     ],
 )
@@ -107,6 +109,42 @@ def test_bad_input_is_a_form_error_in_dutch_and_changes_nothing(office, personas
     assert_nothing_changed(before)
 
 
+def _refusal(personas, customer, url, data) -> ValidationError:
+    """What the service itself says to `data` (it changes nothing: it refuses)."""
+    with pytest.raises(ValidationError) as refused:
+        if url == "record":
+            notice_agreement_record(actor=personas.carol, customer=customer, reference=TERMS, **data)
+        else:
+            notice_agreement_withdraw(actor=personas.carol, customer=customer, on=data["withdrawn_on"])
+    return refused.value
+
+
+@pytest.mark.promise("A5")
+@pytest.mark.parametrize("lang", ["nl", "en"])
+@pytest.mark.parametrize(
+    ("url", "data", "field"),
+    [
+        ("record", {"source": "contract", "agreed_on": "future"}, "agreed_on"),
+        ("withdraw", {"withdrawn_on": "2024-12-31"}, "withdrawn_on"),
+    ],
+)
+def test_a_refusal_of_the_service_shows_at_its_field_in_the_visitors_language(office, personas, lang, url, data, field):
+    customer = personas.alice_customer
+    _agree(customer, source="consent", reference="per brief")
+    client = office(personas.carol)
+    client.post("/i18n/setlang/", {"language": lang, "next": "/backoffice/klanten/"})
+    if data.get("agreed_on") == "future":
+        data = data | {"agreed_on": (clock.today() + dt.timedelta(days=1)).isoformat()}
+    before = database_snapshot()
+    target = _record_url(customer) if url == "record" else _withdraw_url(customer)
+    response = client.post(target, data | {"reference": TERMS})
+    assert response.status_code == 400
+    assert_nothing_changed(before)
+    refusal = _refusal(personas, customer, url, {k: v for k, v in data.items() if k != "reference"})
+    assert refusal.field == field
+    assert response.context["form"].errors[field] == [refusal.text(lang)]  # the catalogue's words, at the field
+
+
 @pytest.mark.promise("A5")
 def test_the_refusal_reads_in_english_on_an_english_screen(office, personas):
     customer = personas.alice_customer
@@ -115,7 +153,9 @@ def test_the_refusal_reads_in_english_on_an_english_screen(office, personas):
     before = database_snapshot()
     response = client.post(_withdraw_url(customer), {"withdrawn_on": clock.today().isoformat()})
     assert response.status_code == 400
-    assert "There is no standing agreement to withdraw." in response.content.decode()
+    refusal = _refusal(personas, customer, "withdraw", {"withdrawn_on": clock.today()})
+    assert response.context["form"].non_field_errors() == [refusal.text("en")]  # about the customer: above the form
+    assert refusal.text("en") in response.content.decode()
     assert_nothing_changed(before)
 
 

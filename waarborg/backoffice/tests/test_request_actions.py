@@ -4,9 +4,11 @@ each refusal shown again with its form, nothing changed (G2–G10, X2, X3, X5, B
 import datetime as dt
 
 import pytest
+from django.conf import settings
 
 from waarborg.audit.models import AuditEvent
 from waarborg.core import clock
+from waarborg.erasure.rules import AlreadyErased
 from waarborg.privacy import storage
 from waarborg.privacy.answers import privacy_request_complete
 from waarborg.privacy.identity import id_document_upload, privacy_request_start_verification
@@ -105,7 +107,7 @@ def test_it_refuses_a_check_for_a_request_verified_by_the_session(as_erin, alice
         _url(made, "identiteitscontrole"),
         {},
         field="__all__",
-        words="De identiteit van de verzoeker is al vastgesteld.",
+        words="De identiteit van de verzoeker is al vastgesteld",
     )
 
 
@@ -124,7 +126,7 @@ def test_it_records_a_lighter_check_by_the_privacy_officer(as_erin, erin, carol,
         _url(made, "identiteit-vastgesteld"),
         {"identiteit_vastgesteld-note": ""},
         field="note",
-        words="Zeg hoe de identiteit is gecontroleerd.",
+        words="Zeg hoe de identiteit is gecontroleerd",
     )
     response = as_erin.post(
         _url(made, "identiteit-vastgesteld"),
@@ -227,7 +229,7 @@ def test_it_cannot_show_a_destroyed_copy(as_erin, uploaded):
         _url(made, "identiteitsbewijs-bekijken", document.pk),
         {},
         field="__all__",
-        words="Deze kopie van het identiteitsbewijs is al vernietigd.",
+        words="Deze kopie van het identiteitsbewijs is vernietigd",
     )
 
 
@@ -327,6 +329,26 @@ def test_it_changes_nothing_on_a_refusal_without_what_it_needs(as_erin, alice, m
 
 
 @pytest.mark.promise("G10")
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("nl", "Reden bevat een nummer dat op een burgerservicenummer (BSN) lijkt; dat bewaren we nooit"),
+        ("en", "Reason contains a number that looks like a BSN (citizen service number); we never store one"),
+    ],
+)
+def test_it_shows_the_services_refusal_at_its_field_in_the_chosen_language(as_erin, alice, mail, language, words):
+    made = privacy_request_create(actor=alice, type="access", channel="portal")
+    before = database_snapshot()
+    as_erin.cookies[settings.LANGUAGE_COOKIE_NAME] = language  # what the language switch sets
+    response = as_erin.post(_url(made, "weigeren"), {"weigeren-ground": "other", "weigeren-reason": "BSN 111222333"})
+    assert response.status_code == 200
+    assert [str(e) for e in response.context["bound"].errors["reason"]][0].startswith(words)
+    assert words in response.content.decode()
+    assert_nothing_changed(before)
+    assert mail.settle() == []
+
+
+@pytest.mark.promise("G10")
 def test_it_links_the_earlier_requests_to_a_refusal_as_excessive(as_erin, erin, alice, mail):
     with clock.as_of(D(2026, 3, 2)):
         earlier = privacy_request_create(actor=alice, type="access", channel="portal")
@@ -421,7 +443,7 @@ def test_it_waits_for_every_correction_decided(as_erin, alice):
         _url(made, "afronden"),
         {},
         field="__all__",
-        words="Beslis eerst over elke voorgestelde correctie.",
+        words="Beslis eerst over elke voorgestelde correctie",
     )
 
 
@@ -456,7 +478,7 @@ def test_it_refuses_to_decide_a_correction_twice(as_erin, erin, alice):
         _url(made, "correctie-beslissen", proposal.pk),
         {f"correctie_beslissen_{proposal.pk}-decision": "approve"},
         field="__all__",
-        words="Over deze correctie is al beslist.",
+        words="Over deze correctie is al beslist",
     )
 
 
@@ -466,7 +488,7 @@ def test_it_refuses_to_decide_a_correction_twice(as_erin, erin, alice):
 @pytest.mark.promise("X2", "X3")
 def test_it_restricts_the_subjects_data(as_erin, alice, recipients, mail):
     made = privacy_request_create(actor=alice, type="restriction", channel="portal", details="Mijn adres klopt niet.")
-    _refused_again(as_erin, made, _url(made, "afronden"), {}, field="__all__", words="Pas eerst de beperking toe.")
+    _refused_again(as_erin, made, _url(made, "afronden"), {}, field="__all__", words="Pas eerst de beperking toe")
     response = as_erin.post(_url(made, "beperken"), {"beperken-categories": ["D2", "D3"]})
     assert response.status_code == 302
     assert is_restricted(alice) and is_restricted(alice, category="D2") and not is_restricted(alice, category="D7")
@@ -474,7 +496,7 @@ def test_it_restricts_the_subjects_data(as_erin, alice, recipients, mail):
         "datacenter",
         "registry",
     }
-    _refused_again(as_erin, made, _url(made, "beperken"), {}, field="__all__", words="De beperking is al van kracht.")
+    _refused_again(as_erin, made, _url(made, "beperken"), {}, field="__all__", words="De beperking is al van kracht")
 
 
 @pytest.mark.promise("G5")
@@ -507,7 +529,7 @@ def test_it_submits_and_reviews_the_erasure_plan_from_the_engine(as_erin, alice,
         _url(made, "verwijderplan-beoordelen"),
         {"verwijderplan_beoordelen-decision": "approve"},
         field="__all__",
-        words="Er is geen voorgesteld verwijderplan om te beoordelen.",
+        words="Er is geen voorgesteld verwijderplan om te beoordelen",
     )
     assert as_erin.post(_url(made, "verwijderplan-indienen")).status_code == 302
     made.refresh_from_db()
@@ -526,9 +548,41 @@ def test_it_submits_and_reviews_the_erasure_plan_from_the_engine(as_erin, alice,
     assert made.erasure_plan_status == "approved"
     assert RecipientNotice.objects.filter(request=made, cause="erasure").exists()
     _refused_again(
-        as_erin, made, _url(made, "afronden"), {}, field="__all__", words="Het verwijderplan is nog niet uitgevoerd."
+        as_erin, made, _url(made, "afronden"), {}, field="__all__", words="Het verwijderplan is nog niet uitgevoerd"
     )
     assert "de verwijdermotor voert het plan uit" in as_erin.get(f"/backoffice/verzoeken/{made.pk}/").content.decode()
+
+
+@pytest.mark.promise("G3")
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        (
+            "nl",
+            "Het verwijderplan is goedgekeurd, maar kon nu niet worden uitgevoerd: "
+            "Van de betrokkene van dit verzoek is niets meer te verwijderen",
+        ),
+        (
+            "en",
+            "The erasure plan was approved, but could not be carried out now: "
+            "There is nothing left to erase for the subject of this request",
+        ),
+    ],
+)
+def test_it_says_why_an_approved_plan_could_not_be_carried_out(as_erin, alice, mail, monkeypatch, language, words):
+    def refuse(**kwargs):
+        raise AlreadyErased("privacy.erasure_nothing_left")
+
+    monkeypatch.setattr("waarborg.backoffice.requests.privacy_request_erase", refuse)
+    made = privacy_request_create(actor=alice, type="erasure", channel="portal")
+    assert as_erin.post(_url(made, "verwijderplan-indienen")).status_code == 302
+    as_erin.cookies[settings.LANGUAGE_COOKIE_NAME] = language  # what the language switch sets
+    response = as_erin.post(
+        _url(made, "verwijderplan-beoordelen"), {"verwijderplan_beoordelen-decision": "approve"}, follow=True
+    )
+    assert words in response.content.decode()
+    made.refresh_from_db()
+    assert made.erasure_plan_status == "approved" and made.is_open  # the approval stands, nothing erased
 
 
 @pytest.mark.promise("G3", "G8")
@@ -544,7 +598,7 @@ def test_it_makes_no_erasure_plan_before_the_identity_is_verified(as_erin, carol
         _url(made, "verwijderplan-indienen"),
         {},
         field="__all__",
-        words="De identiteit van de verzoeker is nog niet vastgesteld.",
+        words="De identiteit van de verzoeker is nog niet vastgesteld",
     )
 
 
@@ -637,7 +691,7 @@ def test_it_sends_a_failed_push_to_the_organisation_again(as_erin, alice, mail, 
         _url(made, "pakket-opnieuw-versturen", push.pk),
         {},
         field="__all__",
-        words="Het pakket is al verstuurd.",
+        words="Het pakket is al verstuurd",
     )
 
 

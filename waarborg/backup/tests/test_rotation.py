@@ -181,12 +181,13 @@ def test_a_new_audit_key_without_rotation_still_chains_across_the_boundary(setti
 def test_a_second_rotation_while_one_runs_is_refused(settings):
     settings.WAARBORG_ENCRYPTION_KEYS_OLD = [settings.WAARBORG_ENCRYPTION_KEY]
     settings.WAARBORG_ENCRYPTION_KEY = _fernet_key()
-    with exclusive("the first"):
-        with unchanged(), pytest.raises(Busy):
+    with exclusive("backup"):
+        with unchanged(), pytest.raises(Busy) as busy:
             rotation.rotate("encryption")
         with unchanged(), pytest.raises(CommandError) as exc:
             call_command("keys", "rotate", "--kind", "encryption")
-        assert exc.value.returncode == 1 and "running" in str(exc.value)
+        assert exc.value.returncode == 1 and "running; the key rotation not started" in str(exc.value)
+    assert busy.value.code == "backup.busy" and busy.value.text("nl").endswith("de sleutelwissel is niet gestart")
 
 
 def test_an_unknown_key_kind_is_refused():

@@ -13,4 +13,6 @@ FIELDS = {
     "street": _("street"),
     "city": _("town"),
     "customer_number": _("customer number"),
+    "reason": _("reason"),
+    "details": _("details"),
 }

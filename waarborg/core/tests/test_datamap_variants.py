@@ -4,7 +4,7 @@ import pytest
 from django.db import models
 from django.test.utils import isolate_apps
 
-from waarborg.core import datamap
+from waarborg.core import datamap, datamap_output
 from waarborg.core.checks import check_personal_data_map
 from waarborg.core.datamap import CORRESPONDENCE_2Y, FISCAL_7Y, Variant, declare, pd
 
@@ -19,8 +19,8 @@ def registry_snapshot():
     datamap._REGISTRY.update(saved)
 
 
-def _note(retention, erasure="delete", basis="contract"):
-    return pd("D11", "user.correspondence.body", "U5", basis, retention, erasure, "provided")
+def _note(retention, erasure="delete", basis="contract", **more):
+    return pd("D11", "user.correspondence.body", "U5", basis, retention, erasure, "provided", **more)
 
 
 @isolate_apps("waarborg.core")
@@ -39,7 +39,8 @@ def test_a_variant_is_checked_like_the_entry_itself(registry_snapshot):
             Note,
             subject="the writer",
             anchor=True,
-            fields={"text": _note(CORRESPONDENCE_2Y)},
+            label=("Notitie", "Note"),
+            fields={"text": _note(CORRESPONDENCE_2Y, label=("Tekst", "Text"))},
             not_personal=("about_invoice", "closed_on", "invoice_date"),
             dates=dates or {"closed": "closed_on", "fiscal_year_end": "invoice_date"},
             variants=(variant,),
@@ -48,6 +49,8 @@ def test_a_variant_is_checked_like_the_entry_itself(registry_snapshot):
 
     fiscal = _note(FISCAL_7Y, "retain", "legal_obligation")
     assert declared(variant=Variant(when={"about_invoice": True}, fields={"text": fiscal})) == []
+    # A variant's field takes the label of the entry's field.
+    assert datamap.entry_for("core.Note").variants[0].fields["text"].label == ("Tekst", "Text")
     # the variant's anchor needs its date like any other
     errors = declared(
         variant=Variant(when={"about_invoice": True}, fields={"text": fiscal}), dates={"closed": "closed_on"}
@@ -65,7 +68,7 @@ def test_a_variant_is_checked_like_the_entry_itself(registry_snapshot):
 
 
 def test_the_map_lists_the_variants_with_their_conditions():
-    data = datamap.as_dict()
+    data = datamap_output.as_dict()
     ticket = next(m for m in data["models"] if m["model"] == "correspondence.Ticket")
     (variant,) = ticket["variants"]
     assert variant["when"] == "fiscal_invoice__isnull=False"
@@ -73,4 +76,4 @@ def test_the_map_lists_the_variants_with_their_conditions():
     contest = next(m for m in data["models"] if m["model"] == "dunning.Contest")
     assert {f["retention"] for f in contest["fields"]} == {"legal_claim_5y"}
     assert {f["basis"] for f in contest["fields"]} == {"legal_claim"}
-    assert "| correspondence.Ticket (fiscal_invoice__isnull=False) | subject | D11 |" in datamap.as_markdown()
+    assert "| correspondence.Ticket (fiscal_invoice__isnull=False) | subject | D11 |" in datamap_output.as_markdown()

@@ -74,3 +74,32 @@ def test_every_log_line_and_traceback_is_written_redacted():
 def test_the_development_servers_request_lines_are_redacted_too():
     handlers = logging.getLogger("django.server").handlers
     assert any(isinstance(h.formatter, RedactingServerFormatter) for h in handlers)
+
+
+@pytest.mark.promise("D10", "B1")
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/privacyverzoek/bevestigen/7/Zk9s-abc_123DEF/",
+        "/privacyverzoek/download/7/Zk9s-abc_123DEF/",
+        "/aanmelden/welkom/Zk9s-abc_123DEF/",
+        "/wachtwoord-herstellen/MQ/Zk9s-abc_123DEF/",
+        "/portaal/incasso/bezwaar/Zk9s-abc_123DEF/?taal=en",
+    ],
+)
+def test_the_development_servers_request_lines_carry_no_one_time_token(path):
+    """`waarborg demo` serves with Django's development server: its request line for a page with a
+    one-time link in its path is written with the token cut off, as the application server's."""
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(RedactingServerFormatter("[{server_time}] {message}", style="{"))
+    logger = logging.getLogger("test.devserver.tokens")
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        logger.info('"%s" %s %s', f"GET {path} HTTP/1.1", 200, 1234, extra={"status_code": 200})
+    finally:
+        logger.removeHandler(handler)
+    written = stream.getvalue()
+    assert "Zk9s-abc_123DEF" not in written and "[token]" in written and "taal=en" not in written
+    assert '" 200 1234' in written

@@ -192,7 +192,9 @@ def test_it_prepares_the_demo_and_prints_the_sign_ins(settings, tmp_path, monkey
     from django.core.mail import send_mail
 
     monkeypatch.delenv("WAARBORG_MAIL", raising=False)
+    monkeypatch.delenv("WAARBORG_SITE_URL", raising=False)
     settings.EMAIL_FILE_PATH = tmp_path / "mail"  # the override also undoes what the command sets
+    settings.WAARBORG_SITE_URL = "http://localhost:8000"
     out = io.StringIO()
     call_command("demo", "--no-serve", "--port", "8123", stdout=out)
     text = out.getvalue()
@@ -204,6 +206,9 @@ def test_it_prepares_the_demo_and_prints_the_sign_ins(settings, tmp_path, monkey
     assert Approval.objects.filter(status=Approval.Status.PENDING).exists()
     notices = len(list((tmp_path / "mail").iterdir()))
     assert notices > 0  # the notices went to files
+    mails = [path.read_text(encoding="utf-8", errors="replace") for path in (tmp_path / "mail").iterdir()]
+    linked = [mail for mail in mails if "http://127.0.0.1:8123/" in mail]
+    assert linked and not any("localhost:8000" in mail for mail in mails)  # links follow --port
     send_mail("Welkom", "Tekst", None, ["iemand@example.nl"])  # no SMTP server needed in the demo
     assert len(list((tmp_path / "mail").iterdir())) == notices + 1
     assert "http://127.0.0.1:8123/" in text

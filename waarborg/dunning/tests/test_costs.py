@@ -263,7 +263,7 @@ def test_a_harsher_consumer_scale_is_refused_and_nothing_changes(finance_ladder_
         f"the consumer cost rule charges more than the statutory scale: on a principal of {principal} "
         f"it charges {charged} where the statutory scale allows at most {allowed}"
     )
-    assert refused.value.field == "settings"
+    assert refused.value.field == "cost_rule"  # the setting it is about, where a screen shows it
     # the example is real: the rule does charge that much there, the statute does not allow it
     assert statute(principal) <= Decimal(allowed) < Decimal(charged)
     assert_nothing_changed(before)

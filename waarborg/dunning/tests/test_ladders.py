@@ -42,6 +42,28 @@ def test_it_refuses_steps_out_of_order_with_a_clear_error():
         "step 3 (block, day 20) comes before step 2 (final_notice, day 28): steps must be in the order of their day"
     )
     assert exc.value.field == "steps"
+    # a screen names the steps in the reader's words
+    assert exc.value.text("nl") == (
+        "Stap 3 (blokkeren van diensten, dag 20) komt vóór stap 2 (laatste aanmaning met blokkeerdatum, dag 28): "
+        "de stappen moeten in de volgorde van hun dag staan"
+    )
+    assert exc.value.text("en").startswith("Step 3 (blocking of services, day 20) comes before step 2 (final notice")
+
+
+@pytest.mark.promise("A1")
+def test_a_settings_refusal_names_the_setting_it_is_about():
+    with pytest.raises(ValidationError) as exc:
+        clean(BUSINESS["steps"], settings={"block_notice_days": 2})
+    assert str(exc.value) == "block_notice_days must be between 5 and 90"  # the CLI's line
+    assert exc.value.field == "block_notice_days"
+    assert exc.value.text("nl") == "Aantal dagen tussen de laatste aanmaning en de blokkade moet tussen 5 en 90 liggen"
+    with pytest.raises(ValidationError) as exc:
+        clean(
+            BUSINESS["steps"], settings={"cost_rule": {"kind": "wik_scale", "brackets": [["veel", "1"], [None, "1"]]}}
+        )
+    assert str(exc.value) == "cost bracket 1 width is not a number"
+    assert exc.value.field == "cost_rule"
+    assert exc.value.text("nl") == "De breedte van schijf 1 van de kostenregel is geen getal"
 
 
 @pytest.mark.promise("A5")

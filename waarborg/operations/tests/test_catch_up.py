@@ -13,7 +13,6 @@ from django.core.management import call_command
 from waarborg.dunning.models import Case, Decision, Notice
 from waarborg.operations.models import DailyRun
 from waarborg.testing import factories as f
-from waarborg.testing.fixtures import *  # noqa: F403
 
 pytestmark = pytest.mark.django_db
 

@@ -21,7 +21,6 @@ from django.utils import timezone
 from waarborg.operations.locks import ADVISORY_KEY, LOCK_FILE, daily_lock
 from waarborg.operations.models import DailyRun
 from waarborg.testing.checks import unchanged
-from waarborg.testing.fixtures import *  # noqa: F403
 
 DAY = dt.date(2026, 3, 4)
 

@@ -16,7 +16,6 @@ from waarborg.core import clock, daily
 from waarborg.operations import scheduler
 from waarborg.operations.models import DailyRun
 from waarborg.testing.checks import unchanged
-from waarborg.testing.fixtures import *  # noqa: F403
 
 pytestmark = pytest.mark.django_db
 

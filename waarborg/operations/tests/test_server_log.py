@@ -6,13 +6,14 @@ from types import SimpleNamespace
 import pytest
 from gunicorn.config import Config
 
-from waarborg.operations.redaction import redact_path, redact_text, token_prefixes
+from waarborg.core.redact import redact_path, redact_text, token_prefixes
 from waarborg.operations.server import ServerLogger
 
 # Every page with a one-time token (or the parts of one) in its path, written out by hand: a new
 # one must be added here, and to the nginx site's map (deploy/nginx/waarborg.conf).
 TOKEN_PAGES = {
     "/aanmelden/welkom/",
+    "/aanmelden/email-bevestigen/",
     "/wachtwoord-herstellen/",
     "/nieuwsbrief/afmelden/",
     "/portaal/incasso/bezwaar/",

@@ -1,6 +1,7 @@
 """Services and invoices in the portal: states by the clock, only one's own (B2)."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -118,3 +119,18 @@ def test_it_sums_up_services_and_invoices_on_the_landing(as_alice, personas, tod
     assert "€ 121,00" in body
     assert 'id="privacy-requests"' in body and "Privacyverzoeken" in body
     assert 'id="payment-reminders"' in body and "Betalingsherinneringen" in body
+
+
+@pytest.mark.promise("A2")
+def test_an_open_invoice_says_how_to_pay_it_by_transfer_and_a_paid_one_does_not(as_alice, personas, today):
+    invoice = _invoice(personas.alice_customer, "F-OPEN", due=today + dt.timedelta(days=5), paid="21.00")
+    body = as_alice.get(f"/portaal/facturen/{invoice.pk}/").content.decode()
+    block = body.split("data-how-to-pay", 1)[1].split("</dl>", 1)[0]
+    assert "NL91 ABNA 0417 1643 00" in block and "Duinhost B.V." in block
+    assert f"€ {invoice.total_incl - Decimal('21.00'):.2f}".replace(".", ",") in block  # what is still open
+    digits = re.search(r'data-reference="(\d{16})"', block).group(1)
+    total = sum(int(d) * pow(2, i + 1, 11) for i, d in enumerate(reversed(digits[1:])))
+    check = 11 - total % 11
+    assert int(digits[0]) == (1 if check == 10 else 0 if check == 11 else check)  # weighted modulus 11
+    paid = _invoice(personas.alice_customer, "F-PAID", due=today, paid="100.00", status=Invoice.Status.PAID)
+    assert "data-how-to-pay" not in as_alice.get(f"/portaal/facturen/{paid.pk}/").content.decode()

@@ -1,9 +1,11 @@
 """Correcting one's own contact details (G2): stored in normal form, audited, old value kept."""
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from waarborg.auth_web import testing
+from waarborg.core.errors import ValidationError
 from waarborg.customers.models import Contact, ContactHistory
 from waarborg.testing.checks import assert_clean_event, assert_nothing_changed, database_snapshot, last_event
 
@@ -79,6 +81,25 @@ def test_it_refuses_bad_input_at_its_field_and_changes_nothing(as_alice, alice, 
     assert message in body and f'id="id_{field}_error"' in body
     assert 'role="alert"' in body and 'aria-invalid="true"' in body
     assert 'value="Ergens Anders 1"' in body  # what was typed stays, to correct
+    assert_nothing_changed(before)
+
+
+@pytest.mark.promise("G2")
+@pytest.mark.parametrize(
+    ("language", "words"), [("nl", "Dit is geen geldig telefoonnummer"), ("en", "Not a valid phone number")]
+)
+def test_it_shows_a_refusal_of_the_service_at_its_field_in_the_visitors_language(
+    as_alice, alice, monkeypatch, language, words
+):
+    def refuse(**kwargs):
+        raise ValidationError("identifiers.phone_invalid", field="phone")
+
+    monkeypatch.setattr("waarborg.portal.views.contact_update", refuse)
+    before = database_snapshot()
+    as_alice.cookies[settings.LANGUAGE_COOKIE_NAME] = language  # what the language switch sets
+    response = as_alice.post(URL, _form(alice.contact, phone="06 12345678"))
+    assert response.status_code == 200 and response.context["form"].errors == {"phone": [words]}
+    assert words in response.content.decode() and 'id="id_phone_error"' in response.content.decode()
     assert_nothing_changed(before)
 
 

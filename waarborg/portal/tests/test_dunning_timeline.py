@@ -9,10 +9,12 @@ from django.test import Client
 from waarborg.audit.models import AuditEvent
 from waarborg.billing.services import payment_record
 from waarborg.core import clock
+from waarborg.core.errors import ValidationError
 from waarborg.dunning.contests import contest_submit
 from waarborg.dunning.links import make_token
 from waarborg.dunning.models import Contest, Decision
 from waarborg.dunning.tests.conftest import DUE, D, World, agree_to_email_notices, run, run_days
+from waarborg.portal import dunning as portal_dunning
 from waarborg.testing.checks import assert_nothing_changed, database_snapshot, unchanged
 
 pytestmark = pytest.mark.django_db
@@ -280,6 +282,31 @@ def test_it_refuses_a_link_that_is_not_valid_or_of_a_stopped_collection_and_chan
     before = database_snapshot()
     response = client.post(f"/portaal/incasso/bezwaar/{contest_token}/", {"statement": "Bezwaar."})
     assert response.status_code == 410 and 'data-problem="closed"' in response.content.decode()
+    assert_nothing_changed(before)
+
+
+@pytest.mark.promise("X4")
+@pytest.mark.parametrize(
+    ("code", "problem", "status"),
+    [
+        ("dunning.link_used", "used", 410),
+        ("dunning.case_closed", "closed", 410),
+        ("dunning.link_invalid", "invalid", 404),
+    ],
+)
+def test_a_refusal_at_sending_shows_the_page_its_code_names(alice_world, monkeypatch, code, problem, status):
+    """The link was good when the page opened; sending is refused (used or closed in between)."""
+    _to_final_notice(alice_world)
+    path = f"/portaal/incasso/bezwaar/{make_token(Decision.objects.get(kind='final_notice').pk, 'contest')}/"
+
+    def refused(**kwargs):
+        raise ValidationError(code, field="token")
+
+    monkeypatch.setattr(portal_dunning, "contest_submit", refused)
+    before = database_snapshot()
+    with clock.as_of(D(2026, 2, 11)):
+        response = Client().post(path, {"statement": "Bezwaar."})
+    assert response.status_code == status and f'data-problem="{problem}"' in response.content.decode()
     assert_nothing_changed(before)
 
 

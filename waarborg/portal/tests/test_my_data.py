@@ -87,6 +87,24 @@ def test_it_shows_the_page_in_english_after_the_switch(as_alice):
     assert datamap.WHILE_CUSTOMER.en in body
 
 
+@pytest.mark.promise("G1")
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_every_record_and_value_is_named_by_the_map(as_alice, alice, lang):
+    f.LoginEventFactory(account=alice, ip_address="203.0.113.7")
+    if lang == "en":
+        as_alice.post("/i18n/setlang/", {"language": "en", "next": "/portaal/gegevens/"})
+    response = as_alice.get("/portaal/gegevens/")
+    i = 0 if lang == "nl" else 1
+    rows = [row for category in response.context["categories"] for row in category.rows]
+    assert rows
+    names = {(e.record_label[i], p.label[i]) for e in datamap.entries() for _, p in e.declarations()}
+    assert {(row.held_in, row.label) for row in rows} <= names
+    contact = datamap.entry_for("customers.Contact")
+    assert (contact.record_label[i], contact.field_label("phone")[i]) in {(r.held_in, r.label) for r in rows}
+    d6 = _section(response.content.decode(), "D6")
+    assert escape(datamap.entry_for("accounts.LoginEvent").field_label("ip_address")[i]) in d6
+
+
 @pytest.mark.promise("B2")
 def test_it_asks_an_anonymous_visitor_to_sign_in_and_refuses_staff(client, personas):
     from waarborg.auth_web import testing

@@ -3,7 +3,9 @@
 import pytest
 from django.db import connection
 
+from waarborg.billing import services
 from waarborg.billing.models import PaymentMethod
+from waarborg.portal import payment
 from waarborg.testing.checks import assert_nothing_changed, database_snapshot, unchanged
 
 pytestmark = pytest.mark.django_db
@@ -46,3 +48,26 @@ def test_it_needs_a_signed_in_customer_and_csrf(client, alice):
     testing.sign_in(strict, alice)
     with unchanged():
         assert strict.post(URL, {"holder_name": "A", "iban": "NL91ABNA0417164300", "agree": "on"}).status_code == 403
+
+
+@pytest.mark.promise("D7")
+@pytest.mark.parametrize(
+    ("lang", "message"),
+    [
+        ("nl", "Geen geldig IBAN (de controlecijfers kloppen niet)"),
+        ("en", "Not a valid IBAN (check digits do not match)"),
+    ],
+)
+def test_a_refusal_of_the_billing_service_shows_at_its_field_in_the_visitors_language(
+    as_alice, monkeypatch, lang, message
+):
+    def refuse(**kwargs):
+        services.iban_validate("NL91ABNA0417164301")  # the check digits do not match: refused
+
+    monkeypatch.setattr(payment, "payment_method_add", refuse)  # the form's own check lets this one pass
+    as_alice.post("/i18n/setlang/", {"language": lang, "next": URL})
+    before = database_snapshot()
+    response = as_alice.post(URL, {"holder_name": "A. de Vries", "iban": "NL91ABNA0417164300", "agree": "on"})
+    assert response.status_code == 400
+    assert response.context["form"].errors["iban"] == [message]
+    assert_nothing_changed(before)

@@ -4,6 +4,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from waarborg.auth_web import testing
@@ -182,6 +183,24 @@ def test_it_refuses_a_bsn_in_the_details_and_stores_nothing(as_alice):
     body = response.content.decode()
     assert response.status_code == 200 and "burgerservicenummer (BSN)" in body
     assert "111222333" in body  # the form keeps what was typed, so it can be corrected
+    assert_nothing_changed(before)
+
+
+@pytest.mark.promise("G8")
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("nl", "Toelichting bevat een nummer dat op een burgerservicenummer (BSN) lijkt"),
+        ("en", "Details contains a number that looks like a BSN (citizen service number)"),
+    ],
+)
+def test_it_shows_the_services_refusal_at_its_field_in_the_visitors_language(as_alice, language, words):
+    before = database_snapshot()
+    as_alice.cookies[settings.LANGUAGE_COOKIE_NAME] = language  # what the language switch sets
+    response = as_alice.post(_new("access"), {"details": "Mijn BSN is 111222333."})
+    assert response.status_code == 200
+    assert [str(e) for e in response.context["form"].errors["details"]][0].startswith(words)
+    assert words in response.content.decode()
     assert_nothing_changed(before)
 
 

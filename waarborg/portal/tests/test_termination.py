@@ -9,8 +9,10 @@ from waarborg.audit.models import AuditEvent
 from waarborg.auth_web.testing import sign_in
 from waarborg.catalogue.models import Subscription
 from waarborg.core import clock
+from waarborg.core.errors import ValidationError
 from waarborg.customers.models import Contact, Customer
 from waarborg.erasure.models import ErasureCase
+from waarborg.portal import termination
 from waarborg.testing import factories as f
 from waarborg.testing.checks import assert_nothing_changed, database_snapshot, unchanged
 
@@ -54,6 +56,26 @@ def test_it_refuses_bad_input_and_changes_nothing(as_alice, personas, data, fiel
     before = database_snapshot()
     response = as_alice.post(URL, data)
     assert response.status_code == 400 and field in response.context["form"].errors
+    assert_nothing_changed(before)
+
+
+@pytest.mark.promise("R2")
+@pytest.mark.parametrize(
+    ("language", "error"),
+    [("nl", "De einddatum ligt vóór de begindatum"), ("en", "The end date lies before the start date")],
+)
+def test_a_refusal_of_the_service_reads_in_the_customers_language(
+    as_alice, personas, settings, monkeypatch, language, error
+):
+    def refuse(**kwargs):
+        raise ValidationError("catalogue.end_before_start", field="end_date")
+
+    monkeypatch.setattr(termination, "customer_terminate", refuse)
+    as_alice.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    before = database_snapshot()
+    data = {"end_date": clock.today().isoformat(), "reason": "costs", "confirm": "on"}
+    response = as_alice.post(URL, data)
+    assert response.status_code == 400 and response.context["form"].non_field_errors() == [error]
     assert_nothing_changed(before)
 
 

@@ -87,6 +87,27 @@ def test_an_expired_link_serves_nothing(personas, alice, erin, mail):
 
 
 @pytest.mark.promise("G6")
+@pytest.mark.parametrize("problem", ["used", "expired", "gone"])
+def test_a_link_that_changed_after_the_check_still_gets_its_page(personas, alice, erin, mail, monkeypatch, problem):
+    """The page reads the service's refusal by its code when the link changed after it was looked at."""
+    request = _portability(alice)
+    portability_deliver(actor=erin, request=request)
+    link_id, token, _ = _link(mail, mail.wait_for(2)[1])
+    monkeypatch.setattr("waarborg.public.download.download_link_problem", lambda link: None)
+    client, day = Client(), clock.today()
+    if problem == "used":
+        assert client.post(_path(link_id, token)).status_code == 200
+    elif problem == "expired":
+        day += dt.timedelta(days=LINK_DAYS + 1)
+    else:
+        package_path(request).unlink()
+    with clock.as_of(day):
+        response = client.post(_path(link_id, token))
+    assert response.status_code == 410 and f'data-problem="{problem}"'.encode() in response.content
+    assert not response.content.startswith(b"PK")
+
+
+@pytest.mark.promise("G6")
 def test_wrong_tokens_lock_the_link(personas, alice, erin, mail):
     portability_deliver(actor=erin, request=_portability(alice))
     link_id, token, _ = _link(mail, mail.wait_for(2)[1])
@@ -222,7 +243,7 @@ def test_it_delivers_only_a_verified_portability_request_with_a_usable_recipient
     for request, match in [
         (access, "only a portability"),
         (vague, "without an e-mail address"),
-        (unverified, "verify"),
+        (unverified, "not been verified"),
     ]:
         with pytest.raises(ValidationError, match=match):
             portability_deliver(actor=erin, request=request)

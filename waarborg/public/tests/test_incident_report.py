@@ -9,7 +9,6 @@ from django.test import Client
 
 from waarborg.incidents.models import Incident
 from waarborg.testing.checks import assert_nothing_changed, database_snapshot
-from waarborg.testing.fixtures import *  # noqa: F403  (personas, smtp_server)
 
 pytestmark = pytest.mark.django_db
 
@@ -73,6 +72,26 @@ def test_it_shows_a_bad_report_again_with_the_error_and_keeps_nothing(client, pe
     response = _post(client, **data)
     assert response.status_code == 200
     assert error in response.content.decode()
+    assert_nothing_changed(before)
+    assert mail.settle() == []
+
+
+@pytest.mark.promise("B6")
+@pytest.mark.parametrize(
+    ("language", "error"),
+    [
+        ("nl", "Het e-mailadres van de melder is geen geldig e-mailadres"),
+        ("en", "The reporter's e-mail address is not a valid e-mail address"),
+    ],
+)
+def test_a_refused_report_reads_in_the_visitors_language_at_its_field(
+    client, settings, personas, mail, language, error
+):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    before = database_snapshot()
+    response = _post(client, reporter_email="melder@localhost")  # a form address the register does not take
+    assert response.status_code == 200
+    assert response.context["form"].errors["reporter_email"] == [error]
     assert_nothing_changed(before)
     assert mail.settle() == []
 

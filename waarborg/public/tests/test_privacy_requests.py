@@ -5,16 +5,22 @@ import datetime as dt
 import re
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
 from waarborg.core import clock
 from waarborg.privacy import storage
-from waarborg.privacy.identity import LINK_MAX_ATTEMPTS, UPLOAD_PATH, VERIFY_PATH
+from waarborg.privacy.handling import SUBJECT
+from waarborg.privacy.identity import (
+    LINK_MAX_ATTEMPTS,
+    UPLOAD_PATH,
+    VERIFY_PATH,
+    privacy_request_start_verification,
+)
 from waarborg.privacy.models import IdDocument, PrivacyRequest, VerificationLink
 from waarborg.testing.checks import assert_nothing_changed, database_snapshot, unchanged
-from waarborg.testing.fixtures import *  # noqa: F403  (personas, smtp_server)
 
 pytestmark = pytest.mark.django_db
 
@@ -219,6 +225,27 @@ def test_it_locks_a_link_after_too_many_wrong_tokens(client, personas, mail):
 
 
 @pytest.mark.promise("G8")
+@pytest.mark.parametrize("problem", ["used", "replaced", "expired"])
+def test_a_link_that_changed_after_the_check_still_gets_its_page(client, personas, mail, monkeypatch, problem):
+    """The page reads the service's refusal by its code when the link changed after it was looked at."""
+    client.post(FORM, {"type": "access", "email": "alice.devries@example.nl"})
+    url, _kind = _link(mail)
+    monkeypatch.setattr("waarborg.public.requests.link_problem", lambda link, kind: None)
+    day = clock.today()
+    if problem == "used":
+        assert client.post(url).status_code == 200
+    elif problem == "replaced":
+        privacy_request_start_verification(actor=SUBJECT, request=PrivacyRequest.objects.get())
+    else:
+        day += dt.timedelta(days=4)
+    before = database_snapshot()
+    with clock.as_of(day):
+        response = client.post(url)
+    assert response.status_code == 410 and f'data-problem="{problem}"' in _main(response)
+    assert_nothing_changed(before)
+
+
+@pytest.mark.promise("G8")
 def test_it_answers_404_for_a_malformed_or_unknown_link(client, db):
     with unchanged():
         assert client.get("/privacyverzoek/bevestigen/geen-uuid/abc/").status_code == 404
@@ -254,6 +281,25 @@ def test_it_refuses_an_upload_without_the_redaction_confirmed_or_of_the_wrong_ty
     assert_nothing_changed(before)
     assert not (files / "privacy-id").exists() or not list((files / "privacy-id").iterdir())
     assert VerificationLink.objects.get().used_at is None  # the link still works
+
+
+@pytest.mark.promise("G8")
+@pytest.mark.parametrize(
+    ("language", "words"), [("nl", "Upload een pdf-, jpeg- of png-bestand"), ("en", "Upload a PDF, JPEG or PNG file")]
+)
+def test_it_shows_the_refusal_of_an_upload_at_its_field_in_the_visitors_language(
+    client, personas, mail, files, language, words
+):
+    url = _file_request(mail)
+    before = database_snapshot()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language  # what the language switch sets
+    document = SimpleUploadedFile("id.txt", b"just text", content_type="text/plain")
+    response = client.post(url, {"document": document, "redaction_confirmed": "on"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["document"] == [words]
+    assert words in _main(response)
+    assert_nothing_changed(before)
+    assert VerificationLink.objects.get().used_at is None
 
 
 @pytest.mark.promise("G8", "B3")

@@ -86,6 +86,24 @@ def test_a_customer_accepts_the_agreement_once_and_it_is_recorded(client, person
     assert ProcessorAgreement.objects.count() == 1
 
 
+@pytest.mark.promise("X7")
+@pytest.mark.parametrize(
+    ("language", "error"),
+    [
+        ("nl", "Deze versie van de verwerkersovereenkomst is al geaccepteerd"),
+        ("en", "This version of the processing agreement has been accepted already"),
+    ],
+)
+def test_a_refusal_in_the_portal_reads_in_the_customers_language(client, settings, personas, language, error):
+    processor_agreement_accept(actor=personas.bob)
+    sign_in(client, personas.bob)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    refused = client.post(PORTAL, {"accept": "yes"})
+    assert refused.status_code == 400 and refused.context["error"] == error
+    assert error in refused.content.decode().replace("&#x27;", "'")
+    assert ProcessorAgreement.objects.count() == 1
+
+
 @pytest.mark.promise("X7", "B2")
 def test_only_a_customer_accepts_and_staff_are_kept_out(client, personas):
     for who in (personas.carol, personas.erin):

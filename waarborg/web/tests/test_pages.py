@@ -129,7 +129,7 @@ def test_a_domain_permission_error_is_a_403(rf):
 
     middleware = DomainErrorsMiddleware(lambda request: None)
     with pytest.raises(DjangoPermissionDenied):
-        middleware.process_exception(rf.get("/"), PermissionDenied("role may not read invoices"))
+        middleware.process_exception(rf.get("/"), PermissionDenied("access.role_may_not_read", {"scope": "invoices"}))
 
 
 @pytest.mark.django_db

@@ -53,7 +53,7 @@ class Command(BaseCommand):
         if o["by"]:
             by = Account.objects.filter(email=o["by"].strip().lower(), is_active=True).first()
             if by is None:
-                raise ValidationError("no active account with that e-mail address", field="by")
+                raise ValidationError("api.issuer_unknown", field="by")
         issued = api_token_create(actor=CLI, name=o["name"], scopes=o["scope"], days=o["days"], created_by=by)
         token = issued.token
         self.stdout.write(

@@ -27,7 +27,7 @@ class Command(BaseCommand):
 
     def _rotate(self, kind):
         if kind not in KINDS:
-            raise ValidationError(f"unknown key kind {kind!r}: choose encryption, identifier or audit", field="kind")
+            raise ValidationError("backup.key_kind_unknown", {"kind": kind}, field="kind")
         done = rotate(kind)
         counts = ", ".join(f"{k}: {v}" for k, v in sorted(done.counts.items())) or "nothing to change"
         self.stdout.write(f"rotated {kind}: key {done.from_key} -> {done.to_key} ({counts})")

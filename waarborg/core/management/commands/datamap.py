@@ -2,7 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from waarborg.core import datamap
+from waarborg.core import datamap_output
 
 
 class Command(BaseCommand):
@@ -13,6 +13,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if options["format"] == "json":
-            self.stdout.write(json.dumps(datamap.as_dict(), indent=2, ensure_ascii=False))
+            self.stdout.write(json.dumps(datamap_output.as_dict(), indent=2, ensure_ascii=False))
         else:
-            self.stdout.write(datamap.as_markdown(), ending="")
+            self.stdout.write(datamap_output.as_markdown(), ending="")

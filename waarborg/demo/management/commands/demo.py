@@ -34,6 +34,8 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         if not 0 < port < 65536:
             raise CommandError("--port must be between 1 and 65535")
+        if "WAARBORG_SITE_URL" not in os.environ:  # the links in the demo's mails lead to this server
+            settings.WAARBORG_SITE_URL = f"http://127.0.0.1:{port}"
         if "WAARBORG_MAIL" not in os.environ:  # no mail server in a demo: each message becomes a file
             settings.EMAIL_BACKEND = "waarborg.core.mailfiles.EmailBackend"
         call_command("migrate", verbosity=0, interactive=False)

@@ -194,11 +194,13 @@ class Command(BaseCommand):
         try:
             by = Account.objects.filter(email=(o["by"] or "").strip().lower(), is_active=True).first()
             if by is None:
-                raise ValidationError("no active account with that e-mail address", field="by")
+                raise ValidationError("dunning.no_active_account", field="by")
             try:
                 notice = Notice.objects.get(pk=int(o["letter"]), channel=Notice.Channel.POST)
             except (Notice.DoesNotExist, ValueError):
-                raise ValidationError(f"no letter by post {o['letter']!r}", field="letter") from None
+                raise ValidationError(
+                    "dunning.no_letter_by_post", {"letter": repr(o["letter"])}, field="letter"
+                ) from None
             done = letter_posted(actor=by, notice=notice, posted_on=o["on"])
         except (ValidationError, PermissionDenied) as exc:
             raise CommandError(str(exc), returncode=2) from None

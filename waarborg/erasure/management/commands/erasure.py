@@ -202,7 +202,7 @@ class Command(BaseCommand):
             raise CommandError("add --yes to record the report and erase", returncode=EXIT_BAD_INPUT)
         query = _query(o)
         if not query.normalised():
-            raise ValidationError("give an identifier: e-mail, phone, customer number, IP or name with postcode")
+            raise ValidationError("erasure.identifier_missing")
         try:
             case = minor_report_register(
                 actor=CLI,
@@ -259,7 +259,7 @@ class Command(BaseCommand):
         if o.get("name"):
             identifiers["name"] = {" ".join(o["name"].split())}
         if not identifiers:
-            raise ValidationError("give an identifier: e-mail, phone, customer number, IP, IBAN or name")
+            raise ValidationError("erasure.scan_identifier_missing")
         result = residual_scan_recorded(actor=CLI, identifiers=identifiers, files=not o["no_files"])
         for hit in result.hits:
             self.stdout.write(hit.describe())

@@ -6,9 +6,17 @@ workflow, which records the request and calls the same services.
 
 from django.core.management.base import BaseCommand, CommandError
 
+from waarborg.core import clock
 from waarborg.core.actors import CLI
 from waarborg.core.errors import ValidationError
-from waarborg.exports.schema import schema_text
+from waarborg.exports.schema import (
+    SCHEMA_VERSION,
+    VERSIONS_FILE,
+    next_version,
+    schema_changes,
+    schema_text,
+    versions_text,
+)
 from waarborg.exports.services import DEFAULT_PURPOSE, access_export, portability_export
 from waarborg.subjects.finder import Query, subject_find
 
@@ -34,11 +42,17 @@ class Command(BaseCommand):
         access.add_argument("--lang", choices=("nl", "en"), default="nl", help="the report shown first")
         portability = sub.add_parser("portability", help="the portability package: provided and observed data")
         _identifiers(portability)
-        sub.add_parser("schema", help="print the JSON Schema of the portability package's data.json")
+        schema = sub.add_parser("schema", help="print the JSON Schema of the portability package's data.json")
+        schema.add_argument(
+            "--changes",
+            action="store_true",
+            help="say how the package's tables and columns differ from the current schema version "
+            "(exit 1 when they do, with the version to record)",
+        )
 
     def handle(self, *args, action, **o):
         if action == "schema":
-            self.stdout.write(schema_text(), ending="")
+            self._schema(o["changes"])
             return
         query = Query(
             email=o["email"],
@@ -70,3 +84,21 @@ class Command(BaseCommand):
             raise CommandError(f"cannot write {o['out']}: {exc.strerror or exc}", returncode=2) from None
         summary = ", ".join(f"{k} {v}" for k, v in counts.items())
         self.stdout.write(f"{action} package written to {o['out']} ({summary})")
+
+    def _schema(self, changes: bool) -> None:
+        if not changes:
+            self.stdout.write(schema_text(), ending="")
+            return
+        found = schema_changes()
+        if not found:
+            self.stdout.write(f"schema version {SCHEMA_VERSION}: the package's tables and columns match it")
+            return
+        for line in found:
+            self.stdout.write(line)
+        entry = next_version(found, clock.today().isoformat())
+        self.stdout.write(
+            f"\nRecord them as version {entry['version']}: add this version to {VERSIONS_FILE.name} "
+            "(say in its changes what a reader of the package must know):\n"
+        )
+        self.stdout.write(versions_text([entry]), ending="")
+        raise CommandError(f"the package differs from schema version {SCHEMA_VERSION}", returncode=1)

@@ -27,7 +27,7 @@ class Command(BaseCommand):
         try:
             day = clock.parse_date(as_of) if as_of is not None else None
             if day is not None and not once:
-                raise ValidationError("--as-of goes with --once")
+                raise ValidationError("operations.as_of_without_once", field="as_of")
             if day is not None:
                 scheduler.check_as_of(day)
         except ValidationError as exc:

@@ -100,7 +100,7 @@ class Command(BaseCommand):
         if o["handler"]:
             handler = Account.objects.filter(email=o["handler"].strip().lower(), is_active=True).first()
             if handler is None:
-                raise ValidationError("no active account with that e-mail address", field="handler")
+                raise ValidationError("privacy.account_unknown", field="handler")
         request = privacy_request_create(
             actor=CLI,
             type=o["type"],
@@ -143,10 +143,10 @@ class Command(BaseCommand):
     def _access(self, o):
         out = Path(o["out"])
         if out.suffix.lower() != ".zip" or not out.parent.is_dir():
-            raise ValidationError("--out must be a .zip file in an existing directory", field="out")
+            raise ValidationError("privacy.out_not_zip", field="out")
         handler = Account.objects.filter(email=o["handler"].strip().lower(), is_active=True).first()
         if handler is None:
-            raise ValidationError("no active account with that e-mail address", field="handler")
+            raise ValidationError("privacy.account_unknown", field="handler")
         with transaction.atomic():
             request = privacy_request_create(
                 actor=handler,
@@ -173,14 +173,14 @@ class Command(BaseCommand):
     def _handler(self, email: str) -> Account:
         handler = Account.objects.filter(email=(email or "").strip().lower(), is_active=True).first()
         if handler is None:
-            raise ValidationError("no active account with that e-mail address", field="handler")
+            raise ValidationError("privacy.account_unknown", field="handler")
         return handler
 
     def _extend(self, o):
         handler = self._handler(o["handler"])
         request = PrivacyRequest.objects.filter(number=(o["number"] or "").strip().upper()).first()
         if request is None:
-            raise NotFound("no such privacy request")
+            raise NotFound("privacy.no_such_request")
         try:
             notice = privacy_request_extend(actor=handler, request=request, reason=o["reason"], by_post=o["by_post"])
         except (OSError, smtplib.SMTPException) as exc:
@@ -200,7 +200,7 @@ class Command(BaseCommand):
     def _verify(self, number: str):
         request = PrivacyRequest.objects.filter(number=(number or "").strip().upper()).first()
         if request is None:
-            raise NotFound("no such privacy request")
+            raise NotFound("privacy.no_such_request")
         try:
             started = privacy_request_start_verification(actor=CLI, request=request)
         except (OSError, smtplib.SMTPException) as exc:
