@@ -102,9 +102,7 @@ def data_dir(name: str = "WAARBORG_DATA_DIR") -> Path:
         probe.write_text("ok")
         probe.unlink()
     except OSError as exc:
-        raise SettingError(
-            f"{name}: cannot create or write the data directory {str(path)!r} ({exc.strerror})"
-        ) from None
+        raise SettingError(f"{name}: cannot create or write the data directory {str(path)!r} ({exc.strerror})") from None
     return path.resolve()
 
 
@@ -253,7 +251,6 @@ def env_daily_time(name: str, default: str) -> dt.time:
             f"when daylight saving time changes, not {value!r}"
         )
     return dt.time(hour, minute)
-
 
 def env_networks(name: str) -> tuple:
     """Comma-separated IP addresses or networks (CIDR), e.g. `127.0.0.1, ::1, 10.0.0.0/24`."""
