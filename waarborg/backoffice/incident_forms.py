@@ -64,6 +64,10 @@ class FilterForm(forms.Form):
         ]
         self.fields["breach"].choices = [
             ("", _("Any")),
+            ("untriaged", _("Not triaged yet")),
+            ("abuse", _("Abuse")),
+            ("security", _("Security incident")),
+            ("breach", _("Triaged as a breach")),
             ("unassessed", _("Not assessed yet")),
             ("yes", _("Personal-data breach")),
             ("reportable", _("Breach to notify")),
@@ -89,6 +93,13 @@ class FilterForm(forms.Form):
 
 
 class RegisterForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=lambda: kind_choices(),
+        initial="breach",
+        required=False,  # not given: a suspected breach, as before the triage existed
+        help_text=_("Only a personal-data breach has the 72-hour clock."),
+    )
     channel = forms.ChoiceField(
         label=_("How it came in"),
         choices=(("staff", _("Staff (phone, e-mail, a colleague)")), ("system", _("System (monitoring, logs)"))),
@@ -112,7 +123,7 @@ class RegisterForm(forms.Form):
     )
 
 
-REGISTER_FIELDS = {"description": "description", "received_at": "received_at", "aware_at": "aware_at"}
+REGISTER_FIELDS = {"description": "description", "received_at": "received_at", "aware_at": "aware_at", "kind": "kind"}
 
 
 # --- Actions on one incident ----------------------------------------------------------------
@@ -129,6 +140,32 @@ class ActionForm(forms.Form):
         kwargs.setdefault("prefix", self.action.replace("-", "_"))
         super().__init__(*args, **kwargs)
         self.incident = incident
+
+
+class TriageForm(ActionForm):
+    action = "trieren"
+    service_fields = {"kind": "kind", "aware_at": "aware_at", "triage_reasons": "reasons"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"] = forms.ChoiceField(
+            label=_("What is it?"),
+            choices=kind_choices(),
+            widget=forms.RadioSelect,
+            error_messages={"required": _("Choose the kind of incident.")},
+        )
+        self.fields["aware_at"] = _moment(
+            _("Aware since (a breach only)"),
+            help_text=_(
+                "When we became reasonably certain that personal data was involved: not before the report was "
+                "received, not after now. The 72 hours count from here. Empty: now."
+            ),
+        )
+        self.fields["reasons"] = _text(
+            _("Reasons for this triage"),
+            help_text=_("Why this kind; for a breach, why we were aware from that moment."),
+            rows=3,
+        )
 
 
 class AssessForm(ActionForm):
@@ -267,11 +304,21 @@ class CustomersForm(ActionForm):
         return [n for n in re.split(r"[\s,;]+", self.cleaned_data["customer_numbers"]) if n]
 
 
-ACTION_FORMS = {form.action: form for form in (AssessForm, NotifyForm, InformForm, CustomersForm, CloseForm)}
+ACTION_FORMS = {
+    form.action: form for form in (TriageForm, AssessForm, NotifyForm, InformForm, CustomersForm, CloseForm)
+}
 
 
 def _nl() -> bool:
     return not (get_language() or "nl").startswith("en")
+
+
+def kind_choices():
+    return [
+        ("abuse", _("Abuse: spam, phishing or malware on a customer's site")),
+        ("security", _("Security incident, no personal data involved")),
+        ("breach", _("Personal-data breach: the 72-hour clock runs")),
+    ]
 
 
 def risk_choices():

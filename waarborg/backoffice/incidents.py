@@ -2,8 +2,8 @@
 
 - the list (`incidents:index`) with the 72-hour clock (hours left, overdue) and filters;
 - registering an incident learnt of by phone, e-mail or monitoring;
-- one page per incident with its timeline and a form for each action: assess, notify the
-  authority, inform the people affected (or record why not), close.
+- one page per incident with its timeline and a form for each action: triage a report (abuse,
+  a security incident or a personal-data breach), assess a breach, notify the authority, inform the people affected (or record why not), close.
 
 Only the privacy officer (scope "incidents") may; every other role gets a 403 and nothing
 changes. The views validate and call the services; a refusal re-renders the page with the form
@@ -29,7 +29,7 @@ from waarborg.core import clock
 from waarborg.core.errors import ValidationError
 from waarborg.incidents.handling import incident_assess, incident_close
 from waarborg.incidents.intake import incident_register
-from waarborg.incidents.models import NOTIFY_HOURS, Incident
+from waarborg.incidents.models import NOTIFY_HOURS, TRIAGE_HOURS, Incident
 from waarborg.incidents.notifications import (
     incident_inform_subjects,
     incident_notify_authority,
@@ -43,6 +43,7 @@ from waarborg.incidents.selectors import (
     incident_qs_for,
     timeline_for,
 )
+from waarborg.incidents.triage import incident_triage
 from waarborg.incidents.writes import AUDIT_PURPOSE, SCOPE
 
 
@@ -76,6 +77,7 @@ def index(request):
             "rows": rows,
             "now": now,
             "hours": NOTIFY_HOURS,
+            "triage_hours": TRIAGE_HOURS,
             "crumbs": _crumbs((_("Incidents and data breaches"), None)),
         },
     )
@@ -97,6 +99,7 @@ def register(request):
                 received_at=data["received_at"],
                 aware_at=data["aware_at"],
                 reporter_email=data["reporter_email"],
+                kind=data["kind"] or Incident.Kind.BREACH,
             )
         except ValidationError as error:
             add_service_error(form, error, f.REGISTER_FIELDS)
@@ -115,6 +118,8 @@ def _detail_context(user, incident: Incident, bound=None) -> dict:
         "incident": incident,
         "row": clock_row(incident, clock.now()),
         "forms": forms,
+        "triage": forms["TriageForm"],
+        "kind_label": dict(f.kind_choices()).get(incident.kind, ""),
         "assess": forms["AssessForm"],
         "notify": forms["NotifyForm"],
         "inform": forms["InformForm"],
@@ -174,6 +179,11 @@ def act(request, pk: int, action: str):
 def _perform(user, incident: Incident, form) -> str:
     data = form.cleaned_data
     kind = type(form)
+    if kind is f.TriageForm:
+        incident_triage(
+            actor=user, incident=incident, kind=data["kind"], aware_at=data["aware_at"], reasons=data["reasons"]
+        )
+        return _("The triage is recorded.")
     if kind is f.AssessForm:
         incident_assess(
             actor=user,

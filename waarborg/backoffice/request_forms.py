@@ -316,6 +316,12 @@ class NoDataForm(ActionForm):
         self.fields["by_post"] = _by_post(self.request)
 
 
+class PackageReadForm(ActionForm):
+    """The package of an access request answered by post: to print, or to put on a data carrier."""
+
+    action = "pakket-downloaden"
+
+
 class PushRetryForm(ActionForm):
     action = "pakket-opnieuw-versturen"
     with_item = True
@@ -329,13 +335,6 @@ class CompleteForm(ActionForm):
         self.fields["note"] = _text(
             _("Note to the requester"), required=False, help_text=_("Part of the answer the requester receives.")
         )
-        if self.request.type == "access":
-            self.fields["package_ref"] = forms.CharField(
-                label=_("Reference of the package sent"),
-                required=False,
-                max_length=64,
-                help_text=_("Letters, digits and . _ : -"),
-            )
         if self.request.type == "objection":
             for purpose in self.request.purposes:
                 self.fields[f"keep_{purpose}"] = _text(
@@ -345,6 +344,11 @@ class CompleteForm(ActionForm):
                     help_text=_("Leave empty to stop: %(label)s") % {"label": privacy_texts.label("purpose", purpose)},
                 )
         self.fields["by_post"] = _by_post(self.request)
+        if self.request.type == "access" and self.request.channel == "post" and self.request.email:
+            self.fields["by_post"].initial = True
+            self.fields["by_post"].help_text = _(
+                "Asked by post: the answer and the package go by post. Untick to e-mail a download link instead."
+            )
 
     def keep_purposes(self) -> dict[str, str]:
         out = {}
@@ -461,6 +465,7 @@ ACTION_FORMS = {
         StaffCheckForm,
         NoDataForm,
         PushRetryForm,
+        PackageReadForm,
         AssignForm,
         ExtendForm,
         RefuseForm,

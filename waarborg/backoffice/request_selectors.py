@@ -67,7 +67,7 @@ def queue_rows_for(
     if due == "overdue":
         rows = [r for r in rows if r.overdue]
     elif due == "soon":
-        rows = [r for r in rows if r.answered is None and not r.overdue and (target_date(r) - today).days <= SOON_DAYS]
+        rows = [r for r in rows if r.request.is_open and not r.overdue and (target_date(r) - today).days <= SOON_DAYS]
     elif due == "late":
         rows = [r for r in rows if r.late]
     if handler == "me":

@@ -26,6 +26,7 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -47,6 +48,7 @@ from waarborg.core.errors import NotFound, ValidationError, WaarborgError
 from waarborg.customers.services import customer_ref
 from waarborg.erasure.models import ErasureCase
 from waarborg.privacy import (
+    access_delivery,
     actions,
     answers,
     delivery,
@@ -364,6 +366,33 @@ def _carry_out_erasure(user, made) -> str:
     return _("The erasure plan was approved and carried out, but the residual scan found data: see the erasure case.")
 
 
+def _deliver_access(request, user, made: PrivacyRequest, data):
+    """G1: the access package built and delivered — a one-time link in the answer (and the portal),
+    or the letter with the package to print or put on a data carrier."""
+    delivered = access_delivery.access_deliver(actor=user, request=made, note=data["note"], by_post=data["by_post"])
+    if delivered.link is None:
+        context = {
+            "req": delivered.request,
+            "notice": delivered.notice,
+            "read_form": rf.PackageReadForm(request=made),
+            "crumbs": _crumbs(_queue_crumb(), (made.number, None)),
+        }
+        return render(request, "backoffice/requests/access_letter.html", context)
+    until = formats.date_format(timezone.localtime(delivered.link.expires_at), "DATETIME_FORMAT")
+    if delivered.in_portal:
+        message = _(
+            "The request was answered and the package is ready. The requester got the answer by e-mail with a "
+            "one-time download link, valid until %(until)s, and can download the package once in the portal "
+            "instead."
+        )
+    else:
+        message = _(
+            "The request was answered and the package is ready. The requester got the answer by e-mail with a "
+            "one-time download link, valid until %(until)s."
+        )
+    return _done(request, made, message % {"until": until})
+
+
 def _perform(request, user, made: PrivacyRequest, form, target):
     data = form.cleaned_data
     kind = type(form)
@@ -425,6 +454,14 @@ def _perform(request, user, made: PrivacyRequest, form, target):
             )
             return redirect("backoffice:request", pk=made.pk)
         return _done(request, made, _("The request was answered and the package delivered."))
+    if kind is rf.CompleteForm and made.type == PrivacyRequest.Type.ACCESS:
+        return _deliver_access(request, user, made, data)
+    if kind is rf.PackageReadForm:
+        content, name = access_delivery.access_package_read(actor=user, request=made)
+        response = HttpResponse(content, content_type="application/zip")
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
     if kind is rf.PushRetryForm:
         push = delivery.portability_push(actor=user, push=target)
         if push.status != "sent":

@@ -13,9 +13,9 @@ import unicodedata
 import phonenumbers
 
 from waarborg.core.errors import ValidationError
+from waarborg.core.postcodes import CountryName, postcode_example, postcode_normal
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_NL_POSTCODE = re.compile(r"^([1-9][0-9]{3})\s*([A-Z]{2})$")
 _CUSTOMER_NUMBER = re.compile(r"^K[0-9]{5,9}$")
 
 
@@ -52,15 +52,21 @@ def normalise_ip(value: str) -> str:
 
 
 def normalise_postcode(value: str, country: str = "NL") -> str:
-    raw = " ".join((value or "").upper().split())
-    if country == "NL":
-        match = _NL_POSTCODE.match(raw)
-        if not match:
+    """The postcode in its country's normal form (waarborg.core.postcodes); NL: "1234 AB"."""
+    country = (country or "NL").strip().upper()
+    normal = postcode_normal(value, country)
+    if normal is None:
+        if country == "NL":
             raise ValidationError("identifiers.postcode_nl_invalid", field="postcode")
-        return f"{match.group(1)} {match.group(2)}"
-    if not raw or len(raw) > 12:
+        example = postcode_example(country)
+        if example:
+            raise ValidationError(
+                "identifiers.postcode_country_invalid",
+                {"country": CountryName(country), "example": example},
+                field="postcode",
+            )
         raise ValidationError("identifiers.postcode_invalid", field="postcode")
-    return raw
+    return normal
 
 
 def normalise_name(value: str) -> str:

@@ -283,13 +283,16 @@ def minor_report_register(
     ip: str | None = None,
     name: str | None = None,
     postcode: str | None = None,
+    country: str = "NL",
     run: bool = True,
 ) -> ErasureCase:
     """Record a report that a minor's data was collected without a parent's consent, and erase
     that data. Invoices and payments stay (fiscal obligation), locked away."""
     check_eraser(actor)
     details = clean_note(details, field="details", max_length=2000, required=True)
-    query = Query(email=email, phone=phone, customer_number=customer_number, ip=ip, name=name, postcode=postcode)
+    query = Query(
+        email=email, phone=phone, customer_number=customer_number, ip=ip, name=name, postcode=postcode, country=country
+    )
     hits = subject_find(query)
     if not hits:
         with transaction.atomic():

@@ -31,7 +31,8 @@ def incident_assess(
     measures="",
     reasons="",
 ) -> Incident:
-    """The privacy officer's assessment; it may be revised while the incident is open (art. 33(4):
+    """The privacy officer's assessment of an incident triaged as a (suspected) personal-data
+    breach (abuse and security incidents are closed with a conclusion); it may be revised while the incident is open (art. 33(4):
     information may come in phases). For a breach: the risk, the data and people affected, the
     likely consequences, the measures and the reasons for the (non-)reporting decision."""
     require_officer(actor)
@@ -56,6 +57,10 @@ def incident_assess(
     with transaction.atomic():
         current = lock(incident)
         require_open(current)
+        if not current.is_triaged:
+            raise ValidationError("incidents.triage_first", field="kind")
+        if not current.is_breach_kind:
+            raise ValidationError("incidents.assess_not_breach", field="kind")
         current.is_breach = is_breach
         current.risk = risk
         current.categories = categories
@@ -81,14 +86,16 @@ def incident_assess(
 
 
 def incident_close(*, actor, incident: Incident, conclusion="") -> Incident:
-    """Close the record. Refused while it is not assessed, while a reportable breach is not
+    """Close the record. Refused while it is not triaged, while a (suspected) breach is not assessed, while a reportable breach is not
     notified, or while a high-risk breach's people are neither informed nor a ground recorded."""
     require_officer(actor)
     conclusion = clean_record_text(conclusion, field="conclusion")
     with transaction.atomic():
         current = lock(incident)
         require_open(current)
-        if not current.is_assessed:
+        if not current.is_triaged:
+            raise ValidationError("incidents.triage_first", field="kind")
+        if current.is_breach_kind and not current.is_assessed:
             raise ValidationError("incidents.close_unassessed", field="status")
         if current.reportable and current.authority_notified_at is None:
             raise ValidationError("incidents.close_not_notified", field="status")

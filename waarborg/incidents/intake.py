@@ -1,8 +1,10 @@
 """How incidents come into the register (B6): `incident_report` (anyone, the public form or the
 portal) and `incident_register` (staff, in the back office or at the shell).
 
-The 72-hour clock (art. 33) counts from `aware_at`: for a report, the moment it was received;
-for staff, when we became reasonably certain it happened.
+A report from outside comes in untriaged, without a clock: the privacy officer triages it
+(`triage.py`). Staff register an incident triaged: a suspected personal-data breach unless they
+name another kind; for a breach the 72-hour clock (art. 33) counts from `aware_at`, when we
+became reasonably certain it happened.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from waarborg.core.errors import PermissionDenied
 from waarborg.customers.services import clean_choice, save_numbered
 from waarborg.incidents import notices
 from waarborg.incidents.models import Incident
+from waarborg.incidents.triage import clean_awareness, clean_kind
 from waarborg.incidents.validation import clean_description, clean_email, clean_moment
 from waarborg.incidents.writes import audit_incident
 
@@ -50,8 +53,13 @@ def _require_staff(actor):
     raise PermissionDenied("incidents.staff_only")
 
 
-def _create(*, actor, channel, description, reporter_email, received_at, aware_at, registered_by) -> Incident:
+def _create(
+    *, actor, channel, description, reporter_email, received_at, aware_at, registered_by, kind="", triaged_at=None
+) -> Incident:
     incident = Incident(
+        kind=kind,
+        triaged_at=triaged_at,
+        triaged_by=registered_by if kind else None,
         channel=channel,
         description=description,
         reporter_email=reporter_email,
@@ -60,13 +68,20 @@ def _create(*, actor, channel, description, reporter_email, received_at, aware_a
         registered_by=registered_by,
     )
     save_numbered(incident, prefix=NUMBER_PREFIX, width=NUMBER_DIGITS)
-    audit_incident(actor, "incidents.incident.report", incident, channel=channel, reply_address=bool(reporter_email))
+    audit_incident(
+        actor,
+        "incidents.incident.report",
+        incident,
+        channel=channel,
+        reply_address=bool(reporter_email),
+        kind=kind or None,
+    )
     return incident
 
 
 def incident_report(*, description, reporter_email="", channel=Channel.FORM, language: str = "nl") -> Reported:
-    """Anyone reports suspected misuse. The clock starts on receipt; the reporter, if they gave an
-    address, gets a confirmation with the number — the same text whoever they are. A mail that
+    """Anyone reports suspected misuse. The report is untriaged: no clock runs until the privacy
+    officer triages it (within 24 hours of receipt). The reporter, if they gave an address, gets a confirmation with the number — the same text whoever they are. A mail that
     cannot go out does not lose the report (it is logged without the address)."""
     description = clean_description(description)
     email = clean_email(reporter_email)
@@ -79,7 +94,7 @@ def incident_report(*, description, reporter_email="", channel=Channel.FORM, lan
             description=description,
             reporter_email=email,
             received_at=now,
-            aware_at=now,
+            aware_at=None,
             registered_by=None,
         )
     confirmed = False
@@ -100,16 +115,24 @@ def incident_register(
     received_at=None,
     aware_at=None,
     reporter_email="",
+    kind=Incident.Kind.BREACH,
 ) -> Incident:
-    """Staff record an incident they learnt of (by phone, e-mail, monitoring). `aware_at` is when
-    we became reasonably certain of it (default: when it was received); the clock counts from it."""
+    """Staff record an incident they learnt of (by phone, e-mail, monitoring), triaged as they
+    register it: `kind` is a suspected personal-data breach by default, or abuse or a security
+    incident (no clock). For a breach `aware_at` is when we became reasonably certain of it
+    (default: when it was received; monitoring may have seen it before it was registered); the
+    clock counts from it."""
     account = _require_staff(actor)
     description = clean_description(description)
     email = clean_email(reporter_email)
     channel = clean_choice(channel, field="channel", choices=STAFF_CHANNELS)
+    kind = clean_kind(kind)
     now = clock.now()
     received = clean_moment(received_at, field="received_at", now=now, default=now)
-    aware = clean_moment(aware_at, field="aware_at", now=now, default=received)
+    if kind == Incident.Kind.BREACH:
+        aware = clean_moment(aware_at, field="aware_at", now=now, default=received)
+    else:
+        aware = clean_awareness(aware_at, kind=kind, received_at=received, triaged_at=now)
     with transaction.atomic():
         return _create(
             actor=actor,
@@ -119,4 +142,6 @@ def incident_register(
             received_at=received,
             aware_at=aware,
             registered_by=account,
+            kind=kind,
+            triaged_at=now,
         )

@@ -15,6 +15,11 @@ from django.db import models
 # GDPR art. 33(1): the authority is notified within 72 hours of becoming aware, weekends included.
 NOTIFY_HOURS = 72
 
+# Every report is triaged within 24 calendar hours of receipt, weekends included: a working day
+# would let a report received on a Friday evening wait until Monday, while the 72 hours of a
+# breach found in it would be running from the weekend. Untriaged reports head the register.
+TRIAGE_HOURS = 24
+
 
 class Incident(models.Model):
     class Channel(models.TextChoices):
@@ -29,6 +34,12 @@ class Incident(models.Model):
         CLOSED = "closed", "Closed"
 
     OPEN_STATUSES = (Status.NEW, Status.ASSESSED)
+
+    class Kind(models.TextChoices):
+        # The triage: only a personal-data breach has the 72-hour clock and the notifications.
+        ABUSE = "abuse", "Abuse (spam, phishing on a customer's site)"
+        SECURITY = "security", "Security incident, no personal data involved"
+        BREACH = "breach", "Personal-data breach (suspected)"
 
     class Risk(models.TextChoices):
         NONE = "none", "Unlikely to result in a risk"
@@ -51,9 +62,17 @@ class Incident(models.Model):
     channel = models.CharField(max_length=8, choices=Channel.choices)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.NEW, db_index=True)
     received_at = models.DateTimeField()
+    # The triage ("": not triaged yet). A report from outside is triaged by the privacy officer;
+    # staff register an incident triaged (a suspected breach unless they say otherwise).
+    kind = models.CharField(max_length=8, choices=Kind.choices, blank=True, db_index=True)
+    triaged_at = models.DateTimeField(null=True, blank=True)
+    triaged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    triage_reasons = models.TextField(blank=True)  # why this kind; for a breach, why aware from then
     # The 72-hour clock counts from here: the moment of reasonable certainty, not the end of
-    # the investigation. A report from outside starts it on receipt.
-    aware_at = models.DateTimeField(db_index=True)
+    # the investigation; only for a breach (None otherwise), never after the triage nor before receipt.
+    aware_at = models.DateTimeField(null=True, blank=True, db_index=True)
     description = models.TextField()
     reporter_email = models.EmailField(blank=True, db_index=True)  # only for replies to the reporter
     registered_by = models.ForeignKey(
@@ -101,6 +120,19 @@ class Incident(models.Model):
         return self.status in self.OPEN_STATUSES
 
     @property
+    def is_triaged(self) -> bool:
+        return bool(self.kind)
+
+    @property
+    def is_breach_kind(self) -> bool:
+        """Triaged as a (suspected) personal-data breach: the 72-hour clock applies."""
+        return self.kind == self.Kind.BREACH
+
+    @property
+    def triage_due_at(self) -> dt.datetime:
+        return self.received_at + dt.timedelta(hours=TRIAGE_HOURS)
+
+    @property
     def is_assessed(self) -> bool:
         return self.is_breach is not None
 
@@ -114,7 +146,10 @@ class Incident(models.Model):
         return bool(self.is_breach) and self.risk == self.Risk.HIGH
 
     @property
-    def due_at(self) -> dt.datetime:
+    def due_at(self) -> dt.datetime | None:
+        """The 72-hour deadline; None while there is no clock (not triaged, or not a breach)."""
+        if self.aware_at is None:
+            return None
         return self.aware_at + dt.timedelta(hours=NOTIFY_HOURS)
 
     @property

@@ -54,6 +54,7 @@ def mail_context(incident) -> dict:
         "site_url": settings.WAARBORG_SITE_URL,
         "number": incident.number,
         "received": incident.received_at.astimezone(clock.AMSTERDAM),
-        "aware": incident.aware_at.astimezone(clock.AMSTERDAM),
-        "due": incident.due_at.astimezone(clock.AMSTERDAM),
+        "aware": incident.aware_at.astimezone(clock.AMSTERDAM) if incident.aware_at else None,
+        "due": incident.due_at.astimezone(clock.AMSTERDAM) if incident.due_at else None,
+        "triage_due": incident.triage_due_at.astimezone(clock.AMSTERDAM),
     }

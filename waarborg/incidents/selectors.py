@@ -22,15 +22,18 @@ VIEW_ACTION = "incidents.incident.view"
 
 @dataclass(frozen=True)
 class Row:
-    """An incident with its 72-hour clock as it stands at `now`."""
+    """An incident with its triage deadline and 72-hour clock as they stand at `now`."""
 
     incident: Incident
-    due_at: dt.datetime
+    due_at: dt.datetime | None  # None without a clock (untriaged, abuse, security)
     running: bool  # not assessed, or reportable and not notified
     hours_left: int | None  # while running; negative once past
     overdue: bool
     soon: bool  # running, within 24 hours of the deadline
     late_notice: bool  # notified after the 72 hours
+    untriaged: bool = False  # open and not triaged yet
+    triage_due_at: dt.datetime | None = None
+    triage_overdue: bool = False
 
     @property
     def hours_past(self) -> int:
@@ -41,6 +44,7 @@ def clock_row(incident: Incident, now: dt.datetime) -> Row:
     running = clock_running(incident)
     left = hours_left(incident, now) if running else None
     notified = incident.authority_notified_at
+    untriaged = incident.is_open and not incident.is_triaged
     return Row(
         incident=incident,
         due_at=incident.due_at,
@@ -48,7 +52,10 @@ def clock_row(incident: Incident, now: dt.datetime) -> Row:
         hours_left=left,
         overdue=running and now >= incident.due_at,
         soon=running and now < incident.due_at and incident.due_at - now <= dt.timedelta(hours=SOON_HOURS),
-        late_notice=notified is not None and notified > incident.due_at,
+        late_notice=notified is not None and incident.due_at is not None and notified > incident.due_at,
+        untriaged=untriaged,
+        triage_due_at=incident.triage_due_at,
+        triage_overdue=untriaged and now >= incident.triage_due_at,
     )
 
 
@@ -71,6 +78,10 @@ def _rows(qs, now: dt.datetime, *, breach: str = "", due: str = "") -> list[Row]
         qs = qs.filter(is_breach=False)
     elif breach == "unassessed":
         qs = qs.filter(is_breach__isnull=True)
+    elif breach == "untriaged":
+        qs = qs.filter(kind="")
+    elif breach in Incident.Kind.values:
+        qs = qs.filter(kind=breach)
     elif breach == "reportable":
         qs = qs.filter(is_breach=True, risk__in=(Incident.Risk.RISK, Incident.Risk.HIGH))
     rows = [clock_row(incident, now) for incident in qs]
@@ -82,12 +93,16 @@ def _rows(qs, now: dt.datetime, *, breach: str = "", due: str = "") -> list[Row]
         rows = [r for r in rows if r.overdue or r.soon]
     elif due == "late":
         rows = [r for r in rows if r.late_notice]
-    # Running clocks first, the first due first; then the rest, newest first.
+    # Untriaged reports first, the first triage due first; then running clocks, the first due
+    # first; then the rest, newest first.
+    untriaged = sorted((r for r in rows if r.untriaged), key=lambda r: (r.triage_due_at, r.incident.pk))
     running = sorted((r for r in rows if r.running), key=lambda r: (r.due_at, r.incident.pk))
     rest = sorted(
-        (r for r in rows if not r.running), key=lambda r: (r.incident.received_at, r.incident.pk), reverse=True
+        (r for r in rows if not r.running and not r.untriaged),
+        key=lambda r: (r.incident.received_at, r.incident.pk),
+        reverse=True,
     )
-    return running + rest
+    return untriaged + running + rest
 
 
 def incident_list_for(*, viewer, status: str = "open", breach: str = "", due: str = "", now=None) -> list[Row]:
@@ -121,12 +136,18 @@ class Entry:
 
 ACTIONS = {
     "incidents.incident.report": lambda: _("Received"),
+    "incidents.incident.triage": lambda: _("Triaged"),
     "incidents.incident.assess": lambda: _("Assessed"),
     "incidents.incident.notify_authority": lambda: _("Authority notified"),
     "incidents.incident.inform_subjects": lambda: _("People affected: recorded"),
     "incidents.incident.close": lambda: _("Closed"),
 }
-STAGES = {"due_soon": lambda: _("24 hours left"), "overdue": lambda: _("deadline passed")}
+STAGES = {
+    "due_soon": lambda: _("24 hours left"),
+    "overdue": lambda: _("deadline passed"),
+    "triage": lambda: _("not triaged yet"),
+    "triage_late": lambda: _("triage deadline passed"),
+}
 
 
 def _names(events) -> dict[str, str]:
@@ -146,6 +167,10 @@ def _details(event: AuditEvent) -> list[str]:
     out = []
     if event.action == "incidents.incident.report":
         out.append(str(CHANNELS().get(data.get("channel", ""), data.get("channel", ""))))
+    if event.action in ("incidents.incident.report", "incidents.incident.triage") and data.get("kind"):
+        out.append(str(KINDS().get(data["kind"], data["kind"])))
+    if event.action == "incidents.incident.triage" and data.get("late"):
+        out.append(_("after the triage deadline"))
     if event.action == "incidents.incident.assess":
         out.append(_("a personal-data breach") if data.get("breach") else _("not a personal-data breach"))
         if data.get("risk"):
@@ -159,6 +184,14 @@ def _details(event: AuditEvent) -> list[str]:
 
 def CHANNELS() -> dict[str, str]:  # noqa: N802 - a table, built in the active language
     return {"form": _("Public form"), "portal": _("Portal"), "staff": _("Staff"), "system": _("System")}
+
+
+def KINDS() -> dict[str, str]:  # noqa: N802
+    return {
+        "abuse": _("Abuse"),
+        "security": _("Security incident"),
+        "breach": _("Personal-data breach"),
+    }
 
 
 def RISKS() -> dict[str, str]:  # noqa: N802

@@ -2,7 +2,8 @@
 incident, the row lock, the check that it is still open, and the audit event.
 
 The lifecycle: `incident_report` (anyone, the public form) or `incident_register` (staff, the
-shell) in `intake.py` → `incident_assess` (the privacy officer, `handling.py`) →
+shell) in `intake.py` → `incident_triage` (`triage.py`: abuse, a security incident or a breach;
+only a breach has the 72-hour clock) → `incident_assess` (the privacy officer, `handling.py`) →
 `incident_notify_authority` (art. 33) and `incident_inform_subjects` (art. 34) in
 `notifications.py` → `incident_close` (`handling.py`), which refuses while a duty is open. The
 72-hour clock and its warnings are in `deadline.py`.

@@ -7,9 +7,10 @@ from django.utils.translation import gettext_lazy as _
 
 from waarborg.core.errors import ValidationError
 from waarborg.core.identifiers import normalise_email, normalise_phone, normalise_postcode
+from waarborg.core.postcodes import country_choices
 
 # The fields a customer corrects here, in the order of the form (all of customers.Contact).
-CONTACT_FIELDS = ("first_name", "last_name", "street", "postcode", "town", "email", "phone")
+CONTACT_FIELDS = ("first_name", "last_name", "street", "postcode", "town", "country", "email", "phone")
 
 MESSAGES = {
     "postcode_nl": _("A Dutch postcode has four digits and two letters, for example 1234 AB."),
@@ -36,11 +37,14 @@ class ContactForm(forms.Form):
         label=_("Postcode"),
         max_length=12,
         required=False,
-        help_text=_("For example: 1234 AB."),
+        help_text=_("For example: 1234 AB (Netherlands), 1000 (Belgium), 10115 (Germany)."),
         widget=forms.TextInput(attrs={"autocomplete": "postal-code", "size": 8}),
     )
     town = forms.CharField(
         label=_("Town"), max_length=80, required=False, widget=forms.TextInput(attrs={"autocomplete": "address-level2"})
+    )
+    country = forms.ChoiceField(
+        label=_("Country"), widget=forms.Select(attrs={"autocomplete": "country"}), choices=(), required=False
     )
     email = forms.CharField(
         label=_("E-mail address"),
@@ -57,28 +61,28 @@ class ContactForm(forms.Form):
     )
 
     def __init__(self, *args, country: str = "NL", **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("country", country or "NL")
         super().__init__(*args, **kwargs)
-        self.country = country or "NL"
+        self.fields["country"].choices = country_choices()
 
-    def clean_postcode(self) -> str:
-        value = self.cleaned_data["postcode"].strip()
-        if not value:
-            return ""
-        try:
-            return normalise_postcode(value, self.country)
-        except ValidationError:
-            raise forms.ValidationError(
-                MESSAGES["postcode_nl" if self.country == "NL" else "postcode"], code="postcode"
-            ) from None
-
-    def clean_phone(self) -> str:
-        value = self.cleaned_data["phone"].strip()
-        if not value:
-            return ""
-        try:
-            return normalise_phone(value, self.country)
-        except ValidationError:
-            raise forms.ValidationError(MESSAGES["phone"], code="phone") from None
+    def clean(self):
+        # The postcode and the phone number follow the rules of the country chosen (field order
+        # puts the country after the postcode, so they are checked here, once it is known).
+        data = super().clean()
+        country = data["country"] = data.get("country") or self.initial["country"]
+        postcode = (data.get("postcode") or "").strip()
+        if postcode:
+            try:
+                data["postcode"] = normalise_postcode(postcode, country)
+            except ValidationError as exc:
+                self.add_error("postcode", exc.text())
+        phone = (data.get("phone") or "").strip()
+        if phone:
+            try:
+                data["phone"] = normalise_phone(phone, country)
+            except ValidationError:
+                self.add_error("phone", forms.ValidationError(MESSAGES["phone"], code="phone"))
+        return data
 
     def clean_email(self) -> str:
         try:

@@ -8,17 +8,18 @@ that does not exist); the request is made by `privacy_request_create`, which dec
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from waarborg.auth_web.decorators import customer_required
 from waarborg.core import clock
 from waarborg.core.errors import ValidationError
 from waarborg.portal.request_forms import SERVICE_FIELDS, PortalRequestForm
+from waarborg.privacy.delivery import link_state, portal_link, portal_package_take
 from waarborg.privacy.intake import privacy_request_create
 from waarborg.privacy.models import PrivacyRequest
 from waarborg.privacy.selectors import (
@@ -118,6 +119,7 @@ def request_detail(request, pk: int):
     """One of the customer's own requests: what was asked, its dates, and the answer."""
     user = request.user
     found = privacy_request_get_for(viewer=user, pk=pk)  # another's: NotFound, a 404
+    link = portal_link(found)
     return render(
         request,
         "portal/requests/detail.html",
@@ -125,9 +127,28 @@ def request_detail(request, pk: int):
             "req": found,
             "answer_by": answer_by(found),
             "proposals": list(rectification_proposal_list_for(viewer=user, request=found)),
+            "package": link,
+            "package_state": link_state(link) if link is not None else "",
             "stopped": sorted(
                 {stop.purpose for stop in found.processing_stops.filter(lifted_at__isnull=True)},
                 key=lambda p: int(p[1:]),
             ),
         },
     )
+
+
+@customer_required
+@never_cache
+@require_POST
+def request_package(request, pk: int):
+    """The access package of one of the customer's own requests, once (the mailed link is spent by it)."""
+    found = privacy_request_get_for(viewer=request.user, pk=pk)  # another's: NotFound, a 404
+    try:
+        data, name = portal_package_take(actor=request.user, request=found)
+    except ValidationError as error:
+        messages.error(request, error.text())
+        return redirect("portal:request", pk=found.pk)
+    response = HttpResponse(data, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -21,6 +21,7 @@ urlpatterns = [
     path("privacyverzoeken/", requests.request_list, name="requests"),
     path("privacyverzoeken/nieuw/<slug:slug>/", requests.request_new, name="request_new"),
     path("privacyverzoeken/<int:pk>/", requests.request_detail, name="request"),
+    path("privacyverzoeken/<int:pk>/pakket/", requests.request_package, name="request_package"),
     path("betaalgegevens/", payment.payment_methods, name="payment_methods"),
     path("verwerkersovereenkomst/", processor.processor_agreement, name="processor_agreement"),
 ]

@@ -200,6 +200,7 @@ def privacy_request_complete(
     keep_purposes: dict[str, str] | None = None,
     package_ref: str = "",
     by_post: bool = False,
+    delivery: dict | None = None,
 ) -> Notice:
     """Answer and close a verified request.
 
@@ -207,7 +208,8 @@ def privacy_request_complete(
     decided; an erasure plan carried out; a restriction in place. An objection stops its purposes
     for the subject — except those kept with compelling legitimate grounds (`keep_purposes`:
     purpose -> reason); a withdrawal withdraws the consents and stops the purposes resting on
-    them. `package_ref` names the access or portability package sent.
+    them. `package_ref` names the access or portability package sent; `delivery` says in the
+    answer how the requester gets it (`access_delivery`: the link, until when, the portal, or post).
     """
     require_handler(actor)
     note = clean_free_text(note, field="note")
@@ -223,7 +225,11 @@ def privacy_request_complete(
     i = notices.idx(lang)
     if current.type == Type.ERASURE and not note:
         note = _erasure_notice(current, lang)  # what was erased, what kept, why and until when
-    context = notices.base_context(current, lang) | {"note": note, "package_ref": package_ref}
+    context = notices.base_context(current, lang) | {
+        "note": note,
+        "package_ref": package_ref,
+        "delivery": delivery or {},
+    }
     now = clock.now()
     data: dict = {}
     if current.type == Type.RECTIFICATION:

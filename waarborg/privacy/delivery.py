@@ -13,6 +13,9 @@ After the identity check, `portability_deliver` builds the package and answers t
 A link's token is random; only its keyed hash is stored. A link expires after `LINK_DAYS` days,
 serves the ZIP once and locks after a few wrong tokens. Audit events name ids and kinds, never
 an address or a URL.
+
+The same links carry an access package (`access_delivery`); the portal offers that package to its
+customer once as well (`portal_package_take`), spending the mailed link with it.
 """
 
 from __future__ import annotations
@@ -32,14 +35,15 @@ from django.conf import settings
 from django.db import transaction
 
 from waarborg.core import clock
+from waarborg.core.access import is_customer_viewer
 from waarborg.core.crypto import keyed_hash, keyed_hash_matches
-from waarborg.core.errors import NotFound, ValidationError
+from waarborg.core.errors import NotFound, PermissionDenied, ValidationError
 from waarborg.core.identifiers import normalise_email
 from waarborg.privacy import notices
 from waarborg.privacy.fulfil import PACKAGE_DIR, privacy_request_fulfil
 from waarborg.privacy.handling import SUBJECT, audit
 from waarborg.privacy.models import DownloadLink, PackagePush, PrivacyRequest
-from waarborg.privacy.selectors import require_handler
+from waarborg.privacy.selectors import check_own_or_handler, require_handler
 
 log = logging.getLogger(__name__)
 
@@ -94,10 +98,26 @@ def destination(request: PrivacyRequest) -> tuple[str, str]:
         raise ValidationError("privacy.destination_invalid", field="transmit_to") from None
 
 
-def _package_file(name: str) -> Path:
+def package_file(name: str) -> Path:
     if not name or "/" in name or "\\" in name or name.startswith("."):
         raise ValueError("not a package name")
     return Path(settings.FILES_DIR) / PACKAGE_DIR / name
+
+
+def issue_link(request: PrivacyRequest, *, recipient: str, sent_to: str, package_name: str, now) -> tuple:
+    """A new one-time link to the stored package: (the link, its URL). Only the token's keyed hash
+    is kept; the URL is returned to be mailed or printed, never stored."""
+    token = secrets.token_urlsafe(32)
+    link = DownloadLink.objects.create(
+        request=request,
+        recipient=recipient,
+        sent_to=sent_to,
+        package_name=package_name,
+        token_hash=_token_hash(token),
+        created_at=now,
+        expires_at=now + dt.timedelta(days=LINK_DAYS),
+    )
+    return link, settings.WAARBORG_SITE_URL + DOWNLOAD_PATH.format(link=link.public_id, token=token)
 
 
 # --- Delivery -----------------------------------------------------------------------------
@@ -133,17 +153,13 @@ def portability_deliver(*, actor, request: PrivacyRequest, note: str = "", by_po
                     by="https",
                 )
             else:
-                token = secrets.token_urlsafe(32)
-                link = DownloadLink.objects.create(
-                    request=request,
+                link, url = issue_link(
+                    request,
                     recipient=Recipient.SUBJECT if kind == "subject" else Recipient.ORGANISATION,
                     sent_to=address if not (kind == "subject" and by_post) else "",
                     package_name=path.name,
-                    token_hash=_token_hash(token),
-                    created_at=now,
-                    expires_at=now + dt.timedelta(days=LINK_DAYS),
+                    now=now,
                 )
-                url = settings.WAARBORG_SITE_URL + DOWNLOAD_PATH.format(link=link.public_id, token=token)
                 emailed = bool(link.sent_to)
                 audit(
                     actor,
@@ -222,7 +238,7 @@ def portability_push(*, actor, push: PackagePush) -> PackagePush:
             raise ValidationError("privacy.package_sent_already", field="status")
         url = check_push_url(current.url)
         try:
-            data = _package_file(current.package_name).read_bytes()
+            data = package_file(current.package_name).read_bytes()
         except FileNotFoundError:
             raise ValidationError("privacy.package_not_stored", field="package") from None
     error = _post(url, data, filename=current.package_name, reference=current.request.number)
@@ -314,7 +330,7 @@ def download_link_take(*, link_id, token: str) -> tuple[bytes, str]:
             refused = NotFound("privacy.link_invalid")
         else:
             try:
-                data = _package_file(link.package_name).read_bytes()
+                data = package_file(link.package_name).read_bytes()
             except FileNotFoundError:
                 raise ValidationError("privacy.package_gone", field="token") from None
             link.used_at = clock.now()
@@ -329,4 +345,48 @@ def download_link_take(*, link_id, token: str) -> tuple[bytes, str]:
             )
     if refused is not None:
         raise refused
+    return data, link.package_name
+
+
+# --- In the portal (an access package) ----------------------------------------------------
+
+
+def portal_link(request: PrivacyRequest) -> DownloadLink | None:
+    """The link of an access request's package that the portal offers too: one download in all."""
+    if request.type != PrivacyRequest.Type.ACCESS:
+        return None
+    return request.download_links.filter(recipient=Recipient.SUBJECT).exclude(sent_to="").order_by("-pk").first()
+
+
+def link_state(link: DownloadLink) -> str:
+    """ "open", or what stands in the way: "used", "expired" or "locked"."""
+    return _problem(link) or "open"
+
+
+def portal_package_take(*, actor, request: PrivacyRequest) -> tuple[bytes, str]:
+    """Serve a customer their own access package in the portal, once: the mailed link is spent by it."""
+    if not is_customer_viewer(actor):
+        raise PermissionDenied("privacy.portal_download_own")
+    check_own_or_handler(actor, request)  # another's request: NotFound
+    found = portal_link(request)
+    if found is None:
+        raise NotFound("privacy.no_package_in_portal")
+    with transaction.atomic():
+        link = DownloadLink.objects.select_for_update().select_related("request").get(pk=found.pk)
+        _refuse_problem(_problem(link))
+        try:
+            data = package_file(link.package_name).read_bytes()
+        except FileNotFoundError:
+            raise ValidationError("privacy.package_gone", field="token") from None
+        link.used_at = clock.now()
+        link.save(update_fields=["used_at"])
+        audit(
+            actor,
+            "privacy.package.download",
+            link.request,
+            object_type="privacy.downloadlink",
+            ids=[link.pk],
+            to=link.recipient,
+            via="portal",
+        )
     return data, link.package_name

@@ -15,6 +15,7 @@ from django.db import transaction
 from waarborg.core.errors import ValidationError
 from waarborg.exports.services import access_export, portability_export
 from waarborg.privacy.answers import privacy_request_complete
+from waarborg.privacy.handling import lock_request, require_open
 from waarborg.privacy.models import PrivacyRequest
 from waarborg.privacy.subject import subject_hits
 
@@ -32,18 +33,27 @@ def package_path(request: PrivacyRequest) -> Path:
 
 @transaction.atomic
 def privacy_request_fulfil(
-    *, actor, request: PrivacyRequest, note: str = "", by_post: bool = False, copy_to: Path | None = None
+    *,
+    actor,
+    request: PrivacyRequest,
+    note: str = "",
+    by_post: bool = False,
+    copy_to: Path | None = None,
+    delivery: dict | None = None,
 ):
     """Build the package for a verified access or portability request, store it, and answer.
 
     Returns (path of the stored package, counts). `copy_to` also writes the ZIP there (the
-    shell's --out). Everything happens in one transaction: no answer without its package.
+    shell's --out). `delivery` goes into the answer (see `privacy_request_complete`). Everything
+    happens in one transaction: no answer without its package. A closed request is refused before
+    anything is written (its stored package keeps its name).
     """
     builder = _BUILDERS.get(request.type)
     if builder is None:
         raise ValidationError("privacy.package_types", field="type")
     if request.verified_at is None:
         raise ValidationError("privacy.not_verified", field="status")
+    require_open(lock_request(request))
     hits = subject_hits(request)
     if not hits:
         raise ValidationError("privacy.nothing_held_any_more", field="subject")
@@ -57,7 +67,9 @@ def privacy_request_fulfil(
     if copy_to is not None:
         Path(copy_to).write_bytes(data)
     try:
-        privacy_request_complete(actor=actor, request=request, note=note, package_ref=path.name, by_post=by_post)
+        privacy_request_complete(
+            actor=actor, request=request, note=note, package_ref=path.name, by_post=by_post, delivery=delivery
+        )
     except Exception:
         path.unlink(missing_ok=True)
         if copy_to is not None:

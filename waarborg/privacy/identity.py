@@ -33,6 +33,7 @@ from waarborg.privacy.validation import clean_free_text
 LINK_HOURS = 72
 LINK_MAX_ATTEMPTS = 5  # wrong tokens before a link locks
 ID_DOCUMENT_DAYS = 7  # an ID copy is destroyed at the latest this many days after the upload
+UNCONFIRMED_DAYS = 14  # a public form's request not confirmed by then is closed (privacy.unconfirmed)
 
 # Where the public pages answer the one-time links (the screens route these paths).
 VERIFY_PATH = "/privacyverzoek/bevestigen/{link}/{token}/"
@@ -124,6 +125,8 @@ def privacy_request_start_verification(*, actor, request: PrivacyRequest) -> Ver
             "url": url,
             "link_hours": LINK_HOURS,
             "id_days": ID_DOCUMENT_DAYS,
+            # A request from the public form nobody confirms is closed (waarborg.privacy.unconfirmed).
+            "unconfirmed_days": UNCONFIRMED_DAYS if current.channel == PrivacyRequest.Channel.FORM else None,
         }
         notices.send([current.email], notices.render(name, current.language, context))
     copy_into(request, current)
@@ -168,6 +171,9 @@ def _check_link(public_id, token: str, kind: str) -> int:
 
 
 def _link_usable(link: VerificationLink) -> None:
+    if link.request.status == Status.UNCONFIRMED:
+        # Closed by the daily run because nobody confirmed it (waarborg.privacy.unconfirmed).
+        raise ValidationError("privacy.closed_unconfirmed", {"days": UNCONFIRMED_DAYS}, field="token")
     if link.used_at is not None:
         raise ValidationError("privacy.link_used", field="token")
     if link.revoked_at is not None:

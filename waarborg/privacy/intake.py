@@ -83,17 +83,17 @@ def _clean_received(value, now: dt.datetime) -> dt.datetime:
     return received
 
 
-def clean_identifiers(*, email, phone, customer_number, name, postcode) -> dict[str, str]:
+def clean_identifiers(*, email, phone, customer_number, name, postcode, country: str = "NL") -> dict[str, str]:
     """The identifiers given, in the normal forms the subject is found by (the name also as given)."""
     values: dict[str, str] = {}
     if (email or "").strip():
         values["email"] = normalise_email(email)
     if (phone or "").strip():
-        values["phone"] = normalise_phone(phone)
+        values["phone"] = normalise_phone(phone, country)
     if (customer_number or "").strip():
         values["customer_number"] = normalise_customer_number(customer_number)
     if (postcode or "").strip():
-        values["postcode"] = normalise_postcode(postcode)
+        values["postcode"] = normalise_postcode(postcode, country)
     if (name or "").strip():
         values["display_name"] = clean_text(name, field="name", max_length=160)
         refuse_bsn(values["display_name"], field="name")
@@ -152,6 +152,7 @@ def privacy_request_create(
     customer_number: str = "",
     name: str = "",
     postcode: str = "",
+    country: str = "NL",
     details: str = "",
     purposes=(),
     consent_kinds=(),
@@ -209,7 +210,7 @@ def privacy_request_create(
             values["customer_number"] = actor.contact.customer.number
     else:
         values = clean_identifiers(
-            email=email, phone=phone, customer_number=customer_number, name=name, postcode=postcode
+            email=email, phone=phone, customer_number=customer_number, name=name, postcode=postcode, country=country
         )
         try:
             resolution = resolve_identifiers(values)

@@ -7,6 +7,14 @@ import datetime as dt
 from waarborg.core.daily import daily_job
 from waarborg.privacy.deadline_warnings import deadline_warnings_send
 from waarborg.privacy.identity import id_documents_destroy_expired
+from waarborg.privacy.unconfirmed import unconfirmed_close
+
+
+@daily_job("privacy-unconfirmed", order=59)
+def privacy_unconfirmed(day: dt.date) -> dict[str, int]:
+    """Close the public form's requests not confirmed by the 14th day after they were made, with
+    a notice to the address given (before the deadline warnings: a closed request gets none)."""
+    return unconfirmed_close(day=day)
 
 
 @daily_job("privacy-deadlines", order=60, outgoing=True)

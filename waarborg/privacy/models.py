@@ -37,6 +37,9 @@ class PrivacyRequest(models.Model):
         IN_PROGRESS = "in_progress", "In progress"
         COMPLETED = "completed", "Completed"
         REFUSED = "refused", "Refused"
+        # Made on the public form and never confirmed by the requester: closed after 14 days,
+        # neither answered nor late (waarborg.privacy.unconfirmed).
+        UNCONFIRMED = "unconfirmed", "Closed: not confirmed"
 
     OPEN_STATUSES = (Status.RECEIVED, Status.AWAITING_ID, Status.IN_PROGRESS)
 

@@ -58,6 +58,7 @@ STATUS_LABELS = {
     "in_progress": ("in behandeling", "in progress"),
     "completed": ("afgehandeld", "completed"),
     "refused": ("geweigerd", "refused"),
+    "unconfirmed": ("gesloten: niet bevestigd", "closed: not confirmed"),
 }
 
 

@@ -22,6 +22,11 @@ Judged on a day (`today`; an answer or notice dated later does not count yet):
 - within_promise: the first response on or before the promise date — None while it can still be.
 - within_legal: the answer or refusal within the legal term — None while it can still be.
 
+A request closed because its requester never confirmed it (`unconfirmed`, waarborg.privacy.
+unconfirmed) lapsed: from the day it closed it is neither overdue nor late, and within_promise
+and within_legal stay None — it was never a request to answer. It is closed long before any
+term runs out.
+
 Nothing here reads the clock or the database.
 """
 
@@ -33,6 +38,7 @@ from dataclasses import dataclass
 from waarborg.privacy.deadlines import day_number, received_date
 
 ONE_DAY = dt.timedelta(days=1)
+UNCONFIRMED = "unconfirmed"  # PrivacyRequest.Status.UNCONFIRMED (nothing here imports the models)
 
 
 @dataclass(frozen=True)
@@ -47,6 +53,7 @@ class Facts:
     pause_start: dt.date | None = None  # the first day the request waited on the requester
     pause_end: dt.date | None = None  # the day the wait ended; None while it lasts (or none)
     answered: dt.date | None = None
+    lapsed: dt.date | None = None  # closed because the requester never confirmed it
 
 
 def _date(moment) -> dt.date | None:
@@ -78,10 +85,16 @@ def facts_of(request) -> Facts:
         pause_start=start,
         pause_end=end,
         answered=_date(request.answered_at),
+        lapsed=_date(request.closed_at) if request.status == UNCONFIRMED else None,
     )
 
 
 # --- The dates, as they stand on a day ----------------------------------------------------------
+
+
+def lapsed_by(facts: Facts, day: dt.date) -> bool:
+    """Closed unconfirmed on or before `day`: from then on it is judged neither overdue nor late."""
+    return facts.lapsed is not None and facts.lapsed <= day
 
 
 def answered_by(facts: Facts, day: dt.date) -> dt.date | None:
@@ -126,8 +139,8 @@ def first_response(facts: Facts, day: dt.date) -> dt.date | None:
 
 
 def is_overdue(facts: Facts, day: dt.date) -> bool:
-    """Not answered by `day`, and `day` is after the target."""
-    return answered_by(facts, day) is None and day > target(facts, day)
+    """Not answered by `day`, and `day` is after the target (never once lapsed)."""
+    return answered_by(facts, day) is None and not lapsed_by(facts, day) and day > target(facts, day)
 
 
 def is_late(facts: Facts, day: dt.date) -> bool:
@@ -135,7 +148,7 @@ def is_late(facts: Facts, day: dt.date) -> bool:
     answered = answered_by(facts, day)
     if answered is not None:
         return answered > legal_term(facts, answered)
-    return day > legal_term(facts, day)
+    return not lapsed_by(facts, day) and day > legal_term(facts, day)
 
 
 def within_promise(facts: Facts, day: dt.date) -> bool | None:
@@ -143,6 +156,8 @@ def within_promise(facts: Facts, day: dt.date) -> bool | None:
     response = first_response(facts, day)
     if response is not None:
         return response <= promise_date(facts, response)
+    if lapsed_by(facts, day):
+        return None
     return False if day > promise_date(facts, day) else None
 
 
@@ -151,6 +166,8 @@ def within_legal(facts: Facts, day: dt.date) -> bool | None:
     answered = answered_by(facts, day)
     if answered is not None:
         return answered <= legal_term(facts, answered)
+    if lapsed_by(facts, day):
+        return None
     return False if day > legal_term(facts, day) else None
 
 
@@ -159,6 +176,8 @@ def overdue_between(facts: Facts, first: dt.date, last: dt.date) -> bool:
     day = max(first, facts.received)
     if facts.answered is not None:
         last = min(last, facts.answered - ONE_DAY)
+    if facts.lapsed is not None:
+        last = min(last, facts.lapsed - ONE_DAY)
     while day <= last:
         if is_overdue(facts, day):
             return True
@@ -172,7 +191,7 @@ def overdue_between(facts: Facts, first: dt.date, last: dt.date) -> bool:
 @dataclass(frozen=True)
 class Judgment:
     facts: Facts
-    day: int  # days since receipt: until `today`, or until the answer once answered
+    day: int  # days since receipt: until `today`, or until the answer (or the lapse) once answered
     answered: dt.date | None
     first_response: dt.date | None
     paused_days: int
@@ -187,7 +206,7 @@ class Judgment:
 
 def judge(facts: Facts, today: dt.date) -> Judgment:
     answered = answered_by(facts, today)
-    as_of = answered or today
+    as_of = answered or (facts.lapsed if lapsed_by(facts, today) else today)
     return Judgment(
         facts=facts,
         day=day_number(facts.received, as_of),

@@ -7,7 +7,9 @@
 - `/privacyverzoek/bevestigen/<link>/<token>/`: confirm with a button (a mail scanner that
   opens the link does not use it up); `/privacyverzoek/identiteit/<link>/<token>/`: upload the
   redacted copy, stored encrypted by `id_document_upload`. A link that is unknown, used,
-  replaced, expired, locked or of a closed request gets a page that says so; nothing changes.
+  replaced, expired, locked or of a closed request gets a page that says so; nothing changes. A
+  request nobody confirmed within 14 days is closed by the daily run: its link's page says
+  that, and how to ask again.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from waarborg.privacy.identity import (
     ID_DOCUMENT_DAYS,
     LINK_HOURS,
     LINK_MAX_ATTEMPTS,
+    UNCONFIRMED_DAYS,
     id_document_upload,
     privacy_request_start_verification,
     privacy_request_verify_email_link,
@@ -96,8 +99,9 @@ def request_received(request):
 # --- The one-time links -----------------------------------------------------------------------
 
 # What went wrong with a link, from the code of the services' refusal (or from looking before use).
-PROBLEMS = ("invalid", "used", "replaced", "expired", "locked", "closed", "verified")
+PROBLEMS = ("invalid", "unconfirmed", "used", "replaced", "expired", "locked", "closed", "verified")
 _PROBLEM_BY_CODE = {
+    "privacy.closed_unconfirmed": "unconfirmed",
     "privacy.link_used": "used",
     "privacy.link_replaced": "replaced",
     "privacy.link_expired": "expired",
@@ -121,6 +125,8 @@ def link_problem(link_id: str, kind: str) -> str | None:
     link = VerificationLink.objects.select_related("request").filter(public_id=public_id, kind=kind).first()
     if link is None:
         return "invalid"
+    if link.request.status == PrivacyRequest.Status.UNCONFIRMED:
+        return "unconfirmed"  # closed because nobody confirmed it: say so, not "expired"
     if link.used_at is not None:
         return "used"
     if link.revoked_at is not None:
@@ -138,7 +144,7 @@ def link_problem(link_id: str, kind: str) -> str | None:
 
 def _problem_page(request, problem: str):
     status = 404 if problem == "invalid" else 410
-    context = {"problem": problem, "link_hours": LINK_HOURS}
+    context = {"problem": problem, "link_hours": LINK_HOURS, "unconfirmed_days": UNCONFIRMED_DAYS}
     return render(request, "public/requests/link_problem.html", context, status=status)
 
 

@@ -55,14 +55,19 @@ class Query:
     ip: str | None = None
     name: str | None = None
     postcode: str | None = None
+    country: str = "NL"  # the country whose rules the phone number and the postcode follow
 
     def normalised(self) -> dict[str, str]:
-        given = {k: v for k, v in asdict(self).items() if v not in (None, "")}
+        country = (self.country or "NL").strip().upper()
+        given = {k: v for k, v in asdict(self).items() if v not in (None, "") and k != "country"}
         if not given:
             raise ValidationError("subjects.identifier_missing")
         if ("name" in given) != ("postcode" in given):
             raise ValidationError("subjects.name_without_postcode", field="name")
-        return {kind: NORMALISERS[kind](value) for kind, value in given.items()}
+        return {
+            kind: NORMALISERS[kind](value, country) if kind in ("phone", "postcode") else NORMALISERS[kind](value)
+            for kind, value in given.items()
+        }
 
 
 _REVERSE_CACHE: dict = {}

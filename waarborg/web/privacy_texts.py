@@ -67,6 +67,7 @@ STATUSES = {
     "in_progress": _("In progress"),
     "completed": _("Completed"),
     "refused": _("Refused"),
+    "unconfirmed": _("Closed: not confirmed"),
 }
 CHANNELS = {
     "portal": _("Portal"),
@@ -148,6 +149,7 @@ ACTIONS = {
     "privacy.erasure.executed": _("Erasure carried out"),
     "privacy.request.complete": _("Answered and closed"),
     "privacy.request.answer_no_data": _("Answered: nothing held under these details"),
+    "privacy.request.unconfirmed": _("Closed: the requester did not confirm it"),
     "privacy.package.deliver": _("Package delivered"),
     "privacy.package.push": _("Package sent to the organisation"),
     "privacy.package.download": _("Package downloaded"),

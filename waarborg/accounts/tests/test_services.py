@@ -14,7 +14,7 @@ from waarborg.core import roles
 from waarborg.core.actors import SYSTEM
 from waarborg.core.errors import NotFound, PermissionDenied, ValidationError
 from waarborg.testing import factories as f
-from waarborg.testing.checks import assert_clean_event, assert_nothing_changed, database_snapshot, last_event
+from waarborg.testing.checks import assert_clean_event, assert_nothing_changed, database_snapshot, last_event, unchanged
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +53,7 @@ def test_it_refuses_a_weak_password_and_stores_nothing(personas, password):
 
 def test_a_refused_password_names_the_rules_in_english_for_the_cli_and_per_language_on_screens(personas):
     contact = f.ContactFactory(customer=personas.bob_customer)
-    with translation.override("nl"), pytest.raises(ValidationError) as exc:
+    with translation.override("nl"), unchanged(), pytest.raises(ValidationError) as exc:
         account_create_for_contact(actor=SYSTEM, contact=contact, password="123456789012345")
     assert exc.value.code == "accounts.password_refused"
     assert str(exc.value) == "this password does not meet the rules: This password is entirely numeric."

@@ -605,36 +605,9 @@ def test_it_makes_no_erasure_plan_before_the_identity_is_verified(as_erin, carol
 # --- Completion ----------------------------------------------------------------------------------
 
 
-@pytest.mark.promise("G1", "G6")
-def test_it_answers_an_access_request_with_the_package_reference(as_erin, alice, mail):
-    made = privacy_request_create(actor=alice, type="access", channel="portal")
-    _refused_again(
-        as_erin,
-        made,
-        _url(made, "afronden"),
-        {"afronden-package_ref": "geen geldig kenmerk!"},
-        field="package_ref",
-        words="Een pakketkenmerk",
-    )
-    as_erin.post(
-        _url(made, "afronden"), {"afronden-note": "Zie de bijlage.", "afronden-package_ref": "inzage-2026-001"}
-    )
-    made.refresh_from_db()
-    assert made.status == "completed" and made.package_ref == "inzage-2026-001"
-    assert "Zie de bijlage." in mail.body(mail.wait_for(1)[0])
-    _refused_again(
-        as_erin,
-        made,
-        _url(made, "weigeren"),
-        {"weigeren-ground": "other", "weigeren-reason": "x"},
-        field="__all__",
-        words="is afgesloten",
-    )
-
-
 @pytest.mark.promise("G10")
 def test_it_changes_nothing_when_the_answer_cannot_be_mailed(as_erin, alice, settings):
-    made = privacy_request_create(actor=alice, type="access", channel="portal")
+    made = privacy_request_create(actor=alice, type="objection", channel="portal", purposes=["U10"])
     settings.EMAIL_PORT = 1  # nothing listens there
     _refused_again(
         as_erin, made, _url(made, "afronden"), {}, field="__all__", words="De e-mail kon nu niet worden verstuurd"

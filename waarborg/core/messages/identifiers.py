@@ -9,6 +9,7 @@ MESSAGES = {
     "identifiers.ip_invalid": _("not a valid IP address"),
     "identifiers.postcode_nl_invalid": _("a Dutch postcode looks like 1234 AB"),
     "identifiers.postcode_invalid": _("not a valid postcode"),
+    "identifiers.postcode_country_invalid": _("this is not a postcode of %(country)s, which look like %(example)s"),
     "identifiers.name_missing": _("a name is needed"),
     "identifiers.domain_invalid": _("not a valid domain name"),
 }

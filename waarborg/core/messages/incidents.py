@@ -20,6 +20,19 @@ MESSAGES = {
     "incidents.before_aware": _("%(field)s lies before the moment we became aware"),
     "incidents.categories_unknown": _("categories must be data categories D1–D11"),
     "incidents.count_invalid": _("%(field)s must be a whole number of people, 0 or more"),
+    # the triage
+    "incidents.kind_unknown": _("%(field)s must be abuse, security or breach"),
+    "incidents.triaged_already": _("incident %(number)s has been triaged already"),
+    "incidents.triage_first": _("triage the report first: abuse, a security incident or a personal-data breach"),
+    "incidents.aware_after_triage": _("%(field)s lies after the triage: by then we were aware"),
+    "incidents.aware_before_receipt": _("%(field)s lies before the report was received"),
+    "incidents.aware_only_breach": _(
+        "%(field)s is recorded only for a personal-data breach: abuse and security incidents have no 72-hour clock"
+    ),
+    "incidents.assess_not_breach": _(
+        "only an incident triaged as a personal-data breach is assessed; close abuse or a security incident "
+        "with a conclusion"
+    ),
     # the assessment and the close
     "incidents.is_breach_yes_no": _("is_breach must be yes or no"),
     "incidents.breach_requires": _("%(field)s is required for a personal-data breach"),
@@ -60,6 +73,8 @@ FIELDS = {
     "received_at": _("the moment of receipt"),
     "aware_at": _("the moment we became aware"),
     "risk": _("the risk"),
+    "kind": _("the kind of incident"),
+    "triage_reasons": _("the reasoning of the triage"),
     "subjects_count": _("the number of people affected"),
     "reasons": _("the reasoning of the assessment"),
     "measures": _("the description of the measures"),

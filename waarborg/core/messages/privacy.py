@@ -54,6 +54,9 @@ MESSAGES = {
     "privacy.no_such_request": _("no such privacy request"),
     "privacy.request_closed": _("request %(number)s is closed (%(status)s)"),
     "privacy.closed": _("this request is closed"),
+    "privacy.closed_unconfirmed": _(
+        "this request was closed because it was not confirmed within %(days)s days; make a new request"
+    ),
     "privacy.not_verified": _("the requester's identity has not been verified yet"),
     "privacy.already_verified": _("the requester's identity is already verified"),
     "privacy.wrong_type": _("this applies to a request of type %(type)s"),
@@ -144,6 +147,14 @@ MESSAGES = {
     "privacy.package_gone": _("the package is no longer available"),
     "privacy.download_link_expired": _("this link has expired (it is valid for %(days)s days)"),
     "privacy.download_link_locked": _("this link is locked after too many tries"),
+    # an access package answered from the back office, and downloaded in the portal
+    "privacy.delivery_mail_failed": _(
+        "the answer with the download link could not be e-mailed now, so nothing was changed: try again in a "
+        "while, or send it by post"
+    ),
+    "privacy.package_not_by_post": _("only the package of an access request answered by post is read here"),
+    "privacy.portal_download_own": _("a package is downloaded in the portal by the customer it belongs to"),
+    "privacy.no_package_in_portal": _("there is no package to download for this request"),
     # erasure requests
     "privacy.erasure_only": _("only an erasure request is carried out by the erasure engine"),
     "privacy.erasure_plan_not_approved": _("the erasure plan of this request has not been approved"),
@@ -180,7 +191,11 @@ REQUEST_TYPES = {
     "portability": _("data portability"),
     "restriction": _("restriction of processing"),
 }
-REQUEST_STATUSES = {"completed": _("completed"), "refused": _("refused")}
+REQUEST_STATUSES = {
+    "completed": _("completed"),
+    "refused": _("refused"),
+    "unconfirmed": _("closed because it was not confirmed"),
+}
 REFUSAL_PARTS = {"the reasons": _("the reasons")}
 
 

@@ -40,8 +40,9 @@ def test_it_records_a_public_report_as_an_incident_and_confirms_it_to_the_report
     assert reported.confirmed
     assert incident.number == "I00001" and incident.channel == "form" and incident.status == "new"
     assert incident.reporter_email == "melder@example.nl"
-    assert incident.received_at == incident.aware_at == at(2026, 3, 2)  # the clock starts on receipt
-    assert incident.due_at == at(2026, 3, 5)
+    assert incident.received_at == at(2026, 3, 2) and incident.kind == ""  # untriaged: no clock yet
+    assert incident.aware_at is None and incident.due_at is None
+    assert incident.triage_due_at == at(2026, 3, 2) + dt.timedelta(hours=24)  # triage within 24 hours
     message = mail.wait_for(1)[0]
     assert message["To"] == "melder@example.nl" and "I00001" in message["Subject"]
     body = mail.body(message)

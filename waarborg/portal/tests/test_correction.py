@@ -119,3 +119,26 @@ def test_it_refuses_a_post_without_the_csrf_token(alice):
     response = client.post(URL, _form(alice.contact, town="Zwolle"))
     assert response.status_code == 403
     assert_nothing_changed(before)
+
+
+@pytest.mark.promise("G2")
+def test_a_customer_moving_abroad_gives_the_country_and_its_postcode_and_phone_fit_it(as_alice, alice):
+    contact = alice.contact
+    body = as_alice.get(URL).content.decode()
+    assert '<select name="country"' in body and '<option value="BE">België</option>' in body
+    answer = as_alice.post(
+        URL, _form(contact, street="Rue Neuve 1", postcode="1000", town="Brussel", country="BE", phone="0470 12 34 56")
+    )
+    assert answer.status_code == 302
+    contact.refresh_from_db()
+    assert (contact.country, contact.postcode, contact.phone) == ("BE", "1000", "+32470123456")
+
+
+@pytest.mark.promise("G2")
+def test_a_foreign_postcode_that_does_not_fit_its_country_is_refused_and_nothing_changes(as_alice, alice):
+    contact = alice.contact
+    before = database_snapshot()
+    answer = as_alice.post(URL, _form(contact, postcode="1234 AB", country="DE"))
+    assert answer.status_code == 200
+    assert "Dit is geen postcode van Duitsland; die ziet eruit als 10115" in answer.content.decode()
+    assert_nothing_changed(before)

@@ -101,7 +101,7 @@ def test_a_link_that_changed_after_the_check_still_gets_its_page(personas, alice
         day += dt.timedelta(days=LINK_DAYS + 1)
     else:
         package_path(request).unlink()
-    with clock.as_of(day):
+    with clock.as_of(day), unchanged():
         response = client.post(_path(link_id, token))
     assert response.status_code == 410 and f'data-problem="{problem}"'.encode() in response.content
     assert not response.content.startswith(b"PK")

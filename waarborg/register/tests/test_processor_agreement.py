@@ -98,10 +98,10 @@ def test_a_refusal_in_the_portal_reads_in_the_customers_language(client, setting
     processor_agreement_accept(actor=personas.bob)
     sign_in(client, personas.bob)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
-    refused = client.post(PORTAL, {"accept": "yes"})
+    with unchanged():
+        refused = client.post(PORTAL, {"accept": "yes"})
     assert refused.status_code == 400 and refused.context["error"] == error
     assert error in refused.content.decode().replace("&#x27;", "'")
-    assert ProcessorAgreement.objects.count() == 1
 
 
 @pytest.mark.promise("X7", "B2")
@@ -110,9 +110,9 @@ def test_only_a_customer_accepts_and_staff_are_kept_out(client, personas):
         with unchanged(), pytest.raises(PermissionDenied):
             processor_agreement_accept(actor=who)
     sign_in(client, personas.erin)
-    assert client.post(PORTAL, {"accept": "yes"}).status_code == 403
-    anonymous = Client()
-    assert anonymous.post(PORTAL, {"accept": "yes"}).status_code in (302, 403)
+    with unchanged():
+        assert client.post(PORTAL, {"accept": "yes"}).status_code == 403
+        assert Client().post(PORTAL, {"accept": "yes"}).status_code in (302, 403)
     assert ProcessorAgreement.objects.count() == 0
 
 

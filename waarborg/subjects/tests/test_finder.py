@@ -16,10 +16,13 @@ from waarborg.billing.models import Invoice
 from waarborg.careers.models import JobApplication
 from waarborg.catalogue.models import Product, Subscription
 from waarborg.core import datamap
+from waarborg.core.actors import SYSTEM
 from waarborg.core.errors import ValidationError
 from waarborg.correspondence.models import Message, Ticket
 from waarborg.customers.models import Contact, Customer
+from waarborg.customers.services import contact_create
 from waarborg.subjects.finder import Query, subject_find
+from waarborg.testing import factories
 from waarborg.testing.checks import unchanged
 
 pytestmark = [pytest.mark.django_db, pytest.mark.promise("D3", "D4", "D5", "D6")]
@@ -223,3 +226,28 @@ def test_a_known_subject_row_leads_to_the_same_rows(world):
     keys = _keys(subject_rows_of(world["jan_acc"]))
     assert {_key(world[n]) for n in ("jan_acc", "jan", "jan_cust", "jan_inv", "jan_login")} <= keys
     assert _key(world["bv"]) not in keys
+
+
+@pytest.mark.promise("G2")
+def test_the_command_finds_a_customer_abroad_by_phone_and_postcode_with_country(db, capsys):
+    customer = factories.CustomerFactory(name="Famille Dubois")
+    contact = contact_create(
+        actor=SYSTEM,
+        customer=customer,
+        first_name="Marie",
+        last_name="Dubois",
+        email="marie@example.be",
+        phone="0470 12 34 56",
+        postcode="1000",
+        town="Brussel",
+        country="BE",
+    )
+    call_command("subject", "find", "--phone", "0470 12 34 56", "--country", "BE", "--format", "json")
+    assert ("customers.Contact", contact.pk) in {(r["model"], r["pk"]) for r in json.loads(capsys.readouterr().out)}
+    call_command(
+        "subject", "find", "--name", "Marie Dubois", "--postcode", "1000", "--country", "be", "--format", "json"
+    )
+    assert ("customers.Contact", contact.pk) in {(r["model"], r["pk"]) for r in json.loads(capsys.readouterr().out)}
+    with unchanged(), pytest.raises(CommandError) as wrong:
+        call_command("subject", "find", "--name", "Marie Dubois", "--postcode", "1000", "--country", "DE")
+    assert wrong.value.returncode == 2 and "not a postcode of DE" in str(wrong.value)

@@ -28,6 +28,7 @@ def _identifier_args(parser, *, name_help="full name; only with --postcode"):
     parser.add_argument("--ip")
     parser.add_argument("--name", help=name_help)
     parser.add_argument("--postcode")
+    parser.add_argument("--country", default="NL", help="the country of --phone and --postcode (ISO code, default NL)")
 
 
 def _query(o) -> Query:
@@ -38,6 +39,7 @@ def _query(o) -> Query:
         ip=o.get("ip"),
         name=o.get("name"),
         postcode=o.get("postcode"),
+        country=o.get("country") or "NL",
     )
 
 
@@ -213,6 +215,7 @@ class Command(BaseCommand):
                 ip=query.ip,
                 name=query.name,
                 postcode=query.postcode,
+                country=query.country,
             )
         except (AlreadyErased, ErasureFailed) as exc:
             raise CommandError(str(exc), returncode=EXIT_NOT_FOUND) from None

@@ -28,6 +28,7 @@ def _identifiers(parser):
     parser.add_argument("--ip")
     parser.add_argument("--name", help="full name; only with --postcode")
     parser.add_argument("--postcode")
+    parser.add_argument("--country", default="NL", help="the country of --phone and --postcode (ISO code, default NL)")
     parser.add_argument("--out", required=True, help="the ZIP file to write")
     parser.add_argument("--purpose", default=DEFAULT_PURPOSE, help="purpose id recorded in the audit trail")
 
@@ -61,6 +62,7 @@ class Command(BaseCommand):
             ip=o["ip"],
             name=o["name"],
             postcode=o["postcode"],
+            country=o["country"],
         )
         try:
             searched_by = sorted(query.normalised())

@@ -10,12 +10,17 @@ from waarborg.core.actors import CLI
 from waarborg.core.errors import NotFound, PermissionDenied, ValidationError
 from waarborg.incidents.deadline import incident_warnings_send
 from waarborg.incidents.intake import incident_register
+from waarborg.incidents.models import Incident
 from waarborg.incidents.selectors import incident_list_for_system
+from waarborg.incidents.triage import incident_triage
 from waarborg.incidents.validation import parse_moment
 
 
 class Command(BaseCommand):
-    help = "Incidents and personal-data breaches: list the register, report one, send the 72-hour warnings."
+    help = (
+        "Incidents and personal-data breaches: list the register, report one, triage a report, send the "
+        "triage and 72-hour warnings."
+    )
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
@@ -33,6 +38,20 @@ class Command(BaseCommand):
         report.add_argument("--received", help="when it reached us (YYYY-MM-DD HH:MM); default now")
         report.add_argument("--channel", choices=("staff", "system"), default="staff")
         report.add_argument("--email", default="", help="the reporter's e-mail address, for replies")
+        report.add_argument(
+            "--kind",
+            default="breach",
+            help="abuse, security (no personal data) or breach (default: a suspected breach, the clock runs)",
+        )
+
+        triage = sub.add_parser("triage", help="triage a report: abuse, a security incident or a personal-data breach")
+        triage.add_argument("number", help="the incident number, e.g. I00012")
+        triage.add_argument("--kind", required=True, help="abuse, security or breach")
+        triage.add_argument("--reasons", required=True, help="why this kind; for a breach, why aware from then")
+        triage.add_argument(
+            "--aware",
+            help="a breach: when we became reasonably certain of it (YYYY-MM-DD HH:MM, Amsterdam); default now",
+        )
 
         warn = sub.add_parser("warn", help="send the 72-hour warnings due now (the daily run does this too)")
         warn.add_argument("--at", help="as if it were this moment (YYYY-MM-DD HH:MM); default now")
@@ -42,6 +61,8 @@ class Command(BaseCommand):
             try:
                 if action == "report":
                     return self._report(o)
+                if action == "triage":
+                    return self._triage(o)
                 if action == "warn":
                     return self._warn(o)
                 return self._list(o)
@@ -59,12 +80,33 @@ class Command(BaseCommand):
             received_at=o["received"] or None,
             aware_at=o["aware"] or None,
             reporter_email=o["email"],
+            kind=o["kind"],
         )
+        if incident.due_at is None:
+            self.stdout.write(f"registered {incident.number} ({incident.channel}) as {incident.kind}; no 72-hour clock")
+            return
         due = incident.due_at.astimezone(clock.AMSTERDAM)
         self.stdout.write(
             f"registered {incident.number} ({incident.channel}); aware since "
             f"{incident.aware_at.astimezone(clock.AMSTERDAM):%Y-%m-%d %H:%M}; assess it, and notify a reportable "
             f"breach by {due:%Y-%m-%d %H:%M} (Amsterdam time)"
+        )
+
+    def _triage(self, o):
+        try:
+            incident = Incident.objects.get(number=o["number"].strip().upper())
+        except Incident.DoesNotExist:
+            raise NotFound("incidents.not_found") from None
+        incident = incident_triage(
+            actor=CLI, incident=incident, kind=o["kind"], aware_at=o["aware"] or None, reasons=o["reasons"]
+        )
+        if incident.due_at is None:
+            self.stdout.write(f"triaged {incident.number} as {incident.kind}; no 72-hour clock")
+            return
+        self.stdout.write(
+            f"triaged {incident.number} as breach; aware since "
+            f"{incident.aware_at.astimezone(clock.AMSTERDAM):%Y-%m-%d %H:%M}; assess it, and notify a reportable "
+            f"breach by {incident.due_at.astimezone(clock.AMSTERDAM):%Y-%m-%d %H:%M} (Amsterdam time)"
         )
 
     def _warn(self, o):
@@ -84,19 +126,27 @@ class Command(BaseCommand):
             return
         for r in rows:
             i = r.incident
-            if r.running:
+            if r.untriaged:
+                clock_text = "TRIAGE OVERDUE" if r.triage_overdue else f"triage by {_moment(r.triage_due_at)}"
+            elif r.running:
                 clock_text = "OVERDUE" if r.overdue else f"{r.hours_left} h left"
             elif i.authority_notified_at:
                 clock_text = "notified" + (" late" if r.late_notice else "")
             else:
                 clock_text = "-"
             self.stdout.write(
-                f"{i.number}  {i.status:<8}  {i.channel:<6}  aware {i.aware_at.astimezone(clock.AMSTERDAM):%Y-%m-%d %H:%M}"
-                f"  {_assessment(i):<16}  due {r.due_at.astimezone(clock.AMSTERDAM):%Y-%m-%d %H:%M}  {clock_text}"
+                f"{i.number}  {i.status:<8}  {i.channel:<6}  {i.kind or 'untriaged':<9}  aware {_moment(i.aware_at):<16}"
+                f"  {_assessment(i):<16}  due {_moment(r.due_at):<16}  {clock_text}"
             )
 
 
+def _moment(value) -> str:
+    return f"{value.astimezone(clock.AMSTERDAM):%Y-%m-%d %H:%M}" if value else "-"
+
+
 def _assessment(incident) -> str:
+    if incident.kind in ("abuse", "security"):
+        return "-"
     if incident.is_breach is None:
         return "not assessed"
     if not incident.is_breach:
@@ -111,8 +161,8 @@ def _as_dict(row) -> dict:
         "status": i.status,
         "channel": i.channel,
         "received_at": i.received_at.isoformat(),
-        "aware_at": i.aware_at.isoformat(),
-        "due_at": row.due_at.isoformat(),
+        "aware_at": i.aware_at.isoformat() if i.aware_at else None,
+        "due_at": row.due_at.isoformat() if row.due_at else None,
         "is_breach": i.is_breach,
         "risk": i.risk or None,
         "categories": i.categories,
@@ -124,4 +174,9 @@ def _as_dict(row) -> dict:
         "overdue": row.overdue,
         "late_notice": row.late_notice,
         "closed_at": i.closed_at.isoformat() if i.closed_at else None,
+        "kind": i.kind or None,
+        "triaged": bool(i.kind),
+        "triaged_at": i.triaged_at.isoformat() if i.triaged_at else None,
+        "triage_due_at": row.triage_due_at.isoformat(),
+        "triage_overdue": row.triage_overdue,
     }

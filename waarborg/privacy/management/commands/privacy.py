@@ -37,6 +37,7 @@ class Command(BaseCommand):
         reg.add_argument("--customer", default="", help="customer number, e.g. K100001")
         reg.add_argument("--name", default="", help="full name (found together with --postcode)")
         reg.add_argument("--postcode", default="")
+        reg.add_argument("--country", default="NL", help="the country of --phone and --postcode (ISO code, default NL)")
         reg.add_argument("--details", default="", help="what the requester asks, in their words (never a BSN)")
         reg.add_argument("--purpose", action="append", default=[], help="objection: a purpose to stop (U-id)")
         reg.add_argument("--consent", action="append", default=[], help="withdrawal: a consent kind")
@@ -54,6 +55,7 @@ class Command(BaseCommand):
         acc.add_argument("--customer", default="", help="customer number, e.g. K100001")
         acc.add_argument("--name", default="", help="full name (found together with --postcode)")
         acc.add_argument("--postcode", default="")
+        acc.add_argument("--country", default="NL", help="the country of --phone and --postcode (ISO code, default NL)")
         acc.add_argument("--out", required=True, help="where to write the package (a .zip file)")
         acc.add_argument("--channel", choices=STAFF_CHANNELS, default="post")
         acc.add_argument("--received", help="the date it was received (YYYY-MM-DD); default today")
@@ -111,6 +113,7 @@ class Command(BaseCommand):
             customer_number=o["customer"],
             name=o["name"],
             postcode=o["postcode"],
+            country=o["country"],
             details=o["details"],
             purposes=o["purpose"],
             consent_kinds=o["consent"],
@@ -158,6 +161,7 @@ class Command(BaseCommand):
                 customer_number=o["customer"],
                 name=o["name"],
                 postcode=o["postcode"],
+                country=o["country"],
                 language=o["language"],
                 handler=handler,
             )

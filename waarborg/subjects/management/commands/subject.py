@@ -21,6 +21,9 @@ class Command(BaseCommand):
         find.add_argument("--ip")
         find.add_argument("--name", help="full name; only with --postcode")
         find.add_argument("--postcode")
+        find.add_argument(
+            "--country", default="NL", help="the country of --phone and --postcode (ISO code, default NL)"
+        )
         find.add_argument("--format", choices=("text", "json"), default="text")
         find.add_argument("--purpose", default="U15", help="purpose id recorded in the audit trail")
 
@@ -32,6 +35,7 @@ class Command(BaseCommand):
             ip=o["ip"],
             name=o["name"],
             postcode=o["postcode"],
+            country=o["country"],
         )
         try:
             with transaction.atomic():
