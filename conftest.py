@@ -1,8 +1,12 @@
-"""Project-wide pytest setup: the `promise` marker, checked against docs/promises.md."""
+"""Project-wide pytest setup: the shared fixtures, and the `promise` marker, checked against docs/promises.md."""
 
 import pytest
 
 from waarborg.core.promises import load_catalogue
+
+# The fixtures every test can use: the personas, committed transactions, files in a fresh
+# directory, and a real local SMTP server.
+pytest_plugins = ["waarborg.testing.fixtures", "waarborg.testing.smtp"]
 
 _CATALOGUE = load_catalogue()
 

@@ -1,24 +1,10 @@
-"""pytest fixtures; a tests package uses them with `from waarborg.testing.fixtures import *`."""
+"""pytest fixtures every test can use: the root conftest.py loads this module as a plugin."""
 
 from __future__ import annotations
 
 import pytest
 
 from waarborg.testing.personas import Personas, make_personas
-from waarborg.testing.smtp import smtp_server  # noqa: F401  (re-exported fixture)
-
-__all__ = [
-    "smtp_server",
-    "personas",
-    "alice",
-    "bob",
-    "carol",
-    "dave",
-    "erin",
-    "frank",
-    "committed_db",
-    "_audit_triggers_back",
-]
 
 
 @pytest.fixture
@@ -92,3 +78,21 @@ def committed_db(_audit_triggers_back, transactional_db, django_db_blocker):
     audit_triggers(django_db_blocker, on=True)
     yield
     audit_triggers(django_db_blocker, on=False)
+
+
+@pytest.fixture
+def files_in_a_fresh_directory(settings, tmp_path):
+    """Stored files of a test live in a data directory of its own."""
+    data = tmp_path / "data"
+    files = data / "files"
+    files.mkdir(parents=True)
+    settings.DATA_DIR = data
+    settings.FILES_DIR = files
+    settings.MEDIA_ROOT = files
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": files}},
+    }
+    settings.STATIC_ROOT = data / "static"
+    settings.WAARBORG_ERASURE_LEDGER = data / "erasure-ledger.jsonl"
+    return data

@@ -8,6 +8,7 @@ from waarborg.accounts.selectors import (
 )
 from waarborg.core.errors import NotFound, PermissionDenied
 from waarborg.testing import factories as f
+from waarborg.testing.checks import unchanged
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +18,7 @@ def test_it_shows_accounts_to_the_administrator_only(personas):
     assert len(account_list_for(viewer=personas.frank)) == 6
     assert account_get_for(viewer=personas.frank, pk=personas.alice.pk) == personas.alice
     for viewer in (personas.alice, personas.carol, personas.dave, personas.erin):
-        with pytest.raises(PermissionDenied):
+        with unchanged(), pytest.raises(PermissionDenied):
             account_list_for(viewer=viewer)
 
 
@@ -29,11 +30,11 @@ def test_it_shows_a_customer_only_their_own_sign_ins(alice, bob, carol, erin, da
     other = f.LoginEventFactory(account=bob)
     assert list(login_event_list_for(viewer=alice)) == [own]
     assert login_event_get_for(viewer=alice, pk=own.pk) == own
-    with pytest.raises(NotFound):
+    with unchanged(), pytest.raises(NotFound):
         login_event_get_for(viewer=alice, pk=other.pk)
-    with pytest.raises(NotFound):
+    with unchanged(), pytest.raises(NotFound):
         login_event_list_for(viewer=alice, account=bob)
     assert len(login_event_list_for(viewer=carol)) == 3
     assert list(login_event_list_for(viewer=erin, account=bob)) == [other]
-    with pytest.raises(PermissionDenied):
+    with unchanged(), pytest.raises(PermissionDenied):
         login_event_list_for(viewer=dave)

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from waarborg.accounts.models import Account, EnrolmentLink
 from waarborg.audit.models import AuditEvent
+from waarborg.testing.checks import assert_nothing_changed, database_snapshot
 
 pytestmark = pytest.mark.django_db
 LINK = re.compile(r"^  (https?://\S+/aanmelden/welkom/([A-Za-z0-9_-]+)/)$", re.M)
@@ -21,14 +22,6 @@ def _add(*args):
     out = StringIO()
     call_command("staff", "add", *args, stdout=out)
     return out.getvalue()
-
-
-def _state():
-    return (
-        list(Account.objects.values_list("email", "role")),
-        EnrolmentLink.objects.count(),
-        AuditEvent.objects.count(),
-    )
 
 
 @pytest.mark.promise("B3")
@@ -67,19 +60,19 @@ def test_it_creates_the_account_and_prints_a_link_valid_72_hours(settings):
     ],
 )
 def test_bad_input_is_exit_2_and_writes_nothing(args, words):
-    before = _state()
+    before = database_snapshot()
     with pytest.raises(CommandError) as refused:  # `waarborg` prints it as one line and exits with its code
         _add(*args)
     assert refused.value.returncode == 2
     assert words in str(refused.value) and "\n" not in str(refused.value)
-    assert _state() == before
+    assert_nothing_changed(before)
 
 
 def test_an_existing_email_is_exit_2_and_writes_nothing():
     _add("--email", "al@duinhost.example", "--role", "support", "--name", "Al")
-    before = _state()
+    before = database_snapshot()
     with pytest.raises(CommandError) as refused:
         _add("--email", "AL@duinhost.example", "--role", "finance", "--name", "B")
     assert refused.value.returncode == 2
     assert "already exists" in str(refused.value)
-    assert _state() == before
+    assert_nothing_changed(before)

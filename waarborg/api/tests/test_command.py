@@ -9,7 +9,7 @@ from django.core.management.base import CommandError
 
 from waarborg.api.models import ApiToken
 from waarborg.api.services import api_token_authenticate, token_hash
-from waarborg.testing.checks import assert_clean_event, last_event
+from waarborg.testing.checks import assert_clean_event, last_event, unchanged
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +51,7 @@ def test_it_revokes_a_token_by_its_prefix_at_once(personas):
 
 
 def test_it_ends_with_one_line_and_a_non_zero_exit_on_bad_input(personas):
-    with pytest.raises(CommandError) as unknown:
+    with unchanged(), pytest.raises(CommandError) as unknown:
         run("revoke", "wb_00000000")
     assert unknown.value.returncode == 1
     for args in (
@@ -60,7 +60,7 @@ def test_it_ends_with_one_line_and_a_non_zero_exit_on_bad_input(personas):
         ("create", "--name", "form", "--scope", "privacy-requests:read", "--days", "9999"),
         ("create", "--name", "form", "--scope", "privacy-requests:read", "--by", "nobody@example.org"),
     ):
-        with pytest.raises(CommandError) as bad:
+        with unchanged(), pytest.raises(CommandError) as bad:
             run(*args)
         assert bad.value.returncode == 2
     assert not ApiToken.objects.exists()

@@ -9,6 +9,7 @@ from waarborg.audit.models import AuditEvent, AuditHead
 from waarborg.audit.services import audit_record, audit_verify
 from waarborg.core.actors import SYSTEM, System
 from waarborg.core.errors import ValidationError
+from waarborg.testing.checks import unchanged
 
 pytestmark = [pytest.mark.django_db, pytest.mark.promise("B4")]
 
@@ -113,14 +114,12 @@ def test_it_names_an_event_inserted_in_the_middle():
 
 def test_the_database_refuses_update_and_delete():
     _events(2)
-    before = list(AuditEvent.objects.values_list("seq", "action", "hash"))
     for attempt in (
         lambda: AuditEvent.objects.filter(seq=1).update(action="x"),
         lambda: AuditEvent.objects.filter(seq=1).delete(),
     ):
-        with pytest.raises(DatabaseError), transaction.atomic():
+        with unchanged(), pytest.raises(DatabaseError), transaction.atomic():
             attempt()
-    assert list(AuditEvent.objects.values_list("seq", "action", "hash")) == before
     assert audit_verify().ok
 
 
@@ -132,7 +131,7 @@ def test_it_refuses_personal_values_in_events():
         {"data": {"iban": "NL91ABNA0417164300"}},
         {"reason": "woont op 1234 AB"},
     ):
-        with pytest.raises(ValidationError):
+        with unchanged(), pytest.raises(ValidationError):
             with transaction.atomic():
                 audit_record(actor=SYSTEM, action="test", **bad)
     assert AuditEvent.objects.count() == 0
@@ -144,32 +143,28 @@ def test_the_command_exits_non_zero_and_names_the_event(capsys):
     assert "3 events verified" in capsys.readouterr().out
     with _Tamper():
         AuditEvent.objects.filter(seq=2).update(purpose="U1")
-    with pytest.raises(CommandError) as exc:
+    recorded = {"operations.AuditCheck": "every check of the chain is recorded, a failed one too"}
+    with unchanged(except_for=recorded), pytest.raises(CommandError) as exc:
         call_command("audit", "verify")
     assert exc.value.returncode == 1 and "#2" in str(exc.value)
 
 
 def test_it_refuses_to_record_outside_the_callers_transaction_and_records_nothing():
     before = AuditEvent.objects.count()
-    with pytest.raises(RuntimeError, match="inside the caller's transaction"):
+    with unchanged(), pytest.raises(RuntimeError, match="inside the caller's transaction"):
         audit_record(actor=SYSTEM, action="test.ping")
-    assert AuditEvent.objects.count() == before
     with transaction.atomic():
         audit_record(actor=SYSTEM, action="test.ping")
     assert AuditEvent.objects.count() == before + 1
 
 
 def test_an_event_goes_with_the_change_it_records_when_that_is_rolled_back():
-    before = AuditEvent.objects.count()
-    with pytest.raises(ValueError), transaction.atomic():
+    with unchanged(), pytest.raises(ValueError), transaction.atomic():
         audit_record(actor=SYSTEM, action="test.ping")
         raise ValueError("the change it records fails")
-    assert AuditEvent.objects.count() == before
 
 
 def test_an_actor_is_typed_never_a_bare_string_or_none():
-    before = AuditEvent.objects.count()
     for bad in ("system", "cli", None, 7):
-        with pytest.raises(TypeError), transaction.atomic():
+        with unchanged(), pytest.raises(TypeError), transaction.atomic():
             audit_record(actor=bad, action="test.ping")
-    assert AuditEvent.objects.count() == before

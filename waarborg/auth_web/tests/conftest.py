@@ -3,7 +3,6 @@ import re
 import pytest
 
 from waarborg.accounts.models import Account
-from waarborg.testing.fixtures import *  # noqa: F403
 
 PASSWORD = "een-lang-geheim-wachtwoord"
 

@@ -12,7 +12,7 @@ from waarborg.accounts.models import Account, EmailChangeLink
 from waarborg.audit.models import AuditEvent
 from waarborg.auth_web import testing
 from waarborg.core import clock
-from waarborg.testing.checks import assert_clean_event
+from waarborg.testing.checks import assert_clean_event, assert_nothing_changed, database_snapshot
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "een-lang-geheim-wachtwoord"
@@ -34,14 +34,6 @@ def as_alice(alice):
     client = Client()
     testing.sign_in(client, alice)
     return client
-
-
-def _state():
-    return (
-        list(Account.objects.order_by("pk").values_list("pk", "email")),
-        list(EmailChangeLink.objects.order_by("pk").values_list("pk", "new_email", "used_at", "expires_at")),
-        AuditEvent.objects.count(),
-    )
 
 
 def _ask(client, email, password=PASSWORD):
@@ -74,10 +66,10 @@ def test_the_new_address_is_confirmed_by_its_link_and_the_old_one_is_told(alice,
     event = AuditEvent.objects.filter(action="account.email_change.confirm").get()
     assert_clean_event(event, action="account.email_change.confirm", values=[old, "alice.nieuw@example.nl", token])
     # a second use of the link is refused and changes nothing
-    before = _state()
+    before = database_snapshot()
     again = visitor.post("/" + path)
     assert again.status_code == 410 and "al gebruikt" in again.content.decode()
-    assert _state() == before
+    assert_nothing_changed(before)
 
 
 @pytest.mark.promise("B3")
@@ -94,13 +86,13 @@ def test_a_refused_request_says_why_at_its_field_and_changes_nothing(
     alice, as_alice, personas, email, password, field, text
 ):
     Account.objects.filter(pk=personas.bob.pk).update(email="bob.jansen@example.nl")
-    before = _state()
+    before = database_snapshot()
     answer = _ask(as_alice, email, password)
     assert answer.status_code == 400
     assert field in answer.context["form"].errors
     if text:
         assert text in answer.content.decode()
-    assert _state() == before
+    assert_nothing_changed(before)
 
 
 @pytest.mark.promise("B3")
@@ -109,7 +101,7 @@ def test_an_expired_or_replaced_link_is_refused(alice, as_alice, smtp_server):
     first = LINK.search(smtp_server.body(smtp_server.wait_for(1)[0])).group(2)
     _ask(as_alice, "tweede@example.nl")
     second = LINK.search(smtp_server.body(smtp_server.wait_for(2)[1])).group(2)
-    before = _state()
+    before = database_snapshot()
     replaced = Client().post(f"/aanmelden/email-bevestigen/{first}/")
     assert replaced.status_code == 410 and "vervangen door een nieuwere" in replaced.content.decode()
     with clock.as_of(clock.today() + dt.timedelta(days=2)):
@@ -117,7 +109,7 @@ def test_an_expired_or_replaced_link_is_refused(alice, as_alice, smtp_server):
     assert expired.status_code == 410 and "verlopen" in expired.content.decode()
     unknown = Client().post("/aanmelden/email-bevestigen/onzin/")
     assert unknown.status_code == 404
-    assert _state() == before
+    assert_nothing_changed(before)
     assert Account.objects.get(pk=alice.pk).email == "alice.devries@example.nl"
 
 

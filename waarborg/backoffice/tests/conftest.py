@@ -5,7 +5,6 @@ from django.core.cache import cache
 
 from waarborg.auth_web import testing
 from waarborg.testing import factories as f
-from waarborg.testing.fixtures import *  # noqa: F403
 
 
 @pytest.fixture(autouse=True)

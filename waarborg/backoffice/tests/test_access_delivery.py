@@ -7,7 +7,6 @@ import re
 from pathlib import Path
 
 import pytest
-from django.apps import apps
 from django.test import Client
 
 from waarborg.audit.models import AuditEvent
@@ -18,13 +17,12 @@ from waarborg.privacy.delivery import LINK_DAYS
 from waarborg.privacy.fulfil import package_path
 from waarborg.privacy.identity import privacy_request_verify_by_staff
 from waarborg.privacy.intake import privacy_request_create
-from waarborg.privacy.models import DownloadLink, PrivacyRequest
-from waarborg.testing.checks import assert_clean_event, row_counts
+from waarborg.privacy.models import DownloadLink
+from waarborg.testing.checks import assert_clean_event, assert_nothing_changed, database_snapshot, unchanged
 
 pytestmark = pytest.mark.django_db
 D = dt.date
 LINK = re.compile(r"https?://\S+(/privacyverzoek/download/[0-9a-f-]+/[A-Za-z0-9_-]+/)")
-MODELS = ("privacy.PrivacyRequest", "privacy.DownloadLink", "privacy.PackagePush", "privacy.VerificationLink")
 
 
 @pytest.fixture(autouse=True)
@@ -52,13 +50,6 @@ def _packages(files) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in directory.iterdir()} if directory.exists() else {}
 
 
-def _snapshot(made, files) -> tuple:
-    current = PrivacyRequest.objects.get(pk=made.pk)
-    state = {f.attname: getattr(current, f.attname) for f in PrivacyRequest._meta.concrete_fields}
-    counts = row_counts() | {label: apps.get_model(label).objects.count() for label in MODELS}
-    return state, counts, _packages(files), AuditEvent.objects.count()
-
-
 def _until(moment, lang) -> str:
     months = {
         "nl": "januari februari maart april mei juni juli augustus september oktober november december",
@@ -71,14 +62,15 @@ def _until(moment, lang) -> str:
 
 def _refused(client, made, files, data, *, field, words, url=None):
     """The request's page again with the error at its field, and nothing changed at all."""
-    before = _snapshot(made, files)
+    before, packages = database_snapshot(), _packages(files)
     response = client.post(url or _url(made), data)
     assert response.status_code == 200
     bound = response.context["bound"]
     assert field in bound.errors, bound.errors
     body = response.content.decode()
     assert words in body, words
-    assert _snapshot(made, files) == before
+    assert_nothing_changed(before)
+    assert _packages(files) == packages
     return response
 
 
@@ -126,10 +118,12 @@ def test_it_builds_the_package_and_mails_the_answer_with_a_one_time_link(as_erin
 
     stranger = Client()
     with clock.as_of(answered + dt.timedelta(days=LINK_DAYS - 1)):  # still valid
-        assert stranger.get(path).status_code == 200  # opening spends nothing
+        with unchanged():
+            assert stranger.get(path).status_code == 200  # opening spends nothing
         served = stranger.post(path)
         assert served.status_code == 200 and served.content == package_path(made).read_bytes()
-        again = stranger.post(path)
+        with unchanged():
+            again = stranger.post(path)
     assert again.status_code == 410 and b'data-problem="used"' in again.content and not again.content.startswith(b"PK")
     token = path.rstrip("/").rsplit("/", 1)[1]
     for action in ("privacy.package.deliver", "privacy.package.download"):
@@ -150,16 +144,18 @@ def test_the_portal_offers_the_package_once_and_the_link_is_spent_with_it(as_eri
     served = portal.post(f"/portaal/privacyverzoeken/{made.pk}/pakket/")
     assert served.status_code == 200 and served["Content-Type"] == "application/zip"
     assert served.content == package_path(made).read_bytes()
-    again = portal.post(f"/portaal/privacyverzoeken/{made.pk}/pakket/", follow=True)
+    with unchanged():
+        again = portal.post(f"/portaal/privacyverzoeken/{made.pk}/pakket/", follow=True)
+        assert Client().post(path).status_code == 410  # one download in all: the mailed link is spent
     assert not again.content.startswith(b"PK") and "al gebruikt" in again.content.decode()
     assert 'data-package-state="used"' in again.content.decode()
-    assert Client().post(path).status_code == 410  # one download in all: the mailed link is spent
     event = AuditEvent.objects.filter(action="privacy.package.download").get()
     assert event.data["via"] == "portal"
     # another customer sees neither the request nor its package
     bob = Client()
     testing.sign_in(bob, personas.bob)
-    assert bob.post(f"/portaal/privacyverzoeken/{made.pk}/pakket/").status_code == 404
+    with unchanged():
+        assert bob.post(f"/portaal/privacyverzoeken/{made.pk}/pakket/").status_code == 404
 
 
 @pytest.mark.promise("G1")
@@ -195,7 +191,7 @@ def test_a_request_by_post_gets_a_letter_and_the_package_to_print(as_erin, erin,
     assert 'data-delivery="post"' in body and "Stuur de verzoeker deze brief vandaag per post" in body
     assert "Bij deze brief ontvangt u het overzicht" in body and made.package_ref in body
     assert "/privacyverzoek/download/" not in body
-    assert not DownloadLink.objects.exists() and mail.messages == []
+    assert not DownloadLink.objects.exists() and mail.settle() == []
     served = as_erin.post(_url(made, "pakket-downloaden"))
     assert served.status_code == 200 and served.content == package_path(made).read_bytes()
     assert served.content.startswith(b"PK")

@@ -9,6 +9,7 @@ from waarborg.audit.models import AuditEvent
 from waarborg.audit.services import audit_head, audit_record
 from waarborg.core import clock
 from waarborg.core.actors import SYSTEM
+from waarborg.testing.checks import unchanged
 
 URL = "/backoffice/audit/"
 
@@ -63,8 +64,9 @@ def trail(personas):
 @pytest.mark.parametrize("who", ["carol", "dave", "frank", "alice"])
 def test_it_is_the_privacy_officer_s_only(office, personas, who):
     client = office(getattr(personas, who))
-    assert client.get(URL).status_code == 403
-    assert client.post(URL + "controleren/").status_code == 403
+    with unchanged():
+        assert client.get(URL).status_code == 403
+        assert client.post(URL + "controleren/").status_code == 403
 
 
 @pytest.mark.django_db
@@ -163,7 +165,8 @@ def test_it_reuses_the_verify_result_for_a_minute_or_verifies_on_request(office,
     response = client.post(URL + "controleren/", {"query": "action=customer.view"})
     assert response.status_code == 302 and response["Location"] == URL + "?action=customer.view"
     assert client.get(URL).context["status"].checked == 5
-    assert client.get(URL + "controleren/").status_code == 405
+    with unchanged():
+        assert client.get(URL + "controleren/").status_code == 405
 
 
 @pytest.mark.django_db

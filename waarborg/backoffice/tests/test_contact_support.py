@@ -9,13 +9,13 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from waarborg.accounts.models import Account, EnrolmentLink, LoginEvent
+from waarborg.accounts.models import Account, LoginEvent
 from waarborg.accounts.selectors import login_event_list_for
 from waarborg.accounts.services import login_event_record
 from waarborg.audit.models import AuditEvent
-from waarborg.customers.models import Contact, ContactHistory
+from waarborg.customers.models import ContactHistory
 from waarborg.testing import factories as f
-from waarborg.testing.checks import assert_clean_event
+from waarborg.testing.checks import assert_clean_event, assert_nothing_changed, database_snapshot
 
 pytestmark = pytest.mark.django_db
 WELCOME = re.compile(r"https?://\S+(/aanmelden/welkom/[A-Za-z0-9_-]+/)")
@@ -23,16 +23,6 @@ WELCOME = re.compile(r"https?://\S+(/aanmelden/welkom/[A-Za-z0-9_-]+/)")
 
 def _edit_url(contact, purpose="U5"):
     return f"/backoffice/klanten/{contact.customer_id}/contactpersonen/{contact.pk}/wijzigen/?doel={purpose}"
-
-
-def _state():
-    return (
-        list(Contact.objects.order_by("pk").values_list("pk", "email", "phone", "street", "postcode", "town")),
-        ContactHistory.objects.count(),
-        list(Account.objects.order_by("pk").values_list("pk", "email", "contact_id")),
-        EnrolmentLink.objects.count(),
-        AuditEvent.objects.count(),
-    )
 
 
 def _form(contact, **changes):
@@ -86,17 +76,17 @@ def test_support_corrects_a_contacts_email_phone_and_address_after_a_call(office
 def test_a_wrong_value_is_refused_at_its_field_and_nothing_changes(office, personas, changes, field):
     contact = personas.alice_contact
     client = office(personas.carol)
-    before = _state()
+    before = database_snapshot()
     answer = client.post(_edit_url(contact), _form(contact, **changes))
     assert answer.status_code == 400 and field in answer.context["form"].errors
-    assert _state() == before
+    assert_nothing_changed(before)
 
 
 @pytest.mark.promise("B4")
 def test_a_correction_needs_a_purpose_the_role_may_give_and_another_customers_contact_is_out_of_reach(office, personas):
     contact = personas.alice_contact
     client = office(personas.carol)
-    before = _state()
+    before = database_snapshot()
     no_purpose = client.post(_edit_url(contact).split("?")[0], _form(contact, town="Ede"))
     assert no_purpose.status_code == 302 and "?doel" not in no_purpose["Location"]
     wrong = client.post(_edit_url(contact, purpose="U3"), _form(contact, town="Ede"))  # finance's, not support's
@@ -104,7 +94,7 @@ def test_a_correction_needs_a_purpose_the_role_may_give_and_another_customers_co
     bob = personas.bob_contact
     mixed = f"/backoffice/klanten/{contact.customer_id}/contactpersonen/{bob.pk}/wijzigen/?doel=U5"
     assert client.post(mixed, _form(bob, town="Ede")).status_code == 404
-    assert _state() == before
+    assert_nothing_changed(before)
 
 
 @pytest.mark.promise("B3", "G2")
@@ -139,9 +129,9 @@ def test_support_invites_a_contact_to_the_portal_and_the_contact_chooses_a_passw
     account.refresh_from_db()
     assert account.password == password
     # a second invitation is refused: the contact has an account now
-    before = _state()
+    before = database_snapshot()
     again = client.post(url, {"doel": "U5"})
-    assert _state() == before
+    assert_nothing_changed(before)
     assert "heeft al een portaalaccount" in client.get(again["Location"]).content.decode()
 
 

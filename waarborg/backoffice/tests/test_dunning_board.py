@@ -8,7 +8,6 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
-from django.apps import apps
 from django.test import Client
 
 from waarborg.audit.models import AuditEvent
@@ -19,7 +18,7 @@ from waarborg.dunning.contests import contest_submit
 from waarborg.dunning.models import Approval, Case, Contest, Ladder, Notice, ProvisioningMessage
 from waarborg.dunning.tests.conftest import agree_to_email_notices
 from waarborg.testing import factories as f
-from waarborg.testing.checks import assert_clean_event, last_event, row_counts
+from waarborg.testing.checks import assert_clean_event, assert_nothing_changed, database_snapshot, last_event, unchanged
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -42,19 +41,6 @@ DUNNING_MODELS = (
 
 def case_url(case) -> str:
     return f"{BOARD}dossiers/{case.pk}/"
-
-
-def _state():
-    """Row counts, and the state of every case, contest and approval: what a refusal must not touch."""
-    return (
-        row_counts()
-        | {label: apps.get_model(label).objects.count() for label in DUNNING_MODELS}
-        | {
-            "cases": sorted(Case.objects.values_list("pk", "status", "next_index", "next_step_on")),
-            "contests": sorted(Contest.objects.values_list("pk", "status", "reason")),
-            "approvals": sorted(Approval.objects.values_list("pk", "status", "reason")),
-        }
-    )
 
 
 def run_days(first: dt.date, last: dt.date) -> None:
@@ -252,10 +238,9 @@ def test_it_shows_a_case_with_its_timeline_in_the_customers_words_and_records_th
 @pytest.mark.promise("B2")
 def test_it_answers_404_for_a_case_that_does_not_exist(office, personas):
     client = office(personas.dave)
-    before = AuditEvent.objects.count()
-    assert client.get(f"{BOARD}dossiers/999999/").status_code == 404
-    assert client.post(f"{BOARD}dossiers/999999/bezwaren/1/", {}).status_code == 404
-    assert AuditEvent.objects.count() == before
+    with unchanged():
+        assert client.get(f"{BOARD}dossiers/999999/").status_code == 404
+        assert client.post(f"{BOARD}dossiers/999999/bezwaren/1/", {}).status_code == 404
 
 
 # --- Deciding a contest (X4) ------------------------------------------------------------------------
@@ -324,10 +309,10 @@ def test_it_lists_an_upheld_contests_invoice_and_puts_it_back_in_collection(offi
     assert f"Factuur {cases.alice_invoice.number} doet weer mee in de incasso" in response.content.decode()
     hold.refresh_from_db()
     assert hold.released_by == personas.dave and hold.released_at is not None
-    before = _state()
+    before = database_snapshot()
     with clock.as_of(TODAY):
         assert client.post(f"{BOARD}uitgezonderd/{hold.pk}/vrijgeven/").status_code == 404  # not held any more
-    assert _state() == before
+    assert_nothing_changed(before)
     carol = Client()
     testing.sign_in(carol, personas.carol)
     assert carol.post(f"{BOARD}uitgezonderd/{hold.pk}/vrijgeven/").status_code == 403
@@ -347,13 +332,13 @@ def test_it_refuses_a_contest_decision_without_a_reason_or_outcome_and_changes_n
 ):
     client = office(personas.dave)
     url = f"{case_url(cases.alice)}bezwaren/{cases.contest.pk}/"
-    before = _state()
+    before = database_snapshot()
     with clock.as_of(TODAY):
         response = client.post(url, _contest_form(cases.contest, decision, reason))
     assert response.status_code == 200
     body = response.content.decode()
     assert "Er is niets gewijzigd" in body and message in body
-    assert _state() == before
+    assert_nothing_changed(before)
 
 
 @pytest.mark.promise("X4")
@@ -362,10 +347,10 @@ def test_it_refuses_deciding_a_contest_twice(office, personas, cases):
     url = f"{case_url(cases.alice)}bezwaren/{cases.contest.pk}/"
     with clock.as_of(TODAY):
         client.post(url, _contest_form(cases.contest, "rejected", "Eerste besluit."))
-        before = _state()
+        before = database_snapshot()
         response = client.post(url, _contest_form(cases.contest, "upheld", "Tweede besluit."))
     assert "Over dit bezwaar is al beslist" in response.content.decode()
-    assert _state() == before
+    assert_nothing_changed(before)
 
 
 # --- Approvals: the bailiff hand-off and the cancellation (A3, A4, X4) ------------------------------
@@ -409,7 +394,7 @@ def test_it_hands_the_case_to_a_registered_bailiff_and_offers_the_case_file(offi
 def test_it_e_mails_the_case_file_to_the_bailiffs_office(office, personas, cases, bailiff, mailbox):
     client = office(personas.dave)
     url = f"{case_url(cases.bob)}goedkeuringen/{cases.approval.pk}/"
-    before = len(mailbox.messages)
+    before = len(mailbox.settle())
     with clock.as_of(TODAY):
         response = client.post(
             url,
@@ -429,13 +414,13 @@ def test_it_e_mails_the_case_file_to_the_bailiffs_office(office, personas, cases
 def test_it_refuses_a_bad_address_for_the_bailiffs_office_and_changes_nothing(office, personas, cases, bailiff):
     client = office(personas.dave)
     url = f"{case_url(cases.bob)}goedkeuringen/{cases.approval.pk}/"
-    before = _state()
+    before = database_snapshot()
     with clock.as_of(TODAY):
         response = client.post(
             url, _approval_form(cases.approval, "approve", "Geen reactie.", recipient=bailiff.pk, send_to="geen-adres")
         )
     assert "Er is niets gewijzigd" in response.content.decode()
-    assert _state() == before
+    assert_nothing_changed(before)
 
 
 @pytest.mark.promise("A3")
@@ -455,7 +440,8 @@ def test_it_offers_a_case_file_only_on_its_own_case(office, personas, cases, bai
             _approval_form(cases.approval, "approve", "Geen reactie.", recipient=bailiff.pk),
         )
         case_file = Approval.objects.get(pk=cases.approval.pk).case_file
-        assert client.get(f"{case_url(cases.alice)}deurwaardersdossier/{case_file.pk}/").status_code == 404
+        with unchanged():
+            assert client.get(f"{case_url(cases.alice)}deurwaardersdossier/{case_file.pk}/").status_code == 404
         assert client.get(f"{case_url(cases.bob)}deurwaardersdossier/{case_file.pk}/").status_code == 200
 
 
@@ -475,7 +461,7 @@ def test_it_refuses_the_hand_off_to_a_bailiff_without_a_valid_agreement_and_chan
     bailiff.save()
     client = office(personas.dave)
     url = f"{case_url(cases.bob)}goedkeuringen/{cases.approval.pk}/"
-    before = _state()
+    before = database_snapshot()
     with clock.as_of(TODAY):
         response = client.post(
             url, _approval_form(cases.approval, "approve", "Naar de deurwaarder.", recipient=bailiff.pk)
@@ -484,7 +470,7 @@ def test_it_refuses_the_hand_off_to_a_bailiff_without_a_valid_agreement_and_chan
     body = response.content.decode()
     assert "Er is niets gewijzigd" in body and message in body
     assert message in " ".join(response.context["bound"].errors["recipient"])  # at the bailiff's field
-    assert _state() == before
+    assert_nothing_changed(before)
     assert not AuditEvent.objects.filter(action="recipient.disclosure").exists()
 
 
@@ -494,7 +480,7 @@ def test_the_hand_off_refusal_reads_in_english_after_the_language_switch(office,
     bailiff.save()
     client = office(personas.dave)
     client.post("/i18n/setlang/", {"language": "en", "next": BOARD})
-    before = _state()
+    before = database_snapshot()
     with clock.as_of(TODAY):
         response = client.post(
             f"{case_url(cases.bob)}goedkeuringen/{cases.approval.pk}/",
@@ -503,18 +489,18 @@ def test_the_hand_off_refusal_reads_in_english_after_the_language_switch(office,
     message = "The bailiff has no valid agreement on 3 March 2026: no data may go to them"
     assert response.context["bound"].errors["recipient"] == [message]
     assert "Nothing has been changed" in response.content.decode()
-    assert _state() == before
+    assert_nothing_changed(before)
 
 
 @pytest.mark.promise("A3", "X4")
 def test_it_asks_for_the_bailiff_before_a_hand_off(office, personas, cases, bailiff):
     client = office(personas.dave)
     url = f"{case_url(cases.bob)}goedkeuringen/{cases.approval.pk}/"
-    before = _state()
+    before = database_snapshot()
     with clock.as_of(TODAY):
         response = client.post(url, _approval_form(cases.approval, "approve", "Naar de deurwaarder."))
     assert "Kies de deurwaarder naar wie de zaak gaat." in response.content.decode()
-    assert _state() == before
+    assert_nothing_changed(before)
 
 
 @pytest.mark.promise("A3", "A4", "X4")
@@ -538,13 +524,13 @@ def test_it_shows_an_open_contest_must_be_decided_before_an_approval(office, per
     with clock.as_of(TODAY):
         page = client.get(case_url(cases.bob)).content.decode()
         assert "De klant maakte bezwaar: beslis eerst over het bezwaar." in page
-        before = _state()
+        before = database_snapshot()
         response = client.post(
             f"{case_url(cases.bob)}goedkeuringen/{cases.approval.pk}/",
             _approval_form(cases.approval, "approve", "Toch.", recipient=bailiff.pk),
         )
     assert "beslis eerst over het bezwaar" in response.content.decode()
-    assert _state() == before
+    assert_nothing_changed(before)
 
 
 @pytest.mark.promise("A4", "X4")
@@ -634,12 +620,12 @@ def test_it_refuses_a_ladder_with_steps_out_of_order_or_overlapping_and_changes_
     current = Ladder.objects.get(key="business").current()
     steps = [dict(s) for s in current.steps]
     change(steps)
-    before = _state()
+    before = database_snapshot()
     response = client.post(f"{LADDERS}business/", _ladder_post(current, steps=steps))
     assert response.status_code == 200
     body = response.content.decode()
     assert "Er is niets gewijzigd" in body and message in body, body[body.find("form-errors") :][:600]
-    assert _state() == before
+    assert_nothing_changed(before)
 
 
 @pytest.mark.promise("A1")
@@ -647,10 +633,10 @@ def test_it_refuses_a_consumer_ladder_without_the_fourteen_day_letter(office, pe
     client = office(personas.dave)
     current = Ladder.objects.get(key="consumer").current()
     steps = [s for s in current.steps if s["kind"] != "wik_letter"]
-    before = _state()
+    before = database_snapshot()
     response = client.post(f"{LADDERS}consumer/", _ladder_post(current, steps=steps))
     assert "Een consumentenladder moet de veertiendagenbrief (WIK) sturen" in response.content.decode()
-    assert _state() == before
+    assert_nothing_changed(before)
 
 
 @pytest.mark.promise("A1")
@@ -659,7 +645,7 @@ def test_it_refuses_a_ladder_row_without_a_day_or_a_notice_period_out_of_range(o
     current = Ladder.objects.get(key="business").current()
     data = _ladder_post(current, block_notice_days="2")
     data["step_1_day"] = ""
-    before = _state()
+    before = database_snapshot()
     body = client.post(f"{LADDERS}business/", data).content.decode()
     assert "Geef de dag na de vervaldatum." in body
     data["step_1_day"] = "14"
@@ -667,7 +653,7 @@ def test_it_refuses_a_ladder_row_without_a_day_or_a_notice_period_out_of_range(o
     message = "Aantal dagen tussen de laatste aanmaning en de blokkade moet tussen 5 en 90 liggen"
     assert message in response.content.decode()
     assert response.context["form"].errors["block_notice_days"] == [message]  # at its own field
-    assert _state() == before
+    assert_nothing_changed(before)
 
 
 # --- Who may (B2), CSRF, methods, language -------------------------------------------------------
@@ -687,7 +673,7 @@ def _urls(cases, bailiff=None):
 @pytest.mark.parametrize("who", ["carol", "erin", "frank", "gina", "alice", "bob"])
 def test_it_refuses_every_other_role_and_changes_nothing(office, personas, cases, bailiff, who):
     client = office(getattr(personas, who))
-    before = _state()
+    before = database_snapshot()
     with clock.as_of(TODAY):
         for url in _urls(cases):
             assert client.get(url).status_code == 403, url
@@ -701,7 +687,7 @@ def test_it_refuses_every_other_role_and_changes_nothing(office, personas, cases
         ]
         for url, data in posts:
             assert client.post(url, data).status_code == 403, url
-    assert _state() == before
+    assert_nothing_changed(before)
 
 
 @pytest.mark.promise("B2")
@@ -716,11 +702,11 @@ def test_it_refuses_a_post_without_the_csrf_token_and_a_get_on_an_action(persona
     client = Client(enforce_csrf_checks=True)
     testing.sign_in(client, personas.dave)
     url = f"{case_url(cases.alice)}bezwaren/{cases.contest.pk}/"
-    before = _state()
+    before = database_snapshot()
     with clock.as_of(TODAY):
         assert client.post(url, _contest_form(cases.contest, "upheld", "Ja.")).status_code == 403
         assert client.get(url).status_code == 405
-    assert _state() == before
+    assert_nothing_changed(before)
 
 
 @pytest.mark.promise("A5")

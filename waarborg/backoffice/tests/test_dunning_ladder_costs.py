@@ -7,9 +7,8 @@ import json
 
 import pytest
 
-from waarborg.audit.models import AuditEvent
-from waarborg.dunning.models import Ladder, LadderVersion
-from waarborg.testing.checks import row_counts
+from waarborg.dunning.models import Ladder
+from waarborg.testing.checks import assert_nothing_changed, database_snapshot
 
 pytestmark = pytest.mark.django_db
 LADDERS = "/backoffice/incasso/ladders/"
@@ -44,20 +43,13 @@ def form_data(version, **changes):
     return data | changes
 
 
-def state():
-    return row_counts() | {
-        "versions": sorted(LadderVersion.objects.values_list("ladder__key", "version")),
-        "events": AuditEvent.objects.count(),
-    }
-
-
 def refused(client, key: str, **changes) -> str:
     """Post the form; it must come back with the errors, and nothing may have changed."""
     current = Ladder.objects.get(key=key).current()
-    before = state()
+    before = database_snapshot()
     response = client.post(f"{LADDERS}{key}/", form_data(current, **changes))
     assert response.status_code == 200
-    assert state() == before
+    assert_nothing_changed(before)
     body = html.unescape(response.content.decode())
     assert "Er is niets gewijzigd" in body or "Nothing has been changed" in body
     return body

@@ -10,14 +10,13 @@ import re
 
 import pytest
 
-from waarborg.audit.models import AuditEvent
 from waarborg.auth_web import testing
 from waarborg.core import clock
-from waarborg.dunning.models import Case, Decision, Notice
+from waarborg.dunning.models import Case, Notice
 from waarborg.dunning.tests.conftest import agree_to_email_notices, run_days
 from waarborg.dunning.tests.test_post import DUE, LETTER_DAY, oracle_last_day
 from waarborg.testing import factories as f
-from waarborg.testing.checks import assert_clean_event, last_event, row_counts
+from waarborg.testing.checks import assert_clean_event, assert_nothing_changed, database_snapshot, last_event, unchanged
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -73,15 +72,6 @@ def waiting(personas):
 
 def letter_url(case, letter) -> str:
     return f"{BOARD}dossiers/{case.pk}/brieven/{letter.pk}/"
-
-
-def _state():
-    return row_counts() | {
-        "notices": sorted(Notice.objects.values_list("pk", "status", "posted_on", "term_end", "sent_at")),
-        "cases": sorted(Case.objects.values_list("pk", "costs_from", "next_step_on", "pending_notice")),
-        "decisions": Decision.objects.count(),
-        "events": AuditEvent.objects.count(),
-    }
 
 
 @pytest.mark.promise("A1", "A5", "B4")
@@ -205,7 +195,7 @@ def test_the_case_shows_the_agreement_when_the_letter_was_emailed(office, person
 def test_a_bad_posting_day_is_a_form_error_and_changes_nothing(office, personas, waiting, value, message):
     case, letter, _ = waiting
     client = office(personas.dave)
-    before = _state()
+    before = database_snapshot()
     with clock.as_of(POSTED):
         response = client.post(letter_url(case, letter) + "verzonden/", {"posted_on": value})
     assert response.status_code == 200
@@ -213,7 +203,7 @@ def test_a_bad_posting_day_is_a_form_error_and_changes_nothing(office, personas,
     assert 'role="alert" data-errors="posted"' in body and "Er is niets gewijzigd" in body
     assert message in body
     assert message in " ".join(response.context["form"].errors["posted_on"])  # at the date's field
-    assert _state() == before
+    assert_nothing_changed(before)
 
 
 @pytest.mark.promise("A5")
@@ -221,14 +211,14 @@ def test_a_bad_posting_day_reads_in_english_after_the_language_switch(office, pe
     case, letter, _ = waiting
     client = office(personas.dave)
     client.post("/i18n/setlang/", {"language": "en", "next": "/backoffice/"})
-    before = _state()
+    before = database_snapshot()
     with clock.as_of(POSTED):
         response = client.post(letter_url(case, letter) + "verzonden/", {"posted_on": "2026-09-20"})
     assert response.context["form"].errors["posted_on"] == [
         "Posting date may not be before the day the letter was made (21 September 2026)"
     ]
     assert "Nothing has been changed" in response.content.decode()
-    assert _state() == before
+    assert_nothing_changed(before)
 
 
 @pytest.mark.promise("A5")
@@ -237,11 +227,11 @@ def test_recording_the_posting_twice_is_a_form_error_and_changes_nothing(office,
     client = office(personas.dave)
     with clock.as_of(D(2026, 9, 24)):
         assert client.post(letter_url(case, letter) + "verzonden/", {"posted_on": "2026-09-23"}).status_code == 302
-        before = _state()
+        before = database_snapshot()
         again = client.post(letter_url(case, letter) + "verzonden/", {"posted_on": "2026-09-24"})
     assert again.status_code == 200
     assert "Deze brief is al als verstuurd vastgelegd" in again.content.decode()
-    assert _state() == before
+    assert_nothing_changed(before)
 
 
 @pytest.mark.promise("A5", "B2")
@@ -249,31 +239,32 @@ def test_recording_the_posting_twice_is_a_form_error_and_changes_nothing(office,
 def test_other_roles_get_403_on_the_letter_and_change_nothing(office, personas, waiting, who):
     case, letter, _ = waiting
     client = office(getattr(personas, who))
-    before = _state()
+    before = database_snapshot()
     with clock.as_of(POSTED):
         assert client.get(letter_url(case, letter)).status_code == 403
         assert client.post(letter_url(case, letter) + "verzonden/", {"posted_on": "2026-09-23"}).status_code == 403
         assert client.get(BOARD).status_code == 403
-    assert _state() == before
+    assert_nothing_changed(before)
 
 
 @pytest.mark.promise("A5", "B2")
 def test_a_customer_cannot_open_or_record_the_letter(client, personas, waiting):
     case, letter, _ = waiting
     testing.sign_in(client, personas.alice)
-    before = _state()
+    before = database_snapshot()
     with clock.as_of(POSTED):
         assert client.get(letter_url(case, letter)).status_code in (302, 403)
         assert client.post(letter_url(case, letter) + "verzonden/", {"posted_on": "2026-09-23"}).status_code in (
             302,
             403,
         )
-    assert _state() == before
+    assert_nothing_changed(before)
 
 
 @pytest.mark.promise("A5")
 def test_an_email_notice_has_no_print_page(office, personas, waiting):
     case, _, _ = waiting
     reminder = Notice.objects.get(case=case, kind="reminder")
-    with clock.as_of(POSTED):
-        assert office(personas.dave).get(letter_url(case, reminder)).status_code == 404
+    client = office(personas.dave)
+    with clock.as_of(POSTED), unchanged():
+        assert client.get(letter_url(case, reminder)).status_code == 404

@@ -7,7 +7,7 @@ from waarborg.audit.models import AuditEvent
 from waarborg.auth_web.testing import sign_in
 from waarborg.backoffice.lists import SECTIONS
 from waarborg.core import roles
-from waarborg.testing.fixtures import *  # noqa: F403
+from waarborg.testing.checks import assert_nothing_changed, database_snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,7 @@ def test_it_opens_exactly_the_lists_of_the_role(client, personas, role):
     sign_in(client, staff)
     for scope in SECTIONS:
         url = reverse(f"backoffice:{scope}")
-        before = AuditEvent.objects.count()
+        before = database_snapshot()
         response = client.get(url)
         if roles.can(staff, scope):
             assert response.status_code == 200, (role, scope)
@@ -27,7 +27,7 @@ def test_it_opens_exactly_the_lists_of_the_role(client, personas, role):
             assert event.action == "backoffice.list" and event.data["scope"] == scope
         else:
             assert response.status_code in (403, 404), (role, scope)
-            assert AuditEvent.objects.count() == before
+            assert_nothing_changed(before)
     landing = client.get(reverse("web:backoffice")).content.decode()
     for scope in roles.scopes_of(role):
         if scope in SECTIONS:

@@ -10,7 +10,7 @@ from waarborg.core import clock
 from waarborg.core.errors import ValidationError
 from waarborg.customers.models import NoticeAgreement
 from waarborg.customers.services import notice_agreement_record, notice_agreement_withdraw
-from waarborg.testing.checks import row_counts
+from waarborg.testing.checks import assert_nothing_changed, database_snapshot
 
 pytestmark = pytest.mark.django_db
 TERMS = "Algemene voorwaarden, art. 4.3"
@@ -22,13 +22,6 @@ def _record_url(customer) -> str:
 
 def _withdraw_url(customer) -> str:
     return f"/backoffice/klanten/{customer.pk}/brieven-per-email/intrekken/"
-
-
-def _state():
-    return row_counts() | {
-        "agreements": list(NoticeAgreement.objects.order_by("pk").values()),
-        "events": list(AuditEvent.objects.order_by("seq").values_list("seq", "action")),
-    }
 
 
 def _agree(customer, **kw):
@@ -105,7 +98,7 @@ def test_bad_input_is_a_form_error_in_dutch_and_changes_nothing(office, personas
     }[url]
     if data.get("agreed_on") == "future":
         data = {"agreed_on": (clock.today() + dt.timedelta(days=1)).isoformat()}
-    before = _state()
+    before = database_snapshot()
     target = _record_url(customer) if url == "record" else _withdraw_url(customer)
     response = client.post(target, valid | data)
     assert response.status_code == 400
@@ -113,7 +106,7 @@ def test_bad_input_is_a_form_error_in_dutch_and_changes_nothing(office, personas
     assert field in errors
     if dutch:
         assert dutch in " ".join(errors[field]) and dutch in response.content.decode()
-    assert _state() == before
+    assert_nothing_changed(before)
 
 
 def _refusal(personas, customer, url, data) -> ValidationError:
@@ -142,11 +135,11 @@ def test_a_refusal_of_the_service_shows_at_its_field_in_the_visitors_language(of
     client.post("/i18n/setlang/", {"language": lang, "next": "/backoffice/klanten/"})
     if data.get("agreed_on") == "future":
         data = data | {"agreed_on": (clock.today() + dt.timedelta(days=1)).isoformat()}
-    before = _state()
+    before = database_snapshot()
     target = _record_url(customer) if url == "record" else _withdraw_url(customer)
     response = client.post(target, data | {"reference": TERMS})
     assert response.status_code == 400
-    assert _state() == before
+    assert_nothing_changed(before)
     refusal = _refusal(personas, customer, url, {k: v for k, v in data.items() if k != "reference"})
     assert refusal.field == field
     assert response.context["form"].errors[field] == [refusal.text(lang)]  # the catalogue's words, at the field
@@ -157,13 +150,13 @@ def test_the_refusal_reads_in_english_on_an_english_screen(office, personas):
     customer = personas.alice_customer
     client = office(personas.carol)
     client.post("/i18n/setlang/", {"language": "en", "next": "/backoffice/klanten/"})
-    before = _state()
+    before = database_snapshot()
     response = client.post(_withdraw_url(customer), {"withdrawn_on": clock.today().isoformat()})
     assert response.status_code == 400
     refusal = _refusal(personas, customer, "withdraw", {"withdrawn_on": clock.today()})
     assert response.context["form"].non_field_errors() == [refusal.text("en")]  # about the customer: above the form
     assert refusal.text("en") in response.content.decode()
-    assert _state() == before
+    assert_nothing_changed(before)
 
 
 @pytest.mark.promise("B2")
@@ -172,21 +165,21 @@ def test_roles_without_the_customers_scope_change_nothing(office, personas, who)
     customer = personas.bob_customer
     _agree(personas.alice_customer)
     client = office(getattr(personas, who))
-    before = _state()
+    before = database_snapshot()
     record = {"source": "contract", "agreed_on": "2025-03-01", "reference": TERMS}
     assert client.post(_record_url(customer), record).status_code == 403
     assert client.post(_withdraw_url(personas.alice_customer), {"withdrawn_on": "2026-01-01"}).status_code == 403
     assert client.get(_record_url(customer)).status_code == 403
-    assert _state() == before
+    assert_nothing_changed(before)
 
 
 @pytest.mark.promise("B2")
 def test_a_customer_that_does_not_exist_is_not_found_and_nothing_changes(office, personas):
     client = office(personas.carol)
-    before = _state()
+    before = database_snapshot()
     data = {"source": "contract", "agreed_on": "2025-03-01", "reference": TERMS}
     assert client.post("/backoffice/klanten/999999/brieven-per-email/", data).status_code == 404
-    assert _state() == before
+    assert_nothing_changed(before)
 
 
 @pytest.mark.promise("B1")
@@ -197,7 +190,7 @@ def test_the_forms_are_csrf_protected(personas):
 
     client = Client(enforce_csrf_checks=True)
     testing.sign_in(client, personas.carol)
-    before = _state()
+    before = database_snapshot()
     data = {"source": "contract", "agreed_on": "2025-03-01", "reference": TERMS}
     assert client.post(_record_url(personas.bob_customer), data).status_code == 403
-    assert _state() == before
+    assert_nothing_changed(before)

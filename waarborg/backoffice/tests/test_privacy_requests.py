@@ -5,7 +5,6 @@ import datetime as dt
 import re
 
 import pytest
-from django.apps import apps
 from django.test import Client
 
 from waarborg.audit.models import AuditEvent
@@ -17,7 +16,7 @@ from waarborg.privacy.identity import privacy_request_start_verification
 from waarborg.privacy.intake import privacy_request_create
 from waarborg.privacy.models import DeadlineWarning, PrivacyRequest
 from waarborg.testing import factories as f
-from waarborg.testing.checks import assert_clean_event, last_event, row_counts
+from waarborg.testing.checks import assert_clean_event, assert_nothing_changed, database_snapshot, last_event, unchanged
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -25,10 +24,6 @@ QUEUE = "/backoffice/verzoeken/"
 REGISTER = "/backoffice/verzoeken/registreren/"
 OVERVIEW = "/backoffice/verzoeken/maandoverzicht/"
 PRIVACY_MODELS = ("privacy.PrivacyRequest", "privacy.VerificationLink", "privacy.IdDocument")
-
-
-def _counts():
-    return row_counts() | {label: apps.get_model(label).objects.count() for label in PRIVACY_MODELS}
 
 
 def _numbers(response) -> list[str]:
@@ -74,16 +69,18 @@ def test_it_links_the_section_for_support_and_privacy(office, personas):
 @pytest.mark.parametrize("who", ["dave", "frank"])
 def test_it_refuses_roles_without_the_scope(office, personas, requests, who):
     client = office(getattr(personas, who))
-    for url in (QUEUE, REGISTER, OVERVIEW, f"{QUEUE}{requests['access'].pk}/"):
-        assert client.get(url).status_code == 403, url
-    assert client.post(f"{QUEUE}{requests['access'].pk}/toewijzen/").status_code == 403
+    with unchanged():
+        for url in (QUEUE, REGISTER, OVERVIEW, f"{QUEUE}{requests['access'].pk}/"):
+            assert client.get(url).status_code == 403, url
+        assert client.post(f"{QUEUE}{requests['access'].pk}/toewijzen/").status_code == 403
 
 
 @pytest.mark.promise("B2")
 def test_it_refuses_a_customer(client, personas, requests):
     testing.sign_in(client, personas.alice)
-    assert client.get(QUEUE).status_code == 403
-    assert client.get(f"{QUEUE}{requests['access'].pk}/").status_code == 403
+    with unchanged():
+        assert client.get(QUEUE).status_code == 403
+        assert client.get(f"{QUEUE}{requests['access'].pk}/").status_code == 403
 
 
 @pytest.mark.promise("B2", "G7")
@@ -94,14 +91,14 @@ def test_it_lets_support_register_but_not_read_or_handle(office, personas, reque
     body = page.content.decode()
     assert f'href="{REGISTER}"' in body and requests["access"].number not in body
     pk = requests["access"].pk
-    before = _counts()
+    before = database_snapshot()
     assert client.get(f"{QUEUE}{pk}/").status_code == 403
     assert client.get(OVERVIEW).status_code == 403
     for action in ("toewijzen", "identiteitscontrole", "verlengen", "weigeren", "afronden"):
         assert (
             client.post(f"{QUEUE}{pk}/{action}/", {"verlengen-reason": "x", "weigeren-reason": "x"}).status_code == 403
         )
-    assert _counts() == before
+    assert_nothing_changed(before)
 
 
 @pytest.mark.promise("B2")
@@ -221,7 +218,7 @@ def test_it_shows_the_link_for_a_letter_once_for_a_request_without_e_mail(office
     )
     body = response.content.decode()
     assert 'data-verification="letter"' in body and "/privacyverzoek/identiteit/" in body
-    assert mail.messages == []
+    assert mail.settle() == []
     assert PrivacyRequest.objects.get().status == "awaiting_id"
 
 
@@ -249,12 +246,13 @@ def test_it_refuses_a_registration_and_stores_nothing(office, personas, mail, da
         "email": "alice.devries@example.nl",
         "start_check": "on",
     }
-    before = _counts()
+    before = database_snapshot()
     response = client.post(REGISTER, base | data)
     assert response.status_code == 200
     assert field in response.context["form"].errors
     assert "Er is niets geregistreerd." in response.content.decode()
-    assert _counts() == before and mail.messages == []
+    assert_nothing_changed(before)
+    assert mail.settle() == []
 
 
 @pytest.mark.promise("G7", "G8")
@@ -273,7 +271,7 @@ def test_it_sends_no_identity_check_for_someone_unknown(office, personas, mail):
     )
     assert response.status_code == 200
     assert "/privacyverzoek/" not in response.content.decode()
-    assert not any("/privacyverzoek/" in mail.body(m) for m in mail.messages)
+    assert not any("/privacyverzoek/" in mail.body(m) for m in mail.settle())
     assert all(not r.subject_rows for r in PrivacyRequest.objects.all())
 
 
@@ -303,13 +301,16 @@ def test_it_shows_the_timeline_and_records_every_opening(office, personas, erin,
     assert "interne telling staat stil" in body and 'data-due="2026-03-30"' in body
     assert_clean_event(last_event(), action="privacy.request.view", values=["alice"])
     assert last_event().actor == f"account:{erin.pk}" and last_event().purpose == "U14"
-    assert client.head(f"{QUEUE}{made.pk}/").status_code == 405
+    with unchanged():
+        assert client.head(f"{QUEUE}{made.pk}/").status_code == 405
 
 
 @pytest.mark.promise("B2")
 def test_it_answers_404_for_an_unknown_request(office, personas):
-    assert office(personas.erin).get(f"{QUEUE}999999/").status_code == 404
-    assert office(personas.erin).post(f"{QUEUE}999999/toewijzen/").status_code == 404
+    client = office(personas.erin)
+    with unchanged():
+        assert client.get(f"{QUEUE}999999/").status_code == 404
+        assert client.post(f"{QUEUE}999999/toewijzen/").status_code == 404
 
 
 @pytest.mark.promise("G9")
@@ -326,21 +327,22 @@ def test_it_lets_the_privacy_officer_take_a_request_on(office, personas, request
 def test_it_refuses_an_action_without_the_csrf_token(personas, requests):
     client = Client(enforce_csrf_checks=True)
     testing.sign_in(client, personas.erin)
-    before = _counts()
+    before = database_snapshot()
     response = client.post(f"{QUEUE}{requests['access'].pk}/toewijzen/")
     assert response.status_code == 403
     response = client.post(
         REGISTER, {"type": "access", "channel": "phone", "received": "2026-01-01", "email": "x@y.nl"}
     )
     assert response.status_code == 403
-    assert _counts() == before
+    assert_nothing_changed(before)
 
 
 @pytest.mark.promise("B2")
 def test_it_answers_an_action_only_on_post(office, personas, requests):
     client = office(personas.erin)
-    assert client.get(f"{QUEUE}{requests['access'].pk}/toewijzen/").status_code == 405
-    assert client.post(f"{QUEUE}{requests['access'].pk}/onbekend/").status_code == 404
+    with unchanged():
+        assert client.get(f"{QUEUE}{requests['access'].pk}/toewijzen/").status_code == 405
+        assert client.post(f"{QUEUE}{requests['access'].pk}/onbekend/").status_code == 404
 
 
 # --- The month ---------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from waarborg.billing.selectors import (
 )
 from waarborg.core.errors import NotFound, PermissionDenied
 from waarborg.testing import factories as f
+from waarborg.testing.checks import unchanged
 
 pytestmark = pytest.mark.django_db
 
@@ -32,11 +33,11 @@ def test_it_shows_a_customer_only_their_own_invoices_and_payments(alice, billing
     assert list(invoice_list_for(viewer=alice)) == [billing["own_invoice"]]
     assert list(payment_list_for(viewer=alice)) == [billing["own_payment"]]
     assert [m.id for m in payment_method_list_for(viewer=alice)] == [billing["own_method"].pk]
-    with pytest.raises(NotFound):
+    with unchanged(), pytest.raises(NotFound):
         invoice_get_for(viewer=alice, pk=billing["other_invoice"].pk)
-    with pytest.raises(NotFound):
+    with unchanged(), pytest.raises(NotFound):
         payment_method_get_for(viewer=alice, pk=billing["other_method"].pk)
-    with pytest.raises(NotFound):
+    with unchanged(), pytest.raises(NotFound):
         invoice_list_for(viewer=alice, customer=personas.bob_customer)
 
 
@@ -47,7 +48,7 @@ def test_it_shows_finance_every_invoice_and_nobody_else_on_staff(personas, billi
     assert list(payment_list_for(viewer=personas.dave, invoice=billing["own_invoice"])) == [billing["own_payment"]]
     for viewer in (personas.carol, personas.erin, personas.frank):
         for selector in (invoice_list_for, payment_list_for, payment_method_list_for):
-            with pytest.raises(PermissionDenied):
+            with unchanged(), pytest.raises(PermissionDenied):
                 selector(viewer=viewer)
 
 

@@ -19,7 +19,7 @@ from waarborg.core.crypto import keyed_hash
 from waarborg.core.errors import NotFound, PermissionDenied, ValidationError
 from waarborg.customers.services import contact_update
 from waarborg.testing import factories as f
-from waarborg.testing.checks import assert_clean_event, last_event, row_counts
+from waarborg.testing.checks import assert_clean_event, assert_nothing_changed, database_snapshot, last_event
 
 pytestmark = pytest.mark.django_db
 
@@ -98,28 +98,28 @@ def test_it_addresses_an_organisation_to_its_billing_contact(dave, personas):
     ],
 )
 def test_it_refuses_invalid_invoice_lines_and_stores_nothing(dave, personas, lines):
-    before = row_counts()
+    before = database_snapshot()
     with pytest.raises(ValidationError):
         invoice_create(actor=dave, customer=personas.bob_customer, lines=lines)
-    assert row_counts() == before
+    assert_nothing_changed(before)
 
 
 def test_it_refuses_an_invoice_without_a_billing_address(dave):
     customer = f.CustomerFactory()
     f.ContactFactory(customer=customer, street="", postcode="", town="")
-    before = row_counts()
+    before = database_snapshot()
     with pytest.raises(ValidationError):
         invoice_create(actor=dave, customer=customer, lines=LINES)
-    assert row_counts() == before
+    assert_nothing_changed(before)
 
 
 @pytest.mark.promise("B2")
 @pytest.mark.parametrize("who", ["alice", "carol", "erin", "frank"])
 def test_it_lets_only_finance_issue_invoices(personas, who):
-    before = row_counts()
+    before = database_snapshot()
     with pytest.raises(PermissionDenied):
         _invoice(getattr(personas, who), personas.alice_customer)
-    assert row_counts() == before
+    assert_nothing_changed(before)
 
 
 # --- payment_record -------------------------------------------------------------------------
@@ -155,11 +155,11 @@ def test_it_records_partial_payments_until_the_invoice_is_paid(dave, personas):
 )
 def test_it_refuses_a_wrong_payment_and_changes_nothing(dave, personas, kwargs, field):
     invoice = _invoice(dave, personas.bob_customer)
-    before = row_counts()
+    before = database_snapshot()
     with pytest.raises(ValidationError) as exc:
         payment_record(actor=dave, **{"invoice": invoice, **kwargs})
     assert exc.value.field == field
-    assert row_counts() == before
+    assert_nothing_changed(before)
     invoice.refresh_from_db()
     assert (invoice.amount_paid, invoice.status) == (Decimal("0.00"), "open")
 
@@ -168,10 +168,10 @@ def test_it_refuses_a_wrong_payment_and_changes_nothing(dave, personas, kwargs, 
 def test_it_refuses_a_payment_after_the_invoice_is_paid(dave, personas):
     invoice = _invoice(dave, personas.bob_customer)
     payment_record(actor=dave, invoice=invoice, amount=invoice.total_incl)
-    before = row_counts()
+    before = database_snapshot()
     with pytest.raises(ValidationError):
         payment_record(actor=dave, invoice=invoice, amount="0.01")
-    assert row_counts() == before
+    assert_nothing_changed(before)
 
 
 def test_it_refuses_a_payment_on_a_cancelled_invoice(dave, personas):
@@ -179,30 +179,30 @@ def test_it_refuses_a_payment_on_a_cancelled_invoice(dave, personas):
     invoice_cancel(actor=dave, invoice=invoice)
     assert Invoice.objects.get(pk=invoice.pk).status == "cancelled"
     assert_clean_event(last_event(), action="invoice.cancel", values=["Bakkerij", "Bakkersweg"])
-    before = row_counts()
+    before = database_snapshot()
     with pytest.raises(ValidationError):
         payment_record(actor=dave, invoice=invoice, amount="1")
-    assert row_counts() == before
+    assert_nothing_changed(before)
 
 
 def test_it_refuses_another_customers_payment_method(dave, personas):
     invoice = _invoice(dave, personas.bob_customer)
     method = f.PaymentMethodFactory(customer=personas.alice_customer)
-    before = row_counts()
+    before = database_snapshot()
     with pytest.raises(ValidationError):
         payment_record(actor=dave, invoice=invoice, amount="1", payment_method=method)
-    assert row_counts() == before
+    assert_nothing_changed(before)
 
 
 @pytest.mark.promise("B2")
 def test_it_lets_no_customer_record_a_payment(alice, dave, personas):
     invoice = _invoice(dave, personas.alice_customer)
-    before = row_counts()
+    before = database_snapshot()
     with pytest.raises(PermissionDenied):
         payment_record(actor=alice, invoice=invoice, amount="1")
     with pytest.raises(PermissionDenied):
         payment_record(actor=alice, invoice="2099-000001", amount="1")  # same answer for unknown ones
-    assert row_counts() == before
+    assert_nothing_changed(before)
 
 
 # --- payment_method_add ---------------------------------------------------------------------
@@ -249,7 +249,7 @@ def test_it_encrypts_the_iban_at_rest_and_shows_it_masked(alice, personas):
     ],
 )
 def test_it_refuses_an_invalid_iban_and_stores_nothing(alice, personas, iban):
-    before = row_counts()
+    before = database_snapshot()
     with pytest.raises(ValidationError) as exc:
         payment_method_add(
             actor=alice, customer=personas.alice_customer, kind="sepa_mandate", iban=iban, holder_name="A"
@@ -257,7 +257,7 @@ def test_it_refuses_an_invalid_iban_and_stores_nothing(alice, personas, iban):
     assert exc.value.field == "iban"
     if iban:
         assert iban not in str(exc.value)
-    assert row_counts() == before
+    assert_nothing_changed(before)
 
 
 @pytest.mark.promise("D7")
@@ -276,10 +276,10 @@ def test_it_needs_no_iban_for_ideal(alice, personas):
 
 @pytest.mark.promise("B2")
 def test_it_answers_not_found_when_a_customer_adds_a_payment_method_for_another(alice, personas):
-    before = row_counts()
+    before = database_snapshot()
     with pytest.raises(NotFound):
         payment_method_add(actor=alice, customer=personas.bob_customer, kind="transfer", iban=IBAN)
-    assert row_counts() == before
+    assert_nothing_changed(before)
 
 
 def test_it_records_the_payment_date_given(dave, personas):

@@ -7,7 +7,7 @@ from waarborg.careers.services import application_close, application_keep_consen
 from waarborg.core import clock
 from waarborg.core.actors import SYSTEM
 from waarborg.core.errors import PermissionDenied, ValidationError
-from waarborg.testing.checks import assert_clean_event, last_event, row_counts
+from waarborg.testing.checks import assert_clean_event, assert_nothing_changed, database_snapshot, last_event, unchanged
 
 pytestmark = pytest.mark.django_db
 
@@ -61,11 +61,11 @@ def test_it_stores_an_application_in_normal_forms(db):
     ],
 )
 def test_it_refuses_an_under_16_applicant_without_a_parents_consent_and_stores_nothing(db, age):
-    before = row_counts()
+    before = database_snapshot()
     with pytest.raises(ValidationError) as exc:
         _submit(**age)
     assert exc.value.field == "parental_consent_ref"
-    assert row_counts() == before
+    assert_nothing_changed(before)
     assert not JobApplication.objects.exists()
 
 
@@ -83,10 +83,10 @@ def test_it_takes_a_16th_birthday_today_as_16(db):
 
 @pytest.mark.promise("M1")
 def test_it_refuses_an_age_band_that_contradicts_the_date_of_birth(db):
-    before = row_counts()
+    before = database_snapshot()
     with pytest.raises(ValidationError):
         _submit(date_of_birth=dt.date(2011, 1, 1), age_band="18_plus", parental_consent_ref="")
-    assert row_counts() == before
+    assert_nothing_changed(before)
 
 
 @pytest.mark.promise("D8")
@@ -103,17 +103,17 @@ def test_it_refuses_an_age_band_that_contradicts_the_date_of_birth(db):
     ],
 )
 def test_it_refuses_invalid_application_data_and_stores_nothing(db, field, value):
-    before = row_counts()
+    before = database_snapshot()
     with pytest.raises(ValidationError) as exc:
         _submit(**{field: value})
     assert exc.value.field == field
-    assert row_counts() == before
+    assert_nothing_changed(before)
 
 
 @pytest.mark.promise("U13", "B2", "B4")
 def test_it_closes_the_procedure_by_the_privacy_officer_only(erin, carol):
     application = _submit()
-    with pytest.raises(PermissionDenied):
+    with unchanged(), pytest.raises(PermissionDenied):
         application_close(actor=carol, application=application)
     application_close(actor=erin, application=application)
     assert JobApplication.objects.get(pk=application.pk).procedure_closed_at is not None

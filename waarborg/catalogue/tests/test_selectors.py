@@ -3,6 +3,7 @@ import pytest
 from waarborg.catalogue.selectors import product_list, subscription_get_for, subscription_list_for
 from waarborg.core.errors import NotFound, PermissionDenied
 from waarborg.testing import factories as f
+from waarborg.testing.checks import unchanged
 
 pytestmark = pytest.mark.django_db
 
@@ -12,15 +13,15 @@ def test_it_shows_subscriptions_to_their_customer_support_and_finance(personas):
     own = f.SubscriptionFactory(customer=personas.alice_customer)
     other = f.SubscriptionFactory(customer=personas.bob_customer)
     assert list(subscription_list_for(viewer=personas.alice)) == [own]
-    with pytest.raises(NotFound):
+    with unchanged(), pytest.raises(NotFound):
         subscription_get_for(viewer=personas.alice, pk=other.pk)
-    with pytest.raises(NotFound):
+    with unchanged(), pytest.raises(NotFound):
         subscription_list_for(viewer=personas.alice, customer=personas.bob_customer)
     for staff in (personas.carol, personas.dave):
         assert set(subscription_list_for(viewer=staff)) == {own, other}
     assert list(subscription_list_for(viewer=personas.carol, customer=personas.bob_customer)) == [other]
     for staff in (personas.erin, personas.frank):
-        with pytest.raises(PermissionDenied):
+        with unchanged(), pytest.raises(PermissionDenied):
             subscription_list_for(viewer=staff)
 
 

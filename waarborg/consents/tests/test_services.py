@@ -8,7 +8,7 @@ from waarborg.consents.services import consent_give, consent_refuse, consent_wit
 from waarborg.core import clock
 from waarborg.core.actors import SYSTEM
 from waarborg.core.errors import NotFound, PermissionDenied, ValidationError
-from waarborg.testing.checks import assert_clean_event, last_event, row_counts
+from waarborg.testing.checks import assert_clean_event, assert_nothing_changed, database_snapshot, last_event
 
 pytestmark = pytest.mark.django_db
 
@@ -52,9 +52,9 @@ def test_it_records_a_cookie_choice_by_device_and_keeps_the_refusal(db):
 
 @pytest.mark.promise("G4")
 def test_it_withdraws_nothing_when_nothing_stands(alice):
-    before = row_counts()
+    before = database_snapshot()
     assert consent_withdraw(actor=alice, kind="cookies_marketing") == []
-    assert row_counts() == before
+    assert_nothing_changed(before)
 
 
 @pytest.mark.promise("G4", "B2")
@@ -62,33 +62,33 @@ def test_it_lets_the_privacy_officer_withdraw_on_request_but_not_give(erin, alic
     consent_give(actor=alice, kind="marketing_email", policy_version="2025-01")
     consent_withdraw(actor=erin, kind="marketing_email", account=alice)
     assert not consent_is_given(kind="marketing_email", account=alice)
-    before = row_counts()
+    before = database_snapshot()
     with pytest.raises(PermissionDenied):
         consent_give(actor=erin, kind="marketing_email", policy_version="2025-01", account=alice)
-    assert row_counts() == before
+    assert_nothing_changed(before)
 
 
 @pytest.mark.promise("B2")
 def test_it_answers_not_found_when_a_customer_withdraws_someone_elses_consent(alice, bob):
     record = consent_give(actor=bob, kind="marketing_email", policy_version="2025-01")
-    before = row_counts()
+    before = database_snapshot()
     with pytest.raises(NotFound):
         consent_withdraw(actor=alice, kind="marketing_email", account=bob)
     with pytest.raises(NotFound):
         consent_give(actor=alice, kind="marketing_email", policy_version="2025-01", contact=bob.contact)
-    assert row_counts() == before
+    assert_nothing_changed(before)
     assert ConsentRecord.objects.get(pk=record.pk).withdrawn_at is None
 
 
 @pytest.mark.promise("M1")
 def test_it_refuses_an_under_16_consent_without_a_parents_consent(db):
-    before = row_counts()
+    before = database_snapshot()
     with pytest.raises(ValidationError) as exc:
         consent_give(
             actor=SYSTEM, kind="marketing_email", policy_version="2025-01", device_id=DEVICE, subject_under_16=True
         )
     assert exc.value.field == "parental_consent_ref"
-    assert row_counts() == before
+    assert_nothing_changed(before)
     record = consent_give(
         actor=SYSTEM,
         kind="marketing_email",
@@ -111,7 +111,7 @@ def test_it_refuses_an_under_16_consent_without_a_parents_consent(db):
     ],
 )
 def test_it_refuses_an_incomplete_consent_and_stores_nothing(db, kwargs):
-    before = row_counts()
+    before = database_snapshot()
     with pytest.raises(ValidationError):
         consent_give(actor=SYSTEM, **kwargs)
-    assert row_counts() == before
+    assert_nothing_changed(before)

@@ -23,12 +23,12 @@ from waarborg.correspondence.services import ticket_mark_fiscal
 from waarborg.erasure.archive import fiscal_archive_read
 from waarborg.erasure.cases import erasure_request
 from waarborg.erasure.plan import erasure_plan
-from waarborg.erasure.tests.world import build_alice, files_in_a_fresh_directory  # noqa: F401
+from waarborg.erasure.tests.world import build_alice
 from waarborg.exports.access import access_package_content
 from waarborg.subjects.finder import Query, subject_find
 from waarborg.subjects.report import subject_report
 from waarborg.testing import factories as f
-from waarborg.testing.checks import assert_clean_event, last_event, row_counts
+from waarborg.testing.checks import assert_clean_event, assert_nothing_changed, database_snapshot, last_event, unchanged
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +38,7 @@ ALICE = "alice.devries@example.nl"
 
 
 @pytest.fixture(autouse=True)
-def _fresh_files(files_in_a_fresh_directory):  # noqa: F811
+def _fresh_files(files_in_a_fresh_directory):
     return files_in_a_fresh_directory
 
 
@@ -127,9 +127,9 @@ def test_an_erasure_keeps_the_fiscal_ticket_locked_away_and_erases_the_ordinary_
     assert Attachment.objects.get(pk=attachment.pk).restricted_at is not None and default_storage.exists(stored)
     # locked away: no screen shows it, to any role that reads tickets
     assert not ticket_list_for(viewer=personas.carol).filter(pk=fiscal.pk).exists()
-    with pytest.raises(NotFound):
+    with unchanged(), pytest.raises(NotFound):
         ticket_get_for(viewer=personas.carol, pk=fiscal.pk)
-    with pytest.raises(NotFound):
+    with unchanged(), pytest.raises(NotFound):
         message_list_for(viewer=personas.carol, ticket=fiscal.pk)
     # only the fiscal archive opens it, with a reason
     record = fiscal_archive_read(viewer=personas.gina, customer_or_invoice=world.customer, reason_code="tax_audit")
@@ -137,7 +137,7 @@ def test_an_erasure_keeps_the_fiscal_ticket_locked_away_and_erases_the_ordinary_
     assert archived["id"] == fiscal.pk and archived["invoice"] == world.invoices[0].number
     assert archived["messages"][0]["body"].startswith("Het btw-bedrag")
     assert archived["messages"][0]["attachments"] == ("factuur.pdf",)
-    with pytest.raises(PermissionDenied):
+    with unchanged(), pytest.raises(PermissionDenied):
         fiscal_archive_read(viewer=personas.carol, customer_or_invoice=world.customer, reason_code="tax_audit")
 
     daily(D(2033, 12, 31))
@@ -182,13 +182,14 @@ def test_only_staff_mark_a_ticket_and_only_with_an_invoice_of_its_customer(perso
     ticket = f.TicketFactory(customer=customer, contact=contact, subject="Btw-vraag van Bob")
     own = f.InvoiceFactory(customer=customer, billing_contact=contact)
     other = f.InvoiceFactory(customer=personas.alice_customer, billing_contact=personas.alice_contact)
-    before = row_counts()
+    before = database_snapshot()
     with pytest.raises(ValidationError, match="another customer"):
         ticket_mark_fiscal(actor=personas.carol, ticket=ticket, invoice=other)
     for who in (personas.bob, personas.dave):  # the customer; finance, who does not read tickets
         with pytest.raises(PermissionDenied):
             ticket_mark_fiscal(actor=who, ticket=ticket, invoice=own)
-    assert row_counts() == before and Ticket.objects.get(pk=ticket.pk).fiscal_invoice_id is None
+    assert_nothing_changed(before)
+    assert Ticket.objects.get(pk=ticket.pk).fiscal_invoice_id is None
     ticket_mark_fiscal(actor=personas.carol, ticket=ticket, invoice=own)
     assert Ticket.objects.get(pk=ticket.pk).is_fiscal
     assert_clean_event(last_event(), action="ticket.fiscal", values=["Btw-vraag", "Bob"])

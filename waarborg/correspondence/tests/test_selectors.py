@@ -9,6 +9,7 @@ from waarborg.correspondence.selectors import (
     ticket_list_for,
 )
 from waarborg.testing import factories as f
+from waarborg.testing.checks import unchanged
 
 pytestmark = pytest.mark.django_db
 
@@ -21,13 +22,13 @@ def test_it_shows_tickets_to_their_customer_and_support_only(personas):
     f.MessageFactory(ticket=other)
     assert list(ticket_list_for(viewer=personas.alice)) == [own]
     assert list(message_list_for(viewer=personas.alice, ticket=own)) == [message]
-    with pytest.raises(NotFound):
+    with unchanged(), pytest.raises(NotFound):
         message_list_for(viewer=personas.alice, ticket=other)
-    with pytest.raises(NotFound):
+    with unchanged(), pytest.raises(NotFound):
         ticket_get_for(viewer=personas.alice, pk=other.pk)
     assert set(ticket_list_for(viewer=personas.carol)) == {own, other}
     for viewer in (personas.dave, personas.erin, personas.frank):
-        with pytest.raises(PermissionDenied):
+        with unchanged(), pytest.raises(PermissionDenied):
             ticket_list_for(viewer=viewer)
 
 
@@ -37,5 +38,5 @@ def test_it_shows_complaints_to_support_and_the_privacy_officer(personas):
     assert list(complaint_list_for(viewer=personas.carol)) == [complaint]
     assert complaint_get_for(viewer=personas.erin, pk=complaint.pk) == complaint
     for viewer in (personas.alice, personas.dave, personas.frank):
-        with pytest.raises(PermissionDenied):
+        with unchanged(), pytest.raises(PermissionDenied):
             complaint_list_for(viewer=viewer)

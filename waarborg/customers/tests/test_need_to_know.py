@@ -13,6 +13,7 @@ from waarborg.correspondence.selectors import complaint_list_for, ticket_list_fo
 from waarborg.customers.selectors import contact_list_for, customer_list_for, document_list_for
 from waarborg.register.selectors import recipient_list_for
 from waarborg.testing import factories as f
+from waarborg.testing.checks import unchanged
 
 pytestmark = pytest.mark.django_db
 
@@ -88,7 +89,7 @@ def test_it_grants_a_selector_exactly_to_the_roles_with_its_scope(world, role, s
     if roles.can(viewer, scope):
         SELECTORS[scope](viewer=viewer)
     else:
-        with pytest.raises(PermissionDenied):
+        with unchanged(), pytest.raises(PermissionDenied):
             SELECTORS[scope](viewer=viewer)
 
 

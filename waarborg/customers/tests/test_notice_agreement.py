@@ -5,20 +5,14 @@ import datetime as dt
 
 import pytest
 
-from waarborg.audit.models import AuditEvent
 from waarborg.core import clock, datamap
 from waarborg.core.errors import NotFound, PermissionDenied, ValidationError
-from waarborg.customers.models import NoticeAgreement
 from waarborg.customers.selectors import notice_agreement_for, notice_agreements_standing
 from waarborg.customers.services import notice_agreement_record, notice_agreement_withdraw
-from waarborg.testing.checks import assert_clean_event, last_event
+from waarborg.testing.checks import assert_clean_event, assert_nothing_changed, database_snapshot, last_event
 
 pytestmark = pytest.mark.django_db
 D = dt.date
-
-
-def _state():
-    return (list(NoticeAgreement.objects.values()), AuditEvent.objects.count())
 
 
 @pytest.mark.promise("A5")
@@ -58,7 +52,7 @@ def test_a_customer_records_only_their_own_agreement(personas):
             reference="klantportaal",
         )
         assert own.source == "consent"
-        before = _state()
+        before = database_snapshot()
         with pytest.raises(ValidationError, match="not a contract term"):
             notice_agreement_record(
                 actor=personas.alice,
@@ -77,7 +71,7 @@ def test_a_customer_records_only_their_own_agreement(personas):
             )
         with pytest.raises(PermissionDenied):
             notice_agreement_withdraw(actor=personas.frank, customer=personas.alice_customer)
-    assert _state() == before
+    assert_nothing_changed(before)
 
 
 @pytest.mark.promise("A5")
@@ -93,11 +87,11 @@ def test_a_customer_records_only_their_own_agreement(personas):
 )
 def test_bad_input_is_refused_and_nothing_is_stored(personas, kwargs, field):
     values = {"source": "contract", "agreed_on": "2026-02-01", "reference": "Algemene voorwaarden"} | kwargs
-    before = _state()
+    before = database_snapshot()
     with clock.as_of(D(2026, 3, 1)), pytest.raises(ValidationError) as refused:
         notice_agreement_record(actor=personas.carol, customer=personas.alice_customer, **values)
     assert refused.value.field == field
-    assert _state() == before
+    assert_nothing_changed(before)
 
 
 @pytest.mark.promise("D5")

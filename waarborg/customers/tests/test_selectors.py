@@ -9,6 +9,7 @@ from waarborg.customers.selectors import (
     document_list_for,
 )
 from waarborg.testing import factories as f
+from waarborg.testing.checks import unchanged
 
 pytestmark = pytest.mark.django_db
 
@@ -17,17 +18,17 @@ pytestmark = pytest.mark.django_db
 def test_it_shows_a_customer_only_their_own_customer(alice, personas):
     assert list(customer_list_for(viewer=alice)) == [personas.alice_customer]
     assert customer_get_for(viewer=alice, pk=personas.alice_customer.pk) == personas.alice_customer
-    with pytest.raises(NotFound):
+    with unchanged(), pytest.raises(NotFound):
         customer_get_for(viewer=alice, pk=personas.bob_customer.pk)
-    with pytest.raises(NotFound):
+    with unchanged(), pytest.raises(NotFound):
         customer_get_for(viewer=alice, pk=999999)
 
 
 @pytest.mark.promise("B2")
 def test_it_gives_the_same_answer_for_another_customers_and_a_missing_object(alice, bob):
-    with pytest.raises(NotFound) as other:
+    with unchanged(), pytest.raises(NotFound) as other:
         contact_get_for(viewer=alice, pk=bob.contact.pk)
-    with pytest.raises(NotFound) as missing:
+    with unchanged(), pytest.raises(NotFound) as missing:
         contact_get_for(viewer=alice, pk=bob.contact.pk + 1000)
     assert str(other.value).replace(str(bob.contact.pk), "N") == str(missing.value).replace(
         str(bob.contact.pk + 1000), "N"
@@ -38,7 +39,7 @@ def test_it_gives_the_same_answer_for_another_customers_and_a_missing_object(ali
 def test_it_lists_contacts_of_the_viewers_own_customer(alice, bob, personas):
     extra = f.ContactFactory(customer=personas.alice_customer, role="technical")
     assert set(contact_list_for(viewer=alice)) == {alice.contact, extra}
-    with pytest.raises(NotFound):
+    with unchanged(), pytest.raises(NotFound):
         contact_list_for(viewer=alice, customer=personas.bob_customer)
 
 
@@ -52,9 +53,9 @@ def test_it_lets_staff_search_customers_by_number_or_name(carol, personas):
 
 @pytest.mark.promise("B2")
 def test_it_refuses_the_administrator_customer_data(frank, personas):
-    with pytest.raises(PermissionDenied):
+    with unchanged(), pytest.raises(PermissionDenied):
         customer_list_for(viewer=frank)
-    with pytest.raises(PermissionDenied):
+    with unchanged(), pytest.raises(PermissionDenied):
         contact_get_for(viewer=frank, pk=personas.alice_contact.pk)
 
 
@@ -63,7 +64,7 @@ def test_it_shows_assignment_documents_to_support_only(carol, dave, alice, perso
     document = f.DocumentFactory(customer=personas.bob_customer)
     assert list(document_list_for(viewer=carol)) == [document]
     for viewer in (dave, alice):
-        with pytest.raises(PermissionDenied):
+        with unchanged(), pytest.raises(PermissionDenied):
             document_list_for(viewer=viewer)
 
 
@@ -77,5 +78,5 @@ def test_it_shows_nothing_to_a_customer_account_without_a_contact(db):
 @pytest.mark.promise("B2")
 def test_it_shows_nothing_to_an_inactive_account(carol):
     carol.is_active = False
-    with pytest.raises(PermissionDenied):
+    with unchanged(), pytest.raises(PermissionDenied):
         customer_list_for(viewer=carol)

@@ -20,8 +20,9 @@ from waarborg.core.errors import NotFound, ValidationError
 from waarborg.customers.models import Contact, Customer
 from waarborg.customers.termination import customer_terminate
 from waarborg.erasure.models import ErasureCase
-from waarborg.erasure.tests.world import build_alice, files_in_a_fresh_directory  # noqa: F401
+from waarborg.erasure.tests.world import build_alice
 from waarborg.testing import factories as f
+from waarborg.testing.checks import unchanged
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("files_in_a_fresh_directory")]
 
@@ -84,9 +85,9 @@ def test_it_waits_for_an_unpaid_invoice_and_runs_when_it_is_paid(personas, daily
 
 @pytest.mark.promise("R2", "B2")
 def test_it_lets_a_customer_end_only_their_own_contract(personas):
-    with pytest.raises(NotFound):
+    with unchanged(), pytest.raises(NotFound):
         customer_terminate(actor=personas.bob, customer=personas.alice_customer, reason="opzegging")
-    with pytest.raises(ValidationError):
+    with unchanged(), pytest.raises(ValidationError):
         customer_terminate(actor=personas.alice, customer=personas.alice_customer, reason="")
     assert not ErasureCase.objects.exists()
 
@@ -113,7 +114,7 @@ def _cli(*args):
 def test_a_contract_ended_from_the_shell_opens_the_case_that_runs_by_itself(personas, daily):
     world = build_alice(personas, running=True)
     end = clock.today() + dt.timedelta(days=10)
-    with pytest.raises(CommandError, match="add --yes") as unconfirmed:
+    with unchanged(), pytest.raises(CommandError, match="add --yes") as unconfirmed:
         _cli("terminate", "--customer", world.customer.number, "--reason", "opzegging per brief")
     assert unconfirmed.value.returncode == 2 and not ErasureCase.objects.exists()
     out = _cli(
@@ -131,6 +132,6 @@ def test_a_contract_ended_from_the_shell_opens_the_case_that_runs_by_itself(pers
     daily(end + dt.timedelta(days=1))
     case.refresh_from_db()
     assert case.status == ErasureCase.Status.COMPLETE
-    with pytest.raises(CommandError, match="no such customer") as gone:
+    with unchanged(), pytest.raises(CommandError, match="no such customer") as gone:
         _cli("terminate", "--customer", world.customer.number, "--reason", "nogmaals", "--yes")
     assert gone.value.returncode == 1

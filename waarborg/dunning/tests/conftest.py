@@ -9,7 +9,6 @@ from waarborg.core.daily import run_daily
 from waarborg.dunning.ladder_versions import ladder_update
 from waarborg.dunning.models import Case, Decision, Ladder, Notice
 from waarborg.testing import factories as f
-from waarborg.testing.fixtures import *  # noqa: F403
 
 D = dt.date
 DUE = D(2026, 1, 5)  # a Monday
@@ -17,7 +16,7 @@ JOBS = ["dunning", "dunning-notices", "provisioning"]
 
 
 @pytest.fixture(autouse=True)
-def mailbox(smtp_server):  # noqa: F811 (the fixture from waarborg.testing.fixtures)
+def mailbox(smtp_server):
     """Every notice in these tests goes through Django's SMTP backend to a real local server."""
     return smtp_server
 

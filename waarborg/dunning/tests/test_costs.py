@@ -13,14 +13,13 @@ from math import floor
 
 import pytest
 
-from waarborg.audit.models import AuditEvent
 from waarborg.billing.services import payment_record
 from waarborg.core import clock
 from waarborg.core.errors import ValidationError
 from waarborg.dunning import ladders as L
 from waarborg.dunning.models import Decision, Ladder, LadderVersion, Notice
 from waarborg.dunning.notices import explain
-from waarborg.testing.checks import row_counts
+from waarborg.testing.checks import assert_nothing_changed, database_snapshot
 
 from .conftest import DUE, D, run_days
 
@@ -212,13 +211,6 @@ def _statute_with(**changes):
     return rule
 
 
-def _state():
-    return row_counts() | {
-        "versions": sorted(LadderVersion.objects.values_list("ladder__key", "version")),
-        "events": AuditEvent.objects.count(),
-    }
-
-
 REFUSED = {
     "20% over the first bracket": (_statute_with(rate0="20"), ("2500.00", "500.00", "375.00")),
     "11% over the second": (_statute_with(rate1="11"), ("5000.00", "650.00", "625.00")),
@@ -264,7 +256,7 @@ REFUSED = {
 @pytest.mark.parametrize("name", list(REFUSED))
 def test_a_harsher_consumer_scale_is_refused_and_nothing_changes(finance_ladder_update, name):
     rule, (principal, charged, allowed) = REFUSED[name]
-    before = _state()
+    before = database_snapshot()
     with pytest.raises(ValidationError) as refused:
         finance_ladder_update("consumer", settings={"cost_rule": rule})
     assert str(refused.value) == (
@@ -274,7 +266,7 @@ def test_a_harsher_consumer_scale_is_refused_and_nothing_changes(finance_ladder_
     assert refused.value.field == "cost_rule"  # the setting it is about, where a screen shows it
     # the example is real: the rule does charge that much there, the statute does not allow it
     assert statute(principal) <= Decimal(allowed) < Decimal(charged)
-    assert _state() == before
+    assert_nothing_changed(before)
 
 
 @pytest.mark.django_db
@@ -288,10 +280,10 @@ def test_a_harsher_consumer_scale_is_refused_and_nothing_changes(finance_ladder_
     ],
 )
 def test_vat_or_a_fixed_sum_for_consumers_is_refused_and_nothing_changes(finance_ladder_update, changes, message):
-    before = _state()
+    before = database_snapshot()
     with pytest.raises(ValidationError, match=message):
         finance_ladder_update("consumer", settings=changes)
-    assert _state() == before
+    assert_nothing_changed(before)
 
 
 @pytest.mark.promise("A1")

@@ -11,6 +11,7 @@ from waarborg.core.errors import PermissionDenied, ValidationError
 from waarborg.dunning import ladders as L
 from waarborg.dunning.ladder_versions import ladder_update
 from waarborg.dunning.models import Ladder, LadderVersion
+from waarborg.testing.checks import unchanged
 
 from .conftest import DUE, run
 
@@ -67,7 +68,9 @@ def test_a_settings_refusal_names_the_setting_it_is_about():
 
 @pytest.mark.promise("A5")
 def test_it_refuses_overlapping_steps():
-    with pytest.raises(ValidationError, match=r"step 2 \(reminder, day 7\) overlaps step 1 \(reminder, day 7\)"):
+    with (
+        pytest.raises(ValidationError, match=r"step 2 \(reminder, day 7\) overlaps step 1 \(reminder, day 7\)"),
+    ):
         clean(steps(("reminder", 7), ("reminder", 7)))
     with pytest.raises(ValidationError, match="overlaps the notice period .* at least 7 days"):
         clean(steps(("reminder", 7), ("final_notice", 21), ("block", 24)))
@@ -196,8 +199,8 @@ def test_every_edit_by_finance_makes_a_new_version_and_cases_keep_theirs(persona
     event = AuditEvent.objects.filter(action="dunning.ladder.update").last()
     assert event.data["version"] == 2 and event.actor == f"account:{personas.dave.pk}"
     for other in (personas.carol, personas.erin, personas.frank, personas.alice):
-        with pytest.raises(PermissionDenied):
+        with unchanged(), pytest.raises(PermissionDenied):
             ladder_update(actor=other, ladder=ladder, steps=new_steps)
-    with pytest.raises(ValidationError):
+    with unchanged(), pytest.raises(ValidationError):
         ladder_update(actor=personas.dave, ladder=ladder, steps=list(reversed(new_steps)))
     assert LadderVersion.objects.filter(ladder=ladder).count() == 2

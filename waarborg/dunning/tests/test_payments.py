@@ -11,7 +11,7 @@ from waarborg.core import clock
 from waarborg.core.errors import ValidationError
 from waarborg.dunning.contests import contest_submit
 from waarborg.dunning.models import Case, Decision, Notice
-from waarborg.testing.checks import row_counts
+from waarborg.testing.checks import assert_nothing_changed, database_snapshot
 
 from .conftest import ACTIVE, BLOCKED, DUE, D, run, run_days
 
@@ -120,10 +120,10 @@ def test_a_paused_case_closes_when_everything_is_paid(consumer, personas):
 def test_a_refused_payment_changes_nothing_in_dunning(consumer, personas, kwargs, message):
     invoice = consumer.invoice()
     run_days(DUE, BLOCK_DAY)
-    before = (row_counts(), list(Decision.objects.values_list("pk", flat=True)), consumer.status())
+    before = database_snapshot()
     with pytest.raises(ValidationError, match=message):
         pay(personas.dave, invoice, day=D(2026, 2, 18), **kwargs)
-    assert (row_counts(), list(Decision.objects.values_list("pk", flat=True)), consumer.status()) == before
+    assert_nothing_changed(before)
     assert consumer.case().status == Case.Status.OPEN
 
 
@@ -131,10 +131,10 @@ def test_a_refused_payment_changes_nothing_in_dunning(consumer, personas, kwargs
 def test_a_payment_for_an_unknown_invoice_is_refused_and_changes_nothing(consumer, personas):
     consumer.invoice()
     run_days(DUE, BLOCK_DAY)
-    before = (row_counts(), consumer.status())
+    before = database_snapshot()
     with pytest.raises(ValidationError, match="unknown invoice"):
         pay(personas.dave, "2099-999999", "10.00", D(2026, 2, 18))
-    assert (row_counts(), consumer.status()) == before
+    assert_nothing_changed(before)
 
 
 @pytest.mark.promise("A2")

@@ -16,17 +16,16 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connections
 
-from waarborg.audit.models import AuditEvent
 from waarborg.audit.services import actor_of
 from waarborg.billing.services import payment_record
 from waarborg.core import clock
 from waarborg.core.actors import System
 from waarborg.core.errors import PermissionDenied, ValidationError
 from waarborg.customers.models import Customer
-from waarborg.dunning.models import Case, Decision, Notice
+from waarborg.dunning.models import Decision, Notice
 from waarborg.dunning.post import letter_posted, letters_to_post_for
 from waarborg.dunning.selectors import case_timeline_for
-from waarborg.testing.checks import assert_clean_event, last_event
+from waarborg.testing.checks import assert_clean_event, assert_nothing_changed, database_snapshot, last_event
 
 from .conftest import ACTIVE, D, run, run_days
 
@@ -62,24 +61,8 @@ def _letter() -> Notice:
     return Notice.objects.select_related("decision").get(kind="wik_letter")
 
 
-def _state():
-    """What a refused posting must leave as it was."""
-    notice = Notice.objects.filter(kind="wik_letter").values(
-        "status", "posted_on", "posted_by", "posting_recorded_at", "sent_at", "term_end", "next_on", "contact"
-    )
-    cases = Case.objects.values(
-        "status", "costs_from", "costs_amount", "next_step_on", "pending_notice", "last_effective_on", "last_notice_on"
-    )
-    return {
-        "notices": list(notice),
-        "cases": list(cases),
-        "decisions": Decision.objects.count(),
-        "events": AuditEvent.objects.count(),
-    }
-
-
 def _subjects(mailbox) -> list[str]:
-    return [m["Subject"] for m in mailbox.messages]
+    return [m["Subject"] for m in mailbox.settle()]
 
 
 # --- The channel ---------------------------------------------------------------------------
@@ -97,7 +80,6 @@ def test_a_consumer_without_the_agreement_gets_no_email_but_a_letter_queued_for_
     assert (letter.channel, letter.status) == ("post", "to_post")
     assert letter.sent_at is None and letter.term_end is None and letter.posted_on is None
     # no e-mail for the letter: only the reminder went out
-    mailbox.wait_for(2, timeout=0.5)
     assert _subjects(mailbox) == ["Betalingsherinnering"]
     case = paper_consumer.case()
     assert case.pending_notice is True and case.costs_from is None
@@ -271,10 +253,10 @@ def test_paying_everything_before_posting_withdraws_the_letter(paper_consumer, p
     assert paper_consumer.case().status == "closed"
     assert _letter().status == "withdrawn"
     assert list(letters_to_post_for(viewer=personas.dave)) == []
-    before = _state()
+    before = database_snapshot()
     with clock.as_of(D(2026, 9, 23)), pytest.raises(ValidationError, match="not waiting to be posted"):
         letter_posted(actor=personas.dave, notice=_letter(), posted_on=D(2026, 9, 23))
-    assert _state() == before
+    assert_nothing_changed(before)
 
 
 # --- Bad input: a clear refusal, nothing changed -------------------------------------------
@@ -292,11 +274,11 @@ def test_paying_everything_before_posting_withdraws_the_letter(paper_consumer, p
 )
 def test_a_posting_day_before_the_letter_or_in_the_future_is_refused(paper_consumer, personas, posted, field, words):
     _to_the_letter(paper_consumer)
-    before = _state()
+    before = database_snapshot()
     with clock.as_of(D(2026, 9, 23)), pytest.raises(ValidationError, match=words) as refused:
         letter_posted(actor=personas.dave, notice=_letter(), posted_on=posted)
     assert refused.value.field == field
-    assert _state() == before
+    assert_nothing_changed(before)
 
 
 @pytest.mark.promise("A5")
@@ -304,10 +286,10 @@ def test_recording_a_posting_twice_is_refused(paper_consumer, personas):
     _to_the_letter(paper_consumer)
     with clock.as_of(D(2026, 9, 23)):
         letter_posted(actor=personas.dave, notice=_letter(), posted_on=D(2026, 9, 23))
-    before = _state()
+    before = database_snapshot()
     with clock.as_of(D(2026, 9, 25)), pytest.raises(ValidationError, match="recorded as posted already"):
         letter_posted(actor=personas.dave, notice=_letter(), posted_on=D(2026, 9, 24))
-    assert _state() == before
+    assert_nothing_changed(before)
     assert _letter().posted_on == D(2026, 9, 23)
 
 
@@ -316,10 +298,10 @@ def test_recording_a_posting_twice_is_refused(paper_consumer, personas):
 def test_only_a_finance_employee_records_a_posting(paper_consumer, personas, who):
     _to_the_letter(paper_consumer)
     actor = System("dunning") if who == "system" else getattr(personas, who)
-    before = _state()
+    before = database_snapshot()
     with clock.as_of(D(2026, 9, 23)), pytest.raises(PermissionDenied):
         letter_posted(actor=actor, notice=_letter(), posted_on=D(2026, 9, 23))
-    assert _state() == before
+    assert_nothing_changed(before)
     with pytest.raises(PermissionDenied):
         letters_to_post_for(viewer=personas.carol)
 
@@ -330,10 +312,10 @@ def test_a_letter_cannot_be_posted_to_a_customer_without_a_postal_address(paper_
     contact = personas.alice_contact
     contact.street = ""
     contact.save(update_fields=["street"])
-    before = _state()
+    before = database_snapshot()
     with clock.as_of(D(2026, 9, 23)), pytest.raises(ValidationError, match="no postal address"):
         letter_posted(actor=personas.dave, notice=_letter(), posted_on=D(2026, 9, 23))
-    assert _state() == before
+    assert_nothing_changed(before)
 
 
 # --- From the shell ---------------------------------------------------------------------------
@@ -390,11 +372,11 @@ def test_the_shell_shows_the_email_route_with_the_agreement(consumer, personas):
 )
 def test_the_shell_refuses_bad_input_with_exit_code_2_and_changes_nothing(paper_consumer, personas, args, words):
     _to_the_letter(paper_consumer)
-    before = _state()
+    before = database_snapshot()
     with clock.as_of(D(2026, 9, 23)), pytest.raises(CommandError, match=words) as refused:
         _command("posted", "--letter", str(_letter().pk), *args)
     assert refused.value.returncode == 2
-    assert _state() == before
+    assert_nothing_changed(before)
 
 
 @pytest.mark.promise("A5")
@@ -408,10 +390,10 @@ def test_the_waarborg_command_ends_a_second_posting_with_exit_code_2(paper_consu
     pk = str(_letter().pk)
     with clock.as_of(D(2026, 9, 23)):
         letter_posted(actor=personas.dave, notice=_letter(), posted_on=D(2026, 9, 23))
-        before = _state()
+        before = database_snapshot()
         with pytest.raises(SystemExit) as ended:
             main(["dunning", "posted", "--letter", pk, "--on", "2026-09-23", "--by", personas.dave.email])
     assert ended.value.code == 2
     err = [line for line in capsys.readouterr().err.splitlines() if "mail.log" not in line]
     assert err == ["CommandError: this letter has been recorded as posted already"]
-    assert _state() == before
+    assert_nothing_changed(before)

@@ -19,6 +19,7 @@ from waarborg.dunning.selectors import (
     notices_needing_attention_for,
     provisioning_backlog_for,
 )
+from waarborg.testing.checks import unchanged
 
 from .conftest import DUE, D, run_days
 
@@ -36,17 +37,17 @@ def test_customers_see_only_their_own_cases_and_support_none(consumer, business,
     ) == {alice_case, bob_case}
     assert list(dunning_cases_for(viewer=personas.alice)) == [alice_case]
     assert list(dunning_cases_for(viewer=personas.bob, active_only=True)) == [bob_case]
-    with pytest.raises(NotFound):
+    with unchanged(), pytest.raises(NotFound):
         case_get_for(viewer=personas.bob, pk=alice_case.pk)
-    with pytest.raises(NotFound):
+    with unchanged(), pytest.raises(NotFound):
         list(dunning_cases_for(viewer=personas.bob, customer=consumer.customer))
     for who in (personas.carol, personas.erin, personas.frank, None):
-        with pytest.raises(PermissionDenied):
+        with unchanged(), pytest.raises(PermissionDenied):
             dunning_cases_for(viewer=who)
     for selector in (contests_to_decide_for, approvals_waiting_for, notices_needing_attention_for, ladders_for):
-        with pytest.raises(PermissionDenied):
+        with unchanged(), pytest.raises(PermissionDenied):
             selector(viewer=personas.alice)
-        with pytest.raises(PermissionDenied):
+        with unchanged(), pytest.raises(PermissionDenied):
             selector(viewer=personas.carol)
 
 
@@ -102,10 +103,10 @@ def test_the_shell_shows_each_open_case_with_its_timeline_and_next_step(consumer
     assert "next step: final notice with the block date (final_notice) on 2026-02-09" in out
     call_command("dunning", "show", "--customer", str(consumer.customer.pk), "--text", "--lang", "nl")
     assert "| WAT WE HEBBEN BESLOTEN" in capsys.readouterr().out
-    with pytest.raises(CommandError) as missing:
+    with unchanged(), pytest.raises(CommandError) as missing:
         call_command("dunning", "show", "--customer", "K99999999")
     assert missing.value.returncode == 1
-    with pytest.raises(CommandError) as bad:
+    with unchanged(), pytest.raises(CommandError) as bad:
         call_command("dunning", "show", "--customer", "nobody")
     assert bad.value.returncode == 2
     call_command("dunning", "ladders")

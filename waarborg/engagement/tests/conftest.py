@@ -1,7 +1,5 @@
 import pytest
 
-from waarborg.testing.fixtures import *  # noqa: F403
-
 
 @pytest.fixture(autouse=True)
 def fast_hasher(settings):

@@ -1,12 +1,9 @@
 """The newsletter: only with consent and without objection; one-click unsubscribe (U10, G4, G5)."""
 
-import socket
-
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 
-from waarborg.audit.models import AuditEvent
 from waarborg.consents.models import ConsentRecord
 from waarborg.consents.selectors import consent_is_given
 from waarborg.core import clock
@@ -14,7 +11,8 @@ from waarborg.engagement.newsletter import unsubscribe_token, unsubscribe_url
 from waarborg.privacy.answers import privacy_request_complete
 from waarborg.privacy.intake import privacy_request_create
 from waarborg.testing import factories as f
-from waarborg.testing.checks import assert_clean_event, last_event
+from waarborg.testing.checks import assert_clean_event, assert_nothing_changed, database_snapshot, last_event, unchanged
+from waarborg.testing.smtp import free_port
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +32,7 @@ def _send(body_file, *extra):
 
 
 def _newsletters(smtp_server):
-    return [m for m in smtp_server.messages if m["Subject"] == SUBJECT]
+    return [m for m in smtp_server.settle() if m["Subject"] == SUBJECT]
 
 
 @pytest.fixture
@@ -107,9 +105,8 @@ def test_it_unsubscribes_with_one_click_on_the_link_in_the_mail(cast, smtp_serve
     assert_clean_event(last_event(), action="consent.withdraw", values=[cast["alice"].email])
     assert last_event().actor == "unsubscribe_link"
 
-    events = AuditEvent.objects.count()
-    assert Client().get(path).status_code == 200  # the link again: nothing left to withdraw
-    assert AuditEvent.objects.count() == events
+    with unchanged():
+        assert Client().get(path).status_code == 200  # the link again: nothing left to withdraw
 
     _send(body_file)
     assert len(_newsletters(smtp_server)) == 1  # nothing more for anyone
@@ -126,12 +123,11 @@ def test_it_takes_the_mail_programs_one_click_post_without_a_form(cast):
 @pytest.mark.promise("G4")
 def test_it_refuses_a_forged_or_broken_link(cast, client):
     token = unsubscribe_token(cast["alice"])
-    events = AuditEvent.objects.count()
-    for bad in (token[:-2] + "xx", "1:abc:def", "niets"):
-        response = client.get(f"/nieuwsbrief/afmelden/{bad}/")
-        assert response.status_code == 404 and "Deze afmeldlink werkt niet" in response.content.decode()
+    with unchanged():
+        for bad in (token[:-2] + "xx", "1:abc:def", "niets"):
+            response = client.get(f"/nieuwsbrief/afmelden/{bad}/")
+            assert response.status_code == 404 and "Deze afmeldlink werkt niet" in response.content.decode()
     assert consent_is_given(kind="marketing_email", contact=cast["alice"])
-    assert AuditEvent.objects.count() == events
 
 
 @pytest.mark.promise("G4", "U10")
@@ -149,17 +145,15 @@ def test_it_mails_nobody_who_withdrew_by_privacy_request(personas, erin, smtp_se
 
 @pytest.mark.promise("U10")
 def test_it_sends_nothing_on_a_dry_run(cast, smtp_server, body_file, capsys):
-    before = len(smtp_server.messages)
+    before = len(smtp_server.settle())
     _send(body_file, "--dry-run")
     assert "would send 1;" in capsys.readouterr().out
-    assert len(smtp_server.messages) == before
+    assert len(smtp_server.settle()) == before
     assert_clean_event(last_event(), action="newsletter.dry_run", values=[cast["alice"].email])
 
 
 def test_it_stops_with_a_clear_error_when_the_mail_server_is_down(cast, settings, body_file):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        settings.EMAIL_PORT = probe.getsockname()[1]  # nobody listens there once closed
+    settings.EMAIL_PORT = free_port()  # nobody listens there
     with pytest.raises(CommandError, match="the mail server failed") as failure:
         _send(body_file)
     assert failure.value.returncode == 1
@@ -175,9 +169,9 @@ def test_it_stops_with_a_clear_error_when_the_mail_server_is_down(cast, settings
 
 
 def test_it_refuses_bad_input_before_anything_happens(cast, smtp_server, tmp_path, body_file):
-    events = AuditEvent.objects.count()
     empty = tmp_path / "leeg.txt"
     empty.write_text("  \n", encoding="utf-8")
+    before = database_snapshot()
     for args in (
         ("send", "--subject", " ", "--body-file", body_file),
         ("send", "--subject", "Twee\nregels", "--body-file", body_file),
@@ -187,5 +181,5 @@ def test_it_refuses_bad_input_before_anything_happens(cast, smtp_server, tmp_pat
         with pytest.raises(CommandError) as failure:
             call_command("marketing", *args)
         assert failure.value.returncode == 2
-    assert AuditEvent.objects.count() == events
+    assert_nothing_changed(before)
     assert _newsletters(smtp_server) == []

@@ -15,6 +15,7 @@ from waarborg.erasure.cases import erasure_request
 from waarborg.erasure.tests.world import build_alice
 from waarborg.subjects.finder import Query
 from waarborg.testing import factories as f
+from waarborg.testing.checks import unchanged
 
 pytestmark = pytest.mark.django_db
 
@@ -46,11 +47,11 @@ def test_it_hides_the_archive_from_every_screen_list_and_search(personas, archiv
         if roles.can(viewer, "customers"):
             assert customer not in customer_list_for(viewer=viewer), role
             assert not customer_list_for(viewer=viewer, query=customer.number).exists(), role
-            with pytest.raises(NotFound):
+            with unchanged(), pytest.raises(NotFound):
                 customer_get_for(viewer=viewer, pk=customer.pk)
         if roles.can(viewer, "invoices"):
             assert not invoice_list_for(viewer=viewer).filter(customer=customer).exists(), role
-            with pytest.raises(NotFound):
+            with unchanged(), pytest.raises(NotFound):
                 invoice_get_for(viewer=viewer, pk=archived.paid_invoice.pk)
         if roles.can(viewer, "payments"):
             assert not payment_list_for(viewer=viewer).filter(customer=customer).exists(), role
@@ -96,7 +97,7 @@ def test_it_gives_every_other_role_nothing(personas, archived, keeper):
     for role, viewer in _every_role(personas, keeper).items():
         if role == roles.FINANCE_ARCHIVE:
             continue
-        with pytest.raises(PermissionDenied):
+        with unchanged(), pytest.raises(PermissionDenied):
             fiscal_archive_read(viewer=viewer, customer_or_invoice=archived.customer, reason_code="tax_audit")
     assert roles.scopes_of(roles.FINANCE_ARCHIVE) == ["fiscal_archive"]
     assert [r for r in roles.ROLES if roles.can(_every_role(personas, keeper)[r], "fiscal_archive")] == [
@@ -107,9 +108,9 @@ def test_it_gives_every_other_role_nothing(personas, archived, keeper):
 
 @pytest.mark.promise("R4")
 def test_it_wants_a_known_reason_and_an_archived_record(personas, archived, keeper):
-    with pytest.raises(ValidationError, match="reason code"):
+    with unchanged(), pytest.raises(ValidationError, match="reason code"):
         fiscal_archive_read(viewer=keeper, customer_or_invoice=archived.customer, reason_code="curious")
-    with pytest.raises(NotFound):
+    with unchanged(), pytest.raises(NotFound):
         fiscal_archive_read(viewer=keeper, customer_or_invoice=personas.bob_customer, reason_code="tax_audit")
     assert not mail.outbox
 

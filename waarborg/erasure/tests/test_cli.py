@@ -16,6 +16,7 @@ from waarborg.customers.models import Contact
 from waarborg.erasure.models import ErasureCase
 from waarborg.erasure.tests.world import build_alice
 from waarborg.privacy.models import PrivacyRequest
+from waarborg.testing.checks import unchanged
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +60,7 @@ def test_it_prints_the_plan_for_review_and_the_notice(personas):
 @pytest.mark.promise("G3", "B4")
 def test_it_erases_with_yes_and_proves_it(personas, committing):
     build_alice(personas)
-    with pytest.raises(CommandError, match="add --yes") as refused:
+    with unchanged(), pytest.raises(CommandError, match="add --yes") as refused:
         run("run", "--email", EMAIL, "--reason", "verzoek per e-mail")
     assert refused.value.returncode == 2
     out = committing("run", "--email", EMAIL, "--reason", "verzoek per e-mail", "--yes")
@@ -76,10 +77,10 @@ def test_it_erases_with_yes_and_proves_it(personas, committing):
     assert "Wettelijke verplichting" in answer.body and "tot en met 31-12-" in answer.body
     assert "complete" in run("cases", "--status", "complete")
     assert not Contact.objects.filter(email=EMAIL).exists()
-    with pytest.raises(CommandError, match="already erased") as again:
+    with unchanged(), pytest.raises(CommandError, match="already erased") as again:
         run("run", "--email", EMAIL, "--reason", "nogmaals", "--yes")
     assert again.value.returncode == 1
-    with pytest.raises(CommandError, match="already erased"):
+    with unchanged(), pytest.raises(CommandError, match="already erased"):
         run("plan", "--email", EMAIL)
     assert "0 failing" in run("scan", "--email", EMAIL, "--phone", "+31612345678")  # the request's record is kept
     assert PrivacyRequest.objects.count() == 1  # refused runs record nothing
@@ -114,10 +115,10 @@ def test_it_carries_out_a_registered_request_and_answers_it_when_the_hold_is_rel
 @pytest.mark.promise("G3")
 def test_it_wants_an_approved_plan_and_a_privacy_officer_for_a_request(personas, settings):
     build_alice(personas)
-    with pytest.raises(CommandError, match="no such privacy request") as unknown:
+    with unchanged(), pytest.raises(CommandError, match="no such privacy request") as unknown:
         run("run", "--request", "PV999999", "--reason", "verzoek", "--yes")
     assert unknown.value.returncode == 1
-    with pytest.raises(CommandError, match="no active privacy officer") as nobody:
+    with unchanged(), pytest.raises(CommandError, match="no active privacy officer") as nobody:
         run("run", "--email", EMAIL, "--reason", "verzoek", "--yes", "--handler", "carol@duinhost.example")
     assert nobody.value.returncode == 2
     assert Contact.objects.filter(email=EMAIL).exists() and not PrivacyRequest.objects.exists()
@@ -135,13 +136,13 @@ def test_it_names_the_hold_and_exits_non_zero(personas):
 
 @pytest.mark.promise("G3")
 def test_it_answers_clearly_for_unknown_subjects_and_bad_input(personas):
-    with pytest.raises(CommandError, match="no subject found") as unknown:
+    with unchanged(), pytest.raises(CommandError, match="no subject found") as unknown:
         run("run", "--email", "niemand@example.nl", "--reason", "verzoek", "--yes")
     assert unknown.value.returncode == 1
-    with pytest.raises(CommandError, match="not a valid e-mail address") as bad:
+    with unchanged(), pytest.raises(CommandError, match="not a valid e-mail address") as bad:
         run("plan", "--email", "geen-adres")
     assert bad.value.returncode == 2
-    with pytest.raises(CommandError, match="personal data") as personal:
+    with unchanged(), pytest.raises(CommandError, match="personal data") as personal:
         run("run", "--email", "niemand@example.nl", "--reason", "tel 0612345678", "--yes")
     assert personal.value.returncode == 2
 
@@ -193,10 +194,10 @@ def test_it_points_to_a_request_that_is_still_open(personas):
     open_one = privacy_request_create(
         actor=personas.erin, type="erasure", channel="post", received_at=clock_.today(), email=EMAIL
     )
-    with pytest.raises(CommandError, match=f"request {open_one.number} .* still open.*--request") as twice:
+    with unchanged(), pytest.raises(CommandError, match=f"request {open_one.number} .* still open.*--request") as twice:
         run("run", "--email", EMAIL, "--reason", "verzoek", "--yes")
     assert twice.value.returncode == 2
     assert PrivacyRequest.objects.count() == 1 and not ErasureCase.objects.exists()
-    with pytest.raises(CommandError, match="not been approved") as unapproved:
+    with unchanged(), pytest.raises(CommandError, match="not been approved") as unapproved:
         run("run", "--request", open_one.number, "--reason", "verzoek", "--yes")
     assert unapproved.value.returncode == 2

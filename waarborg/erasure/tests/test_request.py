@@ -22,6 +22,7 @@ from waarborg.privacy.intake import privacy_request_create
 from waarborg.privacy.models import PrivacyRequest
 from waarborg.privacy.subject import subject_hits
 from waarborg.subjects.finder import Query
+from waarborg.testing.checks import unchanged
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +68,7 @@ def test_it_carries_out_the_approved_plan_and_answers_with_what_was_erased_and_k
     assert "What we erased" in answer.body and "What we kept, why, and until when" in answer.body
     assert f"up to and including {year}-12-31" in answer.body and "Legal obligation" in answer.body
     assert case.result["notice"]["en"] in answer.body
-    with pytest.raises(ValidationError, match="closed"):  # answered: nothing more to do
+    with unchanged(), pytest.raises(ValidationError, match="closed"):  # answered: nothing more to do
         privacy_request_erase(actor=personas.erin, request=request)
 
 
@@ -75,10 +76,10 @@ def test_it_carries_out_the_approved_plan_and_answers_with_what_was_erased_and_k
 def test_it_carries_out_only_an_approved_plan_of_an_erasure_request(personas):
     build_alice(personas)
     request = _erasure_request(personas, approve=False)
-    with pytest.raises(ValidationError, match="not been approved"):
+    with unchanged(), pytest.raises(ValidationError, match="not been approved"):
         privacy_request_erase(actor=personas.erin, request=request)
     access = privacy_request_create(actor=personas.alice, type="access", channel="portal")
-    with pytest.raises(ValidationError, match="only an erasure request"):
+    with unchanged(), pytest.raises(ValidationError, match="only an erasure request"):
         privacy_request_erase(actor=personas.erin, request=access)
     assert not ErasureCase.objects.exists() and Contact.objects.filter(email=EMAIL).exists()
 

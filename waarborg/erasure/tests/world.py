@@ -12,7 +12,6 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
@@ -122,21 +121,3 @@ def build_alice(personas, *, unpaid: bool = False, running: bool = False, files:
         application=application,
         files=stored,
     )
-
-
-@pytest.fixture
-def files_in_a_fresh_directory(settings, tmp_path):
-    """Stored files of a test live in a data directory of its own."""
-    data = tmp_path / "data"
-    files = data / "files"
-    files.mkdir(parents=True)
-    settings.DATA_DIR = data
-    settings.FILES_DIR = files
-    settings.MEDIA_ROOT = files
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": files}},
-    }
-    settings.STATIC_ROOT = data / "static"
-    settings.WAARBORG_ERASURE_LEDGER = data / "erasure-ledger.jsonl"
-    return data

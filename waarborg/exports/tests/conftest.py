@@ -12,7 +12,6 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from waarborg.correspondence.models import Message
 from waarborg.customers.models import ContactHistory
 from waarborg.testing import factories as f
-from waarborg.testing.fixtures import *  # noqa: F403
 
 ALICE_IBAN = "NL91ABNA0417164300"
 ALICE_FILE = b"%PDF-1.4 alice's own screenshot"

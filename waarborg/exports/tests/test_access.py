@@ -17,6 +17,7 @@ from waarborg.exports.access import access_package_build, access_package_content
 from waarborg.exports.collect import json_of
 from waarborg.exports.tests.conftest import ALICE_FILE, ALICE_IBAN, BOB_FILE, ISSUED
 from waarborg.subjects.finder import Query, subject_find
+from waarborg.testing.checks import unchanged
 
 pytestmark = pytest.mark.django_db
 
@@ -190,7 +191,7 @@ MISSING = {
 def test_the_builder_refuses_to_finish_when_a_letter_is_empty(world, monkeypatch, letter):
     hits = alice_hits(world)
     MISSING[letter](monkeypatch)
-    with pytest.raises(ValidationError) as caught:
+    with unchanged(), pytest.raises(ValidationError) as caught:
         access_package_build(hits=hits)
     message = str(caught.value)
     assert f"art. 15(1)({letter})" in message
@@ -202,7 +203,7 @@ def test_the_builder_refuses_to_finish_when_a_letter_is_empty(world, monkeypatch
 @pytest.mark.promise("G1")
 def test_the_recipients_statement_is_required_where_the_map_names_no_recipient(world, monkeypatch):
     monkeypatch.setattr(texts, "NO_RECIPIENTS", ("", ""))
-    with pytest.raises(ValidationError, match=r"category D\d+ has no art\. 15\(1\)\(c\)"):
+    with unchanged(), pytest.raises(ValidationError, match=r"category D\d+ has no art\. 15\(1\)\(c\)"):
         access_package_build(hits=alice_hits(world))
 
 

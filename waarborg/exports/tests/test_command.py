@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from waarborg.audit.models import AuditEvent
+from waarborg.testing.checks import unchanged
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +36,7 @@ def test_the_command_writes_the_package_and_audits_counts_only(world, tmp_path, 
 @pytest.mark.promise("G1")
 def test_no_subject_no_package(db, tmp_path):
     target = tmp_path / "none.zip"
-    with pytest.raises(CommandError, match="no subject found") as caught:
+    with unchanged(), pytest.raises(CommandError, match="no subject found") as caught:
         call_command("exports", "access", "--email", "niemand@example.nl", "--out", str(target))
     assert caught.value.returncode == 1
     assert not target.exists()
@@ -44,6 +45,6 @@ def test_no_subject_no_package(db, tmp_path):
 
 @pytest.mark.promise("G1")
 def test_a_malformed_identifier_is_refused(db, tmp_path):
-    with pytest.raises(CommandError, match="e-mail") as caught:
+    with unchanged(), pytest.raises(CommandError, match="e-mail") as caught:
         call_command("exports", "portability", "--email", "geen-adres", "--out", str(tmp_path / "x.zip"))
     assert caught.value.returncode == 2

@@ -1,27 +1,14 @@
 import datetime as dt
 
 import pytest
-from django.apps import apps
 from django.core.cache import cache
 
 from waarborg.core import clock
 from waarborg.core.actors import CLI
 from waarborg.incidents.intake import incident_register
-from waarborg.testing.checks import row_counts
-from waarborg.testing.fixtures import *  # noqa: F403
 
 INCIDENT_MODELS = ("incidents.Incident", "incidents.IncidentWarning", "incidents.CustomerNotice")
 AMS = clock.AMSTERDAM
-
-
-def all_counts() -> dict[str, int]:
-    """The shared row counts plus this app's tables: a refused call changes none of them."""
-    return row_counts() | {label: apps.get_model(label).objects.count() for label in INCIDENT_MODELS}
-
-
-def state(incident) -> dict:
-    current = type(incident).objects.get(pk=incident.pk)
-    return {f.attname: getattr(current, f.attname) for f in type(incident)._meta.concrete_fields}
 
 
 def at(year, month, day, hour=12, minute=0) -> dt.datetime:

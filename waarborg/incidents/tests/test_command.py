@@ -11,7 +11,8 @@ from waarborg.core import clock
 from waarborg.incidents.handling import incident_assess, incident_close
 from waarborg.incidents.intake import incident_report
 from waarborg.incidents.models import Incident
-from waarborg.incidents.tests.conftest import all_counts, at
+from waarborg.incidents.tests.conftest import at
+from waarborg.testing.checks import assert_nothing_changed, database_snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -45,12 +46,12 @@ def test_it_registers_an_incident_at_the_shell_with_the_moment_of_awareness(pers
     ],
 )
 def test_it_refuses_bad_input_in_one_line_with_exit_code_2_and_writes_nothing(personas, args, message):
-    before = all_counts()
+    before = database_snapshot()
     with pytest.raises(CommandError) as refused:
         run("report", *args)
     assert refused.value.returncode == 2
     assert message in str(refused.value) and "\n" not in str(refused.value)
-    assert all_counts() == before
+    assert_nothing_changed(before)
 
 
 @pytest.mark.promise("X6")
@@ -129,12 +130,12 @@ def test_bad_kinds_moments_and_a_second_triage_are_refused_at_the_shell(personas
         report = incident_report(description="Verdachte export").incident
         triaged = incident_report(description="Spam").incident
         run("triage", triaged.number, "--kind", "abuse", "--reasons", "Spam vanaf een klantsite.")
-        before = all_counts()
+        before = database_snapshot()
         fields = [(i.pk, i.kind, i.aware_at, i.triaged_at) for i in Incident.objects.order_by("pk")]
         with pytest.raises(CommandError) as refused:
             run(*[a.format(n=report.number, t=triaged.number) for a in args])
     assert message in str(refused.value) and "\n" not in str(refused.value)
-    assert all_counts() == before
+    assert_nothing_changed(before)
     assert [(i.pk, i.kind, i.aware_at, i.triaged_at) for i in Incident.objects.order_by("pk")] == fields
 
 

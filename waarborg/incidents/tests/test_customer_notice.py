@@ -9,9 +9,9 @@ from waarborg.core.errors import PermissionDenied, ValidationError
 from waarborg.incidents.handling import incident_assess
 from waarborg.incidents.models import CustomerNotice
 from waarborg.incidents.notifications import incident_tell_customers
-from waarborg.incidents.tests.conftest import all_counts, at
+from waarborg.incidents.tests.conftest import at
 from waarborg.register.services import processor_agreement_accept
-from waarborg.testing.checks import assert_clean_event, last_event
+from waarborg.testing.checks import assert_clean_event, assert_nothing_changed, database_snapshot, last_event, unchanged
 
 pytestmark = pytest.mark.django_db
 SECRET = "Laptop met klantexport gestolen uit de auto"
@@ -47,7 +47,7 @@ def test_it_tells_each_customer_once_with_what_they_need_for_their_own_notice(pe
     assert breach.number in body and "D3" in body and "72 uur" in body and "Server geïsoleerd" in body
     assert SECRET not in body  # the reporter's words stay in the register
     assert_clean_event(last_event(), action="incidents.incident.tell_customers", values=[bob.number, alice.number])
-    with pytest.raises(ValidationError) as again:
+    with unchanged(), pytest.raises(ValidationError) as again:
         incident_tell_customers(actor=erin, incident=breach, customer_numbers=[bob.number])
     assert again.value.code == "incidents.customers_told_already"
     assert again.value.text("nl") == "Deze klanten zijn al geïnformeerd"
@@ -66,7 +66,7 @@ def test_it_marks_a_notice_later_than_24_hours(personas, erin, breach, client):
 @pytest.mark.promise("X7", "B2")
 def test_it_refuses_bad_input_and_other_roles_and_changes_nothing(personas, erin, registered, breach, mail):
     not_a_breach = registered(aware=at(2026, 3, 2, 9))
-    before = all_counts()
+    before = database_snapshot()
     cases = [
         ([], "incidents.customers_required", "Noem de klanten"),
         (["12345"], "incidents.customer_number_form", "K100001"),
@@ -87,8 +87,8 @@ def test_it_refuses_bad_input_and_other_roles_and_changes_nothing(personas, erin
     for who in (personas.carol, personas.dave, personas.bob):
         with pytest.raises(PermissionDenied):
             incident_tell_customers(actor=who, incident=breach, customer_numbers=[personas.bob_customer.number])
-    assert all_counts() == before
-    assert not CustomerNotice.objects.exists() and mail.messages == []
+    assert_nothing_changed(before)
+    assert not CustomerNotice.objects.exists() and mail.settle() == []
 
 
 @pytest.mark.promise("X7")

@@ -15,9 +15,9 @@ from waarborg.incidents.handling import incident_assess, incident_close
 from waarborg.incidents.intake import incident_register, incident_report
 from waarborg.incidents.models import NOTIFY_HOURS, TRIAGE_HOURS, IncidentWarning
 from waarborg.incidents.selectors import incident_list_for
-from waarborg.incidents.tests.conftest import all_counts, at, state
+from waarborg.incidents.tests.conftest import at
 from waarborg.incidents.triage import incident_triage
-from waarborg.testing.checks import assert_clean_event, last_event
+from waarborg.testing.checks import assert_clean_event, assert_nothing_changed, database_snapshot, last_event
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -73,11 +73,11 @@ def test_abuse_and_security_incidents_have_no_clock_no_assessment_and_close_with
         incident_triage(actor=erin, incident=incident, kind=kind, reasons="Spam vanaf een klantsite, geen lek.")
     assert incident.kind == kind and incident.aware_at is None and incident.due_at is None
     assert not clock_running(incident)
-    before, fields = all_counts(), state(incident)
+    before = database_snapshot()
     with pytest.raises(ValidationError) as refused:
         incident_assess(actor=erin, incident=incident, is_breach=False, reasons="Geen lek.")
     assert refused.value.code == "incidents.assess_not_breach"
-    assert all_counts() == before and state(incident) == fields
+    assert_nothing_changed(before)
     assert _run(D(2026, 3, 9)) == {"warnings": 0, "failed": 0}  # no clock: no warnings, ever
     incident_close(actor=erin, incident=incident, conclusion="Site van de klant opgeschoond.")
     assert type(incident).objects.get(pk=incident.pk).status == "closed"
@@ -99,33 +99,33 @@ def test_abuse_and_security_incidents_have_no_clock_no_assessment_and_close_with
 )
 def test_bad_triage_input_is_refused_with_its_code_and_nothing_changes(personas, erin, kwargs, code, field):
     incident = _report()
-    before, fields = all_counts(), state(incident)
+    before = database_snapshot()
     with clock.as_of(D(2026, 3, 3)), pytest.raises(ValidationError) as refused:
         incident_triage(actor=erin, incident=incident, **({"reasons": REASONS} | kwargs))
     assert refused.value.code == code and refused.value.field == field
-    assert all_counts() == before and state(incident) == fields
+    assert_nothing_changed(before)
 
 
 @pytest.mark.promise("B6")
 def test_triaging_twice_or_by_anyone_but_the_officer_is_refused(personas, erin, carol, alice):
     incident = _report()
-    before, fields = all_counts(), state(incident)
+    before = database_snapshot()
     for actor in (carol, alice):
         with pytest.raises(PermissionDenied):
             incident_triage(actor=actor, incident=incident, kind="abuse", reasons="Spam.")
-    assert all_counts() == before and state(incident) == fields
+    assert_nothing_changed(before)
     incident_triage(actor=erin, incident=incident, kind="abuse", reasons="Spam vanaf een klantsite.")
-    before, fields = all_counts(), state(incident)
+    before = database_snapshot()
     with pytest.raises(ValidationError) as refused:
         incident_triage(actor=erin, incident=incident, kind="breach", reasons=REASONS)
     assert refused.value.code == "incidents.triaged_already" and incident.number in str(refused.value)
-    assert all_counts() == before and state(incident) == fields
+    assert_nothing_changed(before)
 
 
 @pytest.mark.promise("X6")
 def test_an_untriaged_report_is_not_assessed_nor_closed(personas, erin):
     incident = _report()
-    before, fields = all_counts(), state(incident)
+    before = database_snapshot()
     for call in (
         lambda: incident_assess(actor=erin, incident=incident, is_breach=False, reasons="Geen lek."),
         lambda: incident_close(actor=erin, incident=incident),
@@ -133,7 +133,7 @@ def test_an_untriaged_report_is_not_assessed_nor_closed(personas, erin):
         with pytest.raises(ValidationError) as refused:
             call()
         assert refused.value.code == "incidents.triage_first"
-    assert all_counts() == before and state(incident) == fields
+    assert_nothing_changed(before)
 
 
 @pytest.mark.promise("B6")
@@ -142,14 +142,14 @@ def test_staff_register_a_breach_by_default_or_another_kind_without_a_clock(pers
     assert breach.kind == "breach" and breach.triaged_by == carol and breach.due_at == at(2026, 3, 5, 9, 15)
     abuse = incident_register(actor=carol, description="Spam vanaf een klantsite", kind="abuse")
     assert abuse.kind == "abuse" and abuse.aware_at is None and abuse.triaged_at is not None
-    before = all_counts()
+    before = database_snapshot()
     with pytest.raises(ValidationError) as refused:
         incident_register(actor=carol, description="Spam", kind="phishing")
     assert refused.value.code == "incidents.kind_unknown"
     with pytest.raises(ValidationError) as refused:
         incident_register(actor=carol, description="Spam", kind="security", aware_at="2026-03-02 09:15")
     assert refused.value.code == "incidents.aware_only_breach"
-    assert all_counts() == before
+    assert_nothing_changed(before)
 
 
 @pytest.mark.promise("X6")

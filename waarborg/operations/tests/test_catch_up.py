@@ -13,7 +13,6 @@ from django.core.management import call_command
 from waarborg.dunning.models import Case, Decision, Notice
 from waarborg.operations.models import DailyRun
 from waarborg.testing import factories as f
-from waarborg.testing.fixtures import *  # noqa: F403
 
 pytestmark = pytest.mark.django_db
 
@@ -83,8 +82,7 @@ def test_missed_days_are_caught_up_one_by_one_with_the_letter_dated_and_its_term
     assert list(DailyRun.objects.order_by("pk").values_list("day", flat=True)) == [
         D(2026, 2, 9) + dt.timedelta(days=n) for n in range(7)
     ]
-    smtp_server.wait_for(1)
-    before = len(smtp_server.messages)
+    before = len(smtp_server.settle())
     first_pk = DailyRun.objects.order_by("-pk").first().pk
 
     scheduler_once_at(TODAY)  # down on 16, 17 and 18 February

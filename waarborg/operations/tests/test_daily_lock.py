@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from waarborg.operations.locks import ADVISORY_KEY, LOCK_FILE, daily_lock
 from waarborg.operations.models import DailyRun
-from waarborg.testing.fixtures import *  # noqa: F403
+from waarborg.testing.checks import unchanged
 
 DAY = dt.date(2026, 3, 4)
 
@@ -66,7 +66,7 @@ def test_a_second_scheduler_is_refused_while_the_first_holds_the_lock(holder, se
     """On SQLite the file lock in the data directory, on PostgreSQL the advisory lock."""
     settings.WAARBORG_DAILY_LOCK_WAIT = 0.5
     started = time.monotonic()
-    with pytest.raises(CommandError) as busy:
+    with unchanged(), pytest.raises(CommandError) as busy:
         call_command("scheduler", "--once", "--as-of", DAY.isoformat(), stdout=StringIO())
     waited = time.monotonic() - started
     assert busy.value.returncode == 75
@@ -81,7 +81,7 @@ def test_a_second_scheduler_is_refused_while_the_first_holds_the_lock(holder, se
 
 def test_the_daily_command_is_refused_too(holder, settings):
     settings.WAARBORG_DAILY_LOCK_WAIT = 0
-    with pytest.raises(CommandError) as busy:
+    with unchanged(), pytest.raises(CommandError) as busy:
         call_command("daily", "--as-of", DAY.isoformat(), "--only", "statement", stdout=StringIO())
     assert busy.value.returncode == 75 and f"run {holder.run_pk} for 2026-03-04" in str(busy.value)
     assert DailyRun.objects.count() == 1

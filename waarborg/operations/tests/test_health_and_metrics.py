@@ -16,6 +16,7 @@ from waarborg.incidents.intake import incident_register
 from waarborg.operations import health
 from waarborg.operations.models import AuditCheck, DailyRun
 from waarborg.privacy.intake import privacy_request_create
+from waarborg.testing.checks import assert_nothing_changed, database_snapshot, unchanged
 from waarborg.testing.factories import CustomerFactory, SubscriptionFactory
 
 pytestmark = pytest.mark.django_db
@@ -112,7 +113,8 @@ def test_migrations_not_applied_make_it_unhealthy(client, monkeypatch):
 
 
 def test_only_get_is_answered(client):
-    assert client.post("/healthz").status_code == 405
+    with unchanged():
+        assert client.post("/healthz").status_code == 405
 
 
 # --- /metrics -------------------------------------------------------------------------------
@@ -120,6 +122,7 @@ def test_only_get_is_answered(client):
 
 @pytest.mark.promise("B4")
 def test_metrics_need_the_token(client, settings, caplog):
+    before = database_snapshot()
     settings.WAARBORG_METRICS_TOKEN = ""
     assert client.get("/metrics", HTTP_AUTHORIZATION=f"Bearer {TOKEN}").status_code == 404  # off
     settings.WAARBORG_METRICS_TOKEN = TOKEN
@@ -128,6 +131,7 @@ def test_metrics_need_the_token(client, settings, caplog):
         assert response.status_code == 401
         assert response["WWW-Authenticate"].startswith("Bearer")
         assert b"waarborg_" not in response.content
+    assert_nothing_changed(before)
     assert TOKEN not in caplog.text and "x" * 40 not in caplog.text
     assert client.get("/metrics", HTTP_AUTHORIZATION=f"Bearer {TOKEN}").status_code == 200
 

@@ -1,7 +1,6 @@
 import pytest
 
 from waarborg.auth_web import testing
-from waarborg.testing.fixtures import *  # noqa: F403
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,7 @@ from waarborg.catalogue.models import Subscription
 from waarborg.core import clock
 from waarborg.portal.presenters import invoice_state
 from waarborg.testing import factories as f
-from waarborg.testing.checks import row_counts
+from waarborg.testing.checks import assert_nothing_changed, database_snapshot
 
 TODAY = dt.date(2026, 3, 16)
 
@@ -76,13 +76,13 @@ def test_it_shows_an_own_invoice_with_lines_and_payments(as_alice, personas, tod
 @pytest.mark.promise("B2")
 def test_it_answers_404_for_another_customers_invoice_and_changes_nothing(as_alice, personas, today):
     theirs = _invoice(personas.bob_customer, "F-BOB", due=today)
-    before = row_counts()
+    before = database_snapshot()
     for path in (f"/portaal/facturen/{theirs.pk}/", "/portaal/facturen/999999/"):
         response = as_alice.get(path)
         assert response.status_code == 404
         assert "F-BOB" not in response.content.decode()
     assert "F-BOB" not in as_alice.get("/portaal/facturen/").content.decode()
-    assert row_counts() == before
+    assert_nothing_changed(before)
     theirs.refresh_from_db()
     assert theirs.status == Invoice.Status.OPEN and theirs.amount_paid == Decimal("0.00")
 

@@ -1,11 +1,8 @@
 import datetime as dt
 
 import pytest
-from django.apps import apps
 
 from waarborg.core import clock
-from waarborg.testing.checks import row_counts
-from waarborg.testing.fixtures import *  # noqa: F403
 
 PRIVACY_MODELS = (
     "privacy.PrivacyRequest",
@@ -19,11 +16,6 @@ PRIVACY_MODELS = (
     "privacy.DownloadLink",
     "privacy.PackagePush",
 )
-
-
-def all_counts() -> dict[str, int]:
-    """The shared row counts plus this app's tables: a refused call changes none of them."""
-    return row_counts() | {label: apps.get_model(label).objects.count() for label in PRIVACY_MODELS}
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,7 @@ from django.core.management.base import CommandError
 
 from waarborg.audit.models import AuditEvent
 from waarborg.privacy.models import PrivacyRequest
-from waarborg.privacy.tests.conftest import all_counts
+from waarborg.testing.checks import assert_nothing_changed, database_snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +41,7 @@ def test_it_records_verifies_and_answers_with_the_package(personas, erin, files,
 
 
 def test_it_refuses_an_unknown_subject_or_handler_and_writes_nothing(personas, erin, files, tmp_path):
-    before = all_counts()
+    before = database_snapshot()
     out = tmp_path / "answer.zip"
     with pytest.raises(CommandError):
         call_command("privacy", "access", "--email", "nobody@example.nl", "--out", str(out), "--handler", erin.email)
@@ -60,5 +60,5 @@ def test_it_refuses_an_unknown_subject_or_handler_and_writes_nothing(personas, e
             "--handler",
             erin.email,
         )
-    assert all_counts() == before
+    assert_nothing_changed(before)
     assert not out.exists() and not (files / "packages").exists()

@@ -13,14 +13,13 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from waarborg.core import clock
-from waarborg.erasure.tests.world import files_in_a_fresh_directory  # noqa: F401
 from waarborg.privacy import timeliness
 from waarborg.privacy.answers import privacy_request_complete, privacy_request_extend, privacy_request_refuse
 from waarborg.privacy.delivery import portability_deliver
 from waarborg.privacy.intake import privacy_request_answer_no_data, privacy_request_create
 from waarborg.privacy.models import PrivacyRequest
 from waarborg.privacy.tests import answers_world
-from waarborg.privacy.tests.conftest import all_counts
+from waarborg.testing.checks import assert_nothing_changed, database_snapshot
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -120,7 +119,7 @@ def test_a_portability_delivery_records_the_answer(personas, alice, erin):
 @pytest.mark.promise("G9", "G3")
 def test_the_erasure_engine_answering_records_the_answer(
     personas,
-    files_in_a_fresh_directory,  # noqa: F811
+    files_in_a_fresh_directory,
     django_capture_on_commit_callbacks,
 ):
     from waarborg.erasure.plan import erasure_plan
@@ -329,7 +328,7 @@ def test_it_prints_the_notice_of_extension_to_post(personas, erin, mail):
         )
         out = _extend(made.number, "--reason", "Veel gegevens.", "--handler", erin.email, "--by-post")
     assert f"{made.number}: extended to 2026-06-02; post this notice today:" in out and "Veel gegevens." in out
-    assert mail.messages == []
+    assert mail.settle() == []
 
 
 @pytest.mark.promise("X5")
@@ -350,14 +349,13 @@ def test_it_refuses_a_bad_extension_from_the_shell_with_one_line_and_changes_not
         made = privacy_request_create(actor=alice, type="access", channel="portal")
     if "--handler" not in args:
         args = [*args, "--handler", erin.email]
-    before = all_counts()
-    state = PrivacyRequest.objects.filter(pk=made.pk).values().get()
+    before = database_snapshot()
     with clock.as_of(today), pytest.raises(CommandError) as refused:
         _extend(made.number, *args)
     assert refused.value.returncode == code and words in str(refused.value), str(refused.value)
     assert "\n" not in str(refused.value) and "123456782" not in str(refused.value)
-    assert all_counts() == before and PrivacyRequest.objects.filter(pk=made.pk).values().get() == state
-    assert mail.messages == []
+    assert_nothing_changed(before)
+    assert mail.settle() == []
 
 
 @pytest.mark.promise("X5")
@@ -366,13 +364,12 @@ def test_it_refuses_a_second_extension_and_an_unknown_number_from_the_shell(pers
         made = privacy_request_create(actor=alice, type="access", channel="portal")
     with clock.as_of(D(2026, 3, 10)):
         privacy_request_extend(actor=erin, request=made, reason="Complex verzoek.")
-        state = PrivacyRequest.objects.filter(pk=made.pk).values().get()
-        before = all_counts()
+        before = database_snapshot()
         with pytest.raises(CommandError) as refused:
             _extend(made.number, "--reason", "Nog complexer.", "--handler", erin.email)
         assert refused.value.returncode == 2 and "extended already" in str(refused.value)
         with pytest.raises(CommandError) as unknown:
             _extend("PV999999", "--reason", "Iets.", "--handler", erin.email)
         assert unknown.value.returncode == 1 and "no such privacy request" in str(unknown.value)
-    assert all_counts() == before and PrivacyRequest.objects.filter(pk=made.pk).values().get() == state
+    assert_nothing_changed(before)
     assert len(mail.wait_for(1)) == 1  # only the first extension's notice

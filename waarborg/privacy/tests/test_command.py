@@ -8,7 +8,7 @@ from django.core.management.base import CommandError
 
 from waarborg.core import clock
 from waarborg.privacy.models import PrivacyRequest
-from waarborg.privacy.tests.conftest import all_counts
+from waarborg.testing.checks import assert_nothing_changed, database_snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -61,7 +61,7 @@ def test_it_prints_the_upload_link_for_a_letter_without_an_e_mail_address(person
         "3521 AB",
     )
     assert "post this one-time link to upload an ID copy" in out and "/privacyverzoek/identiteit/" in out
-    assert mail.messages == []
+    assert mail.settle() == []
 
 
 @pytest.mark.promise("G7")
@@ -79,12 +79,12 @@ def test_it_prints_the_upload_link_for_a_letter_without_an_e_mail_address(person
 )
 def test_it_refuses_bad_input_with_one_line_and_writes_nothing(personas, args, code, message):
     base = ["register", "--type", "access", "--channel", "email", "--received", "2026-01-31"]
-    before = all_counts()
+    before = database_snapshot()
     with pytest.raises(CommandError) as refused:
         run(*base, *args)
     assert refused.value.returncode == code and message in str(refused.value)
     assert "123456782" not in str(refused.value) and "\n" not in str(refused.value)
-    assert all_counts() == before
+    assert_nothing_changed(before)
 
 
 @pytest.mark.promise("G9")

@@ -13,9 +13,9 @@ from waarborg.privacy.identity import privacy_request_start_verification
 from waarborg.privacy.intake import privacy_request_create
 from waarborg.privacy.models import DeadlineWarning, PrivacyRequest
 from waarborg.privacy.selectors import privacy_queue
-from waarborg.privacy.tests.conftest import all_counts
 from waarborg.testing import factories as f
-from waarborg.testing.checks import assert_clean_event, last_event
+from waarborg.testing.checks import assert_clean_event, assert_nothing_changed, database_snapshot, last_event, unchanged
+from waarborg.testing.smtp import free_port
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -67,7 +67,7 @@ def test_it_warns_the_handler_the_lead_and_the_privacy_officers_once_each(person
         assert DeadlineWarning.objects.filter(request=request, stage=stage).count() == 1
     assert "over de termijn" in mail.body(mail.messages[-1])
     assert _run(D(2026, 4, 10)) == {"warnings": 0, "failed": 0}
-    assert len(mail.messages) == 4
+    assert len(mail.settle()) == 4
     assert_clean_event(last_event(), action="privacy.deadline.warn", values=["alice"])
 
 
@@ -91,7 +91,7 @@ def test_it_keeps_warning_while_the_identity_check_is_awaited_but_not_after_clos
         closed = privacy_request_create(actor=personas.bob, type="access", channel="portal")
         privacy_request_complete(actor=erin, request=closed)
     mail.wait_for(2)
-    before = len(mail.messages)
+    before = len(mail.settle())
     assert _run(D(2026, 3, 17)) == {"warnings": 1, "failed": 0}
     assert len(mail.wait_for(before + 1)) == before + 1
     assert DeadlineWarning.objects.get().request == waiting
@@ -151,12 +151,12 @@ def test_it_extends_with_reasons_told_to_the_requester_within_four_weeks(persona
 )
 def test_it_refuses_an_extension_without_reason_or_after_the_promised_date(personas, erin, mail, today, reason, match):
     request = _received_on(D(2026, 1, 27), erin)
-    before = all_counts()
+    before = database_snapshot()
     with clock.as_of(today), pytest.raises(ValidationError, match=match):
         privacy_request_extend(actor=erin, request=request, reason=reason)
-    assert all_counts() == before
+    assert_nothing_changed(before)
     request.refresh_from_db()
-    assert request.extended_due is None and mail.messages == []
+    assert request.extended_due is None and mail.settle() == []
 
 
 @pytest.mark.promise("X5")
@@ -164,7 +164,7 @@ def test_it_extends_only_once(personas, erin, mail):
     request = _received_on(D(2026, 1, 27), erin)
     with clock.as_of(D(2026, 2, 1)):
         privacy_request_extend(actor=erin, request=request, reason="Complex verzoek.")
-        with pytest.raises(ValidationError, match="extended already"):
+        with unchanged(), pytest.raises(ValidationError, match="extended already"):
             privacy_request_extend(actor=erin, request=request, reason="Nog complexer.")
 
 
@@ -179,19 +179,17 @@ def test_it_extends_by_post_when_there_is_no_e_mail_address(personas, erin, mail
             name="Alice de Vries",
             postcode="3521 AB",
         )
-        with pytest.raises(ValidationError, match="by post"):
+        with unchanged(), pytest.raises(ValidationError, match="by post"):
             privacy_request_extend(actor=erin, request=request, reason="Complex verzoek.")
         notice = privacy_request_extend(actor=erin, request=request, reason="Complex verzoek.", by_post=True)
-    assert not notice.emailed and "Complex verzoek." in notice.body and mail.messages == []
+    assert not notice.emailed and "Complex verzoek." in notice.body and mail.settle() == []
 
 
 @pytest.mark.promise("G9")
 def test_it_records_a_warning_only_when_it_went_out_and_retries_the_next_run(personas, erin, mail, settings):
-    from waarborg.testing.smtp import _free_port
-
     _received_on(D(2026, 3, 2), erin)
     port = settings.EMAIL_PORT
-    settings.EMAIL_PORT = _free_port()  # nobody listens: the mail server is down
+    settings.EMAIL_PORT = free_port()  # nobody listens: the mail server is down
     assert _run(D(2026, 3, 16)) == {"warnings": 0, "failed": 1}
     assert not DeadlineWarning.objects.exists()
     settings.EMAIL_PORT = port

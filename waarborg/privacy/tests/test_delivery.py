@@ -3,8 +3,6 @@
 import datetime as dt
 import hashlib
 import re
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.test import Client
@@ -16,8 +14,8 @@ from waarborg.privacy.delivery import LINK_DAYS, LINK_MAX_ATTEMPTS, portability_
 from waarborg.privacy.fulfil import package_path
 from waarborg.privacy.intake import privacy_request_create
 from waarborg.privacy.models import DownloadLink, PackagePush, PrivacyRequest
-from waarborg.privacy.tests.conftest import all_counts
-from waarborg.testing.checks import assert_clean_event
+from waarborg.testing.checks import assert_clean_event, assert_nothing_changed, database_snapshot, unchanged
+from waarborg.testing.receiver import PushReceiver
 
 pytestmark = pytest.mark.django_db
 URL = re.compile(r"https?://\S+/privacyverzoek/download/([0-9a-f-]+)/([A-Za-z0-9_-]+)/")
@@ -35,41 +33,6 @@ def _link(mail, message):
 
 def _path(link_id, token):
     return f"/privacyverzoek/download/{link_id}/{token}/"
-
-
-class _Receiver:
-    """A real local HTTP server that takes the pushed ZIP (or answers with an error)."""
-
-    def __init__(self, status=201):
-        self.status = status
-        self.received: list[tuple[str, dict, bytes]] = []
-        outer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802
-                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                outer.received.append((self.path, dict(self.headers), body))
-                self.send_response(outer.status)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}/ontvang/"
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
 
 
 # --- To the subject: a one-time, expiring link -------------------------------------------------
@@ -93,17 +56,20 @@ def test_it_mails_the_subject_a_one_time_link_that_serves_the_zip_once(personas,
     stored = package_path(request).read_bytes()
 
     client = Client()
-    page = client.get(_path(link_id, token))  # opening the link (or a mail scanner) spends nothing
+    with unchanged():
+        page = client.get(_path(link_id, token))  # opening the link (or a mail scanner) spends nothing
     assert page.status_code == 200 and b"<form" in page.content
     served = client.post(_path(link_id, token))
     assert served.status_code == 200 and served["Content-Type"] == "application/zip"
     assert served.content == stored and served.content.startswith(b"PK")
     assert "attachment" in served["Content-Disposition"]
+    before = database_snapshot()
     again = client.post(_path(link_id, token))
     assert again.status_code == 410 and again["Content-Type"].startswith("text/html")
     assert not again.content.startswith(b"PK") and stored not in again.content  # no package, not even inside the page
     assert b'data-problem="used"' in again.content
     assert client.get(_path(link_id, token)).status_code == 410
+    assert_nothing_changed(before)
     download = AuditEvent.objects.filter(action="privacy.package.download").get()
     assert_clean_event(download, action="privacy.package.download", values=[token, personas.alice.email])
     deliver = AuditEvent.objects.filter(action="privacy.package.deliver").get()
@@ -114,11 +80,10 @@ def test_it_mails_the_subject_a_one_time_link_that_serves_the_zip_once(personas,
 def test_an_expired_link_serves_nothing(personas, alice, erin, mail):
     portability_deliver(actor=erin, request=_portability(alice))
     link_id, token, _ = _link(mail, mail.wait_for(2)[1])
-    with clock.as_of(clock.today() + dt.timedelta(days=LINK_DAYS + 1)):
+    with clock.as_of(clock.today() + dt.timedelta(days=LINK_DAYS + 1)), unchanged():
         for response in (Client().get(_path(link_id, token)), Client().post(_path(link_id, token))):
             assert response.status_code == 410 and b'data-problem="expired"' in response.content
             assert response["Content-Type"].startswith("text/html")
-    assert DownloadLink.objects.get().used_at is None
 
 
 @pytest.mark.promise("G6")
@@ -136,7 +101,7 @@ def test_a_link_that_changed_after_the_check_still_gets_its_page(personas, alice
         day += dt.timedelta(days=LINK_DAYS + 1)
     else:
         package_path(request).unlink()
-    with clock.as_of(day):
+    with clock.as_of(day), unchanged():
         response = client.post(_path(link_id, token))
     assert response.status_code == 410 and f'data-problem="{problem}"'.encode() in response.content
     assert not response.content.startswith(b"PK")
@@ -146,12 +111,16 @@ def test_a_link_that_changed_after_the_check_still_gets_its_page(personas, alice
 def test_wrong_tokens_lock_the_link(personas, alice, erin, mail):
     portability_deliver(actor=erin, request=_portability(alice))
     link_id, token, _ = _link(mail, mail.wait_for(2)[1])
-    assert Client().get(_path("geen-link", token)).status_code == 404
-    for _ in range(LINK_MAX_ATTEMPTS):
-        assert Client().post(_path(link_id, "geraden")).status_code == 404
-    locked = Client().post(_path(link_id, token))
+    with unchanged():
+        assert Client().get(_path("geen-link", token)).status_code == 404
+    counted = {"privacy.DownloadLink.failed_attempts": "a wrong token is counted: the link locks after too many"}
+    for _ in range(LINK_MAX_ATTEMPTS - 1):
+        with unchanged(except_for=counted):
+            assert Client().post(_path(link_id, "geraden")).status_code == 404
+    assert Client().post(_path(link_id, "geraden")).status_code == 404  # the last one locks the link
+    with unchanged():
+        locked = Client().post(_path(link_id, token))
     assert locked.status_code == 410 and b'data-problem="locked"' in locked.content
-    assert DownloadLink.objects.get().used_at is None
 
 
 @pytest.mark.promise("G6", "G7")
@@ -169,7 +138,7 @@ def test_a_postal_request_gets_the_link_for_a_letter(personas, erin, mail):
     privacy_request_verify_by_staff(actor=erin, request=request, note="Klantnummer en factuurbedrag klopten.")
     delivery = portability_deliver(actor=erin, request=request, by_post=True)
     assert not delivery.emailed and "/privacyverzoek/download/" in delivery.url
-    assert DownloadLink.objects.get().sent_to == "" and mail.messages == []
+    assert DownloadLink.objects.get().sent_to == "" and mail.settle() == []
 
 
 # --- To another organisation (art. 20(2)) ------------------------------------------------------
@@ -198,14 +167,15 @@ def test_it_mails_the_link_to_the_organisation_the_subject_names(personas, alice
 @pytest.mark.promise("G6", "G7")
 def test_it_refuses_to_push_over_plain_http_and_writes_nothing(personas, alice, erin, mail, settings):
     settings.WAARBORG_ALLOW_HTTP_PUSH = False
-    with _Receiver() as receiver:
+    with PushReceiver() as receiver:
         request = _portability(alice, transmit_to=receiver.url)
-        before = all_counts()
+        before = database_snapshot()
         with pytest.raises(ValidationError, match="https://") as refused:
             portability_deliver(actor=erin, request=request)
         assert refused.value.field == "transmit_to"
         assert receiver.received == []
-    assert all_counts() == before and mail.messages == []
+    assert_nothing_changed(before)
+    assert mail.settle() == []
     assert not package_path(request).exists()
     request.refresh_from_db()
     assert request.is_open
@@ -219,7 +189,7 @@ def test_it_refuses_to_push_over_plain_http_and_writes_nothing(personas, alice, 
 @pytest.mark.promise("G6")
 def test_it_pushes_the_zip_to_the_organisation(personas, alice, erin, mail, settings):
     settings.WAARBORG_ALLOW_HTTP_PUSH = True
-    with _Receiver() as receiver:
+    with PushReceiver() as receiver:
         request = _portability(alice, transmit_to=receiver.url)
         delivery = portability_deliver(actor=erin, request=request)
     assert delivery.push.status == PackagePush.Status.SENT and delivery.push.sent_at and delivery.link is None
@@ -237,7 +207,7 @@ def test_it_pushes_the_zip_to_the_organisation(personas, alice, erin, mail, sett
 @pytest.mark.promise("G6")
 def test_a_failed_push_is_recorded_and_can_be_retried(personas, alice, erin, mail, settings):
     settings.WAARBORG_ALLOW_HTTP_PUSH = True
-    with _Receiver(status=503) as receiver:
+    with PushReceiver(status=503) as receiver:
         request = _portability(alice, transmit_to=receiver.url)
         delivery = portability_deliver(actor=erin, request=request)
         push = delivery.push
@@ -248,7 +218,7 @@ def test_a_failed_push_is_recorded_and_can_be_retried(personas, alice, erin, mai
         push = portability_push(actor=erin, push=push)
     assert push.status == PackagePush.Status.SENT and push.attempts == 2 and push.last_error == ""
     assert len(receiver.received) == 2
-    with pytest.raises(ValidationError, match="sent already"):
+    with unchanged(), pytest.raises(ValidationError, match="sent already"):
         portability_push(actor=erin, push=push)
     results = list(AuditEvent.objects.filter(action="privacy.package.push").values_list("data__result", flat=True))
     assert sorted(results) == ["failed", "sent"]
@@ -269,7 +239,7 @@ def test_it_delivers_only_a_verified_portability_request_with_a_usable_recipient
     unverified = privacy_request_create(
         actor=erin, type="portability", channel="email", received_at=clock.today(), email="alice.devries@example.nl"
     )
-    before = all_counts()
+    before = database_snapshot()
     for request, match in [
         (access, "only a portability"),
         (vague, "without an e-mail address"),
@@ -277,4 +247,5 @@ def test_it_delivers_only_a_verified_portability_request_with_a_usable_recipient
     ]:
         with pytest.raises(ValidationError, match=match):
             portability_deliver(actor=erin, request=request)
-    assert all_counts() == before and mail.messages == []
+    assert_nothing_changed(before)
+    assert mail.settle() == []

@@ -14,9 +14,8 @@ from waarborg.privacy.identity import (
 )
 from waarborg.privacy.intake import privacy_request_create
 from waarborg.privacy.models import PrivacyRequest
-from waarborg.privacy.tests.conftest import all_counts
 from waarborg.privacy.tests.test_identity import PDF, _link_from
-from waarborg.testing.checks import assert_clean_event, last_event
+from waarborg.testing.checks import assert_clean_event, assert_nothing_changed, database_snapshot, last_event, unchanged
 
 pytestmark = pytest.mark.django_db
 REASON = "Wij kunnen niet vaststellen dat het verzoek van de betrokkene zelf komt."
@@ -64,10 +63,11 @@ def test_it_sends_a_refusal_with_reasons_and_the_rights_to_complain_and_to_go_to
 @pytest.mark.parametrize("reason", ["", "   \n  ", None])
 def test_it_blocks_a_refusal_without_a_reason(personas, erin, mail, reason):
     request = _request(erin)
-    before = all_counts()
+    before = database_snapshot()
     with pytest.raises(ValidationError, match="reason is required"):
         privacy_request_refuse(actor=erin, request=request, reason=reason)
-    assert all_counts() == before and mail.messages == []
+    assert_nothing_changed(before)
+    assert mail.settle() == []
     request.refresh_from_db()
     assert request.status == PrivacyRequest.Status.RECEIVED
 
@@ -83,10 +83,11 @@ def test_it_blocks_a_refusal_text_that_lacks_a_right(personas, erin, mail, monke
 
     monkeypatch.setattr(notices, "render", edited)
     request = _request(erin)
-    before = all_counts()
+    before = database_snapshot()
     with pytest.raises(ValidationError, match="lacks"):
         privacy_request_refuse(actor=erin, request=request, reason=REASON)
-    assert all_counts() == before and mail.messages == []
+    assert_nothing_changed(before)
+    assert mail.settle() == []
 
 
 def _answered(erin, request):
@@ -102,7 +103,7 @@ def test_it_refuses_as_excessive_only_with_a_justification_and_the_earlier_reque
     second = _answered(erin, _request(erin, type="access"))
     someone_else = _request(erin, type="access", email="bob@bakkerijjansen.example")
     third = _request(erin, type="access")  # the earlier ones were answered: not a duplicate
-    before = all_counts()
+    before = database_snapshot()
     for kwargs, match in [
         ({}, "justification is required"),
         ({"justification": "Drie keer dezelfde vraag in een maand."}, "earlier requests"),
@@ -111,7 +112,8 @@ def test_it_refuses_as_excessive_only_with_a_justification_and_the_earlier_reque
     ]:
         with pytest.raises(ValidationError, match=match):
             privacy_request_refuse(actor=erin, request=third, reason=REASON, ground="excessive", **kwargs)
-    assert all_counts() == before and mail.messages == []
+    assert_nothing_changed(before)
+    assert mail.settle() == []
     privacy_request_refuse(
         actor=erin,
         request=third,
@@ -145,5 +147,5 @@ def test_it_destroys_an_id_copy_still_held_when_refusing(personas, erin, mail, f
 def test_it_refuses_nothing_twice(personas, erin, mail):
     request = _request(erin)
     privacy_request_refuse(actor=erin, request=request, reason=REASON)
-    with pytest.raises(ValidationError, match="closed"):
+    with unchanged(), pytest.raises(ValidationError, match="closed"):
         privacy_request_refuse(actor=erin, request=request, reason=REASON)

@@ -9,7 +9,7 @@ from waarborg.customers.selectors import contact_list_for, customer_get_for
 from waarborg.privacy.intake import privacy_request_create
 from waarborg.privacy.processing_limits import restriction_apply, restriction_lift
 from waarborg.testing import factories as f
-from waarborg.testing.checks import row_counts
+from waarborg.testing.checks import assert_nothing_changed, database_snapshot, unchanged
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +36,7 @@ def test_it_hides_a_restricted_private_customer_from_staff_until_lifted(personas
     request = _restrict(personas.alice, erin)
 
     assert not customer_search_for(viewer=carol, criteria={"email": "alice.devries@example.nl"}).customers
-    with pytest.raises(NotFound):
+    with unchanged(), pytest.raises(NotFound):
         customer_get_for(viewer=carol, pk=alice.pk)
     assert invoices["alice"] not in invoice_list_for(viewer=dave)
     assert invoices["bob"] in invoice_list_for(viewer=dave)  # others are untouched
@@ -67,10 +67,10 @@ def test_it_shows_staff_no_record_of_a_restricted_person_and_records_no_view(cli
 
     _restrict(personas.alice, erin)
     sign_in(client, personas.carol)
-    before = row_counts()
+    before = database_snapshot()
     views = AuditEvent.objects.filter(action="customer.view").count()
     response = client.get(f"/backoffice/klanten/{personas.alice_customer.pk}/")
     assert response.status_code == 404
     assert "De Vries" not in response.content.decode()
     assert AuditEvent.objects.filter(action="customer.view").count() == views
-    assert row_counts() == before
+    assert_nothing_changed(before)

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from waarborg.core import datamap
 from waarborg.register.processing import processing_record
 from waarborg.testing import factories as f
+from waarborg.testing.checks import unchanged
 
 pytestmark = pytest.mark.django_db
 
@@ -63,5 +64,5 @@ def test_it_refuses_an_unknown_format_or_language():
     from django.core.management.base import CommandError
 
     for args in (("--format", "pdf"), ("--lang", "de")):
-        with pytest.raises(CommandError):
+        with unchanged(), pytest.raises(CommandError):
             _run(*args)

@@ -3,6 +3,7 @@ import pytest
 from waarborg.core.errors import NotFound, PermissionDenied
 from waarborg.register.selectors import recipient_get_for, recipient_list_for
 from waarborg.testing import factories as f
+from waarborg.testing.checks import unchanged
 
 pytestmark = pytest.mark.django_db
 
@@ -14,8 +15,8 @@ def test_it_shows_the_register_to_privacy_and_administration(personas):
     assert set(recipient_list_for(viewer=personas.erin)) == {datacenter, bank}
     assert list(recipient_list_for(viewer=personas.frank, category="payment_provider")) == [bank]
     assert recipient_get_for(viewer=personas.frank, pk=datacenter.pk) == datacenter
-    with pytest.raises(NotFound):
+    with unchanged(), pytest.raises(NotFound):
         recipient_get_for(viewer=personas.frank, pk=bank.pk + 100)
     for viewer in (personas.alice, personas.carol, personas.dave):
-        with pytest.raises(PermissionDenied):
+        with unchanged(), pytest.raises(PermissionDenied):
             recipient_list_for(viewer=viewer)

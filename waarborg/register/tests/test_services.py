@@ -6,7 +6,7 @@ from waarborg.core.errors import PermissionDenied, ValidationError
 from waarborg.register.models import Recipient
 from waarborg.register.selectors import recipients_without_valid_agreement
 from waarborg.register.services import recipient_agreement_record, recipient_register
-from waarborg.testing.checks import assert_clean_event, last_event, row_counts
+from waarborg.testing.checks import assert_clean_event, assert_nothing_changed, database_snapshot, last_event
 
 pytestmark = pytest.mark.django_db
 
@@ -59,19 +59,19 @@ def test_it_lists_a_processor_without_agreement_as_unable_to_receive(frank):
     ],
 )
 def test_it_refuses_an_incomplete_registration_and_stores_nothing(erin, change):
-    before = row_counts()
+    before = database_snapshot()
     with pytest.raises(ValidationError):
         recipient_register(actor=erin, **{**DATACENTER, **change})
-    assert row_counts() == before
+    assert_nothing_changed(before)
 
 
 @pytest.mark.promise("T3", "B2")
 def test_it_keeps_the_register_to_privacy_and_administration(personas):
     recipient_register(actor=personas.erin, **DATACENTER)
-    before = row_counts()
+    before = database_snapshot()
     with pytest.raises(ValidationError):
         recipient_register(actor=personas.erin, **DATACENTER)  # the key is taken
     for viewer in (personas.alice, personas.carol, personas.dave):
         with pytest.raises(PermissionDenied):
             recipient_register(actor=viewer, **{**DATACENTER, "key": "other"})
-    assert row_counts() == before
+    assert_nothing_changed(before)

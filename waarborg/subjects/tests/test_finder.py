@@ -23,6 +23,7 @@ from waarborg.customers.models import Contact, Customer
 from waarborg.customers.services import contact_create
 from waarborg.subjects.finder import Query, subject_find
 from waarborg.testing import factories
+from waarborg.testing.checks import unchanged
 
 pytestmark = [pytest.mark.django_db, pytest.mark.promise("D3", "D4", "D5", "D6")]
 NOW = timezone.now()
@@ -183,7 +184,7 @@ def test_unknown_subjects_give_nothing(world):
     ],
 )
 def test_malformed_identifiers_are_refused(query):
-    with pytest.raises(ValidationError):
+    with unchanged(), pytest.raises(ValidationError):
         subject_find(query)
 
 
@@ -210,10 +211,11 @@ def test_the_command_prints_json_and_audits_without_values(world, capsys):
 
 
 def test_the_command_fails_clearly_on_bad_or_unknown_identifiers(world):
-    with pytest.raises(CommandError) as bad:
+    with unchanged(), pytest.raises(CommandError) as bad:
         call_command("subject", "find", "--ip", "not-an-ip")
     assert bad.value.returncode == 2 and "IP" in str(bad.value)
-    with pytest.raises(CommandError) as unknown:
+    searched = {"audit.AuditEvent": "every search is recorded, one that finds nobody too"}
+    with unchanged(except_for=searched), pytest.raises(CommandError) as unknown:
         call_command("subject", "find", "--email", "nobody@example.nl")
     assert unknown.value.returncode == 1
 
@@ -246,6 +248,6 @@ def test_the_command_finds_a_customer_abroad_by_phone_and_postcode_with_country(
         "subject", "find", "--name", "Marie Dubois", "--postcode", "1000", "--country", "be", "--format", "json"
     )
     assert ("customers.Contact", contact.pk) in {(r["model"], r["pk"]) for r in json.loads(capsys.readouterr().out)}
-    with pytest.raises(CommandError) as wrong:
+    with unchanged(), pytest.raises(CommandError) as wrong:
         call_command("subject", "find", "--name", "Marie Dubois", "--postcode", "1000", "--country", "DE")
     assert wrong.value.returncode == 2 and "not a postcode of DE" in str(wrong.value)

@@ -1,1 +1,0 @@
-from waarborg.testing.fixtures import *  # noqa: F403
