@@ -304,6 +304,26 @@ def _refuse_problem(problem: str | None) -> None:
         raise ValidationError("privacy.download_link_locked", field="token")
 
 
+def _spend(link: DownloadLink, actor, **data) -> bytes:
+    """The package's bytes; the (locked) link is used up by it, and the download audited."""
+    try:
+        content = package_file(link.package_name).read_bytes()
+    except FileNotFoundError:
+        raise ValidationError("privacy.package_gone", field="token") from None
+    link.used_at = clock.now()
+    link.save(update_fields=["used_at"])
+    audit(
+        actor,
+        "privacy.package.download",
+        link.request,
+        object_type="privacy.downloadlink",
+        ids=[link.pk],
+        to=link.recipient,
+        **data,
+    )
+    return content
+
+
 def download_link_take(*, link_id, token: str) -> tuple[bytes, str]:
     """Serve the package once: (ZIP bytes, file name). The link is spent by it."""
     try:
@@ -329,20 +349,7 @@ def download_link_take(*, link_id, token: str) -> tuple[bytes, str]:
                 )
             refused = NotFound("privacy.link_invalid")
         else:
-            try:
-                data = package_file(link.package_name).read_bytes()
-            except FileNotFoundError:
-                raise ValidationError("privacy.package_gone", field="token") from None
-            link.used_at = clock.now()
-            link.save(update_fields=["used_at"])
-            audit(
-                SUBJECT,
-                "privacy.package.download",
-                link.request,
-                object_type="privacy.downloadlink",
-                ids=[link.pk],
-                to=link.recipient,
-            )
+            data = _spend(link, SUBJECT)
     if refused is not None:
         raise refused
     return data, link.package_name
@@ -374,19 +381,5 @@ def portal_package_take(*, actor, request: PrivacyRequest) -> tuple[bytes, str]:
     with transaction.atomic():
         link = DownloadLink.objects.select_for_update().select_related("request").get(pk=found.pk)
         _refuse_problem(_problem(link))
-        try:
-            data = package_file(link.package_name).read_bytes()
-        except FileNotFoundError:
-            raise ValidationError("privacy.package_gone", field="token") from None
-        link.used_at = clock.now()
-        link.save(update_fields=["used_at"])
-        audit(
-            actor,
-            "privacy.package.download",
-            link.request,
-            object_type="privacy.downloadlink",
-            ids=[link.pk],
-            to=link.recipient,
-            via="portal",
-        )
+        data = _spend(link, actor, via="portal")
     return data, link.package_name
