@@ -75,7 +75,6 @@ def test_finance_registers_a_transfer_and_the_case_closes_and_blocks_lift(world,
     assert event.actor == f"account:{payment_actor.pk}" and event.object_ids == [str(payment.pk)]
 
 
-@pytest.mark.promise("A5")
 @pytest.mark.parametrize(
     "data, field",
     [
@@ -95,7 +94,6 @@ def test_bad_payments_are_refused_at_their_field_and_nothing_changes(world, fina
     assert_nothing_changed(before, except_for=PAGE_READ)
 
 
-@pytest.mark.promise("A5")
 def test_a_cancelled_invoice_takes_no_payment(world, finance, personas):
     invoice = world.invoice()
     Invoice.objects.filter(pk=invoice.pk).update(status=Invoice.Status.CANCELLED)

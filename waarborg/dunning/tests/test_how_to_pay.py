@@ -1,4 +1,4 @@
-"""Every dunning notice says how to pay by transfer (A2): the account, the amount due — what is
+"""Every dunning notice says how to pay by transfer (A5: what the customer can do): the account, the amount due — what is
 open plus the collection costs once they are owed — and each invoice's betalingskenmerk. The
 expected amounts and check digits are computed here from the rules, not by the code."""
 
@@ -27,7 +27,7 @@ def _valid(reference: str) -> bool:
     return len(digits) == 16 and int(digits[0]) == (1 if check == 10 else 0 if check == 11 else check)
 
 
-@pytest.mark.promise("A2")
+@pytest.mark.promise("A5")
 def test_each_notice_names_the_account_the_amount_due_and_the_reference(consumer):
     invoice = consumer.invoice(amount="121.00")
     run_days(DUE, D(2026, 2, 16))

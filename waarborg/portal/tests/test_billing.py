@@ -121,7 +121,6 @@ def test_it_sums_up_services_and_invoices_on_the_landing(as_alice, personas, tod
     assert 'id="payment-reminders"' in body and "Betalingsherinneringen" in body
 
 
-@pytest.mark.promise("A2")
 def test_an_open_invoice_says_how_to_pay_it_by_transfer_and_a_paid_one_does_not(as_alice, personas, today):
     invoice = _invoice(personas.alice_customer, "F-OPEN", due=today + dt.timedelta(days=5), paid="21.00")
     body = as_alice.get(f"/portaal/facturen/{invoice.pk}/").content.decode()
