@@ -419,11 +419,12 @@ def invoice_costs_owed_for(*, viewer, invoice, day: dt.date | None = None) -> De
     for case in dunning_cases_for(viewer=viewer, customer=invoice.customer_id, active_only=True):
         if not (case.costs_amount and case.costs_from and case.costs_from <= day):
             continue
-        still_open = [pk for pk in sorted(case.costs_invoices or []) if pk == invoice.pk or _is_open(pk)]
-        if still_open and still_open[0] == invoice.pk:
+        claimed = set(case.costs_invoices or [])
+        if invoice.pk not in claimed:
+            continue
+        still_open = set(
+            Invoice.objects.filter(pk__in=claimed, status=Invoice.Status.OPEN).values_list("pk", flat=True)
+        )
+        if min(still_open | {invoice.pk}) == invoice.pk:
             return Decimal(case.costs_amount)
     return Decimal(0)
-
-
-def _is_open(invoice_id: int) -> bool:
-    return Invoice.objects.filter(pk=invoice_id, status=Invoice.Status.OPEN).exists()

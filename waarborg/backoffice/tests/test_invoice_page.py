@@ -58,6 +58,9 @@ def test_finance_registers_a_transfer_and_the_case_closes_and_blocks_lift(world,
         reference = re.search(r'data-reference="(\d{16})"', html).group(1)
         assert _oracle_valid(reference)
         assert "NL91 ABNA 0417 1643 00" in html and "Betalingskenmerk" in html
+        # what is open plus the collection costs owed since the fourteen-day term passed: the WIK
+        # minimum of € 40 on € 121 (15% would be € 18.15)
+        assert re.search(r"data-due>€ 161,00<", html)
         answer = finance.post(
             _url(invoice),
             {"amount": "121.00", "currency": "EUR", "received_on": "2026-02-18", "reference": reference},
