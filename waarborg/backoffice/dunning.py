@@ -512,7 +512,7 @@ def ladder_edit(request, key: str):
         try:
             made = ladder_update(actor=user, ladder=ladder, **form.service_kwargs())
         except ValidationError as error:
-            df.add_ladder_error(form, error)
+            df.add_service_error(form, error)
         else:
             messages.success(
                 request,

@@ -14,7 +14,7 @@ from django import forms
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
-from waarborg.core.errors import ValidationError, WaarborgError
+from waarborg.core.errors import WaarborgError
 from waarborg.dunning import ladders as L
 from waarborg.dunning.selectors import NOT_STARTED
 
@@ -343,9 +343,3 @@ class LadderForm(forms.Form):
             },
             "note": data.get("note") or "",
         }
-
-
-def add_ladder_error(form: LadderForm, error: ValidationError) -> None:
-    """A refusal of the ladder's settings shows at its field (the cost rule, the VAT, the days);
-    one about the steps above the form, naming the steps."""
-    form.add_error(error.field if error.field in form.fields else None, error.text())

@@ -40,6 +40,7 @@ class Section:
     columns: tuple[tuple[object, str], ...]  # (heading, attribute path)
     order: str
     link: str = ""  # the URL name of a row's own page (its pk), linked from the first column
+    find: str = ""  # the URL name of a page that finds one row by a reference typed in (GET "kenmerk")
 
 
 SECTIONS: dict[str, Section] = {
@@ -57,6 +58,7 @@ SECTIONS: dict[str, Section] = {
         ),
         "-issue_date",
         link="backoffice:invoice",
+        find="backoffice:invoice_find",
     ),
     "payments": Section(
         _("Payments"),
@@ -184,7 +186,7 @@ def _section_view(scope: str):
             request,
             "backoffice/section_list.html",
             {
-                "scope": scope,
+                "find_url": reverse(section.find) if section.find else "",
                 "title": section.title,
                 "headings": [h for h, _ in section.columns],
                 "table": table,

@@ -16,6 +16,8 @@ from decimal import Decimal
 
 from django.conf import settings
 
+from waarborg.core.identifiers import normalise_iban
+
 WEIGHTS = (2, 4, 8, 5, 10, 9, 7, 3, 6, 1)
 LENGTH = 16
 _DIGITS = re.compile(r"^\d{16}$")
@@ -35,7 +37,7 @@ def payment_reference(invoice) -> str:
 
 
 def printed(reference: str) -> str:
-    """In groups of four, as banks print it: 5000 0567 8901 2345."""
+    """In groups of four, as banks print a reference or an IBAN: 5000 0567 8901 2345."""
     return " ".join(reference[i : i + 4] for i in range(0, len(reference), 4))
 
 
@@ -56,12 +58,8 @@ def invoice_id_of(reference: str) -> int | None:
 def payee() -> dict:
     """Whom a customer pays by transfer: the controller's name and IBAN (printed in groups of four)."""
     controller = settings.WAARBORG_CONTROLLER
-    iban = "".join(str(controller.get("iban", "")).split()).upper()
-    return {
-        "payee": controller["name"],
-        "iban": iban,
-        "iban_printed": " ".join(iban[i : i + 4] for i in range(0, len(iban), 4)),
-    }
+    iban = normalise_iban(controller.get("iban", ""))
+    return {"payee": controller["name"], "iban": iban, "iban_printed": printed(iban)}
 
 
 def how_to_pay(invoice, *, costs=None) -> dict:

@@ -31,9 +31,8 @@ def mail(smtp_server):
 
 
 @pytest.fixture(autouse=True)
-def files(settings, tmp_path):
-    settings.FILES_DIR = tmp_path / "files"
-    return settings.FILES_DIR
+def files(files_in_a_fresh_directory):
+    return files_in_a_fresh_directory / "files"
 
 
 @pytest.fixture
