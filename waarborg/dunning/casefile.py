@@ -28,7 +28,7 @@ from waarborg.customers.services import customer_ref
 from waarborg.dunning import ladders as L
 from waarborg.dunning.models import Approval, Case, CaseFile, Contest, Decision, Notice
 from waarborg.dunning.notices import format_date, format_money
-from waarborg.dunning.words import Day
+from waarborg.dunning.words import Categories, Day
 from waarborg.register.models import Recipient
 
 log = logging.getLogger(__name__)
@@ -48,7 +48,7 @@ def check_bailiff(recipient, day: dt.date) -> Recipient:
         raise ValidationError("dunning.bailiff_no_agreement", {"day": Day(day)}, field="recipient")
     missing = [c for c in CASE_FILE_CATEGORIES if c not in (recipient.data_categories or [])]
     if missing:
-        raise ValidationError("dunning.bailiff_categories", {"categories": ", ".join(missing)}, field="recipient")
+        raise ValidationError("dunning.bailiff_categories", {"categories": Categories(missing)}, field="recipient")
     return recipient
 
 

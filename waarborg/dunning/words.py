@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from waarborg.core.datamap import CATEGORIES
+
 CENT = Decimal("0.01")
 
 MONTHS = {
@@ -65,6 +67,22 @@ class Day:
         if plain:
             return self.day.isoformat()
         return format_date(self.day, "nl" if dutch(lang) else "en")
+
+    def __str__(self) -> str:
+        return self.words("en", True)
+
+
+class Categories:
+    """Data categories in a message: their codes on the command line, their names on a screen."""
+
+    def __init__(self, codes):
+        self.codes = list(codes)
+
+    def words(self, lang: str, plain: bool) -> str:
+        if plain:
+            return ", ".join(self.codes)
+        index = 0 if dutch(lang) else 1
+        return "; ".join(f"{code} ({CATEGORIES[code][index]})" if code in CATEGORIES else code for code in self.codes)
 
     def __str__(self) -> str:
         return self.words("en", True)

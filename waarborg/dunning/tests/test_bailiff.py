@@ -101,6 +101,19 @@ def test_approving_hands_the_case_file_to_a_registered_bailiff_and_logs_the_disc
     assert "Gerechtsdeurwaarders West" in mailbox.body(message)
 
 
+def test_a_bailiff_without_the_categories_is_refused_naming_them_in_words(consumer, personas, bailiff):
+    to_bailiff_step(consumer)
+    bailiff.data_categories = ["D1", "D2"]
+    bailiff.save()
+    with clock.as_of(D(2026, 3, 18)), unchanged(), pytest.raises(ValidationError) as refused:
+        approval_decide(
+            actor=personas.dave, approval=Approval.objects.get(), approve=True, reason="ok", recipient=bailiff
+        )
+    dutch = refused.value.text("nl")
+    assert "D5 (" in dutch and "D7 (" in dutch and dutch.startswith("De deurwaarder is niet geregistreerd")
+    assert str(refused.value).endswith(": D5, D7")  # the command line keeps the codes
+
+
 @pytest.mark.promise("T3", "A3")
 @pytest.mark.parametrize(
     ("change", "message"),
