@@ -25,6 +25,8 @@ from waarborg.audit.services import audit_record
 from waarborg.core import clock, datamap
 from waarborg.core.actors import SYSTEM, actor_label
 from waarborg.core.errors import NotFound, PermissionDenied, ValidationError, WaarborgError
+from waarborg.core.messages.erasure import CASE_STATUSES
+from waarborg.core.messages.words import Named
 from waarborg.erasure.completion import ScansTogether, after_commit_steps, release_steps
 from waarborg.erasure.execution import execute_plan
 from waarborg.erasure.models import ErasureCase
@@ -203,7 +205,7 @@ def erasure_case_run(*, actor, case: ErasureCase, vacuum: bool = True, scan: boo
     if case.is_closed:
         raise AlreadyErased(
             "erasure.case_closed",
-            {"case": case.pk, "status": case.status},
+            {"case": case.pk, "status": Named(CASE_STATUSES, case.status)},
             case_id=case.pk,
             erased_at=case.executed_at,
         )

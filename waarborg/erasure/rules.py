@@ -13,6 +13,7 @@ from waarborg.audit.services import refuse_personal
 from waarborg.core import clock
 from waarborg.core.access import check_actor
 from waarborg.core.errors import NotFound, ValidationError, WaarborgError
+from waarborg.core.messages.words import Day
 from waarborg.erasure.ledger import known_erasure
 
 PURPOSE = "U14"  # answering a right of the data subject is a statutory obligation
@@ -60,7 +61,7 @@ def already_erased_for(identifiers) -> AlreadyErased | None:
     entry = known_erasure(identifiers)
     if entry is None:
         return None
-    day = entry.erased_at.astimezone(clock.AMSTERDAM).date().isoformat()
+    day = Day(entry.erased_at.astimezone(clock.AMSTERDAM).date())
     if entry.case_id:
         return AlreadyErased(
             "erasure.already_erased_in_case",

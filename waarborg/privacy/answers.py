@@ -19,7 +19,8 @@ from waarborg.consents.models import CONSENT_PURPOSES
 from waarborg.consents.services import consent_withdraw
 from waarborg.core import clock
 from waarborg.core.errors import ValidationError
-from waarborg.core.messages.privacy import REFUSAL_PARTS, Named
+from waarborg.core.messages.privacy import REFUSAL_PARTS
+from waarborg.core.messages.words import Named
 from waarborg.customers.models import Contact
 from waarborg.customers.services import clean_choice
 from waarborg.erasure.models import ErasureCase

@@ -23,7 +23,8 @@ import datetime as dt
 from waarborg.audit.services import audit_record
 from waarborg.core.actors import System
 from waarborg.core.errors import NotFound, ValidationError
-from waarborg.core.messages.privacy import REQUEST_STATUSES, REQUEST_TYPES, Named
+from waarborg.core.messages.privacy import REQUEST_STATUSES, REQUEST_TYPES
+from waarborg.core.messages.words import Named
 from waarborg.customers.models import Contact
 from waarborg.customers.services import customer_ref
 from waarborg.privacy import deadlines, notices

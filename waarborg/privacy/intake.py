@@ -28,7 +28,7 @@ from waarborg.core.identifiers import (
     normalise_phone,
     normalise_postcode,
 )
-from waarborg.core.messages.privacy import Day
+from waarborg.core.messages.words import Day
 from waarborg.customers.services import clean_choice, clean_text, save_numbered
 from waarborg.privacy import actions, deadlines, notices
 from waarborg.privacy.handling import audit, copy_into, lock_request, revoke_links, send_to_requester, unpause

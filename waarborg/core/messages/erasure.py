@@ -22,3 +22,11 @@ MESSAGES = {
     "erasure.archive_not_found": _("no archived records found"),
     "erasure.archive_alert_failed": _("the privacy officer could not be alerted (%(error)s); the archive stays closed"),
 }
+
+# An erasure case's state, in words (a param of `erasure.case_closed`).
+CASE_STATUSES = {
+    "open": _("open"),
+    "on_hold": _("on hold"),
+    "complete": _("erased, proven by the residual scan"),
+    "incomplete": _("erased, but the residual scan found data"),
+}

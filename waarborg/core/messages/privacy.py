@@ -7,9 +7,6 @@ CLI and the API keep the code or the ISO date; a screen or a mail reads them in 
 
 from __future__ import annotations
 
-import datetime as dt
-
-from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 MESSAGES = {
@@ -199,18 +196,6 @@ REQUEST_STATUSES = {
 REFUSAL_PARTS = {"the reasons": _("the reasons")}
 
 
-class Named:
-    """Codes from one of the tables above: as given for the CLI and the API, in words on a screen."""
-
-    def __init__(self, table: dict, *codes: str):
-        self.table, self.codes = table, tuple(str(c) for c in codes)
-
-    def words(self, lang: str, plain: bool) -> str:
-        if plain:
-            return ", ".join(self.codes)
-        return ", ".join(str(self.table.get(code, code)) for code in self.codes)
-
-
 class FieldNames:
     """Field names: as given for the CLI and the API, in words (the catalogue's FIELDS) on a screen."""
 
@@ -222,13 +207,3 @@ class FieldNames:
         from waarborg.core.messages import FIELDS as words
 
         return ", ".join(self.names if plain else (str(words.get(n, n)) for n in self.names))
-
-
-class Day:
-    """A date: ISO for the CLI and the API, the language's date format on a screen."""
-
-    def __init__(self, day: dt.date):
-        self.day = day
-
-    def words(self, lang: str, plain: bool) -> str:
-        return self.day.isoformat() if plain else formats.date_format(self.day, "DATE_FORMAT")
