@@ -137,9 +137,7 @@ def answer_held(case: ErasureCase) -> ErasureCase:
         elif not request.email:
             state = "held; the answer goes by post (the privacy officer completes the request)"
         else:
-            lang = "en" if request.language == "en" else "nl"
-            note = case.result.get("notice_pending", {}).get(lang, "")
-            privacy_request_complete(actor=SYSTEM, request=request, note=note)
+            privacy_request_complete(actor=SYSTEM, request=request)  # the answer carries the case's interim account
             state = "answered while held"
     except Exception as exc:  # the case stays held; the request stays open for the privacy officer
         state = f"not answered ({type(exc).__name__})"

@@ -145,7 +145,7 @@ def _moment(value) -> str:
 
 
 def _assessment(incident) -> str:
-    if incident.kind in ("abuse", "security"):
+    if incident.is_triaged and not incident.is_breach_kind:  # abuse or a security incident: no assessment
         return "-"
     if incident.is_breach is None:
         return "not assessed"
@@ -175,7 +175,7 @@ def _as_dict(row) -> dict:
         "late_notice": row.late_notice,
         "closed_at": i.closed_at.isoformat() if i.closed_at else None,
         "kind": i.kind or None,
-        "triaged": bool(i.kind),
+        "triaged": i.is_triaged,
         "triaged_at": i.triaged_at.isoformat() if i.triaged_at else None,
         "triage_due_at": row.triage_due_at.isoformat(),
         "triage_overdue": row.triage_overdue,
