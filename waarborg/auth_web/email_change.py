@@ -10,10 +10,8 @@ import logging
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -30,6 +28,7 @@ from waarborg.accounts.email_change import (
 )
 from waarborg.auth_web.decorators import customer_required
 from waarborg.core.errors import NotFound, ValidationError
+from waarborg.web.mail import send_template_mail
 
 log = logging.getLogger(__name__)
 GONE = 410
@@ -41,10 +40,8 @@ class EmailChangeForm(forms.Form):
 
 
 def _send(subject: str, template: str, to: str, context: dict) -> None:
-    context = {"controller_name": settings.WAARBORG_CONTROLLER["name"], **context}
-    body = render_to_string(template, context)
     try:
-        EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [to]).send(fail_silently=False)
+        send_template_mail(subject, template, to, context)
     except Exception as exc:  # noqa: BLE001 (the change stands or can be asked again; the log names no address)
         log.warning("e-mail change: a mail could not be sent (%s)", type(exc).__name__)
 

@@ -1,12 +1,14 @@
+import logging
+
 from django import forms
-from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
-from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from waarborg.customers.selectors import contact_without_account
+from waarborg.web.mail import send_template_mail
+
+log = logging.getLogger(__name__)
 
 
 class SignInForm(forms.Form):
@@ -58,11 +60,8 @@ class ResetRequestForm(PasswordResetForm):
             return
         if not contact_without_account(email):
             return
-        context = {
-            "controller_name": settings.WAARBORG_CONTROLLER["name"],
-            "controller_email": settings.WAARBORG_CONTROLLER.get("email", ""),
-            "controller_phone": settings.WAARBORG_CONTROLLER.get("phone", ""),
-        }
-        body = render_to_string("auth_web/mail/password_reset_no_account.txt", context)
         subject = gettext("You have no account for the customer portal yet")
-        EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [email]).send(fail_silently=True)
+        try:
+            send_template_mail(subject, "auth_web/mail/password_reset_no_account.txt", email)
+        except Exception:  # noqa: BLE001 (as Django's own reset mail: the page answers the same either way)
+            log.warning("password reset: the mail to a contact without an account could not be sent")

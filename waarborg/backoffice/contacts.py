@@ -13,11 +13,9 @@ import logging
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -32,6 +30,7 @@ from waarborg.core.errors import ValidationError
 from waarborg.customers.selectors import contact_get_for, customer_get_for
 from waarborg.customers.services import contact_update
 from waarborg.portal.forms import CONTACT_FIELDS, ContactForm
+from waarborg.web.mail import send_template_mail
 
 log = logging.getLogger(__name__)
 
@@ -114,14 +113,13 @@ def invite(request, pk: int, contact_pk: int):
         messages.error(request, exc.text())
         return redirect(_record_url(customer, purpose))
     url = settings.WAARBORG_SITE_URL + reverse("auth_web:welcome", args=[invitation.token])
-    body = render_to_string(
-        "backoffice/mail/portal_invitation.txt",
-        {"url": url, "hours": VALID_HOURS, "controller_name": settings.WAARBORG_CONTROLLER["name"]},
-    )
     try:
-        EmailMessage(
-            _("Your access to the customer portal"), body, settings.DEFAULT_FROM_EMAIL, [invitation.account.email]
-        ).send(fail_silently=False)
+        send_template_mail(
+            _("Your access to the customer portal"),
+            "backoffice/mail/portal_invitation.txt",
+            invitation.account.email,
+            {"url": url, "hours": VALID_HOURS},
+        )
     except Exception as exc:  # noqa: BLE001 (the account stands; the log names no address)
         log.warning("portal invitation %s: the mail could not be sent (%s)", invitation.link.pk, type(exc).__name__)
         messages.error(request, _("The portal account is made, but the invitation could not be sent. Try again later."))
