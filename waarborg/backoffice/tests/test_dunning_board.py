@@ -450,7 +450,7 @@ def test_it_offers_a_case_file_only_on_its_own_case(office, personas, cases, bai
     ("change", "message"),
     [
         ({"agreement_expires_at": D(2026, 3, 1)}, "heeft op 3 maart 2026 geen geldige overeenkomst"),
-        ({"data_categories": ["D1", "D2"]}, "niet geregistreerd voor deze gegevenscategorieën: D5, D7"),
+        ({"data_categories": ["D1", "D2"]}, "niet geregistreerd voor deze gegevenscategorieën: D5 (Inloggegevens en klantnummer); D7 ("),
     ],
 )
 def test_it_refuses_the_hand_off_to_a_bailiff_without_a_valid_agreement_and_changes_nothing(
